@@ -1,0 +1,86 @@
+package dev.distillery.shared.database;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.util.StringUtils;
+
+/**
+ * Two data sources on one PostgreSQL: the owner's runs Flyway, the application's connects as a role that row-level
+ * security applies to. Without a configured database an embedded PostgreSQL starts, keeping its data on disk.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DatabaseProperties.class)
+class DatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    ServerHandle databaseServer(DatabaseProperties props) {
+        if (StringUtils.hasText(props.url())) {
+            return new ServerHandle(DatabaseServer.fromUrl(props.url(), nonNull(props.username()), nonNull(props.password())), null);
+        }
+        try {
+            Files.createDirectories(props.embeddedDataDir());
+            var pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(props.embeddedDataDir())
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(props.embeddedDataDir().resolveSibling("pg-runtime").toFile())
+                    .setPort(props.embeddedPort())
+                    .start();
+            log.info("Embedded PostgreSQL started on port {} with data in {}", props.embeddedPort(), props.embeddedDataDir());
+            return new ServerHandle(new DatabaseServer(pg.getJdbcUrl("postgres", "postgres"), "postgres", ""), pg);
+        } catch (IOException | RuntimeException e) {
+            throw new EmbeddedDatabaseUnavailableException(
+                    "The embedded PostgreSQL could not start (data folder " + props.embeddedDataDir() + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    @FlywayDataSource
+    HikariDataSource ownerDataSource(ServerHandle server) {
+        var config = new HikariDataSource();
+        config.setPoolName("owner");
+        config.setJdbcUrl(server.server().jdbcUrl());
+        config.setUsername(server.server().ownerUser());
+        config.setPassword(server.server().ownerPassword());
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(0);
+        return config;
+    }
+
+    @Bean(destroyMethod = "close")
+    @Primary
+    HikariDataSource dataSource(ServerHandle server, DatabaseProperties props) {
+        // Built unstarted: the pool connects on first use, after Flyway has created the application role.
+        var config = new HikariDataSource();
+        config.setPoolName("app");
+        config.setJdbcUrl(server.server().jdbcUrl());
+        config.setUsername(props.appUser());
+        config.setPassword(props.appPassword());
+        config.setMaximumPoolSize(props.poolSize());
+        return config;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** The server's connection facts plus, when embedded, the process to stop on shutdown. */
+    record ServerHandle(DatabaseServer server, @org.jspecify.annotations.Nullable EmbeddedPostgres embedded) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/** Small types every module may use: identifiers, error types that map to HTTP problems, UI helpers. */
+@NullMarked
+package dev.distillery.shared;
+
+import org.jspecify.annotations.NullMarked;

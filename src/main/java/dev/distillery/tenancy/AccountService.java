@@ -1,0 +1,129 @@
+package dev.distillery.tenancy;
+
+import dev.distillery.shared.ConflictException;
+import dev.distillery.shared.InvalidInputException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Accounts: sign-up, the look-up Spring Security signs in with, the current user, sign-in audit lines. */
+@Service
+public class AccountService implements UserDetailsService {
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    private final JdbcClient jdbc;
+    private final PasswordEncoder passwordEncoder;
+    private final CurrentTenant currentTenant;
+    private final WorkspaceService workspaces;
+    private final AuditLog auditLog;
+    private final Clock clock;
+
+    AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, CurrentTenant currentTenant,
+            WorkspaceService workspaces, AuditLog auditLog, Clock clock) {
+        this.jdbc = jdbc;
+        this.passwordEncoder = passwordEncoder;
+        this.currentTenant = currentTenant;
+        this.workspaces = workspaces;
+        this.auditLog = auditLog;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates an account and a first workspace it owns.
+     *
+     * @throws InvalidInputException naming the field: email format, weak password, missing name
+     * @throws ConflictException when the email is taken
+     */
+    @Transactional
+    public UUID signUp(String email, String displayName, String password) {
+        return create(email.strip(), displayName.strip(), password, displayName.strip() + "'s workspace");
+    }
+
+    /** Creates the configured first administrator with a workspace named "Default", once. */
+    @Transactional
+    public Optional<UUID> ensureAdmin(String email, String password) {
+        String normalized = email.strip();
+        if (emailTaken(normalized)) {
+            return Optional.empty();
+        }
+        int at = normalized.indexOf('@');
+        return Optional.of(create(normalized, at > 0 ? normalized.substring(0, at) : normalized, password, "Default"));
+    }
+
+    private UUID create(String email, String name, String password, String workspaceName) {
+        validate(email, name, password);
+        if (emailTaken(email)) {
+            throw new ConflictException("An account with " + email + " already exists. Sign in instead.");
+        }
+        UUID userId = UUID.randomUUID();
+        jdbc.sql("INSERT INTO app_users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+                .params(userId, email, name, passwordEncoder.encode(password), Timestamp.from(clock.instant()))
+                .update();
+        workspaces.createOwned(userId, email, workspaceName);
+        return userId;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public UserDetails loadUserByUsername(String username) {
+        return jdbc.sql("SELECT id, email, display_name, password_hash FROM app_users WHERE lower(email) = lower(?)")
+                .param(username.strip())
+                .query((rs, n) -> new AccountPrincipal(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getString(4)))
+                .optional()
+                .orElseThrow(() -> new UsernameNotFoundException("No account for " + username));
+    }
+
+    /** The signed-in user, if any. */
+    public Optional<UserSummary> currentUser() {
+        return currentTenant.currentPrincipal().map(p -> new UserSummary(p.id(), p.email(), p.displayName()));
+    }
+
+    /** Writes a sign-in (or failed sign-in) line into the audit log of every workspace of the account. */
+    @Transactional
+    public void recordSignIn(String email, boolean succeeded, String remoteAddress) {
+        Optional<UUID> userId = jdbc.sql("SELECT id FROM app_users WHERE lower(email) = lower(?)")
+                .param(email.strip()).query(UUID.class).optional();
+        if (userId.isEmpty()) {
+            return;
+        }
+        jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(userId.get().toString()).query().singleValue();
+        List<UUID> memberOf = jdbc.sql("SELECT workspace_id FROM memberships WHERE user_id = ?")
+                .param(userId.get()).query(UUID.class).list();
+        for (UUID workspaceId : memberOf) {
+            currentTenant.bindWorkspace(workspaceId);
+            auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(userId.get(), email.strip())),
+                    succeeded ? "auth.sign-in" : "auth.sign-in-failed", email.strip(), "from " + remoteAddress);
+        }
+    }
+
+    private boolean emailTaken(String email) {
+        return jdbc.sql("SELECT count(*) FROM app_users WHERE lower(email) = lower(?)").param(email)
+                .query(Integer.class).single() > 0;
+    }
+
+    private static void validate(String email, String name, String password) {
+        if (!EMAIL.matcher(email).matches() || email.length() > 320) {
+            throw new InvalidInputException("email", "Enter a valid email address, like ada@example.com.");
+        }
+        if (name.isEmpty() || name.length() > 100) {
+            throw new InvalidInputException("displayName", "Enter a name of 1 to 100 characters.");
+        }
+        PasswordPolicy.weakness(password, List.of(email.toLowerCase(Locale.ROOT), name))
+                .ifPresent(reason -> {
+                    throw new InvalidInputException("password", reason);
+                });
+    }
+}

@@ -1,0 +1,21 @@
+package dev.distillery.tenancy;
+
+/** What an action needs; {@link Role} says who has it. Checked in services, not only in views. */
+public enum Permission {
+    /** See the workspace's data. */
+    READ,
+    /** Review and correct traces. */
+    REVIEW,
+    /** Launch, cancel and re-run runs. */
+    LAUNCH_RUNS,
+    /** Manage endpoints and datasets. */
+    MANAGE_RESOURCES,
+    /** Invite, change roles, remove members. */
+    MANAGE_MEMBERS,
+    /** Create and revoke API keys. */
+    MANAGE_API_KEYS,
+    /** Rename the workspace, publish pages. */
+    MANAGE_WORKSPACE,
+    /** Read the audit log. */
+    VIEW_AUDIT
+}

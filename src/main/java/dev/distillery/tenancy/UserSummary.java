@@ -1,0 +1,7 @@
+package dev.distillery.tenancy;
+
+import java.util.UUID;
+
+/** The signed-in user as views show them. */
+public record UserSummary(UUID id, String email, String displayName) {
+}

@@ -1,0 +1,134 @@
+package dev.distillery.tenancy.security;
+
+import com.vaadin.flow.spring.security.RequestUtil;
+import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
+import dev.distillery.tenancy.AccountService;
+import dev.distillery.tenancy.ApiKeyService;
+import dev.distillery.tenancy.ui.LoginView;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.RememberMeAuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.rememberme.JdbcTokenRepositoryImpl;
+import org.springframework.security.web.authentication.rememberme.PersistentTokenBasedRememberMeServices;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.util.StringUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Three filter chains: {@code /api/**} is stateless and takes only workspace API keys; the API documentation is
+ * public; everything else is the Vaadin UI with form sign-in, throttling and persistent remember-me.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@EnableConfigurationProperties(SecurityProperties.class)
+class SecurityConfiguration {
+
+    @Bean
+    static PasswordEncoder passwordEncoder() {
+        // bcrypt today, with the algorithm id stored in each hash so stronger encoders can take over later.
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    RememberMeKey rememberMeKey(SecurityProperties props) {
+        if (StringUtils.hasText(props.rememberMeKey())) {
+            return new RememberMeKey(props.rememberMeKey());
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return new RememberMeKey(HexFormat.of().formatHex(random));
+    }
+
+    @Bean
+    PersistentTokenBasedRememberMeServices rememberMeServices(RememberMeKey key, AccountService accounts, DataSource dataSource) {
+        var tokens = new JdbcTokenRepositoryImpl();
+        tokens.setDataSource(dataSource);
+        var services = new PersistentTokenBasedRememberMeServices(key.value(), accounts, tokens);
+        services.setTokenValiditySeconds(30 * 24 * 3600);
+        services.setParameter("remember-me");
+        return services;
+    }
+
+    @Bean
+    AuthenticationManager authenticationManager(AccountService accounts, PasswordEncoder passwordEncoder,
+            SecurityProperties props, RememberMeKey key, ApplicationEventPublisher events) {
+        var passwords = new DaoAuthenticationProvider(accounts);
+        passwords.setPasswordEncoder(passwordEncoder);
+        var throttle = new LoginThrottle(props.loginAttemptsPerAccount(), props.loginAttemptsPerIp());
+        var manager = new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle),
+                new RememberMeAuthenticationProvider(key.value()));
+        manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
+        return manager;
+    }
+
+    @Bean
+    ProblemResponses problemResponses(JsonMapper json) {
+        return new ProblemResponses(json);
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain apiChain(HttpSecurity http, ApiKeyService apiKeys, ProblemResponses problems) throws Exception {
+        return http.securityMatcher("/api/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .formLogin(form -> form.disable())
+                .httpBasic(basic -> basic.disable())
+                .logout(logout -> logout.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys), BasicAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems.entryPoint())
+                        .accessDeniedHandler(problems.accessDenied()))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiDocsChain(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain uiChain(HttpSecurity http, AuthenticationManager manager,
+            PersistentTokenBasedRememberMeServices rememberMe, RememberMeKey key, RequestUtil vaadinRequests)
+            throws Exception {
+        http.authenticationManager(manager);
+        // Vaadin's own CSRF setup exempts the login URL; the sign-in form carries a token, so require it there too.
+        http.csrf(csrf -> csrf.ignoringRequestMatchers(vaadinRequests::isFrameworkInternalRequest));
+        http.exceptionHandling(e -> e.defaultAccessDeniedHandlerFor(
+                (request, response, denied) -> response.sendRedirect(request.getContextPath() + "/login?expired"),
+                PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login")));
+        http.authorizeHttpRequests(auth -> auth
+                .requestMatchers("/actuator/health", "/actuator/health/**", "/styles.css", "/error").permitAll());
+        http.rememberMe(r -> r.rememberMeServices(rememberMe).key(key.value()));
+        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false));
+        return http.build();
+    }
+
+    /** The secret that ties remember-me tokens to this installation. */
+    record RememberMeKey(String value) {
+    }
+}

@@ -1,0 +1,5 @@
+/** Views of tenancy: sign-in, sign-up, the main layout with its workspace switcher, overview, settings, invitations. */
+@NullMarked
+package dev.distillery.tenancy.ui;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,49 @@
+package dev.distillery;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Rules Spring Modulith cannot see: layering inside modules and where libraries may be used. */
+@AnalyzeClasses(packages = "dev.distillery", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule viewsTalkToServicesNotToTheDatabase = noClasses()
+            .that().resideInAPackage("..ui..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..");
+
+    @ArchTest
+    static final ArchRule restControllersDoNotTouchTheDatabase = noClasses()
+            .that().resideInAPackage("..api..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..", "javax.sql..");
+
+    @ArchTest
+    static final ArchRule langChain4jStaysInsideEndpoints = noClasses()
+            .that().resideOutsideOfPackage("dev.distillery.endpoints..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.langchain4j..", "com.openai..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule methodsArePure = noClasses()
+            .that().resideInAPackage("dev.distillery.methods..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..",
+                    "java.net.http..", "dev.langchain4j..", "com.vaadin..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule servicesDoNotDependOnViews = noClasses()
+            .that().resideOutsideOfPackage("..ui..")
+            .and().resideOutsideOfPackage("dev.distillery.tenancy.security..")
+            .and().doNotHaveSimpleName("AppShell")
+            .should().dependOnClassesThat().resideInAPackage("..ui..");
+
+    @ArchTest
+    static final ArchRule viewsAreNamedAsViewsOrLayouts = classes()
+            .that().areAnnotatedWith(com.vaadin.flow.router.Route.class)
+            .should().haveSimpleNameEndingWith("View");
+}

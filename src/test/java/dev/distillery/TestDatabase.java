@@ -1,0 +1,67 @@
+package dev.distillery;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A fresh PostgreSQL database per test JVM on the machine's server, dropped when the JVM ends, so runs never collide
+ * or depend on leftovers. Point {@code DISTILLERY_TEST_PG_URL} (a JDBC URL ending in '/') elsewhere if needed.
+ */
+public final class TestDatabase {
+
+    static final String SERVER = System.getenv().getOrDefault("DISTILLERY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
+    static final String USER = System.getenv().getOrDefault("DISTILLERY_TEST_PG_USER", "postgres");
+    static final String PASSWORD = System.getenv().getOrDefault("DISTILLERY_TEST_PG_PASSWORD", "");
+
+    private static String name;
+
+    private TestDatabase() {
+    }
+
+    /** JDBC URL of this JVM's test database, created on first use. */
+    public static synchronized String url() {
+        if (name == null) {
+            name = create();
+        }
+        return SERVER + name;
+    }
+
+    /** A new, empty database for a test that needs one of its own (for example a separately started app). */
+    public static String createAnother() {
+        return SERVER + create();
+    }
+
+    public static String user() {
+        return USER;
+    }
+
+    public static String password() {
+        return PASSWORD;
+    }
+
+    /** A connection as the schema owner, which row-level security does not restrict. */
+    public static Connection ownerConnection() throws SQLException {
+        return DriverManager.getConnection(url(), USER, PASSWORD);
+    }
+
+    private static String create() {
+        String db = "distillery_test_" + ProcessHandle.current().pid() + "_"
+                + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
+            c.createStatement().execute("CREATE DATABASE " + db);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Tests need PostgreSQL at " + SERVER + " (user " + USER
+                    + "); start it or set DISTILLERY_TEST_PG_URL. " + e.getMessage(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
+                c.createStatement().execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            } catch (SQLException ignored) {
+                // Best effort: a leftover database has a unique name and harms no later run.
+            }
+        }));
+        return db;
+    }
+}

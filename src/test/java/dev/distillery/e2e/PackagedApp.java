@@ -1,0 +1,95 @@
+package dev.distillery.e2e;
+
+import dev.distillery.TestDatabase;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The packaged jar (production frontend bundle, as users run it) started as its own process on a free port and a
+ * fresh database. Browser tests drive it; its log goes to {@code target/e2e-app.log}.
+ */
+final class PackagedApp implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private PackagedApp(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static PackagedApp start(Map<String, String> extraEnv) throws IOException, InterruptedException {
+        File jar;
+        try (var files = Files.list(Path.of("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().matches("distillery-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("Run 'mvn verify': browser tests need the packaged jar"))
+                    .toFile();
+        }
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.getAbsolutePath())
+                .redirectErrorStream(true)
+                .redirectOutput(new File("target/e2e-app-" + port + ".log"));
+        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put("DATABASE_URL", TestDatabase.createAnother());
+        builder.environment().put("DATABASE_USERNAME", TestDatabase.user());
+        builder.environment().put("DATABASE_PASSWORD", TestDatabase.password());
+        builder.environment().put("DISTILLERY_LOGIN_ATTEMPTS_PER_IP", "10000");
+        builder.environment().putAll(extraEnv);
+        var app = new PackagedApp(builder.start(), port);
+        app.awaitHealthy(Duration.ofSeconds(120));
+        return app;
+    }
+
+    String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void awaitHealthy(Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The app exited with " + process.exitValue() + "; see target/e2e-app-" + port + ".log");
+            }
+            try {
+                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(url("/actuator/health"))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Still starting.
+            }
+            Thread.sleep(250);
+        }
+        close();
+        throw new IllegalStateException("The app did not become healthy within " + timeout);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

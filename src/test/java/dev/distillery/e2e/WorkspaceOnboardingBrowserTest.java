@@ -1,0 +1,144 @@
+package dev.distillery.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.Cookie;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A new team's first minutes, in a real browser against the packaged app: sign up, stay signed in, create a second
+ * workspace, invite a colleague who joins through the link, make them a viewer, and see that a viewer cannot reach
+ * the administrators' actions.
+ */
+class WorkspaceOnboardingBrowserTest {
+
+    static final String PASSWORD = "violet tractor harbour 42 quietly";
+    static PackagedApp app;
+
+    @RegisterExtension
+    static Browser browser = new Browser();
+
+    @BeforeAll
+    static void startApp() throws Exception {
+        app = PackagedApp.start(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        app.close();
+    }
+
+    @Test
+    void aTeamSignsUpInvitesAColleagueAndRestrictsTheirRole() {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String ownerEmail = "owner-" + suffix + "@example.com";
+        String guestEmail = "guest-" + suffix + "@example.com";
+
+        Page owner = browser.newUser();
+        signUp(owner, ownerEmail, "Olga");
+        signIn(owner, ownerEmail, true);
+        assertThat(owner.locator("#workspace-name")).hasText("Olga's workspace");
+
+        // Stay signed in: a browser that lost its session but kept the remember-me cookie is still signed in.
+        List<Cookie> remembered = owner.context().cookies().stream().filter(c -> !c.name.equals("JSESSIONID")).toList();
+        owner.context().clearCookies();
+        owner.context().addCookies(remembered);
+        owner.navigate(app.url("/"));
+        assertThat(owner.locator("#workspace-name")).hasText("Olga's workspace");
+
+        owner.locator("#new-workspace").click();
+        owner.locator("#new-workspace-name input").fill("Research Lab");
+        owner.locator("#create-workspace").click();
+        assertThat(owner.locator("#settings-heading")).hasText("Research Lab");
+
+        owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Invitations")).click();
+        owner.locator("#create-invitation").click();
+        String link = owner.locator("#invite-link input").inputValue();
+        org.assertj.core.api.Assertions.assertThat(link).startsWith(app.url("/invite/"));
+
+        Page guest = browser.newUser();
+        guest.navigate(link);
+        guest.waitForURL("**/login");
+        guest.getByText("Create one").click();
+        signUp(guest, guestEmail, "Gus");
+        signIn(guest, guestEmail, false);
+        assertThat(guest.getByText("invites you to join as Member")).isVisible();
+        guest.locator("#accept-invitation").click();
+        assertThat(guest.locator("#workspace-name")).hasText("Research Lab");
+
+        // A used link does not work twice.
+        Page third = browser.newUser();
+        signUp(third, "third-" + suffix + "@example.com", "Tia");
+        signIn(third, "third-" + suffix + "@example.com", false);
+        third.navigate(link);
+        assertThat(third.locator("#invitation-message")).containsText("already been used");
+
+        owner.navigate(app.url("/settings"));
+        owner.locator("[id='role-" + guestEmail + "']").click();
+        owner.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName("Viewer").setExact(true)).click();
+        assertThat(owner.getByText(guestEmail + " is now Viewer.")).isVisible();
+
+        guest.navigate(app.url("/settings"));
+        assertThat(guest.getByText("Your role: Viewer")).isVisible();
+        assertThat(guest.locator("#members-grid")).containsText(ownerEmail);
+        assertThat(guest.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Invitations"))).hasCount(0);
+        assertThat(guest.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("API keys"))).hasCount(0);
+        assertThat(guest.locator("vaadin-select[id^='role-']")).hasCount(0);
+
+        // The owner sees all of it in the audit log.
+        owner.navigate(app.url("/settings"));
+        owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Audit log")).click();
+        assertThat(owner.locator("#audit-grid")).containsText("member.role-changed");
+        assertThat(owner.locator("#audit-grid")).containsText("member.joined");
+    }
+
+    @Test
+    void signUpAndSignInExplainWhatIsWrong() {
+        Page page = browser.newUser();
+        page.navigate(app.url("/signup"));
+        page.locator("#signup-email input").fill("weak-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com");
+        page.locator("#signup-name input").fill("Weak");
+        page.locator("#signup-password input").fill("password12");
+        page.locator("#signup-repeat input").fill("password12");
+        page.locator("#signup-submit").click();
+        assertThat(page.locator("#signup-password")).hasAttribute("invalid", "");
+        assertThat(page.locator("#signup-password")).containsText("passphrase");
+
+        page.navigate(app.url("/login"));
+        page.locator("#username input").fill("nobody@example.com");
+        page.locator("#password input").fill("wrong password here");
+        page.locator("#sign-in").click();
+        assertThat(page.locator("#login-message")).containsText("Incorrect email or password");
+    }
+
+    private static void signUp(Page page, String email, String name) {
+        if (!page.url().endsWith("/signup")) {
+            page.navigate(app.url("/signup"));
+        }
+        page.locator("#signup-email input").fill(email);
+        page.locator("#signup-name input").fill(name);
+        page.locator("#signup-password input").fill(PASSWORD);
+        page.locator("#signup-repeat input").fill(PASSWORD);
+        page.locator("#signup-submit").click();
+        page.waitForURL("**/login?registered");
+    }
+
+    private static void signIn(Page page, String email, boolean remember) {
+        page.locator("#username input").fill(email);
+        page.locator("#password input").fill(PASSWORD);
+        if (remember) {
+            page.locator("#remember-me input").check();
+        }
+        page.locator("#sign-in").click();
+        page.waitForURL(url -> !url.contains("/login"));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.distillery.tenancy.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LoginThrottleUnitTest {
+
+    @Test
+    void anAddressIsLimitedAcrossAccounts() {
+        var throttle = new LoginThrottle(100, 3);
+        assertThat(throttle.tryAttempt("a@example.com", "10.0.0.1")).isTrue();
+        assertThat(throttle.tryAttempt("b@example.com", "10.0.0.1")).isTrue();
+        assertThat(throttle.tryAttempt("c@example.com", "10.0.0.1")).isTrue();
+        assertThat(throttle.tryAttempt("d@example.com", "10.0.0.1")).isFalse();
+        assertThat(throttle.tryAttempt("d@example.com", "10.0.0.2")).isTrue();
+    }
+
+    @Test
+    void anAccountIsLimitedAcrossAddressesAndCaseInsensitively() {
+        var throttle = new LoginThrottle(2, 100);
+        assertThat(throttle.tryAttempt("Ada@example.com", "10.0.0.1")).isTrue();
+        assertThat(throttle.tryAttempt("ada@example.com", "10.0.0.2")).isTrue();
+        assertThat(throttle.tryAttempt("ADA@example.com", "10.0.0.3")).isFalse();
+    }
+}
