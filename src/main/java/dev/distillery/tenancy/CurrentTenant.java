@@ -68,6 +68,14 @@ public class CurrentTenant {
         return require().require(permission);
     }
 
+    /**
+     * The context bound to this thread by {@link #callAs}, if any; background work uses it to know its tenant without
+     * opening a transaction.
+     */
+    public Optional<TenantContext> bound() {
+        return Optional.ofNullable(BOUND.get());
+    }
+
     /** Runs {@code work} as {@code context}, on this thread; for jobs and start-up tasks that have no session. */
     public <T> T callAs(TenantContext context, Supplier<T> work) {
         TenantContext previous = BOUND.get();

@@ -48,6 +48,7 @@ final class PackagedApp implements AutoCloseable {
         builder.environment().put("DATABASE_USERNAME", TestDatabase.user());
         builder.environment().put("DATABASE_PASSWORD", TestDatabase.password());
         builder.environment().put("DISTILLERY_LOGIN_ATTEMPTS_PER_IP", "10000");
+        builder.environment().put("DISTILLERY_SECRET_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         builder.environment().putAll(extraEnv);
         var app = new PackagedApp(builder.start(), port);
         app.awaitHealthy(Duration.ofSeconds(120));

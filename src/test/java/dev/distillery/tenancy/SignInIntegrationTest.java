@@ -5,6 +5,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import jakarta.servlet.http.Cookie;
+import dev.distillery.TestTenants;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -22,13 +23,13 @@ class SignInIntegrationTest {
     @Autowired
     MockMvc mvc;
     @Autowired
-    TenancyFixtures fixtures;
+    TestTenants fixtures;
 
     @Test
     void signingInWithStaySignedInSetsARememberMeCookieThatSignsInLater() throws Exception {
         String email = fixtures.signUp("remember");
         MvcResult result = mvc.perform(post("/login").with(csrf())
-                        .param("username", email).param("password", TenancyFixtures.PASSWORD).param("remember-me", "on"))
+                        .param("username", email).param("password", TestTenants.PASSWORD).param("remember-me", "on"))
                 .andReturn();
         assertThat(result.getResponse().getStatus()).isEqualTo(302);
         assertThat(result.getResponse().getRedirectedUrl()).doesNotContain("error");
@@ -48,7 +49,7 @@ class SignInIntegrationTest {
     void signingInWithoutStaySignedInSetsNoRememberMeCookie() throws Exception {
         String email = fixtures.signUp("forget");
         MvcResult result = mvc.perform(post("/login").with(csrf())
-                .param("username", email).param("password", TenancyFixtures.PASSWORD)).andReturn();
+                .param("username", email).param("password", TestTenants.PASSWORD)).andReturn();
         assertThat(result.getResponse().getRedirectedUrl()).doesNotContain("error");
         assertThat(result.getResponse().getCookie("remember-me")).isNull();
         try (var owner = dev.distillery.TestDatabase.ownerConnection()) {
@@ -63,7 +64,7 @@ class SignInIntegrationTest {
     void aSignInWithoutCsrfTokenIsRefused() throws Exception {
         String email = fixtures.signUp("csrf");
         MvcResult result = mvc.perform(post("/login")
-                .param("username", email).param("password", TenancyFixtures.PASSWORD)).andReturn();
+                .param("username", email).param("password", TestTenants.PASSWORD)).andReturn();
         assertThat(result.getResponse().getRedirectedUrl()).isEqualTo("/login?expired");
         assertThat(result.getRequest().getSession(false) == null
                 || result.getRequest().getSession(false).getAttribute("SPRING_SECURITY_CONTEXT") == null).isTrue();
@@ -78,7 +79,7 @@ class SignInIntegrationTest {
             assertThat(wrong.getResponse().getRedirectedUrl()).contains("error");
         }
         MvcResult blocked = mvc.perform(post("/login").with(csrf())
-                .param("username", email).param("password", TenancyFixtures.PASSWORD)).andReturn();
+                .param("username", email).param("password", TestTenants.PASSWORD)).andReturn();
         assertThat(blocked.getResponse().getRedirectedUrl()).contains("error");
         Object error = blocked.getRequest().getSession().getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
         assertThat(error).isNotNull();
@@ -93,7 +94,7 @@ class SignInIntegrationTest {
         // Other accounts from the same address are not affected.
         String other = fixtures.signUp("unaffected");
         MvcResult fine = mvc.perform(post("/login").with(csrf())
-                .param("username", other).param("password", TenancyFixtures.PASSWORD)).andReturn();
+                .param("username", other).param("password", TestTenants.PASSWORD)).andReturn();
         assertThat(fine.getResponse().getRedirectedUrl()).doesNotContain("error");
     }
 }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import dev.distillery.TestTenants;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,7 +36,7 @@ class TenancyIntegrationTest {
     @LocalServerPort
     int port;
     @Autowired
-    TenancyFixtures fixtures;
+    TestTenants fixtures;
     @Autowired
     AccountService accounts;
     @Autowired
@@ -57,11 +58,11 @@ class TenancyIntegrationTest {
                         e -> assertThat(e.errors().getFirst().field()).isEqualTo("password"));
         assertThatThrownBy(() -> accounts.signUp("short@example.com", "Short", "abc"))
                 .hasMessageContaining("at least 10 characters");
-        assertThatThrownBy(() -> accounts.signUp("not-an-email", "X", TenancyFixtures.PASSWORD))
+        assertThatThrownBy(() -> accounts.signUp("not-an-email", "X", TestTenants.PASSWORD))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.errors().getFirst().field()).isEqualTo("email"));
         String email = fixtures.signUp("dup");
-        assertThatThrownBy(() -> accounts.signUp(email.toUpperCase(), "Dup", TenancyFixtures.PASSWORD))
+        assertThatThrownBy(() -> accounts.signUp(email.toUpperCase(), "Dup", TestTenants.PASSWORD))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("already exists");
         assertThat(count("SELECT count(*) FROM app_users")).isEqualTo(before + 1);
         assertThat(count("SELECT count(*) FROM app_users WHERE password_hash LIKE '{bcrypt}%'"))

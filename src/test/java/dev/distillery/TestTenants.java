@@ -1,4 +1,9 @@
-package dev.distillery.tenancy;
+package dev.distillery;
+
+import dev.distillery.tenancy.AccountService;
+import dev.distillery.tenancy.ApiKeyService;
+import dev.distillery.tenancy.Role;
+import dev.distillery.tenancy.WorkspaceService;
 
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -8,28 +13,32 @@ import org.springframework.stereotype.Component;
 
 /** Creates users and workspaces through the real services, acting as a signed-in user where a test needs one. */
 @Component
-class TenancyFixtures {
+public class TestTenants {
 
-    static final String PASSWORD = "violet tractor harbour 42 quietly";
+    public static final String PASSWORD = "violet tractor harbour 42 quietly";
 
     private final AccountService accounts;
+    private final ApiKeyService apiKeys;
+    private final WorkspaceService workspaces;
 
-    TenancyFixtures(AccountService accounts) {
+    TestTenants(AccountService accounts, ApiKeyService apiKeys, WorkspaceService workspaces) {
         this.accounts = accounts;
+        this.apiKeys = apiKeys;
+        this.workspaces = workspaces;
     }
 
-    String newEmail(String who) {
+    public String newEmail(String who) {
         return who + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     }
 
     /** Signs up a new user (which creates their first workspace) and returns the email. */
-    String signUp(String who) {
+    public String signUp(String who) {
         String email = newEmail(who);
         accounts.signUp(email, who, PASSWORD);
         return email;
     }
 
-    <T> T as(String email, Supplier<T> action) {
+    public <T> T as(String email, Supplier<T> action) {
         var principal = accounts.loadUserByUsername(email);
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new UsernamePasswordAuthenticationToken(principal, null, principal.getAuthorities()));
@@ -42,10 +51,22 @@ class TenancyFixtures {
         }
     }
 
-    void as(String email, Runnable action) {
+    public void as(String email, Runnable action) {
         as(email, () -> {
             action.run();
             return null;
         });
+    }
+
+    /** A new user's workspace and an API key of it with the given role. */
+    public Tenant tenant(String who, Role keyRole) {
+        String email = signUp(who);
+        var key = as(email, () -> apiKeys.create(who + "-key", keyRole));
+        var workspace = as(email, () -> workspaces.current());
+        return new Tenant(email, workspace.id(), key.secret());
+    }
+
+    /** A signed-up user, their workspace and an API key secret for it. */
+    public record Tenant(String email, java.util.UUID workspaceId, String apiKey) {
     }
 }

@@ -1,0 +1,202 @@
+package dev.distillery.endpoints;
+
+import dev.distillery.endpoints.internal.UrlGuard;
+import dev.distillery.shared.ConflictException;
+import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.InvalidInputException.FieldError;
+import dev.distillery.shared.NotFoundException;
+import dev.distillery.tenancy.AuditLog;
+import dev.distillery.tenancy.CurrentTenant;
+import dev.distillery.tenancy.Permission;
+import dev.distillery.tenancy.TenantContext;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The workspace's model endpoints: register, change, rotate the key, remove, list, and test a connection. Anyone
+ * in the workspace may read them; MEMBER and above may change them. Keys never leave this module in clear.
+ */
+@Service
+public class EndpointService {
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
+
+    private final Endpoints endpoints;
+    private final CurrentTenant currentTenant;
+    private final AuditLog auditLog;
+    private final ModelInvoker invoker;
+    private final Clock clock;
+
+    EndpointService(Endpoints endpoints, CurrentTenant currentTenant, AuditLog auditLog, ModelInvoker invoker, Clock clock) {
+        this.endpoints = endpoints;
+        this.currentTenant = currentTenant;
+        this.auditLog = auditLog;
+        this.invoker = invoker;
+        this.clock = clock;
+    }
+
+    @Transactional(readOnly = true)
+    public List<EndpointDetails> list() {
+        currentTenant.require(Permission.READ);
+        return endpoints.list();
+    }
+
+    /** @throws NotFoundException also for endpoints of other workspaces */
+    @Transactional(readOnly = true)
+    public EndpointDetails get(UUID id) {
+        currentTenant.require(Permission.READ);
+        return endpoints.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    @Transactional
+    public EndpointDetails create(EndpointDraft draft) {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
+        EndpointDraft valid = validate(draft, null);
+        UUID id = UUID.randomUUID();
+        endpoints.insert(id, tenant.workspaceId(), valid, clock.instant());
+        auditLog.record(tenant, "endpoint.created", valid.name(), valid.model() + " at " + valid.baseUrl());
+        return endpoints.find(id).orElseThrow();
+    }
+
+    /**
+     * Changes everything but the API key (see {@link #rotateKey}).
+     *
+     * @param headers new extra headers, or null to keep the stored ones
+     */
+    @Transactional
+    public EndpointDetails update(UUID id, EndpointDraft draft, @Nullable Map<String, String> headers) {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
+        EndpointDraft valid = validate(headers == null ? draft.withHeaders(Map.of()) : draft.withHeaders(headers), id);
+        if (!endpoints.update(id, valid, headers == null ? null : valid.headers(), clock.instant())) {
+            throw notFound(id);
+        }
+        invoker.evict(id);
+        auditLog.record(tenant, "endpoint.updated", valid.name(), null);
+        return endpoints.find(id).orElseThrow();
+    }
+
+    /** Replaces the API key (blank removes it). */
+    @Transactional
+    public EndpointDetails rotateKey(UUID id, @Nullable String apiKey) {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
+        if (apiKey != null && apiKey.strip().length() > 4096) {
+            throw new InvalidInputException("apiKey", "An API key of at most 4,096 characters.");
+        }
+        if (!endpoints.replaceKey(id, apiKey, clock.instant())) {
+            throw notFound(id);
+        }
+        invoker.evict(id);
+        EndpointDetails details = endpoints.find(id).orElseThrow();
+        auditLog.record(tenant, "endpoint.key-rotated", details.name(), null);
+        return details;
+    }
+
+    @Transactional
+    public void delete(UUID id) {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
+        EndpointDetails details = endpoints.find(id).orElseThrow(() -> notFound(id));
+        endpoints.markDeleted(id, clock.instant());
+        invoker.evict(id);
+        auditLog.record(tenant, "endpoint.deleted", details.name(), null);
+    }
+
+    /**
+     * Sends one tiny request and reports latency and reply, or the failure in plain words. Runs outside any
+     * transaction: the call may take as long as the endpoint's timeout.
+     */
+    public ConnectionTestResult testConnection(UUID id) {
+        return invoker.test(id);
+    }
+
+    /** Checks every field and returns the draft normalised (trimmed, URL without trailing slash). */
+    EndpointDraft validate(EndpointDraft d, @Nullable UUID existing) {
+        List<FieldError> errors = new ArrayList<>();
+        String name = d.name() == null ? "" : d.name().strip();
+        if (name.isEmpty() || name.length() > 80) {
+            errors.add(new FieldError("name", "Enter a name of 1 to 80 characters."));
+        } else if (endpoints.nameTaken(name, existing)) {
+            throw new ConflictException("An endpoint named \"" + name + "\" already exists in this workspace.");
+        }
+        String model = d.model() == null ? "" : d.model().strip();
+        if (model.isEmpty() || model.length() > 200) {
+            errors.add(new FieldError("model", "Enter the model name the server expects, e.g. llama3.1:8b."));
+        }
+        String url = d.baseUrl() == null ? "" : d.baseUrl();
+        try {
+            url = UrlGuard.check(url);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        }
+        var defaults = d.defaults();
+        if (defaults.temperature() != null && (defaults.temperature() < 0 || defaults.temperature() > 2)) {
+            errors.add(new FieldError("defaults.temperature", "Temperature is between 0 and 2."));
+        }
+        if (defaults.topP() != null && (defaults.topP() <= 0 || defaults.topP() > 1)) {
+            errors.add(new FieldError("defaults.topP", "top_p is above 0 and at most 1."));
+        }
+        if (defaults.maxTokens() != null && (defaults.maxTokens() < 1 || defaults.maxTokens() > 1_000_000)) {
+            errors.add(new FieldError("defaults.maxTokens", "Max tokens is between 1 and 1,000,000."));
+        }
+        if (defaults.stop().size() > 4 || defaults.stop().stream().anyMatch(s -> s.isEmpty() || s.length() > 100)) {
+            errors.add(new FieldError("defaults.stop", "Up to 4 stop sequences of 1 to 100 characters."));
+        }
+        var limits = d.limits();
+        if (limits.maxConcurrency() < 1 || limits.maxConcurrency() > 1024) {
+            errors.add(new FieldError("limits.maxConcurrency", "Max concurrent requests is between 1 and 1024."));
+        }
+        if (limits.rpm() != null && limits.rpm() < 1) {
+            errors.add(new FieldError("limits.rpm", "Requests per minute must be positive (leave empty for no limit)."));
+        }
+        if (limits.tpm() != null && limits.tpm() < 1) {
+            errors.add(new FieldError("limits.tpm", "Tokens per minute must be positive (leave empty for no limit)."));
+        }
+        if (d.timeoutSeconds() < 1 || d.timeoutSeconds() > 3600) {
+            errors.add(new FieldError("timeoutSeconds", "The timeout is between 1 and 3,600 seconds."));
+        }
+        for (BigDecimal price : new BigDecimal[] {d.pricing().inputPerMillion(), d.pricing().outputPerMillion()}) {
+            if (price != null && price.signum() < 0) {
+                errors.add(new FieldError("pricing", "Prices cannot be negative."));
+            }
+        }
+        if (d.headers().size() > 20) {
+            errors.add(new FieldError("headers", "At most 20 extra headers."));
+        }
+        d.headers().forEach((headerName, value) -> {
+            if (!HEADER_NAME.matcher(headerName).matches()) {
+                errors.add(new FieldError("headers", "'" + headerName + "' is not a valid HTTP header name."));
+            } else if (headerName.equalsIgnoreCase("authorization")) {
+                errors.add(new FieldError("headers", "Put the key in the API key field, not an Authorization header."));
+            }
+            if (value == null || value.length() > 4096 || value.contains("\n") || value.contains("\r")) {
+                errors.add(new FieldError("headers", "The value of '" + headerName + "' must be one line of at most 4,096 characters."));
+            }
+        });
+        if (d.sizeLabel() != null && d.sizeLabel().length() > 40) {
+            errors.add(new FieldError("sizeLabel", "A size label of at most 40 characters, e.g. 7B."));
+        }
+        if (d.parameterCountBillions() != null && d.parameterCountBillions() <= 0) {
+            errors.add(new FieldError("parameterCountBillions", "The parameter count must be positive."));
+        }
+        if (d.apiKey() != null && d.apiKey().strip().length() > 4096) {
+            errors.add(new FieldError("apiKey", "An API key of at most 4,096 characters."));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new EndpointDraft(name, url, model, d.apiKey(), d.apiStyle(), d.headers(), d.defaults(), d.limits(),
+                d.timeoutSeconds(), d.pricing(), d.sizeLabel() == null || d.sizeLabel().isBlank() ? null : d.sizeLabel().strip(),
+                d.parameterCountBillions());
+    }
+
+    private static NotFoundException notFound(UUID id) {
+        return new NotFoundException("Endpoint " + id + " not found.");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.distillery.endpoints;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.distillery.endpoints.internal.EndpointRuntime;
+import dev.distillery.endpoints.internal.UrlGuard;
+import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.NotFoundException;
+import dev.distillery.tenancy.CurrentTenant;
+import dev.distillery.tenancy.Permission;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one way to call a model: send a prompt with decoding parameters to an endpoint of the current workspace, get
+ * text, token usage, latency and finish reason, or a {@link ModelCallException} saying what went wrong. Retries,
+ * rate limits and the concurrency cap of the endpoint apply to every caller together. Never call it inside a
+ * database transaction: model calls are slow.
+ */
+@Service
+public class ModelInvoker {
+
+    private static final String TEST_PROMPT = "Reply with the single word OK.";
+
+    private final Endpoints endpoints;
+    private final CurrentTenant currentTenant;
+    private final TransactionTemplate readOnly;
+    private final EndpointRuntime.RetrySettings retrySettings;
+    private final Cache<Key, EndpointRuntime> runtimes = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
+
+    ModelInvoker(Endpoints endpoints, CurrentTenant currentTenant, PlatformTransactionManager transactions,
+            @Value("${distillery.models.max-attempts:6}") int maxAttempts,
+            @Value("${distillery.models.initial-backoff:500ms}") Duration initialBackoff,
+            @Value("${distillery.models.max-backoff:30s}") Duration maxBackoff) {
+        this.endpoints = endpoints;
+        this.currentTenant = currentTenant;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+        this.retrySettings = new EndpointRuntime.RetrySettings(maxAttempts, initialBackoff, maxBackoff);
+    }
+
+    /**
+     * Calls the endpoint, waiting for its rate limits and concurrency cap and retrying transient failures (429 with
+     * its Retry-After, 5xx, timeouts, refused connections).
+     *
+     * @throws ModelCallException when the call finally fails
+     * @throws NotFoundException when the endpoint is not one of the current workspace's
+     */
+    public ModelResponse invoke(UUID endpointId, ModelRequest request) {
+        return runtime(endpointId, Permission.READ).invoke(request);
+    }
+
+    /** Sends one tiny request without retries and reports the outcome in plain words. */
+    ConnectionTestResult test(UUID endpointId) {
+        EndpointRuntime runtime = runtime(endpointId, Permission.MANAGE_RESOURCES);
+        long start = System.nanoTime();
+        try {
+            UrlGuard.check(runtime.config().baseUrl());
+            ModelResponse response = runtime.invokeOnce(ModelRequest.of(TEST_PROMPT).withMaxTokens(16));
+            return new ConnectionTestResult(true, response.latencyMillis(), response.text().strip(), null, null);
+        } catch (ModelCallException e) {
+            return new ConnectionTestResult(false, (System.nanoTime() - start) / 1_000_000, null, e.getMessage(), e.kind());
+        } catch (InvalidInputException e) {
+            return new ConnectionTestResult(false, 0, null, e.getMessage(), ModelCallException.Kind.INVALID_URL);
+        }
+    }
+
+    /** Forgets a changed or deleted endpoint's clients, so the next call uses the new settings. */
+    void evict(UUID endpointId) {
+        runtimes.asMap().keySet().removeIf(key -> key.endpointId().equals(endpointId));
+    }
+
+    private EndpointRuntime runtime(UUID endpointId, Permission permission) {
+        UUID workspaceId = currentTenant.bound()
+                .map(tenant -> tenant.require(permission).workspaceId())
+                .orElseGet(() -> readOnly.execute(status -> currentTenant.require(permission).workspaceId()));
+        return runtimes.get(new Key(Objects.requireNonNull(workspaceId), endpointId), key -> readOnly.execute(status ->
+                endpoints.config(endpointId)
+                        .map(config -> EndpointRuntime.create(config, retrySettings))
+                        .orElseThrow(() -> new NotFoundException("Endpoint " + endpointId + " not found."))));
+    }
+
+    private record Key(UUID workspaceId, UUID endpointId) {
+    }
+
+}

@@ -1,0 +1,111 @@
+package dev.distillery.endpoints.internal;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import dev.distillery.endpoints.ApiStyle;
+import dev.distillery.endpoints.ModelCallException;
+import dev.distillery.endpoints.ModelRequest;
+import dev.distillery.endpoints.ModelResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Calls LangChain4j does not cover, through the official OpenAI SDK: the legacy completions API (with max_tokens,
+ * stop and n) and chat requests for several samples at once ({@code n}).
+ */
+final class OpenAiSdkClient implements ModelClient {
+
+    private final OpenAIClient client;
+    private final EndpointConfig config;
+
+    OpenAiSdkClient(EndpointConfig config) {
+        this.config = config;
+        var builder = OpenAIOkHttpClient.builder()
+                .baseUrl(config.baseUrl())
+                .apiKey(config.apiKey() == null ? "none" : config.apiKey())
+                .timeout(config.timeout())
+                .maxRetries(0); // retries belong to the endpoint's Resilience4j policy
+        if (!config.headers().isEmpty()) {
+            builder.headers(config.headers().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
+        }
+        this.client = builder.build();
+    }
+
+    @Override
+    public ModelResponse call(ModelRequest request) {
+        long start = System.nanoTime();
+        try {
+            return config.apiStyle() == ApiStyle.COMPLETIONS ? complete(request, start) : chat(request, start);
+        } catch (ModelCallException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw Failures.classify(e);
+        }
+    }
+
+    private ModelResponse complete(ModelRequest request, long start) {
+        var params = CompletionCreateParams.builder().model(config.model()).prompt(request.prompt());
+        if (request.maxTokens() != null) {
+            params.maxTokens(request.maxTokens().longValue());
+        }
+        if (request.temperature() != null) {
+            params.temperature(request.temperature());
+        }
+        if (request.topP() != null) {
+            params.topP(request.topP());
+        }
+        if (request.seed() != null) {
+            params.seed(request.seed().longValue());
+        }
+        if (!request.stop().isEmpty()) {
+            params.stop(CompletionCreateParams.Stop.ofStrings(request.stop()));
+        }
+        if (request.samples() > 1) {
+            params.n((long) request.samples());
+        }
+        Completion completion = client.completions().create(params.build());
+        if (completion.choices().isEmpty()) {
+            throw new ModelCallException(ModelCallException.Kind.EMPTY_RESPONSE, "", null, null, null);
+        }
+        return new ModelResponse(completion.choices().stream().map(c -> c.text()).toList(),
+                completion.choices().getFirst().finishReason().asString(),
+                completion.usage().map(u -> (int) u.promptTokens()).orElse(0),
+                completion.usage().map(u -> (int) u.completionTokens()).orElse(0),
+                (System.nanoTime() - start) / 1_000_000, 1);
+    }
+
+    private ModelResponse chat(ModelRequest request, long start) {
+        var params = ChatCompletionCreateParams.builder().model(config.model()).addUserMessage(request.prompt());
+        if (request.maxTokens() != null) {
+            params.maxTokens(request.maxTokens().longValue());
+        }
+        if (request.temperature() != null) {
+            params.temperature(request.temperature());
+        }
+        if (request.topP() != null) {
+            params.topP(request.topP());
+        }
+        if (request.seed() != null) {
+            params.seed(request.seed().longValue());
+        }
+        if (!request.stop().isEmpty()) {
+            params.stop(ChatCompletionCreateParams.Stop.ofStrings(request.stop()));
+        }
+        params.n((long) request.samples());
+        ChatCompletion completion = client.chat().completions().create(params.build());
+        if (completion.choices().isEmpty()) {
+            throw new ModelCallException(ModelCallException.Kind.EMPTY_RESPONSE, "", null, null, null);
+        }
+        return new ModelResponse(completion.choices().stream().map(c -> c.message().content().orElse("")).toList(),
+                completion.choices().getFirst().finishReason().asString(),
+                completion.usage().map(u -> (int) u.promptTokens()).orElse(0),
+                completion.usage().map(u -> (int) u.completionTokens()).orElse(0),
+                (System.nanoTime() - start) / 1_000_000, 1);
+    }
+}
