@@ -17,12 +17,38 @@ public final class TestHttp {
         this.port = port;
     }
 
+    /** A multipart/form-data POST with text fields and one file part named "file". */
+    public HttpResponse<String> upload(String path, @Nullable String apiKey, java.util.Map<String, String> fields,
+            String fileName, byte[] content) {
+        String boundary = "----distillery" + java.util.UUID.randomUUID();
+        var body = new java.io.ByteArrayOutputStream();
+        try {
+            for (var field : fields.entrySet()) {
+                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                        + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.write(content);
+            body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), apiKey);
+    }
+
     public HttpResponse<String> call(String method, String path, @Nullable String apiKey, @Nullable String json) {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
+        return send(request, apiKey);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, @Nullable String apiKey) {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }

@@ -1,5 +1,8 @@
 package dev.distillery.shared;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * How a gold answer is written and compared (METHODS.md §4): datasets store it per item, the grader picks its
  * extraction rules and equivalence by it.
@@ -17,10 +20,12 @@ public enum AnswerType {
     STRING;
 
     /** The lower-case name used in files and the API: number, math, choice, yesno, string. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    @JsonCreator
     public static AnswerType fromId(String id) {
         for (AnswerType t : values()) {
             if (t.id().equalsIgnoreCase(id.strip()) || (t == YESNO && id.strip().equalsIgnoreCase("yes/no"))) {

@@ -1,0 +1,24 @@
+package dev.distillery.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/** Prints a benchmark's figures and appends them to {@code target/bench/<name>.txt} with the time and machine. */
+final class BenchReport {
+
+    private BenchReport() {
+    }
+
+    static void record(String name, String line) throws IOException {
+        String machine = Runtime.getRuntime().availableProcessors() + " cores, "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB max heap, Java " + Runtime.version();
+        String entry = Instant.now() + " | " + machine + " | " + line;
+        System.out.println("BENCH " + name + ": " + entry);
+        Path file = Path.of("target", "bench", name + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, entry + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
