@@ -202,6 +202,13 @@ public class DatasetService {
         return datasets.items(versionId, blankToNull(split), blankToNull(search), Math.max(0, offset), Math.clamp(limit, 1, 1000));
     }
 
+    /** The items of a version with these ids (any order; unknown ids are left out), for run workers and traces. */
+    @Transactional(readOnly = true)
+    public List<DatasetItem> itemsByIds(UUID versionId, List<String> itemIds) {
+        currentTenant.require(Permission.READ);
+        return itemIds.isEmpty() ? List.of() : datasets.itemsByIds(versionId, itemIds);
+    }
+
     @Transactional(readOnly = true)
     public int countItems(UUID versionId, @Nullable String split, @Nullable String search) {
         version(versionId);

@@ -138,6 +138,11 @@ class Datasets {
                 .query(this::mapItem).list();
     }
 
+    List<DatasetItem> itemsByIds(UUID versionId, List<String> itemIds) {
+        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM dataset_items WHERE version_id = ? AND item_id = ANY(?)")
+                .params(versionId, itemIds.toArray(String[]::new)).query(this::mapItem).list();
+    }
+
     int countItems(UUID versionId, @Nullable String split, @Nullable String search) {
         return jdbc.sql("SELECT count(*) FROM dataset_items WHERE version_id = :v" + filters(split, search))
                 .param("v", versionId).params(filterParams(split, search)).query(Integer.class).single();

@@ -18,17 +18,25 @@ import java.util.Map;
  * The packaged jar (production frontend bundle, as users run it) started as its own process on a free port and a
  * fresh database. Browser tests drive it; its log goes to {@code target/e2e-app.log}.
  */
-final class PackagedApp implements AutoCloseable {
+public final class PackagedApp implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final String databaseUrl;
 
-    private PackagedApp(Process process, int port) {
+    private PackagedApp(Process process, int port, String databaseUrl) {
         this.process = process;
         this.port = port;
+        this.databaseUrl = databaseUrl;
     }
 
-    static PackagedApp start(Map<String, String> extraEnv) throws IOException, InterruptedException {
+    /** Starts the app on a new, empty database. */
+    public static PackagedApp start(Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return start(extraEnv, TestDatabase.createAnother());
+    }
+
+    /** Starts the app on {@code databaseUrl}, e.g. another instance's or a killed one's database. */
+    public static PackagedApp start(Map<String, String> extraEnv, String databaseUrl) throws IOException, InterruptedException {
         File jar;
         try (var files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches("distillery-.*\\.jar"))
@@ -44,18 +52,18 @@ final class PackagedApp implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/e2e-app-" + port + ".log"));
         builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("DATABASE_URL", TestDatabase.createAnother());
+        builder.environment().put("DATABASE_URL", databaseUrl);
         builder.environment().put("DATABASE_USERNAME", TestDatabase.user());
         builder.environment().put("DATABASE_PASSWORD", TestDatabase.password());
         builder.environment().put("DISTILLERY_LOGIN_ATTEMPTS_PER_IP", "10000");
         builder.environment().put("DISTILLERY_SECRET_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         builder.environment().putAll(extraEnv);
-        var app = new PackagedApp(builder.start(), port);
+        var app = new PackagedApp(builder.start(), port, databaseUrl);
         app.awaitHealthy(Duration.ofSeconds(120));
         return app;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://localhost:" + port + path;
     }
 
@@ -79,6 +87,21 @@ final class PackagedApp implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("The app did not become healthy within " + timeout);
+    }
+
+    /** The process id, for reading its memory use from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    /** Ends the process at once, as a crash or {@code kill -9} would: no shutdown hooks, nothing flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     @Override

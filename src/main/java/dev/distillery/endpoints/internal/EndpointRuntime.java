@@ -29,13 +29,14 @@ public final class EndpointRuntime {
 
     private final EndpointConfig config;
     private final ModelClient single;
-    private final ModelClient multi;
+    private final java.util.function.Supplier<ModelClient> multi;
     private final Bulkhead bulkhead;
     private final @Nullable RateLimiter requests;
     private final @Nullable RateLimiter tokens;
     private final Retry retry;
 
-    private EndpointRuntime(EndpointConfig config, ModelClient single, ModelClient multi, RetrySettings settings) {
+    private EndpointRuntime(EndpointConfig config, ModelClient single, java.util.function.Supplier<ModelClient> multi,
+            RetrySettings settings) {
         this.config = config;
         this.single = single;
         this.multi = multi;
@@ -64,9 +65,14 @@ public final class EndpointRuntime {
     }
 
     public static EndpointRuntime create(EndpointConfig config, RetrySettings settings) {
-        ModelClient sdk = new OpenAiSdkClient(config);
-        ModelClient single = config.apiStyle() == ApiStyle.CHAT ? new LangChainChatClient(config) : sdk;
-        return new EndpointRuntime(config, single, sdk, settings);
+        // The OpenAI SDK is heavy to start; chat endpoints only need it for several samples per prompt.
+        if (config.apiStyle() == ApiStyle.COMPLETIONS) {
+            ModelClient sdk = new OpenAiSdkClient(config);
+            return new EndpointRuntime(config, sdk, () -> sdk, settings);
+        }
+        var sdk = new java.util.concurrent.atomic.AtomicReference<ModelClient>();
+        return new EndpointRuntime(config, new LangChainChatClient(config),
+                () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config)), settings);
     }
 
     public EndpointConfig config() {
@@ -102,7 +108,7 @@ public final class EndpointRuntime {
         }
         bulkhead.acquirePermission();
         try {
-            return (request.samples() > 1 ? multi : single).call(request);
+            return (request.samples() > 1 ? multi.get() : single).call(request);
         } finally {
             bulkhead.onComplete();
         }

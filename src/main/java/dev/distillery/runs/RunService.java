@@ -1,0 +1,262 @@
+package dev.distillery.runs;
+
+import dev.distillery.datasets.DatasetDetails;
+import dev.distillery.datasets.DatasetItem;
+import dev.distillery.datasets.DatasetService;
+import dev.distillery.datasets.VersionSummary;
+import dev.distillery.endpoints.EndpointDetails;
+import dev.distillery.endpoints.EndpointService;
+import dev.distillery.methods.Grader;
+import dev.distillery.methods.Method;
+import dev.distillery.methods.Methods;
+import dev.distillery.methods.ModelRole;
+import dev.distillery.methods.Preset;
+import dev.distillery.shared.ConflictException;
+import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.InvalidInputException.FieldError;
+import dev.distillery.shared.NotFoundException;
+import dev.distillery.tenancy.AuditLog;
+import dev.distillery.tenancy.CurrentTenant;
+import dev.distillery.tenancy.Permission;
+import dev.distillery.tenancy.TenantContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Launches runs and answers about them. A launch validates everything (method, preset, parameters, endpoints per
+ * role, dataset slice), stores the run's full configuration and its items, and schedules its workers, all in one
+ * transaction; the run is immutable afterwards. Cancel, resume and retry-failed change only its state.
+ */
+@Service
+public class RunService {
+
+    private static final Set<String> SPLITS = Set.of("train", "test", "dev");
+
+    private final Runs runs;
+    private final RunQueries queries;
+    private final RunEngine engine;
+    private final EndpointService endpoints;
+    private final DatasetService datasets;
+    private final CurrentTenant currentTenant;
+    private final AuditLog auditLog;
+    private final Clock clock;
+
+    RunService(Runs runs, RunQueries queries, RunEngine engine, EndpointService endpoints, DatasetService datasets,
+            CurrentTenant currentTenant, AuditLog auditLog, Clock clock) {
+        this.runs = runs;
+        this.queries = queries;
+        this.engine = engine;
+        this.endpoints = endpoints;
+        this.datasets = datasets;
+        this.currentTenant = currentTenant;
+        this.auditLog = auditLog;
+        this.clock = clock;
+    }
+
+    /** The methods a run can use, for forms and the API. */
+    public List<Method> methods() {
+        return Methods.all();
+    }
+
+    /**
+     * Validates and launches a run; its workers start within about a second.
+     *
+     * @throws InvalidInputException naming each field that is wrong (roles.teacher, split, limit, params.samples, ...)
+     */
+    @Transactional
+    public RunDetails launch(RunDraft draft) {
+        TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
+        List<FieldError> errors = new ArrayList<>();
+        Method method = Methods.byId(draft.method() == null ? "" : draft.method()).orElse(null);
+        if (method == null) {
+            throw new InvalidInputException("method", "Unknown method '" + draft.method() + "'. Use one of "
+                    + Methods.all().stream().map(Method::id).collect(Collectors.joining(", ")) + ".");
+        }
+        Preset preset = Methods.preset(method.id(), draft.preset()).orElse(null);
+        if (preset == null) {
+            throw new InvalidInputException("preset", "Method " + method.id() + " has no preset '" + draft.preset()
+                    + "'. Use one of " + method.presets().stream().map(Preset::id).collect(Collectors.joining(", ")) + ".");
+        }
+        Map<String, Object> params = Map.of();
+        try {
+            params = Methods.resolveParams(method, preset, draft.params() == null ? Map.of() : draft.params());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("params", e.getMessage()));
+        }
+        Map<ModelRole, RunSnapshot.RoleEndpoint> roles = new EnumMap<>(ModelRole.class);
+        for (ModelRole role : method.roles()) {
+            UUID endpointId = draft.roles() == null ? null : draft.roles().get(role);
+            if (endpointId == null) {
+                errors.add(new FieldError("roles." + role.id(), "Choose an endpoint for the " + role.id() + " role."));
+                continue;
+            }
+            try {
+                EndpointDetails e = endpoints.get(endpointId);
+                roles.put(role, new RunSnapshot.RoleEndpoint(e.id(), e.name(), e.model(), e.pricing().inputPerMillion(),
+                        e.pricing().outputPerMillion()));
+            } catch (NotFoundException e) {
+                errors.add(new FieldError("roles." + role.id(), "Endpoint " + endpointId + " not found in this workspace."));
+            }
+        }
+        String split = draft.split() == null ? method.defaultSplit() : draft.split().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!SPLITS.contains(split)) {
+            errors.add(new FieldError("split", "The split is train, test or dev."));
+        } else if (!"test".equals(method.defaultSplit()) && !method.defaultSplit().equals(split)) {
+            errors.add(new FieldError("split", method.label() + " generates training data: run it on the "
+                    + method.defaultSplit() + " split, never on test items."));
+        }
+        if (draft.offset() < 0) {
+            errors.add(new FieldError("offset", "The offset is 0 or more."));
+        }
+        if (draft.limit() != null && draft.limit() < 1) {
+            errors.add(new FieldError("limit", "The limit is at least 1 (leave it empty for all items)."));
+        }
+        if (draft.concurrency() < 1 || draft.concurrency() > 1024) {
+            errors.add(new FieldError("concurrency", "Concurrency is between 1 and 1024."));
+        }
+        DatasetDetails dataset;
+        try {
+            dataset = datasets.get(draft.datasetId());
+        } catch (NotFoundException e) {
+            throw new InvalidInputException("datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
+        }
+        VersionSummary version = draft.datasetVersion() == null ? dataset.latest() : dataset.versions().stream()
+                .filter(v -> v.version() == draft.datasetVersion()).findFirst().orElse(null);
+        if (version == null) {
+            throw new InvalidInputException("datasetVersion", "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + ".");
+        }
+        int inSplit = version.splitCounts().getOrDefault(split, 0);
+        if (errors.isEmpty() && draft.offset() >= inSplit) {
+            errors.add(new FieldError("offset", "The " + split + " split of " + dataset.name() + " v" + version.version()
+                    + " has " + inSplit + " items; offset " + draft.offset() + " leaves none."));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        int count = draft.limit() == null ? inSplit - draft.offset() : Math.min(draft.limit(), inSplit - draft.offset());
+
+        UUID runId = UUID.randomUUID();
+        String name = draft.name() == null || draft.name().isBlank()
+                ? method.label() + " · " + dataset.name() + " " + split : draft.name().strip();
+        var snapshot = new RunSnapshot(method.id(), preset.id(), preset.version(), RunSnapshot.PresetSnapshot.of(preset),
+                params, draft.decoding(), roles, dataset.id(), version.id(), split, draft.offset(), draft.limit(),
+                draft.concurrency(), draft.seed());
+        runs.insertRun(runId, tenant.workspaceId(), name, snapshot, tenant.actor().userId(), clock.instant());
+        int inserted = 0;
+        for (int from = draft.offset(); from < draft.offset() + count; from += 1000) {
+            List<DatasetItem> page = datasets.items(version.id(), split, null, from, Math.min(1000, draft.offset() + count - from));
+            inserted += runs.insertItems(runId, tenant.workspaceId(), page.stream().map(DatasetItem::itemId).toList(),
+                    page.stream().map(DatasetItem::position).toList());
+        }
+        runs.setTotal(runId, inserted);
+        engine.start(tenant.workspaceId(), runId);
+        auditLog.record(tenant, "run.launched", name, method.id() + "/" + preset.id() + " on " + inserted + " items of "
+                + dataset.name() + " v" + version.version() + " " + split);
+        return queries.details(runId).orElseThrow();
+    }
+
+    @Transactional(readOnly = true)
+    public RunDetails get(UUID runId) {
+        currentTenant.require(Permission.READ);
+        return queries.details(runId).orElseThrow(() -> notFound(runId));
+    }
+
+    @Transactional(readOnly = true)
+    public RunProgress progress(UUID runId) {
+        get(runId);
+        return runs.progress(runId);
+    }
+
+    /** Runs of the workspace, newest first, optionally of one dataset. */
+    @Transactional(readOnly = true)
+    public List<RunSummary> list(@Nullable UUID datasetId, int offset, int limit) {
+        currentTenant.require(Permission.READ);
+        return queries.list(datasetId, Math.max(0, offset), Math.clamp(limit, 1, 500));
+    }
+
+    /** A page of traces in source order; {@code outcome} filters on correct, incorrect or error (null: all). */
+    @Transactional(readOnly = true)
+    public List<Trace> traces(UUID runId, @Nullable String outcome, int offset, int limit) {
+        RunDetails run = get(runId);
+        List<RunQueries.ItemRow> rows = queries.items(runId, outcome, Math.max(0, offset), Math.clamp(limit, 1, 500));
+        Map<String, DatasetItem> items = datasets.itemsByIds(run.datasetVersionId(),
+                rows.stream().map(RunQueries.ItemRow::itemId).toList()).stream()
+                .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
+        Map<String, List<Trace.Call>> calls = queries.calls(runId, rows.stream().map(RunQueries.ItemRow::itemId).toList());
+        return rows.stream().map(r -> r.toTrace(items.get(r.itemId()), calls.getOrDefault(r.itemId(), List.of()))).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public int countTraces(UUID runId, @Nullable String outcome) {
+        get(runId);
+        return queries.countItems(runId, outcome);
+    }
+
+    @Transactional
+    public RunDetails cancel(UUID runId) {
+        TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
+        RunDetails run = get(runId);
+        if (!runs.cancel(runId, clock.instant())) {
+            throw new ConflictException("The run is already " + run.status().id() + ".");
+        }
+        auditLog.record(tenant, "run.cancelled", run.name(), null);
+        return get(runId);
+    }
+
+    /** Continues a cancelled or failed run where it stopped (finished items and calls are kept). */
+    @Transactional
+    public RunDetails resume(UUID runId) {
+        TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
+        RunDetails run = get(runId);
+        if (run.status() != RunStatus.CANCELLED && run.status() != RunStatus.FAILED) {
+            throw new ConflictException("Only a cancelled or failed run can be resumed; this one is " + run.status().id() + ".");
+        }
+        runs.setStatus(runId, run.status(), RunStatus.RUNNING);
+        engine.start(tenant.workspaceId(), runId);
+        auditLog.record(tenant, "run.resumed", run.name(), null);
+        return get(runId);
+    }
+
+    /** Puts the items that ended in an error back in the queue and runs them again. */
+    @Transactional
+    public RunDetails retryFailed(UUID runId) {
+        TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
+        RunDetails run = get(runId);
+        int reset = runs.resetErrors(runId);
+        if (reset == 0) {
+            throw new ConflictException("The run has no failed items.");
+        }
+        if (run.status().finished()) {
+            runs.setStatus(runId, run.status(), RunStatus.RUNNING);
+        }
+        engine.start(tenant.workspaceId(), runId);
+        auditLog.record(tenant, "run.retry-failed", run.name(), reset + " items");
+        return get(runId);
+    }
+
+    private static NotFoundException notFound(UUID runId) {
+        return new NotFoundException("Run " + runId + " not found.");
+    }
+
+    /** The grader every run uses; pure and thread-safe. */
+    @Configuration(proxyBeanMethods = false)
+    static class GraderConfiguration {
+        @Bean
+        Grader grader(@org.springframework.beans.factory.annotation.Value("${distillery.grading.math-time-limit:2s}")
+                java.time.Duration mathTimeLimit) {
+            return new Grader(mathTimeLimit);
+        }
+    }
+}

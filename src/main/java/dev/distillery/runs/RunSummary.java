@@ -1,0 +1,13 @@
+package dev.distillery.runs;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A run in lists: what ran on what, and how far it got. */
+public record RunSummary(UUID id, String name, String method, String preset, String datasetName, String split,
+        RunStatus status, int total, int done, int correct, int errors, Instant createdAt) {
+
+    public Double accuracy() {
+        return done == 0 ? null : (double) correct / done;
+    }
+}

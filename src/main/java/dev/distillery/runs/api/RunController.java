@@ -1,0 +1,162 @@
+package dev.distillery.runs.api;
+
+import dev.distillery.methods.Decoding;
+import dev.distillery.methods.Method;
+import dev.distillery.methods.ModelRole;
+import dev.distillery.methods.ParamSpec;
+import dev.distillery.runs.RunDetails;
+import dev.distillery.runs.RunDraft;
+import dev.distillery.runs.RunProgress;
+import dev.distillery.runs.RunService;
+import dev.distillery.runs.RunSummary;
+import dev.distillery.runs.Trace;
+import dev.distillery.shared.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Runs of the API key's workspace. */
+@RestController
+@RequestMapping("/api/v1")
+@Tag(name = "Runs")
+@SecurityRequirement(name = "apiKey")
+class RunController {
+
+    private final RunService runs;
+
+    RunController(RunService runs) {
+        this.runs = runs;
+    }
+
+    @GetMapping("/methods")
+    @Operation(summary = "The methods a run can use, with their roles, parameters and presets")
+    List<MethodJson> methods() {
+        return runs.methods().stream().map(MethodJson::of).toList();
+    }
+
+    @PostMapping("/runs")
+    @Operation(summary = "Launch a run", description = "roles maps teacher/student/decomposer/solver to endpoint ids; "
+            + "decoding (temperature, topP, maxTokens, stop, seed) overrides the preset for every call.")
+    ResponseEntity<RunJson> launch(@RequestBody LaunchRequest body) {
+        Map<ModelRole, UUID> roles = new EnumMap<>(ModelRole.class);
+        if (body.roles() != null) {
+            body.roles().forEach((role, id) -> {
+                try {
+                    roles.put(ModelRole.fromId(role), id);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("roles." + role, "Unknown role; use teacher, student, decomposer or solver.");
+                }
+            });
+        }
+        if (body.datasetId() == null) {
+            throw new InvalidInputException("datasetId", "Choose the dataset to run on.");
+        }
+        DecodingJson d = body.decoding() == null ? new DecodingJson(null, null, null, null, null) : body.decoding();
+        RunDetails run = runs.launch(new RunDraft(body.name(), body.method() == null ? "" : body.method(), body.preset(),
+                body.datasetId(), body.datasetVersion(), body.split() == null ? null : body.split(),
+                body.offset() == null ? 0 : body.offset(), body.limit(), roles,
+                body.params() == null ? Map.of() : body.params(),
+                new Decoding(d.temperature(), d.topP(), d.maxTokens(), d.stop() == null ? List.of() : d.stop(),
+                        d.seed() != null ? d.seed() : body.seed(), 1),
+                body.concurrency() == null ? 16 : body.concurrency(), body.seed()));
+        return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunJson.of(run, runs.progress(run.id())));
+    }
+
+    @GetMapping("/runs/{id}")
+    RunJson get(@PathVariable UUID id) {
+        return RunJson.of(runs.get(id), runs.progress(id));
+    }
+
+    @GetMapping("/runs")
+    List<RunSummary> list(@RequestParam(required = false) @Nullable UUID datasetId,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        int clamped = Math.clamp(size, 1, 500);
+        return runs.list(datasetId, Math.max(0, page) * clamped, clamped);
+    }
+
+    @PostMapping("/runs/{id}/cancel")
+    RunJson cancel(@PathVariable UUID id) {
+        return RunJson.of(runs.cancel(id), runs.progress(id));
+    }
+
+    @PostMapping("/runs/{id}/resume")
+    RunJson resume(@PathVariable UUID id) {
+        return RunJson.of(runs.resume(id), runs.progress(id));
+    }
+
+    @PostMapping("/runs/{id}/retry-failed")
+    RunJson retryFailed(@PathVariable UUID id) {
+        return RunJson.of(runs.retryFailed(id), runs.progress(id));
+    }
+
+    @GetMapping("/runs/{id}/traces")
+    @Operation(summary = "Traces in source order: every call's prompt and output per role, extracted answer, verdict",
+            description = "correct=true|false filters on the verdict; outcome=correct|incorrect|error|pending too.")
+    TracePage traces(@PathVariable UUID id, @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) @Nullable Boolean correct,
+            @RequestParam(required = false) @Nullable String outcome) {
+        String filter = outcome != null ? outcome : correct == null ? null : correct ? "correct" : "incorrect";
+        int clamped = Math.clamp(size, 1, 500);
+        return new TracePage(runs.traces(id, filter, Math.max(0, page) * clamped, clamped), runs.countTraces(id, filter),
+                page, clamped);
+    }
+
+    record LaunchRequest(@Nullable String name, @Nullable String method, @Nullable String preset,
+            @Nullable UUID datasetId, @Nullable Integer datasetVersion, @Nullable String split, @Nullable Integer offset,
+            @Nullable Integer limit, @Nullable Map<String, UUID> roles, @Nullable Map<String, Object> params,
+            @Nullable DecodingJson decoding, @Nullable Integer concurrency, @Nullable Integer seed) {
+    }
+
+    record DecodingJson(@Nullable Double temperature, @Nullable Double topP, @Nullable Integer maxTokens,
+            @Nullable List<String> stop, @Nullable Integer seed) {
+    }
+
+    record TracePage(List<Trace> items, int total, int page, int size) {
+    }
+
+    record RunJson(UUID id, String name, String status, String method, String preset, int presetVersion,
+            UUID datasetId, String datasetName, int datasetVersion, String split, int offset, @Nullable Integer limit,
+            Map<String, RunDetails.RoleEndpoint> roles, Map<String, Object> params, Decoding decoding, int concurrency,
+            @Nullable Integer seed, int total, int done, int correct, int errors, @Nullable Double accuracy,
+            Map<String, Long> tokens, BigDecimal cost, double itemsPerSecond, @Nullable Long etaSeconds,
+            @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+
+        static RunJson of(RunDetails r, RunProgress p) {
+            return new RunJson(r.id(), r.name(), p.status().id(), r.method(), r.preset(), r.presetVersion(), r.datasetId(),
+                    r.datasetName(), r.datasetVersion(), r.split(), r.offset(), r.limit(), r.roles(), r.params(),
+                    r.decoding(), r.concurrency(), r.seed(), r.total(), p.done(), p.correct(), p.errors(), p.accuracy(),
+                    Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
+                            "total", p.promptTokens() + p.completionTokens()),
+                    p.cost(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt());
+        }
+    }
+
+    record MethodJson(String id, String label, String description, List<String> roles, List<ParamSpec> params,
+            List<PresetJson> presets, String defaultSplit) {
+
+        static MethodJson of(Method m) {
+            return new MethodJson(m.id(), m.label(), m.description(), m.roles().stream().map(ModelRole::id).sorted().toList(),
+                    m.params(), m.presets().stream().map(p -> new PresetJson(p.id(), p.version(), p.label(), p.description(),
+                    p.templates())).toList(), m.defaultSplit());
+        }
+    }
+
+    record PresetJson(String id, int version, String label, String description, Map<String, String> templates) {
+    }
+}

@@ -1,0 +1,205 @@
+package dev.distillery.runs.ui;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.splitlayout.SplitLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import dev.distillery.runs.RunDetails;
+import dev.distillery.runs.RunProgress;
+import dev.distillery.runs.RunService;
+import dev.distillery.runs.Trace;
+import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.ui.Notifications;
+import dev.distillery.tenancy.Permission;
+import dev.distillery.tenancy.WorkspaceService;
+import jakarta.annotation.security.PermitAll;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.stream.Collectors;
+
+/**
+ * One run: its configuration as launched, live progress pushed every second while it runs (items/s, ETA, running
+ * accuracy, errors, tokens, cost), cancel/resume/retry, and its traces with each call's prompt and output.
+ */
+@Route("runs/:runId")
+@PageTitle("Run · Distillery")
+@PermitAll
+public class RunView extends VerticalLayout implements BeforeEnterObserver {
+
+    private final RunService runs;
+    private final boolean canLaunch;
+    private final H2 title = new H2();
+    private final Paragraph config = new Paragraph();
+    private final ProgressBar bar = new ProgressBar();
+    private final Span stats = new Span();
+    private final Button cancel = new Button("Cancel");
+    private final Button resume = new Button("Resume");
+    private final Button retry = new Button("Retry failed items");
+    private final Select<String> outcome = new Select<>();
+    private final Grid<Trace> traces = new Grid<>();
+    private final Pre detail = new Pre();
+    private UUID runId;
+    private ScheduledFuture<?> refresher;
+    private RunProgress last;
+
+    public RunView(RunService runs, WorkspaceService workspaces) {
+        this.runs = runs;
+        this.canLaunch = workspaces.current().role().can(Permission.LAUNCH_RUNS);
+        setSizeFull();
+        title.setId("run-title");
+        config.setId("run-config");
+        stats.setId("run-stats");
+        bar.setId("run-progress");
+        cancel.setId("run-cancel");
+        resume.setId("run-resume");
+        retry.setId("run-retry");
+        cancel.addClickListener(e -> act(() -> runs.cancel(runId), "Run cancelled."));
+        resume.addClickListener(e -> act(() -> runs.resume(runId), "Run resumed."));
+        retry.addClickListener(e -> act(() -> runs.retryFailed(runId), "Failed items queued again."));
+        cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
+        HorizontalLayout actions = new HorizontalLayout(cancel, resume, retry);
+        actions.setVisible(canLaunch);
+
+        outcome.setLabel("Show");
+        outcome.setId("trace-filter");
+        outcome.setItems("", "correct", "incorrect", "error", "pending");
+        outcome.setItemLabelGenerator(o -> o.isEmpty() ? "All items" : o);
+        outcome.setValue("");
+        outcome.addValueChangeListener(e -> traces.getDataProvider().refreshAll());
+
+        traces.setId("traces-grid");
+        traces.addColumn(Trace::itemId).setHeader("Item").setAutoWidth(true);
+        traces.addColumn(t -> abbreviate(t.question(), 90)).setHeader("Question").setFlexGrow(3);
+        traces.addColumn(Trace::gold).setHeader("Gold").setAutoWidth(true);
+        traces.addColumn(t -> t.predictions().isEmpty() || t.predictions().getFirst().extracted() == null ? ""
+                : t.predictions().getFirst().extracted()).setHeader("Extracted").setAutoWidth(true);
+        traces.addColumn(RunView::verdict).setHeader("Verdict").setAutoWidth(true);
+        traces.addColumn(t -> t.promptTokens() + t.completionTokens()).setHeader("Tokens");
+        traces.setItems(q -> runs.traces(runId, outcome.getValue(), q.getOffset(), q.getLimit()).stream(),
+                q -> runs.countTraces(runId, outcome.getValue()));
+        traces.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(RunView::describe).orElse("")));
+        detail.setId("trace-detail");
+        detail.getStyle().set("white-space", "pre-wrap").set("overflow", "auto").set("margin", "0");
+        SplitLayout split = new SplitLayout(traces, detail);
+        split.setSplitterPosition(60);
+        split.setSizeFull();
+
+        HorizontalLayout progressRow = new HorizontalLayout(bar, stats);
+        progressRow.setWidthFull();
+        progressRow.setAlignItems(FlexComponent.Alignment.CENTER);
+        bar.setWidth("20rem");
+        add(title, config, progressRow, actions, outcome, split);
+        setFlexGrow(1, split);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        try {
+            runId = UUID.fromString(event.getRouteParameters().get("runId").orElse(""));
+            RunDetails run = runs.get(runId);
+            title.setText(run.name());
+            config.setText(run.method() + " / " + run.preset() + " v" + run.presetVersion() + " · "
+                    + run.roles().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().name() + " (" + e.getValue().model() + ")")
+                    .collect(Collectors.joining(", "))
+                    + " · " + run.datasetName() + " v" + run.datasetVersion() + " " + run.split() + " from " + run.offset()
+                    + (run.limit() == null ? "" : ", " + run.limit() + " items") + " · concurrency " + run.concurrency()
+                    + (run.params().isEmpty() ? "" : " · params " + run.params())
+                    + " · launched by " + (run.createdBy() == null ? "?" : run.createdBy()));
+            showProgress();
+        } catch (IllegalArgumentException | NotFoundException e) {
+            removeAll();
+            add(new H2("Run not found"), new Paragraph("It does not exist in this workspace."));
+            runId = null;
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        refresher = LivePush.every(event.getUI(), 1, () -> {
+            if (runId != null && (last == null || !last.status().finished())) {
+                showProgress();
+                traces.getDataProvider().refreshAll();
+            }
+        });
+    }
+
+    @Override
+    protected void onDetach(DetachEvent event) {
+        if (refresher != null) {
+            refresher.cancel(false);
+        }
+    }
+
+    private void showProgress() {
+        RunProgress p = runs.progress(runId);
+        last = p;
+        bar.setValue(p.total() == 0 ? 0 : Math.min(1.0, (double) p.finished() / p.total()));
+        stats.setText(p.status().id() + " · " + p.finished() + " / " + p.total() + " items"
+                + String.format(" · %.1f items/s", p.itemsPerSecond())
+                + (p.etaSeconds() == null || p.status().finished() ? "" : " · ETA " + p.etaSeconds() + " s")
+                + (p.accuracy() == null ? "" : String.format(" · accuracy %.1f%% (%d/%d)", 100 * p.accuracy(), p.correct(), p.done()))
+                + " · " + p.errors() + " errors · " + (p.promptTokens() + p.completionTokens()) + " tokens"
+                + " · cost " + p.cost().stripTrailingZeros().toPlainString());
+        cancel.setEnabled(!p.status().finished());
+        resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED || p.status() == dev.distillery.runs.RunStatus.FAILED);
+        retry.setEnabled(p.errors() > 0);
+    }
+
+    private void act(Runnable action, String message) {
+        action.run();
+        Notifications.success(message);
+        last = null;
+        showProgress();
+    }
+
+    private static String verdict(Trace t) {
+        if (!"done".equals(t.status())) {
+            return t.status() + (t.errorKind() == null ? "" : " (" + t.errorKind() + ")");
+        }
+        long kept = t.predictions().stream().filter(Trace.GradedPrediction::correct).count();
+        if (t.predictions().size() > 1) {
+            return kept + "/" + t.predictions().size() + " correct";
+        }
+        return Boolean.TRUE.equals(t.correct()) ? "correct" : "incorrect";
+    }
+
+    private static String describe(Trace t) {
+        StringBuilder s = new StringBuilder("Item ").append(t.itemId()).append("\n\n").append(t.question())
+                .append("\n\nGold: ").append(t.gold()).append(" (").append(t.answerType().id()).append(")\n");
+        if (t.error() != null) {
+            s.append("\nError (").append(t.errorKind()).append("): ").append(t.error()).append('\n');
+        }
+        for (Trace.Call c : t.calls()) {
+            s.append("\n── ").append(c.role()).append(" · ").append(c.key()).append(" · ")
+                    .append(c.promptTokens()).append("+").append(c.completionTokens()).append(" tokens · ")
+                    .append(c.cached() ? "from cache" : c.latencyMs() + " ms, " + c.attempts() + " attempt(s)")
+                    .append(" ──\nPrompt:\n").append(c.prompt()).append("\n\nOutput:\n")
+                    .append(String.join("\n---\n", c.outputs())).append('\n');
+        }
+        for (Trace.GradedPrediction p : t.predictions()) {
+            s.append("\n== ").append(p.label()).append(": extracted ").append(p.extracted() == null ? "nothing" : p.extracted())
+                    .append(" by rule ").append(p.rule()).append(" → ").append(p.correct() ? "correct" : "incorrect")
+                    .append(p.flagged() ? " (flagged: undecided in time)" : "").append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

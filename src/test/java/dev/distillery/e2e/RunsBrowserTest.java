@@ -1,0 +1,110 @@
+package dev.distillery.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.distillery.SharedDatasets;
+import dev.distillery.TestHttp;
+import dev.distillery.simulator.Config;
+import dev.distillery.simulator.OpenAiSimulator;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A member launches a Trace-of-Thought run and its baseline in the browser, watches the progress update live
+ * (server push, no reload), and opens the finished run's traces with prompts, extracted answers and verdicts.
+ */
+class RunsBrowserTest {
+
+    static final String ADMIN = "admin@example.com";
+    static final String PASSWORD = "violet tractor harbour 42 quietly";
+    static final String KEY = "dk_runs_browser_key_0123456789abcdef";
+    static PackagedApp app;
+    static OpenAiSimulator sim;
+
+    @RegisterExtension
+    static Browser browser = new Browser();
+
+    @BeforeAll
+    static void start() throws Exception {
+        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student").latency(Duration.ofMillis(150)));
+        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Read the numbers.\n2. Add them up.");
+        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY", KEY));
+        TestHttp http = new TestHttp(URI.create(app.url("/")).getPort());
+        for (String model : new String[] {"teacher", "student"}) {
+            http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + Character.toUpperCase(model.charAt(0)) + model.substring(1)
+                    + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
+        }
+        http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"), "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        app.close();
+        sim.close();
+    }
+
+    @Test
+    void aMemberLaunchesAToTRunAndItsBaselineAndReadsTheTraces() {
+        Page page = browser.newUser();
+        page.navigate(app.url("/login"));
+        page.locator("#username input").fill(ADMIN);
+        page.locator("#password input").fill(PASSWORD);
+        page.locator("#sign-in").click();
+        page.waitForURL(url -> !url.contains("/login"));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.locator("#new-run").click();
+        assertThat(page.locator("#run-method")).containsText("Trace-of-Thought");
+        choose(page, "#run-role-teacher", "Teacher (teacher)");
+        choose(page, "#run-role-student", "Student (student)");
+        choose(page, "#run-dataset", "GSM8K");
+        page.locator("#run-limit input").fill("40");
+        page.locator("#run-concurrency input").fill("4");
+        page.locator("#launch-run").click();
+
+        assertThat(page.locator("#run-title")).containsText("GSM8K");
+        // The page is never reloaded: the counters move by server push, then the run completes.
+        assertThat(page.locator("#run-stats")).containsText("running", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+        assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#run-stats")).containsText("accuracy");
+
+        page.locator("#traces-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true)).click();
+        assertThat(page.locator("#trace-detail")).containsText("Create very short step-by-step prompts for this problem:");
+        assertThat(page.locator("#trace-detail")).containsText("1. Read the numbers.");
+        assertThat(page.locator("#trace-detail")).containsText("extracted");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.locator("#new-run").click();
+        choose(page, "#run-method", "Standard prompting");
+        choose(page, "#run-role-student", "Student (student)");
+        choose(page, "#run-dataset", "GSM8K");
+        page.locator("#run-limit input").fill("40");
+        page.locator("#launch-run").click();
+        assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        assertThat(page.locator("#runs-grid")).containsText("trace-of-thought / tot-paper");
+        assertThat(page.locator("#runs-grid")).containsText("standard");
+    }
+
+    private static void choose(Page page, String select, String option) {
+        page.locator(select).click();
+        page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName(option).setExact(true))
+                .filter(new Locator.FilterOptions().setVisible(true)).click();
+    }
+}
