@@ -100,11 +100,25 @@ class RunsBrowserTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
         assertThat(page.locator("#runs-grid")).containsText("trace-of-thought / tot-paper");
         assertThat(page.locator("#runs-grid")).containsText("standard");
+
+        // The grader page checks a pasted output against a gold answer, as the runs do.
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Grader")).click();
+        page.locator("#grader-output textarea").fill("She makes 9 * 2 = $18 every day.\nThe answer is $18.");
+        page.locator("#grader-gold input").fill("18");
+        page.locator("#grader-check").click();
+        assertThat(page.locator("#grader-extracted")).containsText("18");
+        assertThat(page.locator("#grader-verdict")).hasText("correct");
+        page.locator("#grader-gold input").fill("19");
+        page.locator("#grader-check").click();
+        assertThat(page.locator("#grader-verdict")).hasText("incorrect");
     }
 
     private static void choose(Page page, String select, String option) {
         page.locator(select).click();
-        page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName(option).setExact(true))
-                .filter(new Locator.FilterOptions().setVisible(true)).click();
+        Locator options = page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName(option).setExact(true))
+                .filter(new Locator.FilterOptions().setVisible(true));
+        // The previous select's list may still be closing (animated); wait until only the open one shows the option.
+        page.waitForCondition(() -> options.count() == 1);
+        options.click();
     }
 }
