@@ -73,6 +73,7 @@ public class RunFormView extends VerticalLayout {
     private final IntegerField concurrency = new IntegerField("Concurrency");
     private final TextField name = new TextField("Run name (optional)");
     private final Div errors = new Div();
+    private final H3 paramsHeading = new H3("Parameters");
 
     public RunFormView(RunService runs, DatasetService datasets, EndpointService endpointService) {
         this.runs = runs;
@@ -122,7 +123,7 @@ public class RunFormView extends VerticalLayout {
         FormLayout data = new FormLayout(dataset, version, split, offset, limit, concurrency);
         FormLayout decoding = new FormLayout(temperature, topP, maxTokens, stop, seed, name);
         add(new H2("New run"), errors, methodForm, description, new H3("Models"), roleFields, new H3("Data"), data,
-                new H3("Parameters"), paramFields, new H3("Decoding (overrides the preset for every call)"), decoding, launch);
+                paramsHeading, paramFields, new H3("Decoding (overrides the preset for every call)"), decoding, launch);
         if (!runs.methods().isEmpty()) {
             method.setValue(runs.methods().stream().filter(m -> m.id().equals("trace-of-thought")).findFirst()
                     .orElse(runs.methods().getFirst()));
@@ -158,6 +159,7 @@ public class RunFormView extends VerticalLayout {
             Component field = paramField(spec);
             paramFields.add(field);
         }
+        paramsHeading.setVisible(!m.params().isEmpty());
     }
 
     private Component paramField(ParamSpec spec) {

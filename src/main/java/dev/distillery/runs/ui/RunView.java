@@ -94,7 +94,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 q -> runs.countTraces(runId, outcome.getValue()));
         traces.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(RunView::describe).orElse("")));
         detail.setId("trace-detail");
-        detail.getStyle().set("white-space", "pre-wrap").set("overflow", "auto").set("margin", "0");
+        detail.getStyle().set("white-space", "pre-wrap").set("overflow", "auto").set("margin", "0")
+                .set("font-size", "var(--lumo-font-size-s)").set("padding", "0 var(--lumo-space-m)");
         SplitLayout split = new SplitLayout(traces, detail);
         split.setSplitterPosition(60);
         split.setSizeFull();
