@@ -37,6 +37,13 @@ public final class OpenAiSimulator implements AutoCloseable {
     /** Well above the default of 50 so that bursts of concurrent connections are queued, not refused. */
     private static final int BACKLOG = 1024;
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm and the client's
+        // delayed ACK add tens of milliseconds to every response, which would be charged to the app under test.
+        // Read once when the server classes load, so it is set before the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final RequestLog log = new RequestLog();
