@@ -49,20 +49,27 @@ final class OpenAiSdkClient implements ModelClient {
         }
     }
 
-    private ModelResponse complete(ModelRequest request, long start) {
-        var params = CompletionCreateParams.builder().model(config.model()).prompt(request.prompt());
+    /** Sets the decoding values the request has; absent ones stay the provider's default. */
+    private static void decoding(ModelRequest request, java.util.function.LongConsumer maxTokens,
+            java.util.function.DoubleConsumer temperature, java.util.function.DoubleConsumer topP,
+            java.util.function.LongConsumer seed) {
         if (request.maxTokens() != null) {
-            params.maxTokens(request.maxTokens().longValue());
+            maxTokens.accept(request.maxTokens());
         }
         if (request.temperature() != null) {
-            params.temperature(request.temperature());
+            temperature.accept(request.temperature());
         }
         if (request.topP() != null) {
-            params.topP(request.topP());
+            topP.accept(request.topP());
         }
         if (request.seed() != null) {
-            params.seed(request.seed().longValue());
+            seed.accept(request.seed());
         }
+    }
+
+    private ModelResponse complete(ModelRequest request, long start) {
+        var params = CompletionCreateParams.builder().model(config.model()).prompt(request.prompt());
+        decoding(request, params::maxTokens, params::temperature, params::topP, params::seed);
         if (!request.stop().isEmpty()) {
             params.stop(CompletionCreateParams.Stop.ofStrings(request.stop()));
         }
@@ -82,18 +89,7 @@ final class OpenAiSdkClient implements ModelClient {
 
     private ModelResponse chat(ModelRequest request, long start) {
         var params = ChatCompletionCreateParams.builder().model(config.model()).addUserMessage(request.prompt());
-        if (request.maxTokens() != null) {
-            params.maxTokens(request.maxTokens().longValue());
-        }
-        if (request.temperature() != null) {
-            params.temperature(request.temperature());
-        }
-        if (request.topP() != null) {
-            params.topP(request.topP());
-        }
-        if (request.seed() != null) {
-            params.seed(request.seed().longValue());
-        }
+        decoding(request, params::maxTokens, params::temperature, params::topP, params::seed);
         if (!request.stop().isEmpty()) {
             params.stop(ChatCompletionCreateParams.Stop.ofStrings(request.stop()));
         }
