@@ -12,7 +12,11 @@ import org.jspecify.annotations.Nullable;
  */
 public record RunProgress(RunStatus status, int total, int done, int correct, int errors, int pending,
         @Nullable Double accuracy, long promptTokens, long completionTokens, BigDecimal cost,
-        double itemsPerSecond, @Nullable Long etaSeconds) {
+        double itemsPerSecond, @Nullable Long etaSeconds, java.util.Map<String, RoleUsage> byRole) {
+
+    /** Tokens and cost of one role's calls (cache hits cost nothing). */
+    public record RoleUsage(long calls, long promptTokens, long completionTokens, BigDecimal cost) {
+    }
 
     public int finished() {
         return done + errors;

@@ -243,9 +243,22 @@ class Runs {
                     Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
                     return new RunProgress(status, total, done, correct, errors, left,
                             done == 0 ? null : (double) correct / done, rs.getLong(9), rs.getLong(10), rs.getBigDecimal(11),
-                            rate, eta);
+                            rate, eta, usageByRole(runId));
                 })
                 .single();
+    }
+
+    private Map<String, RunProgress.RoleUsage> usageByRole(UUID runId) {
+        Map<String, RunProgress.RoleUsage> usage = new java.util.TreeMap<>();
+        jdbc.sql("""
+                        SELECT lower(role), count(*), sum(prompt_tokens), sum(completion_tokens), sum(cost)
+                        FROM run_calls WHERE run_id = ? GROUP BY role""")
+                .param(runId)
+                .query(rs -> {
+                    usage.put(rs.getString(1), new RunProgress.RoleUsage(rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            rs.getBigDecimal(5)));
+                });
+        return usage;
     }
 
     /** A claimed item; {@code resumed} when it had been started before (its stored calls are replayed). */

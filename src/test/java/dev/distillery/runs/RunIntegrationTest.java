@@ -88,6 +88,10 @@ class RunIntegrationTest {
         long expectedCorrect = goldByQuestion.keySet().stream().filter(q -> s.first20.contains(q) && q.length() % 2 == 0).count();
         assertThat(done.get("correct").asInt()).isEqualTo((int) expectedCorrect);
         assertThat(done.get("tokens").get("total").asLong()).isPositive();
+        assertThat(done.get("byRole").get("teacher").get("calls").asLong()).isEqualTo(20);
+        assertThat(done.get("byRole").get("student").get("calls").asLong()).isEqualTo(20);
+        assertThat(done.get("byRole").get("teacher").get("promptTokens").asLong()
+                + done.get("byRole").get("student").get("promptTokens").asLong()).isEqualTo(done.get("tokens").get("prompt").asLong());
         assertThat(sim.requestCount()).isEqualTo(40);
 
         JsonNode page = json.readTree(get(tenant, "/api/v1/runs/" + run.get("id").asString() + "/traces?size=1").body());

@@ -134,7 +134,8 @@ class RunController {
             UUID datasetId, String datasetName, int datasetVersion, String split, int offset, @Nullable Integer limit,
             Map<String, RunDetails.RoleEndpoint> roles, Map<String, Object> params, Decoding decoding, int concurrency,
             @Nullable Integer seed, int total, int done, int correct, int errors, @Nullable Double accuracy,
-            Map<String, Long> tokens, BigDecimal cost, double itemsPerSecond, @Nullable Long etaSeconds,
+            Map<String, Long> tokens, BigDecimal cost, Map<String, RunProgress.RoleUsage> byRole,
+            double itemsPerSecond, @Nullable Long etaSeconds,
             @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
 
         static RunJson of(RunDetails r, RunProgress p) {
@@ -143,7 +144,7 @@ class RunController {
                     r.decoding(), r.concurrency(), r.seed(), r.total(), p.done(), p.correct(), p.errors(), p.accuracy(),
                     Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
                             "total", p.promptTokens() + p.completionTokens()),
-                    p.cost(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt());
+                    p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt());
         }
     }
 

@@ -155,7 +155,10 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 + (p.etaSeconds() == null || p.status().finished() ? "" : " · ETA " + p.etaSeconds() + " s")
                 + (p.accuracy() == null ? "" : String.format(" · accuracy %.1f%% (%d/%d)", 100 * p.accuracy(), p.correct(), p.done()))
                 + " · " + p.errors() + " errors · " + (p.promptTokens() + p.completionTokens()) + " tokens"
-                + " · cost " + p.cost().stripTrailingZeros().toPlainString());
+                + " · cost " + p.cost().stripTrailingZeros().toPlainString()
+                + p.byRole().entrySet().stream().map(e -> " · " + e.getKey() + ": " + e.getValue().calls() + " calls, "
+                        + (e.getValue().promptTokens() + e.getValue().completionTokens()) + " tokens")
+                        .collect(Collectors.joining()));
         cancel.setEnabled(!p.status().finished());
         resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED || p.status() == dev.distillery.runs.RunStatus.FAILED);
         retry.setEnabled(p.errors() > 0);
