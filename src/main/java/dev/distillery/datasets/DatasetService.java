@@ -133,11 +133,12 @@ public class DatasetService {
     public ImportPreview preview(ImportRequest request, Path file, String fileName, int maxItems) {
         currentTenant.require(Permission.MANAGE_RESOURCES);
         ImportSource upload = open(file, fileName);
+        List<String> columns = columns(upload);
         DatasetFormat format;
         try {
             format = chooseFormat(request.format(), upload);
         } catch (InvalidInputException e) {
-            return new ImportPreview(null, columns(upload), List.of(), e.errors());
+            return new ImportPreview(null, columns, List.of(), e.errors());
         }
         List<DatasetItem> items = new ArrayList<>();
         List<FieldError> problems = new ArrayList<>();
@@ -145,7 +146,7 @@ public class DatasetService {
         try {
             options = options(format, request.mapping());
         } catch (InvalidInputException e) {
-            return new ImportPreview(format.id(), columns(upload), List.of(), e.errors());
+            return new ImportPreview(format.id(), columns, List.of(), e.errors());
         }
         ImportSink sink = new ImportSink() {
             @Override
@@ -172,7 +173,7 @@ public class DatasetService {
         } catch (UploadRejectedException e) {
             problems.add(new FieldError("file", e.getMessage()));
         }
-        return new ImportPreview(format.id(), columns(upload), items, problems);
+        return new ImportPreview(format.id(), columns, items, problems);
     }
 
     @Transactional(readOnly = true)

@@ -251,8 +251,7 @@ class RunEngine {
     }
 
     private boolean othersStillWorking(UUID runId) {
-        RunProgress progress = tx.execute(s -> runs.progress(runId));
-        return progress.pending() > 0 && !progress.status().finished();
+        return Boolean.TRUE.equals(tx.execute(s -> runs.hasUnfinishedItems(runId)));
     }
 
     /** Follows instances joining or leaving the run, so together they keep to its concurrency. */

@@ -175,8 +175,8 @@ public class RunService {
 
     @Transactional(readOnly = true)
     public RunProgress progress(UUID runId) {
-        get(runId);
-        return runs.progress(runId);
+        currentTenant.require(Permission.READ);
+        return runs.progress(runId).orElseThrow(() -> notFound(runId));
     }
 
     /** Runs of the workspace, newest first, optionally of one dataset. */

@@ -219,7 +219,16 @@ class Runs {
                 .update() == 1;
     }
 
-    RunProgress progress(UUID runId) {
+    /** Whether the run still has items pending or in flight anywhere and is not finished (one cheap query). */
+    boolean hasUnfinishedItems(UUID runId) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM run_items i JOIN runs r ON r.id = i.run_id
+                                       WHERE i.run_id = ? AND i.status IN ('PENDING', 'RUNNING')
+                                         AND r.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED'))""")
+                .param(runId).query(Boolean.class).single();
+    }
+
+    Optional<RunProgress> progress(UUID runId) {
         return jdbc.sql("""
                         SELECT r.status, r.total, r.started_at, r.finished_at,
                             count(*) FILTER (WHERE i.status = 'DONE'), count(*) FILTER (WHERE i.correct AND i.status = 'DONE'),
@@ -245,7 +254,7 @@ class Runs {
                             done == 0 ? null : (double) correct / done, rs.getLong(9), rs.getLong(10), rs.getBigDecimal(11),
                             rate, eta, usageByRole(runId));
                 })
-                .single();
+                .optional();
     }
 
     private Map<String, RunProgress.RoleUsage> usageByRole(UUID runId) {

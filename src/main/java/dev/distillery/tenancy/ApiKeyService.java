@@ -101,12 +101,15 @@ public class ApiKeyService {
         }
         currentTenant.bindWorkspace(found.get().workspaceId());
         // Touch at most once a minute: a busy client should not turn every read into a write.
-        Timestamp now = Timestamp.from(clock.instant());
-        jdbc.sql("UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)")
-                .params(now, found.get().id(), Timestamp.from(clock.instant().minusSeconds(60))).update();
         record Key(String name, UUID createdBy) {
         }
-        Key key = jdbc.sql("SELECT name, created_by FROM api_keys WHERE id = ?").param(found.get().id())
+        Key key = jdbc.sql("""
+                        WITH touched AS (
+                            UPDATE api_keys SET last_used_at = :now
+                            WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :since))
+                        SELECT name, created_by FROM api_keys WHERE id = :id""")
+                .param("now", Timestamp.from(clock.instant())).param("id", found.get().id())
+                .param("since", Timestamp.from(clock.instant().minusSeconds(60)))
                 .query((rs, n) -> new Key(rs.getString(1), rs.getObject(2, UUID.class))).single();
         return Optional.of(new ApiKeyAuthentication(found.get().id(), found.get().workspaceId(), found.get().role(),
                 key.name(), key.createdBy()));

@@ -131,10 +131,9 @@ public class InvitationService {
                 "member.joined", user.email(), "as " + invitation.role() + " by invitation from " + invitation.createdBy());
         currentTenant.select(workspaceId);
         jdbc.sql("UPDATE app_users SET last_workspace_id = ? WHERE id = ?").params(workspaceId, user.id()).update();
-        return new WorkspaceSummary(workspaceId,
-                jdbc.sql("SELECT name FROM workspaces WHERE id = ?").param(workspaceId).query(String.class).single(),
-                jdbc.sql("SELECT slug FROM workspaces WHERE id = ?").param(workspaceId).query(String.class).single(),
-                invitation.role());
+        return jdbc.sql("SELECT name, slug FROM workspaces WHERE id = ?").param(workspaceId)
+                .query((rs, n) -> new WorkspaceSummary(workspaceId, rs.getString(1), rs.getString(2), invitation.role()))
+                .single();
     }
 
     private InvitationSummary bindByToken(String token) {
