@@ -21,9 +21,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Runs one item to its end: replays its stored calls, asks the method for the next step, makes each call (from the
  * response cache when the same request was answered before, otherwise through the model outside any transaction),
- * stores every finished call before going on, and finally grades and records the item once. A provider error
+ * hands every finished call to the {@link RunWriter} as soon as it returns, and finally grades the item and hands
+ * over its result, which the writer stores after its calls and only under the item's lease. A provider error
  * becomes the item's error; the run goes on.
  */
 @Component
@@ -44,13 +48,16 @@ class ItemProcessor {
     private static final int MAX_STEPS = 200;
 
     private final Runs runs;
+    private final RunWriter writer;
     private final ModelInvoker invoker;
     private final Grader grader;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    ItemProcessor(Runs runs, ModelInvoker invoker, Grader grader, PlatformTransactionManager transactions, Clock clock) {
+    ItemProcessor(Runs runs, RunWriter writer, ModelInvoker invoker, Grader grader, PlatformTransactionManager transactions,
+            Clock clock) {
         this.runs = runs;
+        this.writer = writer;
         this.invoker = invoker;
         this.grader = grader;
         this.tx = new TransactionTemplate(transactions);
@@ -61,48 +68,74 @@ class ItemProcessor {
     record Job(UUID workspaceId, UUID runId, RunSnapshot run, Method method, Preset preset, String owner) {
     }
 
-    void process(Job job, DatasetItem item, boolean resumed) {
+    /**
+     * Responses already looked up for a claimed batch's first calls, so a fresh item's first call skips its own
+     * look-up. A key looked up and not found means "call the model"; a key not looked up means "ask the cache".
+     */
+    record CacheSnapshot(Set<String> looked, Map<String, Runs.CachedResponse> found) {
+        static final CacheSnapshot NONE = new CacheSnapshot(Set.of(), Map.of());
+    }
+
+    /** Looks up, in one query, the responses to the first calls of fresh items (methods are pure: no model needed). */
+    CacheSnapshot prefetch(Job job, List<DatasetItem> fresh) {
+        Set<String> keys = new HashSet<>();
+        for (DatasetItem item : fresh) {
+            try {
+                if (job.method().next(toMethodItem(item), job.preset(), job.run().params(), job.run().decoding(), List.of())
+                        instanceof Step.Calls calls) {
+                    for (CallRequest call : calls.calls()) {
+                        RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
+                        if (endpoint != null) {
+                            keys.add(cacheKey(endpoint, request(job, call)));
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // The item will meet the same problem when it is processed, and fail there with its message.
+            }
+        }
+        if (keys.isEmpty()) {
+            return CacheSnapshot.NONE;
+        }
+        return new CacheSnapshot(keys, tx.execute(s -> runs.cached(keys)));
+    }
+
+    void process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot) {
         List<CompletedCall> history = new ArrayList<>(resumed ? tx.execute(s -> runs.calls(job.runId(), item.itemId())) : List.of());
         Usage usage = new Usage();
-        // A finished call is written in the very next transaction, together with the next cache look-up or the
-        // item's result: no model call starts before it is stored, and each step costs one round of the database.
-        Pending pending = new Pending();
         try {
             MethodItem methodItem = toMethodItem(item);
             for (int steps = 0; steps < MAX_STEPS; steps++) {
                 Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(history));
                 if (step instanceof Step.Done done) {
-                    finish(job, item, done.predictions(), usage, pending);
+                    finish(job, item, done.predictions(), usage);
                     return;
                 }
                 for (CallRequest call : ((Step.Calls) step).calls()) {
-                    history.add(call(job, item.itemId(), call, usage, pending));
+                    history.add(call(job, item.itemId(), call, usage, snapshot));
                 }
             }
-            fail(job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage, pending);
+            fail(job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage);
         } catch (ModelCallException e) {
-            fail(job, item.itemId(), e.kind().name(), e.getMessage(), usage, pending);
+            fail(job, item.itemId(), e.kind().name(), e.getMessage(), usage);
         } catch (IllegalArgumentException e) {
-            fail(job, item.itemId(), "METHOD", e.getMessage() == null ? e.toString() : e.getMessage(), usage, pending);
+            fail(job, item.itemId(), "METHOD", e.getMessage() == null ? e.toString() : e.getMessage(), usage);
         } catch (RuntimeException e) {
             log.error("Item {} of run {} failed unexpectedly", item.itemId(), job.runId(), e);
-            fail(job, item.itemId(), "INTERNAL", e.toString(), usage, pending);
+            fail(job, item.itemId(), "INTERNAL", e.toString(), usage);
         }
     }
 
-    private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, Pending pending) {
+    private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot) {
         RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
         if (endpoint == null) {
             throw new IllegalArgumentException("The run has no endpoint for the " + call.role().id() + " role");
         }
-        var d = call.decoding();
-        ModelRequest request = new ModelRequest(call.prompt(), d.temperature(), d.topP(), d.maxTokens(), d.stop(),
-                d.seed() != null ? d.seed() : job.run().seed(), Math.max(1, d.samples()));
+        ModelRequest request = request(job, call);
         String cacheKey = cacheKey(endpoint, request);
-        Optional<Runs.CachedResponse> cached = tx.execute(s -> {
-            pending.flush(job, itemId);
-            return runs.cached(cacheKey);
-        });
+        Optional<Runs.CachedResponse> cached = snapshot.looked().contains(cacheKey)
+                ? Optional.ofNullable(snapshot.found().get(cacheKey))
+                : runs.cachedNow(job.workspaceId(), cacheKey);
         Runs.StoredCall stored;
         if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
             var hit = cached.get();
@@ -115,12 +148,18 @@ class ItemProcessor {
                     cost(endpoint, response.promptTokens(), response.completionTokens()), response.latencyMillis(),
                     response.attempts(), false);
         }
-        pending.set(stored, cacheKey);
+        writer.call(job.workspaceId(), new Runs.CallRecord(job.runId(), itemId, stored, cacheKey, clock.instant()));
         usage.add(stored);
         return new CompletedCall(call.key(), call.role(), call.prompt(), stored.outputs());
     }
 
-    private void finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage, Pending pending) {
+    private static ModelRequest request(Job job, CallRequest call) {
+        var d = call.decoding();
+        return new ModelRequest(call.prompt(), d.temperature(), d.topP(), d.maxTokens(), d.stop(),
+                d.seed() != null ? d.seed() : job.run().seed(), Math.max(1, d.samples()));
+    }
+
+    private void finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
         List<Trace.GradedPrediction> graded = new ArrayList<>();
         for (Prediction p : predictions) {
             Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
@@ -131,37 +170,13 @@ class ItemProcessor {
         // One prediction: its verdict. Several samples (diverse reasoning): correct when any sample is kept.
         boolean correct = graded.stream().anyMatch(Trace.GradedPrediction::correct);
         String results = runs.json().writeValueAsString(graded);
-        tx.executeWithoutResult(s -> {
-            pending.flush(job, item.itemId());
-            runs.finishItem(job.runId(), item.itemId(), job.owner(), correct, results, usage.promptTokens,
-                    usage.completionTokens, usage.cost, clock.instant());
-        });
+        writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), correct, results,
+                null, null, usage.promptTokens, usage.completionTokens, usage.cost, clock.instant()));
     }
 
-    private void fail(Job job, String itemId, String kind, String message, Usage usage, Pending pending) {
-        tx.executeWithoutResult(s -> {
-            pending.flush(job, itemId);
-            runs.failItem(job.runId(), itemId, job.owner(), kind, message, usage.promptTokens, usage.completionTokens,
-                    usage.cost, clock.instant());
-        });
-    }
-
-    /** The item's last finished call, until the next transaction stores it. */
-    private final class Pending {
-        private Runs.StoredCall call;
-        private String cacheKey;
-
-        void set(Runs.StoredCall call, String cacheKey) {
-            this.call = call;
-            this.cacheKey = cacheKey;
-        }
-
-        void flush(Job job, String itemId) {
-            if (call != null) {
-                runs.saveCall(job.workspaceId(), job.runId(), itemId, call, cacheKey, clock.instant());
-                call = null;
-            }
-        }
+    private void fail(Job job, String itemId, String kind, String message, Usage usage) {
+        writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
+                usage.promptTokens, usage.completionTokens, usage.cost, clock.instant()));
     }
 
     static MethodItem toMethodItem(DatasetItem item) {

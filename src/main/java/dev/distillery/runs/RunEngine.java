@@ -1,6 +1,6 @@
 package dev.distillery.runs;
 
-import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
@@ -33,6 +33,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -61,10 +62,11 @@ class RunEngine {
     private final Runs runs;
     private final DatasetService datasets;
     private final ItemProcessor processor;
+    private final RunWriter writer;
     private final CurrentTenant currentTenant;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
-    private final SchedulerClient scheduler;
+    private final ObjectProvider<Scheduler> scheduler;
     private final Clock clock;
     private final int workersPerRun;
     private final Duration lease;
@@ -75,13 +77,14 @@ class RunEngine {
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("run-lease-renewal").factory());
 
-    RunEngine(Runs runs, DatasetService datasets, ItemProcessor processor, CurrentTenant currentTenant,
-            PlatformTransactionManager transactions, ApplicationEventPublisher events, @Lazy SchedulerClient scheduler,
+    RunEngine(Runs runs, DatasetService datasets, ItemProcessor processor, RunWriter writer, CurrentTenant currentTenant,
+            PlatformTransactionManager transactions, ApplicationEventPublisher events, ObjectProvider<Scheduler> scheduler,
             Clock clock, @Value("${distillery.runs.workers-per-run:2}") int workersPerRun,
             @Value("${distillery.runs.lease:30s}") Duration lease) {
         this.runs = runs;
         this.datasets = datasets;
         this.processor = processor;
+        this.writer = writer;
         this.currentTenant = currentTenant;
         this.tx = new TransactionTemplate(transactions);
         this.events = events;
@@ -103,16 +106,16 @@ class RunEngine {
     /** Schedules the run's workers (in the caller's transaction, so a launch and its workers commit together). */
     void start(UUID workspaceId, UUID runId) {
         for (int shard = 0; shard < workersPerRun; shard++) {
-            scheduler.scheduleIfNotExists(new TaskInstance<>(TASK, runId + "-" + shard, new WorkerData(workspaceId, runId, shard)),
+            scheduler.getObject().scheduleIfNotExists(new TaskInstance<>(TASK, runId + "-" + shard, new WorkerData(workspaceId, runId, shard)),
                     clock.instant());
         }
-        // The scheduler's own wake-up happens before this transaction commits and finds nothing; wake it after.
-        if (TransactionSynchronizationManager.isSynchronizationActive()
-                && scheduler instanceof com.github.kagkarlsson.scheduler.Scheduler local) {
+        // The scheduler's own wake-up happens before this transaction commits and finds nothing; wake it after, or
+        // the workers wait for the next poll (a second).
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    local.triggerCheckForDueExecutions();
+                    scheduler.getObject().triggerCheckForDueExecutions();
                 }
             });
         }
@@ -168,61 +171,36 @@ class RunEngine {
         String owner = NODE + "/" + data.shard() + "/" + UUID.randomUUID().toString().substring(0, 6);
         var job = new ItemProcessor.Job(data.workspaceId(), runId, run, method, run.presetSnapshot().toPreset(), owner);
         Slots slots = new Slots(share(runId, run.concurrency()));
-        Deque<Claim> queue = new ArrayDeque<>();
+        Lanes lanes = new Lanes(job, slots, context);
         ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> renew(tenant, runId, owner),
                 lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> rebalance = renewals.scheduleWithFixedDelay(() -> rebalance(tenant, runId, run, slots),
                 2, 2, TimeUnit.SECONDS);
-        boolean stopped = false;
-        try (ExecutorService items = Executors.newVirtualThreadPerTaskExecutor()) {
+        try {
             while (true) {
-                slots.acquire();
-                if (queue.isEmpty()) {
-                    if (context.getSchedulerState().isShuttingDown()) {
-                        slots.release();
-                        stopped = true;
-                        break;
-                    }
-                    if (tx.execute(s -> runs.status(runId)).orElse(RunStatus.CANCELLED).finished()) {
-                        slots.release();
-                        break;
-                    }
-                    List<Claim> claimed = claim(run, runId, owner, Math.min(500, Math.max(8, slots.limit() * 2)));
-                    if (claimed.isEmpty()) {
-                        slots.release();
-                        if (slots.inUse() == 0 && !othersStillWorking(runId)) {
-                            break;
-                        }
-                        // Items are in flight here or leased elsewhere (a live worker, or a dead one whose lease will
-                        // expire and be claimed here): wait rather than finish early.
-                        Thread.sleep(slots.inUse() > 0 ? 20 : 500);
-                        continue;
-                    }
-                    queue.addAll(claimed);
+                lanes.runUntilNothingToClaim(tenant, run.concurrency());
+                if (lanes.stopped() || lanes.cancelled()) {
+                    break;
                 }
-                Claim next = queue.poll();
-                items.submit(() -> {
-                    try {
-                        currentTenant.callAs(tenant, () -> {
-                            processor.process(job, next.item(), next.resumed());
-                            return null;
-                        });
-                    } finally {
-                        slots.release();
-                    }
-                });
+                if (!othersStillWorking(runId)) {
+                    break;
+                }
+                // Items are leased elsewhere (a live worker, or a dead one whose lease will expire and be claimed
+                // here): wait rather than finish early.
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    lanes.stop();
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopped = true;
         } finally {
             renewal.cancel(false);
             rebalance.cancel(false);
-            if (!queue.isEmpty()) {
-                List<String> unstarted = queue.stream().map(c -> c.item().itemId()).toList();
-                tx.executeWithoutResult(s -> runs.releaseLeases(runId, owner, unstarted));
-            }
+            lanes.releaseUnstarted();
         }
+        boolean stopped = lanes.stopped();
+        writer.flush();
         if (stopped) {
             return Outcome.YIELDED;
         }
@@ -233,24 +211,132 @@ class RunEngine {
         return Outcome.FINISHED;
     }
 
+    /**
+     * The item loops of one worker: as many lanes (virtual threads) as the run's concurrency, each taking a slot of
+     * this instance's share, then the next claimed item, processing it and going on with the next on the same thread,
+     * so moving from one item to the next costs no hand-off between threads. A lane that finds nothing left to claim
+     * ends; so does every lane when the run is cancelled or the scheduler shuts down.
+     */
+    private final class Lanes {
+        private final ItemProcessor.Job job;
+        private final Slots slots;
+        private final ExecutionContext context;
+        private final Deque<Claim> queue = new ArrayDeque<>();
+        private volatile boolean stopped;
+        private volatile boolean cancelled;
+
+        Lanes(ItemProcessor.Job job, Slots slots, ExecutionContext context) {
+            this.job = job;
+            this.slots = slots;
+            this.context = context;
+        }
+
+        /** Runs the lanes until none finds more to claim; an interrupt stops them after the items in flight. */
+        void runUntilNothingToClaim(TenantContext tenant, int lanes) {
+            var ended = new java.util.concurrent.CountDownLatch(lanes);
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < lanes; i++) {
+                    threads.submit(() -> {
+                        try {
+                            currentTenant.callAs(tenant, () -> {
+                                lane();
+                                return null;
+                            });
+                        } finally {
+                            ended.countDown();
+                        }
+                    });
+                }
+                try {
+                    ended.await();
+                } catch (InterruptedException e) {
+                    // Shutting down: no new items; the ones in flight finish (closing the executor waits for them).
+                    stop();
+                }
+            }
+        }
+
+        private void lane() {
+            while (!stopped) {
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                try {
+                    Claim next = next();
+                    if (next == null) {
+                        return;
+                    }
+                    processor.process(job, next.item(), next.resumed(), next.cache());
+                } finally {
+                    slots.release();
+                }
+            }
+        }
+
+        /** The next claimed item, claiming a batch when none is left; null when there is nothing (more) to do. */
+        private synchronized @org.jspecify.annotations.Nullable Claim next() {
+            if (stopped || cancelled) {
+                return null;
+            }
+            if (queue.isEmpty()) {
+                if (context.getSchedulerState().isShuttingDown()) {
+                    stopped = true;
+                    return null;
+                }
+                if (tx.execute(s -> runs.status(job.runId())).orElse(RunStatus.CANCELLED).finished()) {
+                    cancelled = true;
+                    return null;
+                }
+                queue.addAll(claim(job, Math.min(500, Math.max(8, slots.limit() * 2))));
+            }
+            return queue.poll();
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        boolean stopped() {
+            return stopped;
+        }
+
+        boolean cancelled() {
+            return cancelled;
+        }
+
+        /** Gives back leased items no lane started (cancel, shutdown). */
+        synchronized void releaseUnstarted() {
+            if (!queue.isEmpty()) {
+                List<String> unstarted = queue.stream().map(c -> c.item().itemId()).toList();
+                queue.clear();
+                tx.executeWithoutResult(s -> runs.releaseLeases(job.runId(), job.owner(), unstarted));
+            }
+        }
+    }
+
     /** This instance's share of the run's concurrency: the run's limit split among the instances working on it. */
     private int share(UUID runId, int concurrency) {
         int workers = Math.max(1, tx.execute(s -> runs.activeWorkers(TASK, runId)));
         return Math.max(1, (concurrency + workers - 1) / workers);
     }
 
-    private List<Claim> claim(RunSnapshot run, UUID runId, String owner, int batch) {
-        List<Runs.ClaimedItem> claimed = tx.execute(s -> runs.claim(runId, owner, batch, lease));
+    private List<Claim> claim(ItemProcessor.Job job, int batch) {
+        List<Runs.ClaimedItem> claimed = tx.execute(s -> runs.claim(job.runId(), job.owner(), batch, lease));
         if (claimed.isEmpty()) {
             return List.of();
         }
-        Map<String, DatasetItem> byId = datasets.itemsByIds(run.datasetVersionId(),
+        Map<String, DatasetItem> byId = datasets.itemsByIds(job.run().datasetVersionId(),
                         claimed.stream().map(Runs.ClaimedItem::itemId).toList())
                 .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-        return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed())).toList();
+        var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(c -> byId.get(c.itemId())).toList());
+        return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed(), cache)).toList();
     }
 
     private boolean othersStillWorking(UUID runId) {
+        writer.flush(); // this instance's own finished items must not look unfinished
         return Boolean.TRUE.equals(tx.execute(s -> runs.hasUnfinishedItems(runId)));
     }
 
@@ -274,7 +360,7 @@ class RunEngine {
         }
     }
 
-    private record Claim(DatasetItem item, boolean resumed) {
+    private record Claim(DatasetItem item, boolean resumed, ItemProcessor.CacheSnapshot cache) {
     }
 
 }

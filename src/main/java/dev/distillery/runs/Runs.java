@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -25,10 +30,12 @@ class Runs {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
     private final JsonMapper json;
 
-    Runs(JdbcClient jdbc, JsonMapper json) {
+    Runs(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.json = json;
     }
 
@@ -158,65 +165,137 @@ class Runs {
     }
 
     List<CompletedCall> calls(UUID runId, String itemId) {
-        return jdbc.sql("SELECT call_key, role, prompt, outputs::text FROM run_calls WHERE run_id = ? AND item_id = ?")
+        return jdbc.sql("""
+                        SELECT call_key, role, prompt, outputs::text FROM run_calls WHERE run_id = ? AND item_id = ?
+                        ORDER BY created_at, call_key""")
                 .params(runId, itemId)
                 .query((rs, n) -> new CompletedCall(rs.getString(1), ModelRole.valueOf(rs.getString(2)), rs.getString(3),
                         json.readValue(rs.getString(4), STRINGS)))
                 .list();
     }
 
-    Optional<CachedResponse> cached(String cacheKey) {
-        return jdbc.sql("SELECT outputs::text, finish_reason, prompt_tokens, completion_tokens FROM response_cache WHERE cache_key = ?")
-                .param(cacheKey)
-                .query((rs, n) -> new CachedResponse(json.readValue(rs.getString(1), STRINGS), rs.getString(2), rs.getInt(3), rs.getInt(4)))
-                .optional();
+    /**
+     * The cached response to one request, in a single round trip outside any transaction: the tenant setting and the
+     * query go together, as one implicit transaction (autocommit), which ends the setting with it. An item's next call
+     * waits for this look-up, and under load every round trip is a wait for a carrier thread.
+     */
+    Optional<CachedResponse> cachedNow(UUID workspaceId, String cacheKey) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("cachedNow runs outside transactions");
+        }
+        return Optional.ofNullable(batch.execute((ConnectionCallback<CachedResponse>) con -> {
+            if (!con.getAutoCommit()) {
+                throw new IllegalStateException("cachedNow needs an autocommit connection");
+            }
+            try (PreparedStatement ps = con.prepareStatement("""
+                    SELECT set_config('app.workspace_id', ?, true);
+                    SELECT outputs::text, finish_reason, prompt_tokens, completion_tokens FROM response_cache
+                    WHERE cache_key = ?""")) {
+                ps.setString(1, workspaceId.toString());
+                ps.setString(2, cacheKey);
+                ps.execute();
+                if (!ps.getMoreResults()) {
+                    throw new IllegalStateException("The cache look-up returned no result set");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    return rs.next() ? new CachedResponse(json.readValue(rs.getString(1), STRINGS), rs.getString(2),
+                            rs.getInt(3), rs.getInt(4)) : null;
+                }
+            }
+        }));
     }
 
-    /** Stores a finished call, and its response in the cache unless it came from there (one round trip). */
-    void saveCall(UUID workspaceId, UUID runId, String itemId, StoredCall call, String cacheKey, Instant now) {
-        String outputs = json.writeValueAsString(call.outputs());
+    /** The cached responses among {@code cacheKeys}, by key. */
+    Map<String, CachedResponse> cached(java.util.Collection<String> cacheKeys) {
+        Map<String, CachedResponse> found = new java.util.HashMap<>();
         jdbc.sql("""
+                        SELECT cache_key, outputs::text, finish_reason, prompt_tokens, completion_tokens
+                        FROM response_cache WHERE cache_key = ANY(?)""")
+                .param(cacheKeys.toArray(String[]::new))
+                .query(rs -> {
+                    found.put(rs.getString(1), new CachedResponse(json.readValue(rs.getString(2), STRINGS), rs.getString(3),
+                            rs.getInt(4), rs.getInt(5)));
+                });
+        return found;
+    }
+
+    /** Stores finished calls, and their responses in the cache unless they came from there (one batch). */
+    void saveCalls(UUID workspaceId, List<CallRecord> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("""
                         WITH saved AS (
                             INSERT INTO run_calls (workspace_id, run_id, item_id, call_key, role, endpoint_id, prompt, outputs,
                                 finish_reason, prompt_tokens, completion_tokens, cost, latency_ms, attempts, cached, created_at)
-                            VALUES (:ws, :run, :item, :key, :role, :endpoint, :prompt, CAST(:outputs AS jsonb), :finish,
-                                :promptTokens, :completionTokens, :cost, :latency, :attempts, :cached, :now)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT DO NOTHING)
                         INSERT INTO response_cache (workspace_id, cache_key, outputs, finish_reason, prompt_tokens,
                             completion_tokens, created_at)
-                        SELECT :ws, :cacheKey, CAST(:outputs AS jsonb), :finish, :promptTokens, :completionTokens, :now
-                        WHERE NOT :cached
-                        ON CONFLICT DO NOTHING""")
-                .param("ws", workspaceId).param("run", runId).param("item", itemId).param("key", call.key())
-                .param("role", call.role().name()).param("endpoint", call.endpointId()).param("prompt", call.prompt())
-                .param("outputs", outputs).param("finish", call.finishReason()).param("promptTokens", call.promptTokens())
-                .param("completionTokens", call.completionTokens()).param("cost", call.cost())
-                .param("latency", call.latencyMs()).param("attempts", call.attempts()).param("cached", call.cached())
-                .param("now", Timestamp.from(now)).param("cacheKey", cacheKey)
-                .update();
+                        SELECT ?, ?, CAST(? AS jsonb), ?, ?, ?, ?
+                        WHERE NOT ?
+                        ON CONFLICT DO NOTHING""", calls, calls.size(), (ps, record) -> {
+                    StoredCall call = record.call();
+                    String outputs = json.writeValueAsString(call.outputs());
+                    Timestamp at = Timestamp.from(record.at());
+                    int i = 1;
+                    ps.setObject(i++, workspaceId);
+                    ps.setObject(i++, record.runId());
+                    ps.setString(i++, record.itemId());
+                    ps.setString(i++, call.key());
+                    ps.setString(i++, call.role().name());
+                    ps.setObject(i++, call.endpointId());
+                    ps.setString(i++, call.prompt());
+                    ps.setString(i++, outputs);
+                    ps.setString(i++, call.finishReason());
+                    ps.setInt(i++, call.promptTokens());
+                    ps.setInt(i++, call.completionTokens());
+                    ps.setBigDecimal(i++, call.cost());
+                    ps.setLong(i++, call.latencyMs());
+                    ps.setInt(i++, call.attempts());
+                    ps.setBoolean(i++, call.cached());
+                    ps.setTimestamp(i++, at);
+                    ps.setObject(i++, workspaceId);
+                    ps.setString(i++, record.cacheKey());
+                    ps.setString(i++, outputs);
+                    ps.setString(i++, call.finishReason());
+                    ps.setInt(i++, call.promptTokens());
+                    ps.setInt(i++, call.completionTokens());
+                    ps.setTimestamp(i++, at);
+                    ps.setBoolean(i, call.cached());
+                });
     }
 
-    /** Records an item's graded result, once: only while this worker still holds its lease. */
-    boolean finishItem(UUID runId, String itemId, String owner, boolean correct, String results, int promptTokens,
-            int completionTokens, BigDecimal cost, Instant now) {
-        return jdbc.sql("""
-                        UPDATE run_items SET status = 'DONE', correct = ?, results = ?::jsonb, prompt_tokens = ?,
-                            completion_tokens = ?, cost = ?, finished_by = ?, finished_at = ?, lease_owner = NULL,
-                            lease_until = NULL
-                        WHERE run_id = ? AND item_id = ? AND status = 'RUNNING' AND lease_owner = ?""")
-                .params(correct, results, promptTokens, completionTokens, cost, owner, Timestamp.from(now), runId, itemId, owner)
-                .update() == 1;
-    }
-
-    boolean failItem(UUID runId, String itemId, String owner, String kind, String message, int promptTokens,
-            int completionTokens, BigDecimal cost, Instant now) {
-        return jdbc.sql("""
-                        UPDATE run_items SET status = 'ERROR', error_kind = ?, error = ?, prompt_tokens = ?,
-                            completion_tokens = ?, cost = ?, finished_by = ?, finished_at = ?, lease_owner = NULL,
-                            lease_until = NULL
-                        WHERE run_id = ? AND item_id = ? AND status = 'RUNNING' AND lease_owner = ?""")
-                .params(kind, message, promptTokens, completionTokens, cost, owner, Timestamp.from(now), runId, itemId, owner)
-                .update() == 1;
+    /**
+     * Records items' graded results or errors, each once: only while its worker still holds the lease. Returns, per
+     * result, whether it was recorded.
+     */
+    List<Boolean> recordResults(List<ItemResult> results) {
+        if (results.isEmpty()) {
+            return List.of();
+        }
+        int[][] counts = batch.batchUpdate("""
+                        UPDATE run_items SET status = ?, correct = ?, results = CAST(? AS jsonb), error_kind = ?, error = ?,
+                            prompt_tokens = ?, completion_tokens = ?, cost = ?, finished_by = ?, finished_at = ?,
+                            lease_owner = NULL, lease_until = NULL
+                        WHERE run_id = ? AND item_id = ? AND status = 'RUNNING' AND lease_owner = ?""",
+                results, results.size(), (ps, r) -> {
+                    int i = 1;
+                    ps.setString(i++, r.failed() ? "ERROR" : "DONE");
+                    ps.setObject(i++, r.failed() ? null : r.correct(), java.sql.Types.BOOLEAN);
+                    ps.setString(i++, r.results());
+                    ps.setString(i++, r.errorKind());
+                    ps.setString(i++, r.error());
+                    ps.setInt(i++, r.promptTokens());
+                    ps.setInt(i++, r.completionTokens());
+                    ps.setBigDecimal(i++, r.cost());
+                    ps.setString(i++, r.owner());
+                    ps.setTimestamp(i++, Timestamp.from(r.at()));
+                    ps.setObject(i++, r.runId());
+                    ps.setString(i++, r.itemId());
+                    ps.setString(i, r.owner());
+                });
+        return java.util.Arrays.stream(counts).flatMapToInt(java.util.Arrays::stream).mapToObj(n -> n == 1).toList();
     }
 
     /** Whether the run still has items pending or in flight anywhere and is not finished (one cheap query). */
@@ -275,6 +354,19 @@ class Runs {
     }
 
     record CachedResponse(List<String> outputs, @Nullable String finishReason, int promptTokens, int completionTokens) {
+    }
+
+    /** A finished call of an item, and the cache key of its request. */
+    record CallRecord(UUID runId, String itemId, StoredCall call, String cacheKey, Instant at) {
+    }
+
+    /** An item's end: graded ({@code errorKind} null) or failed. */
+    record ItemResult(UUID runId, String itemId, String owner, boolean correct, @Nullable String results,
+            @Nullable String errorKind, @Nullable String error, int promptTokens, int completionTokens, BigDecimal cost,
+            Instant at) {
+        boolean failed() {
+            return errorKind != null;
+        }
     }
 
     record StoredCall(String key, ModelRole role, UUID endpointId, String prompt, List<String> outputs,

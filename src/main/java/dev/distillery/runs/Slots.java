@@ -22,7 +22,7 @@ final class Slots {
 
     synchronized void release() {
         inUse--;
-        notifyAll();
+        notify(); // one permit: one waiter
     }
 
     synchronized void resize(int newLimit) {

@@ -7,53 +7,58 @@ import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
- * LangChain4j's HTTP transport, on the JDK client like its default one, except that an error response keeps the
- * server's {@code Retry-After}: LangChain4j's own transport drops headers, and the retry policy must honour them.
- * Streaming is not used by Distillery and is refused.
+ * LangChain4j's HTTP transport on OkHttp (already here for the OpenAI SDK), for two reasons. An error response keeps
+ * the server's {@code Retry-After}: LangChain4j's own transport drops headers, and the retry policy must honour
+ * them. And a blocking call does its I/O on the calling (virtual) thread: the JDK client hands every exchange
+ * between its selector thread and an executor several times, which cost more CPU and latency per call than the
+ * rest of a run's bookkeeping together (see docs/BENCHMARKS.md). Streaming is not used by Distillery and is refused.
  */
 final class RetryAfterAwareTransport implements dev.langchain4j.http.client.HttpClient {
 
-    private final HttpClient http;
-    private final Duration readTimeout;
+    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    /** Idle connections kept per endpoint: enough for a run's concurrency, so bursts do not reconnect. */
+    private static final int IDLE_CONNECTIONS = 256;
 
-    private RetryAfterAwareTransport(HttpClient http, Duration readTimeout) {
+    private final OkHttpClient http;
+
+    private RetryAfterAwareTransport(OkHttpClient http) {
         this.http = http;
-        this.readTimeout = readTimeout;
     }
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        var builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(readTimeout);
-        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
-        builder.method(request.method().name(), request.body() == null
-                ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
-        HttpResponse<String> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        var builder = new Request.Builder().url(request.url());
+        request.headers().forEach((name, values) -> values.forEach(value -> builder.addHeader(name, value)));
+        RequestBody body = request.body() == null ? null : RequestBody.create(request.body(), JSON);
+        builder.method(request.method().name(), body == null && request.method().name().equals("POST")
+                ? RequestBody.create(new byte[0], null) : body);
+        try (Response response = http.newCall(builder.build()).execute()) {
+            ResponseBody responseBody = response.body();
+            String text = responseBody == null ? "" : responseBody.string();
+            var headers = response.headers().toMultimap();
+            if (response.code() >= 400) {
+                throw new Failures.StatusException(response.code(), text, Failures.retryAfter(headers));
+            }
+            return SuccessfulHttpResponse.builder()
+                    .statusCode(response.code())
+                    .headers(headers)
+                    .body(text)
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the model", e);
         }
-        if (response.statusCode() >= 400) {
-            throw new Failures.StatusException(response.statusCode(), response.body(),
-                    Failures.retryAfter(response.headers().map()));
-        }
-        return SuccessfulHttpResponse.builder()
-                .statusCode(response.statusCode())
-                .headers(response.headers().map())
-                .body(response.body())
-                .build();
     }
 
     @Override
@@ -61,7 +66,7 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
         throw new UnsupportedOperationException("Streaming is not used");
     }
 
-    /** Builder handed to LangChain4j's model builders; one JDK client per endpoint, on virtual threads. */
+    /** Builder handed to LangChain4j's model builders; one OkHttp client (and connection pool) per endpoint. */
     static final class Builder implements HttpClientBuilder {
 
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -95,11 +100,14 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
 
         @Override
         public dev.langchain4j.http.client.HttpClient build() {
-            return new RetryAfterAwareTransport(HttpClient.newBuilder()
+            return new RetryAfterAwareTransport(new OkHttpClient.Builder()
                     .connectTimeout(connectTimeout)
-                    .executor(Executors.newVirtualThreadPerTaskExecutor())
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .build(), readTimeout);
+                    .readTimeout(readTimeout)
+                    // The endpoint's timeout bounds the whole exchange, not just each read.
+                    .callTimeout(readTimeout)
+                    .connectionPool(new ConnectionPool(IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
+                    .retryOnConnectionFailure(false) // retries belong to the endpoint's Resilience4j policy
+                    .build());
         }
     }
 }
