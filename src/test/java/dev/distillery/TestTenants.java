@@ -66,6 +66,11 @@ public class TestTenants {
         return new Tenant(email, workspace.id(), key.secret());
     }
 
+    /** Another API key of the user's workspace, with another role (a reviewer's, say). */
+    public String apiKey(String email, Role role) {
+        return as(email, () -> apiKeys.create(role.name().toLowerCase(java.util.Locale.ROOT) + "-key", role)).secret();
+    }
+
     /** A signed-up user, their workspace and an API key secret for it. */
     public record Tenant(String email, java.util.UUID workspaceId, String apiKey) {
     }

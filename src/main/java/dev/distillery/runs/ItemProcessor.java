@@ -126,6 +126,49 @@ class ItemProcessor {
         }
     }
 
+    /**
+     * Continues an item's method from {@code history} (stored calls, one of them corrected by a reviewer) to its
+     * prediction, and grades it. Nothing is written: the run's own trace stays as it was, and the caller keeps the
+     * result with the correction. Cached responses are used; new calls go to the model.
+     */
+    RunService.Rerun continueFrom(Job job, DatasetItem item, List<CompletedCall> history) {
+        List<CompletedCall> calls = new ArrayList<>(history);
+        List<Trace.Call> made = new ArrayList<>();
+        MethodItem methodItem = toMethodItem(item);
+        for (int steps = 0; steps < MAX_STEPS; steps++) {
+            Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(calls));
+            if (step instanceof Step.Done done) {
+                Prediction p = done.predictions().getFirst();
+                Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
+                        item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList());
+                return new RunService.Rerun(p.output(), grade.rule(), grade.extracted(), grade.correct(), made);
+            }
+            for (CallRequest call : ((Step.Calls) step).calls()) {
+                RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
+                if (endpoint == null) {
+                    throw new IllegalArgumentException("The run has no endpoint for the " + call.role().id() + " role");
+                }
+                ModelRequest request = request(job, call);
+                Optional<Runs.CachedResponse> cached = runs.cachedNow(job.workspaceId(), cacheKey(endpoint, request));
+                List<String> outputs;
+                if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
+                    outputs = cached.get().outputs();
+                    made.add(new Trace.Call(call.key(), call.role().id(), endpoint.endpointId().toString(), call.prompt(),
+                            outputs, cached.get().finishReason(), cached.get().promptTokens(),
+                            cached.get().completionTokens(), 0, 0, true));
+                } else {
+                    ModelResponse response = invoker.invoke(endpoint.endpointId(), request);
+                    outputs = response.texts();
+                    made.add(new Trace.Call(call.key(), call.role().id(), endpoint.endpointId().toString(), call.prompt(),
+                            outputs, response.finishReason(), response.promptTokens(), response.completionTokens(),
+                            response.latencyMillis(), response.attempts(), false));
+                }
+                calls.add(new CompletedCall(call.key(), call.role(), call.prompt(), outputs));
+            }
+        }
+        throw new IllegalArgumentException("The method did not finish within " + MAX_STEPS + " steps");
+    }
+
     private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot) {
         RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
         if (endpoint == null) {

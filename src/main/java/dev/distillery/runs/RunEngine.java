@@ -11,6 +11,7 @@ import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
+import dev.distillery.shared.AfterCommit;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -41,8 +42,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -111,14 +110,7 @@ class RunEngine {
         }
         // The scheduler's own wake-up happens before this transaction commits and finds nothing; wake it after, or
         // the workers wait for the next poll (a second).
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    scheduler.getObject().triggerCheckForDueExecutions();
-                }
-            });
-        }
+        AfterCommit.run(() -> scheduler.getObject().triggerCheckForDueExecutions());
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -89,6 +89,15 @@ class RunQueries {
                 .query(this::row).list();
     }
 
+    Optional<ItemRow> item(UUID runId, String itemId) {
+        return jdbc.sql("""
+                        SELECT item_id, position, status, correct, results::text, error_kind, error, prompt_tokens,
+                            completion_tokens, cost
+                        FROM run_items WHERE run_id = ? AND item_id = ?""")
+                .params(runId, itemId)
+                .query(this::row).optional();
+    }
+
     int countItems(UUID runId, @Nullable String outcome) {
         return jdbc.sql("SELECT count(*) FROM run_items WHERE run_id = ?" + filter(outcome)).param(runId)
                 .query(Integer.class).single();

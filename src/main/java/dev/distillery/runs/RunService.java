@@ -6,6 +6,7 @@ import dev.distillery.datasets.DatasetService;
 import dev.distillery.datasets.VersionSummary;
 import dev.distillery.endpoints.EndpointDetails;
 import dev.distillery.endpoints.EndpointService;
+import dev.distillery.methods.CompletedCall;
 import dev.distillery.methods.Grader;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
@@ -32,7 +33,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Launches runs and answers about them. A launch validates everything (method, preset, parameters, endpoints per
@@ -47,15 +50,21 @@ public class RunService {
     private final Runs runs;
     private final RunQueries queries;
     private final RunEngine engine;
+    private final ItemProcessor processor;
+    private final TransactionTemplate readOnly;
     private final EndpointService endpoints;
     private final DatasetService datasets;
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
     private final Clock clock;
 
-    RunService(Runs runs, RunQueries queries, RunEngine engine, EndpointService endpoints, DatasetService datasets,
-            CurrentTenant currentTenant, AuditLog auditLog, Clock clock) {
+    RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, EndpointService endpoints,
+            DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
+            PlatformTransactionManager transactions) {
         this.runs = runs;
+        this.processor = processor;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
         this.queries = queries;
         this.engine = engine;
         this.endpoints = endpoints;
@@ -196,6 +205,56 @@ public class RunService {
                 .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
         Map<String, List<Trace.Call>> calls = queries.calls(runId, rows.stream().map(RunQueries.ItemRow::itemId).toList());
         return rows.stream().map(r -> r.toTrace(items.get(r.itemId()), calls.getOrDefault(r.itemId(), List.of()))).toList();
+    }
+
+    /** One trace of the run. */
+    @Transactional(readOnly = true)
+    public Trace trace(UUID runId, String itemId) {
+        RunDetails run = get(runId);
+        RunQueries.ItemRow row = queries.item(runId, itemId)
+                .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
+        DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst().orElse(null);
+        return row.toTrace(item, queries.calls(runId, List.of(itemId)).getOrDefault(itemId, List.of()));
+    }
+
+    /** What the rest of an item's method produced from a corrected call, graded. */
+    public record Rerun(String output, String rule, @Nullable String extracted, boolean correct, List<Trace.Call> calls) {
+    }
+
+    /**
+     * Runs the rest of an item's method again from a corrected call (the student on a reviewer's edited teacher
+     * steps, say) and grades the new prediction; the run's own trace is not changed. The calls after the corrected
+     * one are made again (from the response cache when the same request was answered before). Makes model calls, so
+     * it opens no transaction around them: never call it inside one.
+     *
+     * @throws InvalidInputException when the item has no call {@code callKey}
+     * @throws dev.distillery.endpoints.ModelCallException when a model call fails
+     */
+    public Rerun rerunFrom(UUID runId, String itemId, String callKey, String correctedOutput) {
+        record Loaded(RunSnapshot run, DatasetItem item, List<CompletedCall> history) {
+        }
+        Loaded loaded = readOnly.execute(s -> {
+            currentTenant.require(Permission.REVIEW);
+            RunDetails details = get(runId);
+            RunSnapshot run = runs.snapshot(runId).orElseThrow(() -> notFound(runId));
+            DatasetItem item = datasets.itemsByIds(details.datasetVersionId(), List.of(itemId)).stream().findFirst()
+                    .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
+            List<CompletedCall> stored = runs.calls(runId, itemId);
+            List<CompletedCall> history = new ArrayList<>();
+            for (CompletedCall call : stored) {
+                if (call.key().equals(callKey)) {
+                    history.add(new CompletedCall(call.key(), call.role(), call.prompt(), List.of(correctedOutput)));
+                    return new Loaded(run, item, history);
+                }
+                history.add(call);
+            }
+            throw new InvalidInputException("callKey", "The item has no call '" + callKey + "'.");
+        });
+        Method method = Methods.byId(loaded.run().method()).orElseThrow();
+        var job = new ItemProcessor.Job(currentTenant.bound().map(TenantContext::workspaceId)
+                .orElseGet(() -> readOnly.execute(s -> currentTenant.require().workspaceId())), runId, loaded.run(), method,
+                loaded.run().presetSnapshot().toPreset(), "rerun");
+        return processor.continueFrom(job, loaded.item(), loaded.history());
     }
 
     @Transactional(readOnly = true)

@@ -68,9 +68,9 @@ class RunsBrowserTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
         page.locator("#new-run").click();
         assertThat(page.locator("#run-method")).containsText("Trace-of-Thought");
-        choose(page, "#run-role-teacher", "Teacher (teacher)");
-        choose(page, "#run-role-student", "Student (student)");
-        choose(page, "#run-dataset", "GSM8K");
+        Pages.choose(page, "#run-role-teacher", "Teacher (teacher)");
+        Pages.choose(page, "#run-role-student", "Student (student)");
+        Pages.choose(page, "#run-dataset", "GSM8K");
         page.locator("#run-limit input").fill("40");
         page.locator("#run-concurrency input").fill("4");
         page.locator("#launch-run").click();
@@ -89,9 +89,9 @@ class RunsBrowserTest {
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
         page.locator("#new-run").click();
-        choose(page, "#run-method", "Standard prompting");
-        choose(page, "#run-role-student", "Student (student)");
-        choose(page, "#run-dataset", "GSM8K");
+        Pages.choose(page, "#run-method", "Standard prompting");
+        Pages.choose(page, "#run-role-student", "Student (student)");
+        Pages.choose(page, "#run-dataset", "GSM8K");
         page.locator("#run-limit input").fill("40");
         page.locator("#launch-run").click();
         assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
@@ -111,14 +111,5 @@ class RunsBrowserTest {
         page.locator("#grader-gold input").fill("19");
         page.locator("#grader-check").click();
         assertThat(page.locator("#grader-verdict")).hasText("incorrect");
-    }
-
-    private static void choose(Page page, String select, String option) {
-        page.locator(select).click();
-        Locator options = page.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName(option).setExact(true))
-                .filter(new Locator.FilterOptions().setVisible(true));
-        // The previous select's list may still be closing (animated); wait until only the open one shows the option.
-        page.waitForCondition(() -> options.count() == 1);
-        options.click();
     }
 }

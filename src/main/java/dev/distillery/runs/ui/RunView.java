@@ -53,6 +53,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Select<String> outcome = new Select<>();
     private final Grid<Trace> traces = new Grid<>();
     private final Pre detail = new Pre();
+    // By address, not by class: the review module builds on runs, not the other way round.
+    private final com.vaadin.flow.component.html.Anchor review = new com.vaadin.flow.component.html.Anchor("", "Review and correct traces");
     private UUID runId;
     private ScheduledFuture<?> refresher;
     private RunProgress last;
@@ -104,7 +106,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         progressRow.setWidthFull();
         progressRow.setAlignItems(FlexComponent.Alignment.CENTER);
         bar.setWidth("20rem");
-        add(title, config, progressRow, actions, outcome, split);
+        review.setId("run-review-link");
+        add(title, config, progressRow, actions, new HorizontalLayout(outcome, review), split);
         setFlexGrow(1, split);
     }
 
@@ -114,6 +117,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
             runId = UUID.fromString(event.getRouteParameters().get("runId").orElse(""));
             RunDetails run = runs.get(runId);
             title.setText(run.name());
+            review.setHref("runs/" + runId + "/review");
             config.setText(run.method() + " / " + run.preset() + " v" + run.presetVersion() + " · "
                     + run.roles().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().name() + " (" + e.getValue().model() + ")")
                     .collect(Collectors.joining(", "))

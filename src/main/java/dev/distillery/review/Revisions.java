@@ -1,0 +1,201 @@
+package dev.distillery.review;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL of revisions, review states and the review grid; always inside a tenant transaction. The grid reads the run's
+ * items and the dataset's questions directly: it is a read model over several modules' tables, one query per page.
+ */
+@Repository
+class Revisions {
+
+    private final JdbcClient jdbc;
+
+    Revisions(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<Revision> list(UUID runId, String itemId) {
+        return jdbc.sql("""
+                        SELECT revision, base_revision, call_key, teacher_output, verdict, reason, comment, author,
+                            created_at, rerun_status, rerun_output, rerun_rule, rerun_extracted, rerun_correct, rerun_error,
+                            rerun_at, (SELECT correct FROM run_items i WHERE i.run_id = r.run_id AND i.item_id = r.item_id)
+                        FROM trace_revisions r WHERE run_id = ? AND item_id = ? ORDER BY revision""")
+                .params(runId, itemId)
+                .query(Revisions::revision)
+                .list();
+    }
+
+    /** Adds a revision; false when its number is taken (another reviewer saved on the same base first). */
+    boolean insert(UUID workspaceId, UUID runId, String itemId, Revision r, @Nullable UUID authorId) {
+        return jdbc.sql("""
+                        INSERT INTO trace_revisions (workspace_id, run_id, item_id, revision, base_revision, call_key,
+                            teacher_output, verdict, reason, comment, author_id, author, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (run_id, item_id, revision) DO NOTHING""")
+                .params(workspaceId, runId, itemId, r.revision(), r.baseRevision(), r.callKey(), r.teacherOutput(),
+                        r.verdict(), r.reason(), r.comment(), authorId, r.author(), Timestamp.from(r.createdAt()))
+                .update() == 1;
+    }
+
+    void upsertState(UUID workspaceId, UUID runId, String itemId, int revision, boolean edited, @Nullable Boolean verdict,
+            String reviewer, Instant at) {
+        jdbc.sql("""
+                        INSERT INTO review_states (workspace_id, run_id, item_id, latest_revision, edited, verdict,
+                            last_reviewer, updated_at, outcome)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                        ON CONFLICT (run_id, item_id) DO UPDATE SET latest_revision = excluded.latest_revision,
+                            edited = excluded.edited, verdict = excluded.verdict, last_reviewer = excluded.last_reviewer,
+                            updated_at = excluded.updated_at, outcome = NULL""")
+                .params(workspaceId, runId, itemId, revision, edited, verdict, reviewer, Timestamp.from(at))
+                .update();
+    }
+
+    void recordRerun(UUID runId, String itemId, int revision, Revision.Rerun rerun) {
+        jdbc.sql("""
+                        UPDATE trace_revisions SET rerun_status = ?, rerun_output = ?, rerun_rule = ?, rerun_extracted = ?,
+                            rerun_correct = ?, rerun_error = ?, rerun_at = ?
+                        WHERE run_id = ? AND item_id = ? AND revision = ?""")
+                .params(rerun.status(), rerun.output(), rerun.rule(), rerun.extracted(), rerun.correct(), rerun.error(),
+                        rerun.at() == null ? null : Timestamp.from(rerun.at()), runId, itemId, revision)
+                .update();
+        jdbc.sql("UPDATE review_states SET outcome = ? WHERE run_id = ? AND item_id = ? AND latest_revision = ?")
+                .params(rerun.outcome() == null ? null : rerun.outcome().name(), runId, itemId, revision)
+                .update();
+    }
+
+    /** Items whose latest revision edits the teacher trace, with that revision. */
+    List<EditedItem> edited(UUID runId, @Nullable List<String> onlyItems) {
+        return jdbc.sql("""
+                        SELECT s.item_id, s.latest_revision FROM review_states s
+                        WHERE s.run_id = ? AND s.edited AND (CAST(? AS text[]) IS NULL OR s.item_id = ANY(?))
+                        ORDER BY s.item_id""")
+                .params(runId, onlyItems == null ? null : onlyItems.toArray(String[]::new),
+                        onlyItems == null ? null : onlyItems.toArray(String[]::new))
+                .query((rs, n) -> new EditedItem(rs.getString(1), rs.getInt(2)))
+                .list();
+    }
+
+    record EditedItem(String itemId, int revision) {
+    }
+
+    /** Corrections of a run and what their re-runs changed. */
+    CorrectionSummary summary(UUID runId) {
+        return jdbc.sql("""
+                        SELECT count(*) FILTER (WHERE edited), count(*) FILTER (WHERE outcome IS NOT NULL),
+                            count(*) FILTER (WHERE outcome = 'FIXED'), count(*) FILTER (WHERE outcome = 'WORSE'),
+                            count(*) FILTER (WHERE verdict IS NOT NULL)
+                        FROM review_states WHERE run_id = ?""")
+                .param(runId)
+                .query((rs, n) -> new CorrectionSummary(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)))
+                .single();
+    }
+
+    List<ReviewRow> rows(UUID runId, UUID versionId, ReviewFilter filter, int offset, int limit) {
+        var where = where(filter);
+        String sql = """
+                SELECT i.item_id, i.position, left(d.question, 240), d.gold, i.results -> 0 ->> 'extracted',
+                    CASE WHEN i.status = 'ERROR' THEN 'error' WHEN i.status <> 'DONE' THEN 'pending'
+                         WHEN i.correct THEN 'correct' ELSE 'incorrect' END,
+                    CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
+                         ELSE 'reviewed' END,
+                    s.last_reviewer, coalesce(s.edited, false), i.prompt_tokens + i.completion_tokens AS tokens, s.outcome,
+                    CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END AS verdict_order
+                FROM run_items i
+                JOIN dataset_items d ON d.version_id = :version AND d.item_id = i.item_id
+                LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
+                WHERE i.run_id = :run""" + where.sql()
+                + " ORDER BY " + filter.sort().column + (filter.descending() ? " DESC NULLS LAST" : " ASC NULLS LAST")
+                + ", i.position OFFSET :offset LIMIT :limit";
+        var spec = jdbc.sql(sql).param("version", versionId).param("run", runId).param("offset", offset).param("limit", limit);
+        for (var p : where.params()) {
+            spec = spec.param(p.name(), p.value());
+        }
+        return spec.query((rs, n) -> new ReviewRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getInt(10),
+                rs.getString(11) == null ? null : Revision.Outcome.valueOf(rs.getString(11)))).list();
+    }
+
+    int count(UUID runId, UUID versionId, ReviewFilter filter) {
+        var where = where(filter);
+        var spec = jdbc.sql("""
+                SELECT count(*) FROM run_items i
+                JOIN dataset_items d ON d.version_id = :version AND d.item_id = i.item_id
+                LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
+                WHERE i.run_id = :run""" + where.sql()).param("version", versionId).param("run", runId);
+        for (var p : where.params()) {
+            spec = spec.param(p.name(), p.value());
+        }
+        return spec.query(Integer.class).single();
+    }
+
+    private record Param(String name, Object value) {
+    }
+
+    private record Where(String sql, List<Param> params) {
+    }
+
+    private static Where where(ReviewFilter f) {
+        StringBuilder sql = new StringBuilder();
+        List<Param> params = new ArrayList<>();
+        if (f.verdict() != null && !f.verdict().isBlank()) {
+            sql.append(switch (f.verdict().strip().toLowerCase(Locale.ROOT)) {
+                case "correct" -> " AND i.status = 'DONE' AND i.correct";
+                case "incorrect" -> " AND i.status = 'DONE' AND NOT i.correct";
+                case "error" -> " AND i.status = 'ERROR'";
+                default -> throw new dev.distillery.shared.InvalidInputException("verdict",
+                        "Filter on correct, incorrect or error, not '" + f.verdict() + "'.");
+            });
+        }
+        if (f.state() != null && !f.state().isBlank()) {
+            sql.append(switch (f.state().strip().toLowerCase(Locale.ROOT)) {
+                case "unreviewed" -> " AND s.item_id IS NULL";
+                case "reviewed" -> " AND s.item_id IS NOT NULL";
+                case "overridden" -> " AND s.verdict IS NOT NULL";
+                default -> throw new dev.distillery.shared.InvalidInputException("state",
+                        "Filter on unreviewed, reviewed or overridden, not '" + f.state() + "'.");
+            });
+        }
+        if (f.editedOnly()) {
+            sql.append(" AND s.edited");
+        }
+        if (f.text() != null && !f.text().isBlank()) {
+            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns.
+            String escaped = f.text().strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            sql.append(" AND (d.question ILIKE :text OR i.results::text ILIKE :text)");
+            params.add(new Param("text", "%" + escaped + "%"));
+        }
+        return new Where(sql.toString(), params);
+    }
+
+    private static Revision revision(ResultSet rs, int n) throws SQLException {
+        String status = rs.getString(10);
+        Revision.Rerun rerun = null;
+        if (status != null) {
+            Boolean correct = (Boolean) rs.getObject(14);
+            Timestamp at = rs.getTimestamp(16);
+            rerun = new Revision.Rerun(status.toLowerCase(Locale.ROOT), rs.getString(11), rs.getString(12),
+                    rs.getString(13), correct, rs.getString(15),
+                    correct == null ? null : Revision.Outcome.of((Boolean) rs.getObject(17), correct),
+                    at == null ? null : at.toInstant());
+        }
+        return new Revision(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4), (Boolean) rs.getObject(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(), rerun);
+    }
+
+    Optional<Integer> latest(UUID runId, String itemId) {
+        return jdbc.sql("SELECT max(revision) FROM trace_revisions WHERE run_id = ? AND item_id = ?")
+                .params(runId, itemId).query(Integer.class).optional();
+    }
+}

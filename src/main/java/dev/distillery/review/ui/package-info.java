@@ -1,0 +1,5 @@
+/** Views of review: the review grid over a run's traces with the detail, correction and history panel. */
+@NullMarked
+package dev.distillery.review.ui;
+
+import org.jspecify.annotations.NullMarked;

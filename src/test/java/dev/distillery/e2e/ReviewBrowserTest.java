@@ -1,0 +1,186 @@
+package dev.distillery.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.distillery.SharedDatasets;
+import dev.distillery.TestHttp;
+import dev.distillery.simulator.Config;
+import dev.distillery.simulator.OpenAiSimulator;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two reviewers in two browsers correct the same Trace-of-Thought trace: one fixes a teacher step and re-runs the
+ * student, who now gets it right; the other, who started editing before that save, is told what changed and saves
+ * on top. The grid's filters live in the URL, and the keyboard moves between items.
+ */
+class ReviewBrowserTest {
+
+    static final String ADMIN = "review-admin@example.com";
+    static final String PASSWORD = "violet tractor harbour 42 quietly";
+    static final String KEY = "dk_review_browser_key_0123456789abcdef";
+    static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static PackagedApp app;
+    static OpenAiSimulator sim;
+    static TestHttp http;
+    static String runId;
+
+    @RegisterExtension
+    static Browser browser = new Browser();
+
+    @BeforeAll
+    static void start() throws Exception {
+        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
+        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
+        sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
+            Matcher m = REPORT.matcher(r.prompt());
+            return "Following the steps, the answer is " + (m.find() ? m.group(1) : "-1") + ".";
+        });
+        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY", KEY));
+        http = new TestHttp(URI.create(app.url("/")).getPort());
+        String[] ids = new String[2];
+        String[] models = {"teacher", "student"};
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + models[i]
+                    + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + models[i] + "\"}");
+            ids[i] = JSON.readTree(created.body()).get("id").asString();
+        }
+        HttpResponse<String> upload = http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        String dataset = JSON.readTree(upload.body()).get("datasetId").asString();
+        HttpResponse<String> run = http.call("POST", "/api/v1/runs", KEY, """
+                {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 4,
+                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, ids[0], ids[1]));
+        runId = JSON.readTree(run.body()).get("id").asString();
+        for (int i = 0; i < 300; i++) {
+            if (JSON.readTree(http.call("GET", "/api/v1/runs/" + runId, KEY, null).body()).get("status").asString().equals("completed")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The run did not complete");
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        app.close();
+        sim.close();
+    }
+
+    @Test
+    void twoReviewersCorrectATraceAndTheReRunShowsTheFix() throws Exception {
+        String gold = firstGold();
+        Page alice = browser.newUser();
+        signIn(alice, ADMIN);
+        Page bob = browser.newUser();
+        joinAsReviewer(bob);
+
+        alice.navigate(app.url("/runs/" + runId));
+        alice.locator("#run-review-link").click();
+        assertThat(alice.locator("#review-title")).containsText("Review");
+        openItem(alice, "test-0");
+        assertThat(alice.locator("#review-steps")).containsText("Report the total.");
+        assertThat(alice.locator("#review-verdict")).containsText("incorrect");
+        assertThat(alice.locator("#review-output .extracted")).hasText("-1");
+
+        // Bob starts editing the same trace before Alice saves.
+        bob.navigate(app.url("/runs/" + runId + "/review"));
+        openItem(bob, "test-0");
+        bob.locator("#review-edit").click();
+        bob.locator("#review-step-1 textarea").fill("Add all the numbers in the question.");
+
+        alice.locator("#review-edit").click();
+        alice.locator("#review-step-2 textarea").fill("Report " + gold);
+        alice.locator("#review-editor-save").click();
+        assertThat(alice.locator("#review-item")).containsText("revision 1");
+        alice.locator("#review-rerun").click();
+        assertThat(alice.locator("#review-outcome")).hasText("correction fixed it");
+        assertThat(alice.locator("#review-rerun-output .extracted")).hasText(gold);
+        assertThat(alice.locator("#review-summary")).containsText("1 fixed");
+
+        // Bob's save is on the original: he sees Alice's change and saves his on top.
+        bob.locator("#review-editor-save").click();
+        assertThat(bob.locator("#review-conflict")).containsText("saved revision 1");
+        assertThat(bob.locator("#review-conflict-changes")).containsText("+ 2. Report " + gold);
+        bob.locator("#review-conflict-retry").click();
+        assertThat(bob.locator("#review-item")).containsText("revision 2");
+        assertThat(bob.locator("#review-history")).containsText("r1 · " + ADMIN);
+        assertThat(bob.locator("#review-diff")).containsText("+ 1. Add all the numbers in the question.");
+
+        // Filters are in the URL: a shared or reloaded link shows the same view.
+        Pages.choose(alice, "#review-verdict-filter", "incorrect");
+        alice.waitForURL(url -> url.contains("verdict=incorrect"));
+        alice.reload();
+        assertThat(alice.locator("#review-verdict-filter")).containsText("incorrect");
+        alice.locator("#review-edited-filter input").check();
+        alice.waitForURL(url -> url.contains("edited=true"));
+        assertThat(alice.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true))).isVisible();
+        // The grid keeps recycled rows hidden: only visible cells count.
+        assertThat(alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true))
+                .filter(new Locator.FilterOptions().setVisible(true))).hasCount(0);
+
+        // Keys: next item, and the help overlay.
+        alice.navigate(app.url("/runs/" + runId + "/review"));
+        openItem(alice, "test-0");
+        alice.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true)).press("j");
+        assertThat(alice.locator("#review-item")).containsText("test-1");
+        alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true)).press("x");
+        assertThat(alice.locator("#review-override")).containsText("incorrect");
+        alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true)).press("?");
+        assertThat(alice.locator("#review-keys")).containsText("next item");
+    }
+
+    private static void openItem(Page page, String itemId) {
+        page.locator("#review-grid").getByText(itemId, new Locator.GetByTextOptions().setExact(true)).click();
+        assertThat(page.locator("#review-item")).containsText(itemId);
+    }
+
+    private static void joinAsReviewer(Page page) {
+        HttpResponse<String> invite = http.call("POST", "/api/v1/invitations", KEY, "{\"role\": \"REVIEWER\"}");
+        String link = JSON.readTree(invite.body()).get("link").asString();
+        String email = "bob-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        page.navigate(app.url("/signup"));
+        page.locator("#signup-email input").fill(email);
+        page.locator("#signup-name input").fill("Bob");
+        page.locator("#signup-password input").fill(PASSWORD);
+        page.locator("#signup-repeat input").fill(PASSWORD);
+        page.locator("#signup-submit").click();
+        page.waitForURL("**/login?registered");
+        signIn(page, email);
+        page.navigate(link);
+        page.locator("#accept-invitation").click();
+        page.waitForURL(url -> !url.contains("/invite/"));
+    }
+
+    private static void signIn(Page page, String email) {
+        if (!page.url().contains("/login")) {
+            page.navigate(app.url("/login"));
+        }
+        page.locator("#username input").fill(email);
+        page.locator("#password input").fill(PASSWORD);
+        page.locator("#sign-in").click();
+        page.waitForURL(url -> !url.contains("/login"));
+    }
+
+    private static String firstGold() throws Exception {
+        JsonNode row = JSON.readTree(Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl")).getFirst());
+        String answer = row.get("answer").asString();
+        return answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", "");
+    }
+}

@@ -1,0 +1,162 @@
+package dev.distillery.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.SharedDatasets;
+import dev.distillery.TestHttp;
+import dev.distillery.TestTenants;
+import dev.distillery.simulator.Config;
+import dev.distillery.simulator.OpenAiSimulator;
+import dev.distillery.tenancy.Role;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Corrections over REST: a reviewer edits a teacher step, a concurrent save on the same base is refused with what
+ * changed, the student re-run on the correction fixes the item, and roles and workspaces are kept apart.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
+@ActiveProfiles("test")
+class ReviewIntegrationTest {
+
+    static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
+    static OpenAiSimulator sim;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TestTenants tenants;
+    @Autowired
+    JsonMapper json;
+
+    @BeforeAll
+    static void startSimulator() {
+        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
+        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
+        // The student answers whatever number the steps tell it to report, and -1 without one.
+        sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
+            Matcher m = REPORT.matcher(r.prompt());
+            return "Following the steps, the answer is " + (m.find() ? m.group(1) : "-1") + ".";
+        });
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+    }
+
+    @Test
+    void aCorrectedStepIsSavedAsARevisionAndTheStudentReRunOnItIsFixed() throws Exception {
+        TestHttp http = new TestHttp(port);
+        var owner = tenants.tenant("review", Role.MEMBER);
+        String reviewer = tenants.apiKey(owner.email(), Role.REVIEWER);
+        String viewer = tenants.apiKey(owner.email(), Role.VIEWER);
+        String runId = finishedRun(http, owner.apiKey());
+        String gold = firstGold();
+        String trace = "/api/v1/runs/" + runId + "/traces/test-0";
+
+        JsonNode original = json.readTree(http.call("GET", trace, reviewer, null).body());
+        assertThat(original.get("latestRevision").asInt()).isZero();
+        assertThat(original.get("trace").get("correct").asBoolean()).isFalse();
+        assertThat(original.get("revisions").get(0).get("teacherSteps").toString())
+                .isEqualTo("[\"Add the numbers.\",\"Report the total.\"]");
+
+        HttpResponse<String> saved = http.call("POST", trace + "/revisions", reviewer, """
+                {"baseRevision": 0, "teacherSteps": ["Add the numbers.", "Report %s"], "comment": "the total is known"}"""
+                .formatted(gold));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(json.readTree(saved.body()).get("revision").asInt()).isEqualTo(1);
+
+        // A second reviewer who started from the original loses the race and is told what changed.
+        HttpResponse<String> late = http.call("POST", trace + "/revisions", owner.apiKey(), """
+                {"baseRevision": 0, "teacherOutput": "1. Multiply the numbers."}""");
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(late.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+        JsonNode conflict = json.readTree(late.body());
+        assertThat(conflict.get("latestRevision").asInt()).isEqualTo(1);
+        assertThat(conflict.get("changes").toString()).contains("+ 2. Report " + gold).contains("- 2. Report the total.");
+
+        HttpResponse<String> rerun = http.call("POST", trace + "/revisions/1/rerun", reviewer, null);
+        assertThat(rerun.statusCode()).as(rerun.body()).isEqualTo(200);
+        JsonNode result = json.readTree(rerun.body()).get("rerun");
+        assertThat(result.get("correct").asBoolean()).isTrue();
+        assertThat(result.get("extracted").asString()).isEqualTo(gold);
+        assertThat(result.get("outcome").asString()).isEqualTo("FIXED");
+
+        JsonNode diff = json.readTree(http.call("GET", trace + "/diff?from=0&to=1", reviewer, null).body());
+        assertThat(diff.get("lines").toString()).contains("\"REMOVED\"").contains("Report " + gold);
+        JsonNode summary = json.readTree(http.call("GET", "/api/v1/runs/" + runId + "/corrections", reviewer, null).body());
+        assertThat(summary.get("edited").asInt()).isEqualTo(1);
+        assertThat(summary.get("fixed").asInt()).isEqualTo(1);
+
+        // The original trace is never overwritten.
+        JsonNode after = json.readTree(http.call("GET", trace, reviewer, null).body());
+        assertThat(after.get("trace").get("correct").asBoolean()).isFalse();
+        assertThat(after.get("revisions").get(0).get("teacherOutput").asString()).isEqualTo("1. Add the numbers.\n2. Report the total.");
+        assertThat(after.get("revisions").get(1).get("rerun").get("outcome").asString()).isEqualTo("FIXED");
+
+        HttpResponse<String> job = http.call("POST", "/api/v1/runs/" + runId + "/rerun-student", reviewer, "{\"edited\": true}");
+        assertThat(job.statusCode()).as(job.body()).isEqualTo(202);
+        assertThat(json.readTree(job.body()).get("queued").asInt()).isEqualTo(1);
+
+        HttpResponse<String> noReason = http.call("POST", trace + "/revisions", reviewer, "{\"baseRevision\": 1, \"verdict\": true}");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("reason");
+        HttpResponse<String> override = http.call("POST", trace + "/revisions", reviewer,
+                "{\"baseRevision\": 1, \"verdict\": true, \"reason\": \"grader wrong\"}");
+        assertThat(override.statusCode()).as(override.body()).isEqualTo(201);
+        assertThat(http.call("POST", trace + "/revisions", viewer, "{\"baseRevision\": 2, \"verdict\": false, \"reason\": \"x\"}")
+                .statusCode()).isEqualTo(403);
+
+        var stranger = tenants.tenant("stranger", Role.ADMIN);
+        assertThat(http.call("GET", trace, stranger.apiKey(), null).statusCode()).isEqualTo(404);
+        assertThat(http.call("POST", trace + "/revisions", stranger.apiKey(), "{\"baseRevision\": 2, \"teacherOutput\": \"x\"}")
+                .statusCode()).isEqualTo(404);
+    }
+
+    private String finishedRun(TestHttp http, String key) throws Exception {
+        String teacher = endpoint(http, key, "teacher");
+        String student = endpoint(http, key, "student");
+        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        String dataset = json.readTree(upload.body()).get("datasetId").asString();
+        HttpResponse<String> launched = http.call("POST", "/api/v1/runs", key, """
+                {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 3,
+                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 2}""".formatted(dataset, teacher, student));
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String id = json.readTree(launched.body()).get("id").asString();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (json.readTree(http.call("GET", "/api/v1/runs/" + id, key, null).body()).get("status").asString().equals("completed")) {
+                return id;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The run did not complete");
+    }
+
+    private String endpoint(TestHttp http, String key, String model) {
+        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", key,
+                "{\"name\": \"%s\", \"baseUrl\": \"%s\", \"model\": \"%s\"}".formatted(model, sim.baseUrl(), model));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json.readTree(created.body()).get("id").asString();
+    }
+
+    private String firstGold() throws Exception {
+        String answer = json.readTree(Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl")).getFirst()).get("answer").asString();
+        return answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", "");
+    }
+}
