@@ -2,6 +2,7 @@ package dev.distillery;
 
 import dev.distillery.tenancy.AccountService;
 import dev.distillery.tenancy.ApiKeyService;
+import dev.distillery.tenancy.InvitationService;
 import dev.distillery.tenancy.Role;
 import dev.distillery.tenancy.WorkspaceService;
 
@@ -18,10 +19,12 @@ public class TestTenants {
     public static final String PASSWORD = "violet tractor harbour 42 quietly";
 
     private final AccountService accounts;
+    private final InvitationService invitations;
     private final ApiKeyService apiKeys;
     private final WorkspaceService workspaces;
 
-    TestTenants(AccountService accounts, ApiKeyService apiKeys, WorkspaceService workspaces) {
+    TestTenants(AccountService accounts, ApiKeyService apiKeys, WorkspaceService workspaces, InvitationService invitations) {
+        this.invitations = invitations;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
         this.workspaces = workspaces;
@@ -69,6 +72,17 @@ public class TestTenants {
     /** Another API key of the user's workspace, with another role (a reviewer's, say). */
     public String apiKey(String email, Role role) {
         return as(email, () -> apiKeys.create(role.name().toLowerCase(java.util.Locale.ROOT) + "-key", role)).secret();
+    }
+
+    /**
+     * A new user who joins the owner's workspace with {@code memberRole} and creates an API key with {@code keyRole}
+     * (so the key acts as that user): returns the key. The member role must allow creating keys.
+     */
+    public String member(String ownerEmail, Role memberRole, Role keyRole) {
+        String email = signUp("member");
+        var invitation = as(ownerEmail, () -> invitations.create(memberRole));
+        as(email, () -> invitations.accept(invitation.token()));
+        return as(email, () -> apiKeys.create("member-key", keyRole)).secret();
     }
 
     /** A signed-up user, their workspace and an API key secret for it. */

@@ -162,14 +162,15 @@ public class CorrectionService {
     /** A page of the review grid. */
     @Transactional(readOnly = true)
     public List<ReviewRow> rows(UUID runId, ReviewFilter filter, int offset, int limit) {
-        currentTenant.require(Permission.READ);
-        return revisions.rows(runId, runs.get(runId).datasetVersionId(), filter, Math.max(0, offset), Math.clamp(limit, 1, 500));
+        TenantContext tenant = currentTenant.require(Permission.READ);
+        return revisions.rows(runId, runs.get(runId).datasetVersionId(), filter, tenant.actor().userId(), Math.max(0, offset),
+                Math.clamp(limit, 1, 500));
     }
 
     @Transactional(readOnly = true)
     public int count(UUID runId, ReviewFilter filter) {
-        currentTenant.require(Permission.READ);
-        return revisions.count(runId, runs.get(runId).datasetVersionId(), filter);
+        TenantContext tenant = currentTenant.require(Permission.READ);
+        return revisions.count(runId, runs.get(runId).datasetVersionId(), filter, tenant.actor().userId());
     }
 
     @Transactional(readOnly = true)

@@ -5,21 +5,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the review grid shows: verdict (correct, incorrect, error), review state (unreviewed, reviewed), only
- * traces whose teacher trace was edited, text in the question or the outputs, and the sort.
+ * traces whose teacher trace was edited, only the items the review queue has handed to the viewer and they have not
+ * finished, text in the question or the outputs, and the sort.
  */
-public record ReviewFilter(@Nullable String verdict, @Nullable String state, boolean editedOnly, @Nullable String text,
-        Sort sort, boolean descending) {
+public record ReviewFilter(@Nullable String verdict, @Nullable String state, boolean editedOnly, boolean assignedToMe,
+        @Nullable String text, Sort sort, boolean descending) {
 
-    public static final ReviewFilter ALL = new ReviewFilter(null, null, false, null, Sort.ITEM, false);
+    public static final ReviewFilter ALL = new ReviewFilter(null, null, false, false, null, Sort.ITEM, false);
 
     /** Sortable columns. */
     public enum Sort {
-        ITEM("i.position"), VERDICT("verdict_order"), TOKENS("tokens"), REVIEWER("s.last_reviewer");
+        ITEM("i.position", "position"),
+        VERDICT("(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order"),
+        TOKENS("(i.prompt_tokens + i.completion_tokens)", "tokens"),
+        REVIEWER("s.last_reviewer", "reviewer");
 
+        /** The sort expression over the run's items (the one its index is on), and its name in the page's rows. */
         final String column;
+        final String alias;
 
-        Sort(String column) {
+        Sort(String column, String alias) {
             this.column = column;
+            this.alias = alias;
         }
 
         public static Sort of(@Nullable String name) {

@@ -102,22 +102,29 @@ class Revisions {
                 .single();
     }
 
-    List<ReviewRow> rows(UUID runId, UUID versionId, ReviewFilter filter, int offset, int limit) {
-        var where = where(filter);
+    List<ReviewRow> rows(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, int offset, int limit) {
+        var where = where(filter, me);
+        String direction = filter.descending() ? " DESC" : "";
+        // The page is chosen from the run's items alone (in index order where there is one), and only its rows are
+        // joined to their questions.
         String sql = """
-                SELECT i.item_id, i.position, left(d.question, 240), d.gold, i.results -> 0 ->> 'extracted',
-                    CASE WHEN i.status = 'ERROR' THEN 'error' WHEN i.status <> 'DONE' THEN 'pending'
-                         WHEN i.correct THEN 'correct' ELSE 'incorrect' END,
-                    CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
-                         ELSE 'reviewed' END,
-                    s.last_reviewer, coalesce(s.edited, false), i.prompt_tokens + i.completion_tokens AS tokens, s.outcome,
-                    CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END AS verdict_order
-                FROM run_items i
-                JOIN dataset_items d ON d.version_id = :version AND d.item_id = i.item_id
-                LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
-                WHERE i.run_id = :run""" + where.sql()
-                + " ORDER BY " + filter.sort().column + (filter.descending() ? " DESC NULLS LAST" : " ASC NULLS LAST")
-                + ", i.position OFFSET :offset LIMIT :limit";
+                SELECT p.item_id, p.position, left(d.question, 240), d.gold, p.extracted, p.verdict, p.state, p.reviewer,
+                    p.edited, p.tokens, p.outcome
+                FROM (SELECT i.item_id, i.position, i.results -> 0 ->> 'extracted' AS extracted,
+                          CASE WHEN i.status = 'ERROR' THEN 'error' WHEN i.status <> 'DONE' THEN 'pending'
+                               WHEN i.correct THEN 'correct' ELSE 'incorrect' END AS verdict,
+                          CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
+                               ELSE 'reviewed' END AS state,
+                          s.last_reviewer AS reviewer, coalesce(s.edited, false) AS edited,
+                          i.prompt_tokens + i.completion_tokens AS tokens, s.outcome,
+                          CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END AS verdict_order
+                      FROM run_items i
+                      LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
+                      WHERE i.run_id = :run""" + where.sql()
+                + " ORDER BY " + filter.sort().column + direction + ", i.position" + direction
+                + " OFFSET :offset LIMIT :limit) p"
+                + " JOIN dataset_items d ON d.version_id = :version AND d.item_id = p.item_id"
+                + " ORDER BY p." + filter.sort().alias + direction + ", p.position" + direction;
         var spec = jdbc.sql(sql).param("version", versionId).param("run", runId).param("offset", offset).param("limit", limit);
         for (var p : where.params()) {
             spec = spec.param(p.name(), p.value());
@@ -127,13 +134,16 @@ class Revisions {
                 rs.getString(11) == null ? null : Revision.Outcome.valueOf(rs.getString(11)))).list();
     }
 
-    int count(UUID runId, UUID versionId, ReviewFilter filter) {
-        var where = where(filter);
-        var spec = jdbc.sql("""
-                SELECT count(*) FROM run_items i
-                JOIN dataset_items d ON d.version_id = :version AND d.item_id = i.item_id
-                LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
-                WHERE i.run_id = :run""" + where.sql()).param("version", versionId).param("run", runId);
+    int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me) {
+        var where = where(filter, me);
+        // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
+        boolean states = f(filter.state()) || filter.editedOnly();
+        var spec = jdbc.sql("SELECT count(*) FROM run_items i"
+                + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
+                + " WHERE i.run_id = :run" + where.sql()).param("run", runId);
+        if (f(filter.text())) {
+            spec = spec.param("version", versionId);
+        }
         for (var p : where.params()) {
             spec = spec.param(p.name(), p.value());
         }
@@ -146,7 +156,7 @@ class Revisions {
     private record Where(String sql, List<Param> params) {
     }
 
-    private static Where where(ReviewFilter f) {
+    private static Where where(ReviewFilter f, @Nullable UUID me) {
         StringBuilder sql = new StringBuilder();
         List<Param> params = new ArrayList<>();
         if (f.verdict() != null && !f.verdict().isBlank()) {
@@ -170,13 +180,23 @@ class Revisions {
         if (f.editedOnly()) {
             sql.append(" AND s.edited");
         }
-        if (f.text() != null && !f.text().isBlank()) {
-            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns.
+        if (f.assignedToMe()) {
+            sql.append(" AND i.item_id IN (SELECT a.item_id FROM review_slots a WHERE a.run_id = :run AND a.reviewer_id = :me"
+                    + " AND a.done_at IS NULL)");
+            params.add(new Param("me", me == null ? new UUID(0, 0) : me));
+        }
+        if (f(f.text())) {
+            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. The
+            // function searches questions and the graded predictions' outputs through their trigram indexes.
             String escaped = f.text().strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            sql.append(" AND (d.question ILIKE :text OR i.results::text ILIKE :text)");
+            sql.append(" AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
             params.add(new Param("text", "%" + escaped + "%"));
         }
         return new Where(sql.toString(), params);
+    }
+
+    private static boolean f(@Nullable String value) {
+        return value != null && !value.isBlank();
     }
 
     private static Revision revision(ResultSet rs, int n) throws SQLException {

@@ -133,15 +133,18 @@ class Runs {
 
     /**
      * Leases up to {@code limit} items that are pending, or running under an expired lease (their worker died), in
-     * source order; other workers skip rows locked here, so no item is handed out twice.
+     * source order; other workers skip rows locked here, so no item is handed out twice. The pick is a CTE, evaluated
+     * once: as a subquery in FROM it could be re-scanned during the update and pick more rows than asked for.
      */
     List<ClaimedItem> claim(UUID runId, String owner, int limit, Duration lease) {
         return jdbc.sql("""
+                        WITH picked AS (
+                            SELECT item_id, status AS previous FROM run_items
+                            WHERE run_id = :run AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < now()))
+                            ORDER BY position LIMIT :limit FOR UPDATE SKIP LOCKED)
                         UPDATE run_items r SET status = 'RUNNING', lease_owner = :owner,
                             lease_until = now() + make_interval(secs => :lease)
-                        FROM (SELECT item_id, status AS previous FROM run_items
-                              WHERE run_id = :run AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < now()))
-                              ORDER BY position LIMIT :limit FOR UPDATE SKIP LOCKED) picked
+                        FROM picked
                         WHERE r.run_id = :run AND r.item_id = picked.item_id
                         RETURNING r.item_id, r.position, picked.previous""")
                 .param("owner", owner).param("lease", (double) lease.toSeconds()).param("run", runId).param("limit", limit)

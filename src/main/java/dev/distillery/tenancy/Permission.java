@@ -6,6 +6,8 @@ public enum Permission {
     READ,
     /** Review and correct traces. */
     REVIEW,
+    /** Settle reviewers' disagreements with a final version. */
+    ADJUDICATE,
     /** Launch, cancel and re-run runs. */
     LAUNCH_RUNS,
     /** Manage endpoints and datasets. */

@@ -42,13 +42,13 @@ class ReviewGridBenchmark {
         UUID runId = generate(tenant.workspaceId());
         Map<String, ReviewFilter> cases = new LinkedHashMap<>();
         cases.put("first page", ReviewFilter.ALL);
-        cases.put("incorrect", new ReviewFilter("incorrect", null, false, null, ReviewFilter.Sort.ITEM, false));
-        cases.put("reviewed", new ReviewFilter(null, "reviewed", false, null, ReviewFilter.Sort.ITEM, false));
-        cases.put("edited", new ReviewFilter(null, null, true, null, ReviewFilter.Sort.ITEM, false));
-        cases.put("text search", new ReviewFilter(null, null, false, "apples", ReviewFilter.Sort.ITEM, false));
-        cases.put("sort by tokens desc", new ReviewFilter(null, null, false, null, ReviewFilter.Sort.TOKENS, true));
-        cases.put("sort by verdict", new ReviewFilter(null, null, false, null, ReviewFilter.Sort.VERDICT, false));
-        cases.put("incorrect, sorted by reviewer", new ReviewFilter("incorrect", null, false, null, ReviewFilter.Sort.REVIEWER, false));
+        cases.put("incorrect", new ReviewFilter("incorrect", null, false, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put("reviewed", new ReviewFilter(null, "reviewed", false, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put("edited", new ReviewFilter(null, null, true, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put("text search", new ReviewFilter(null, null, false, false, "apples", ReviewFilter.Sort.ITEM, false));
+        cases.put("sort by tokens desc", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.TOKENS, true));
+        cases.put("sort by verdict", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.VERDICT, false));
+        cases.put("incorrect, sorted by reviewer", new ReviewFilter("incorrect", null, false, false, null, ReviewFilter.Sort.REVIEWER, false));
         StringBuilder report = new StringBuilder(" | " + ITEMS + " traces");
         for (var c : cases.entrySet()) {
             double ms = median(() -> tenants.as(email, () -> {
@@ -99,7 +99,7 @@ class ReviewGridBenchmark {
         sql.add("""
                 INSERT INTO runs (id, workspace_id, name, method, preset, preset_version, preset_snapshot, params, decoding, roles,
                     dataset_id, dataset_version_id, split, item_offset, concurrency, total, status, created_at, started_at, finished_at)
-                VALUES ('%s', '%s', 'Generated run', 'trace-of-thought', 'tot-paper', 1, '{}', '{}', '{}', '{}', '%s', '%s', 'test',
+                VALUES ('%s', '%s', 'Generated run', 'trace-of-thought', 'tot-paper', 1, '{}', '{}', '{"stop": [], "samples": 1}', '{}', '%s', '%s', 'test',
                     0, 64, %d, 'COMPLETED', now(), now(), now())""".formatted(run, ws, dataset, version, ITEMS));
         sql.add("""
                 INSERT INTO run_items (workspace_id, run_id, item_id, position, status, correct, results, prompt_tokens,

@@ -38,6 +38,7 @@ class ReviewBrowserTest {
     static OpenAiSimulator sim;
     static TestHttp http;
     static String runId;
+    static String queueRun;
 
     @RegisterExtension
     static Browser browser = new Browser();
@@ -63,13 +64,18 @@ class ReviewBrowserTest {
         HttpResponse<String> upload = http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
                 "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         String dataset = JSON.readTree(upload.body()).get("datasetId").asString();
+        runId = finishedRun(dataset, ids);
+        queueRun = finishedRun(dataset, ids);
+    }
+
+    private static String finishedRun(String dataset, String[] endpoints) throws InterruptedException {
         HttpResponse<String> run = http.call("POST", "/api/v1/runs", KEY, """
                 {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 4,
-                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, ids[0], ids[1]));
-        runId = JSON.readTree(run.body()).get("id").asString();
+                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, endpoints[0], endpoints[1]));
+        String id = JSON.readTree(run.body()).get("id").asString();
         for (int i = 0; i < 300; i++) {
-            if (JSON.readTree(http.call("GET", "/api/v1/runs/" + runId, KEY, null).body()).get("status").asString().equals("completed")) {
-                return;
+            if (JSON.readTree(http.call("GET", "/api/v1/runs/" + id, KEY, null).body()).get("status").asString().equals("completed")) {
+                return id;
             }
             Thread.sleep(100);
         }
@@ -144,6 +150,52 @@ class ReviewBrowserTest {
         assertThat(alice.locator("#review-override")).containsText("incorrect");
         alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true)).press("?");
         assertThat(alice.locator("#review-keys")).containsText("next item");
+    }
+
+    @Test
+    void twoReviewersWorkOneQueueAndAnAdminSettlesTheirDisagreement() {
+        Page alice = browser.newUser();
+        signIn(alice, ADMIN);
+        Page bob = browser.newUser();
+        joinAsReviewer(bob);
+
+        alice.navigate(app.url("/runs/" + queueRun + "/review"));
+        alice.locator("#review-queue-setup").click();
+        alice.locator("#review-queue-reviews input").fill("2");
+        alice.locator("#review-queue-create").click();
+        assertThat(alice.locator("#review-queue-status")).containsText("0 / 8 reviews of 4 items");
+
+        // Both take an item at once: each gets one the other does not have.
+        bob.navigate(app.url("/runs/" + queueRun + "/review"));
+        alice.locator("#review-queue-next").click();
+        assertThat(alice.locator("#review-item")).containsText("test-0");
+        bob.locator("#review-queue-next").click();
+        assertThat(bob.locator("#review-item")).containsText("test-1");
+        bob.locator("#review-mine-filter input").check();
+        bob.waitForURL(url -> url.contains("mine=true"));
+        assertThat(bob.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true))
+                .filter(new Locator.FilterOptions().setVisible(true))).hasCount(1);
+        assertThat(bob.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true))
+                .filter(new Locator.FilterOptions().setVisible(true))).hasCount(0);
+
+        // A verdict in the queue is the reviewer's review, and the next item follows.
+        alice.locator("#review-mark-incorrect").click();
+        assertThat(alice.locator("#review-item")).containsText("test-2");
+        bob.locator("#review-mark-correct").click();
+        assertThat(bob.locator("#review-item")).containsText("test-3");
+        alice.locator("#review-mark-incorrect").click();
+        // Every item has its first review (or is being given it): second reviews come next.
+        assertThat(alice.locator("#review-item")).containsText("test-1");
+        alice.locator("#review-mark-incorrect").click();
+        assertThat(alice.locator("#review-queue-status")).containsText("4 / 8 reviews");
+
+        alice.locator("#review-agreement").click();
+        assertThat(alice.locator("#review-agreement-dialog")).containsText("Fleiss' kappa");
+        assertThat(alice.locator("#review-disagreement-test-1")).containsText("correct");
+        Pages.choose(alice, "#review-adjudicate-verdict-test-1", "incorrect");
+        alice.locator("#review-adjudicate-reason-test-1 input").fill("The student reports -1, never the total.");
+        alice.locator("#review-adjudicate-test-1").click();
+        assertThat(alice.locator("#review-disagreement-test-1")).containsText("settled by " + ADMIN);
     }
 
     private static void openItem(Page page, String itemId) {

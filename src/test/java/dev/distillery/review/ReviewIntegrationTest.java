@@ -127,6 +127,68 @@ class ReviewIntegrationTest {
                 .statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void twoReviewersWorkOneQueueWithoutSharingASlotAndAnAdminSettlesTheirDisagreement() throws Exception {
+        TestHttp http = new TestHttp(port);
+        var owner = tenants.tenant("queue", Role.MEMBER);
+        String admin = tenants.member(owner.email(), Role.ADMIN, Role.ADMIN);
+        String ann = tenants.member(owner.email(), Role.ADMIN, Role.REVIEWER);
+        String ben = tenants.member(owner.email(), Role.ADMIN, Role.REVIEWER);
+        String viewer = tenants.apiKey(owner.email(), Role.VIEWER);
+        String runId = finishedRun(http, owner.apiKey());
+        String queue = "/api/v1/runs/" + runId + "/review-queue";
+
+        assertThat(http.call("POST", queue, owner.apiKey(), "{\"reviewsPerItem\": 9}").body()).contains("reviewsPerItem");
+        assertThat(http.call("POST", queue, ann, "{\"reviewsPerItem\": 2}").statusCode()).as("a reviewer cannot set up").isEqualTo(403);
+        HttpResponse<String> created = http.call("POST", queue, owner.apiKey(), "{\"reviewsPerItem\": 2, \"selection\": \"incorrect\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json.readTree(created.body()).get("slots").asInt()).isEqualTo(6);
+
+        // Both ask at once: different slots; each gets every item once, then nothing is left for them.
+        String annFirst = json.readTree(http.call("POST", queue + "/next", ann, null).body()).get("itemId").asString();
+        String benFirst = json.readTree(http.call("POST", queue + "/next", ben, null).body()).get("itemId").asString();
+        assertThat(json.readTree(http.call("POST", queue + "/next", ann, null).body()).get("itemId").asString())
+                .as("asking again returns the slot held").isEqualTo(annFirst);
+        java.util.Set<String> annItems = new java.util.HashSet<>();
+        java.util.Set<String> benItems = new java.util.HashSet<>();
+        for (String item = annFirst; item != null; item = nextItem(http, queue, ann)) {
+            assertThat(annItems.add(item)).as("never the same item twice").isTrue();
+            assertThat(http.call("POST", queue + "/items/" + item + "/done", ann, "{\"verdict\": false}").statusCode()).isEqualTo(204);
+        }
+        for (String item = benFirst; item != null; item = nextItem(http, queue, ben)) {
+            assertThat(benItems.add(item)).isTrue();
+            // Ben thinks test-1 is right after all: a disagreement.
+            http.call("POST", queue + "/items/" + item + "/done", ben, "{\"verdict\": " + item.equals("test-1") + "}");
+        }
+        assertThat(annItems).containsExactlyInAnyOrder("test-0", "test-1", "test-2");
+        assertThat(benItems).containsExactlyInAnyOrder("test-0", "test-1", "test-2");
+        assertThat(http.call("POST", queue + "/next", viewer, null).statusCode()).isEqualTo(403);
+
+        JsonNode status = json.readTree(http.call("GET", queue, owner.apiKey(), null).body());
+        assertThat(status.get("done").asInt()).isEqualTo(6);
+        JsonNode agreement = json.readTree(http.call("GET", "/api/v1/runs/" + runId + "/agreement", owner.apiKey(), null).body());
+        assertThat(agreement.get("itemsWithTwoOrMore").asInt()).isEqualTo(3);
+        assertThat(agreement.get("disagreements").size()).isEqualTo(1);
+        assertThat(agreement.get("disagreements").get(0).get("itemId").asString()).isEqualTo("test-1");
+        assertThat(agreement.get("meanItemAgreement").asDouble()).isCloseTo((1 + 1 + 0.5) / 3, org.assertj.core.api.Assertions.within(1e-9));
+
+        String adjudication = "/api/v1/runs/" + runId + "/traces/test-1/adjudication";
+        assertThat(http.call("POST", adjudication, ann, "{\"verdict\": false, \"reason\": \"x\"}").statusCode())
+                .as("reviewers do not adjudicate").isEqualTo(403);
+        assertThat(http.call("POST", adjudication, admin, "{\"verdict\": false}").statusCode()).isEqualTo(400);
+        HttpResponse<String> settled = http.call("POST", adjudication, admin, "{\"verdict\": false, \"reason\": \"the student never adds\"}");
+        assertThat(settled.statusCode()).as(settled.body()).isEqualTo(201);
+        JsonNode after = json.readTree(http.call("GET", "/api/v1/runs/" + runId + "/agreement", owner.apiKey(), null).body());
+        assertThat(after.get("disagreements").get(0).get("adjudicatedBy").asString()).isNotBlank();
+        JsonNode trace = json.readTree(http.call("GET", "/api/v1/runs/" + runId + "/traces/test-1", owner.apiKey(), null).body());
+        assertThat(trace.get("revisions").get(1).get("reason").asString()).isEqualTo("Adjudicated: the student never adds");
+    }
+
+    private @org.jspecify.annotations.Nullable String nextItem(TestHttp http, String queue, String key) {
+        HttpResponse<String> next = http.call("POST", queue + "/next", key, null);
+        return next.statusCode() == 204 ? null : json.readTree(next.body()).get("itemId").asString();
+    }
+
     private String finishedRun(TestHttp http, String key) throws Exception {
         String teacher = endpoint(http, key, "teacher");
         String student = endpoint(http, key, "student");

@@ -29,6 +29,7 @@ import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import dev.distillery.review.CorrectionService;
 import dev.distillery.review.CorrectionSummary;
+import dev.distillery.review.QueueService;
 import dev.distillery.review.ReviewFilter;
 import dev.distillery.review.ReviewRow;
 import dev.distillery.runs.RunService;
@@ -68,22 +69,26 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private final Select<String> verdict = new Select<>();
     private final Select<String> state = new Select<>();
     private final Checkbox edited = new Checkbox("Teacher trace edited");
+    private final Checkbox mine = new Checkbox("Assigned to me");
     private final TextField search = new TextField();
     private final MultiSelectComboBox<String> columns = new MultiSelectComboBox<>("Columns");
     private final Grid<ReviewRow> grid = new Grid<>();
     private final TraceDetail detail;
     private final Map<String, Grid.Column<ReviewRow>> columnsByKey = new LinkedHashMap<>();
     private final Button rerunAll = new Button("Re-run student on edited traces");
+    private final QueuePanel queue;
     private UUID runId;
     /** Rows the grid has fetched, by index, so next and previous need no query when the neighbour is loaded. */
     private final java.util.TreeMap<Integer, ReviewRow> fetched = new java.util.TreeMap<>();
     private boolean restoring;
 
-    public ReviewView(CorrectionService corrections, RunService runs, WorkspaceService workspaces) {
+    public ReviewView(CorrectionService corrections, QueueService queues, RunService runs, WorkspaceService workspaces) {
         this.corrections = corrections;
         this.runs = runs;
-        this.canReview = workspaces.current().role().can(Permission.REVIEW);
+        var role = workspaces.current().role();
+        this.canReview = role.can(Permission.REVIEW);
         this.detail = new TraceDetail(corrections, canReview, this::afterChange);
+        this.queue = new QueuePanel(queues, workspaces::members, role, this::openFromQueue, this::afterChange);
         setSizeFull();
         title.setId("review-title");
         summary.setId("review-summary");
@@ -99,6 +104,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         state.setItemLabelGenerator(v -> v.isEmpty() ? "All" : v);
         state.setValue("");
         edited.setId("review-edited-filter");
+        mine.setId("review-mine-filter");
         search.setLabel("Search question and outputs");
         search.setId("review-search");
         search.setValueChangeMode(ValueChangeMode.LAZY);
@@ -131,12 +137,18 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         column("outcome", "Re-run", r -> r.outcome() == null ? "" : r.outcome().label(), null);
         column("tokens", "Tokens", r -> String.valueOf(r.tokens()), "tokens");
         grid.setMultiSort(false);
-        grid.addSelectionListener(e -> e.getFirstSelectedItem().ifPresent(row -> detail.show(runId, row.itemId())));
+        grid.addSelectionListener(e -> e.getFirstSelectedItem().ifPresent(row -> {
+            if (!row.itemId().equals(detail.itemId())) {
+                detail.workQueue(null); // picked by hand: a verdict overrides, it is not a queue review
+                detail.show(runId, row.itemId());
+            }
+        }));
         grid.addSortListener(e -> updateUrl());
 
         verdict.addValueChangeListener(e -> refresh());
         state.addValueChangeListener(e -> refresh());
         edited.addValueChangeListener(e -> refresh());
+        mine.addValueChangeListener(e -> refresh());
         search.addValueChangeListener(e -> refresh());
         columns.addValueChangeListener(e -> {
             columnsByKey.forEach((key, column) -> column.setVisible(e.getValue().contains(key)));
@@ -144,13 +156,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         });
 
         keys();
-        HorizontalLayout filters = new HorizontalLayout(verdict, state, search, edited, columns, rerunAll, help);
+        HorizontalLayout filters = new HorizontalLayout(verdict, state, search, edited, mine, columns, rerunAll, help);
         filters.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         filters.setWrap(true);
         SplitLayout split = new SplitLayout(grid, detail);
         split.setSizeFull();
         split.setSplitterPosition(55);
-        add(new HorizontalLayout(title, summary), filters, split);
+        add(new HorizontalLayout(title, summary), queue, filters, split);
         setFlexGrow(1, split);
     }
 
@@ -174,6 +186,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         restore(event.getLocation().getQueryParameters());
+        queue.show(runId);
         grid.setItems(query -> {
             List<ReviewRow> rows = corrections.rows(runId, filter(query.getSortOrders().stream().findFirst()
                             .map(o -> new String[] {o.getSorted(), o.getDirection().name()}).orElse(null)),
@@ -193,7 +206,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private ReviewFilter filter(String @Nullable [] sort) {
         String sortKey = sort != null ? sort[0] : currentSortKey();
         boolean descending = sort != null ? "DESCENDING".equals(sort[1]) : currentSortDescending();
-        return new ReviewFilter(emptyToNull(verdict.getValue()), emptyToNull(state.getValue()), edited.getValue(),
+        return new ReviewFilter(emptyToNull(verdict.getValue()), emptyToNull(state.getValue()), edited.getValue(), mine.getValue(),
                 emptyToNull(search.getValue()), ReviewFilter.Sort.of(sortKey), descending);
     }
 
@@ -216,6 +229,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private void afterChange() {
         grid.getDataProvider().refreshAll();
         showSummary();
+        queue.refresh();
+    }
+
+    /** Opens an item the queue handed out; the reviewer's verdict on it is their queue review. */
+    private void openFromQueue(String itemId) {
+        grid.deselectAll();
+        detail.show(runId, itemId);
+        detail.workQueue(correct -> queue.verdict(itemId, correct));
     }
 
     private void showSummary() {
@@ -238,6 +259,9 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         if (edited.getValue()) {
             params.put("edited", "true");
         }
+        if (mine.getValue()) {
+            params.put("mine", "true");
+        }
         if (!search.getValue().isBlank()) {
             params.put("q", search.getValue());
         }
@@ -259,6 +283,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
             verdict.setValue(one(p, "verdict", List.of("correct", "incorrect", "error")));
             state.setValue(one(p, "state", List.of("unreviewed", "reviewed", "overridden")));
             edited.setValue("true".equals(first(p, "edited")));
+            mine.setValue("true".equals(first(p, "mine")));
             search.setValue(first(p, "q") == null ? "" : first(p, "q"));
             String cols = first(p, "cols");
             if (cols != null) {
@@ -304,6 +329,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         Shortcuts.addShortcutListener(grid, () -> detail.mark(false), Key.KEY_X).listenOn(grid);
         Shortcuts.addShortcutListener(grid, detail::startEditing, Key.KEY_E).listenOn(grid);
         Shortcuts.addShortcutListener(grid, this::help, Key.of("?")).listenOn(grid);
+        Shortcuts.addShortcutListener(grid, queue::next, Key.KEY_N).listenOn(grid);
         Shortcuts.addShortcutListener(this, detail::save, Key.KEY_S, KeyModifier.CONTROL).listenOn(this);
     }
 
@@ -333,7 +359,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         dialog.setHeaderTitle("Keyboard");
         dialog.setId("review-keys");
         VerticalLayout list = new VerticalLayout(new Paragraph("j or s: next item (s skips without marking)"),
-                new Paragraph("k: previous item"), new Paragraph("c: mark the verdict correct"),
+                new Paragraph("k: previous item"), new Paragraph("n: next item of the review queue"),
+                new Paragraph("c: mark the verdict correct (in the queue: your review)"),
                 new Paragraph("x: mark the verdict incorrect"), new Paragraph("e: edit the teacher's steps"),
                 new Paragraph("Ctrl+S: save the edit"), new Paragraph("?: this help"));
         list.setPadding(false);

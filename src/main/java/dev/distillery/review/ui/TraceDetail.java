@@ -47,6 +47,8 @@ final class TraceDetail extends VerticalLayout {
     private @Nullable UUID runId;
     private @Nullable TraceReview review;
     private @Nullable StepEditor editor;
+    /** While the reviewer works a queue, their verdict goes to the queue instead of overriding the grader's. */
+    private java.util.function.@Nullable Consumer<Boolean> queueVerdict;
 
     TraceDetail(CorrectionService corrections, boolean canReview, Runnable changed) {
         this.corrections = corrections;
@@ -250,8 +252,20 @@ final class TraceDetail extends VerticalLayout {
         }
     }
 
+    void workQueue(java.util.function.@Nullable Consumer<Boolean> verdict) {
+        this.queueVerdict = verdict;
+    }
+
+    @Nullable String itemId() {
+        return review == null ? null : review.trace().itemId();
+    }
+
     void mark(boolean correct) {
         if (!canReview || review == null) {
+            return;
+        }
+        if (queueVerdict != null) {
+            queueVerdict.accept(correct);
             return;
         }
         saveDraft(new RevisionDraft(review.latest().revision(), null, correct, "Marked " + (correct ? "correct" : "incorrect")
