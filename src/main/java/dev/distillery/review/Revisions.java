@@ -187,7 +187,7 @@ class Revisions {
         }
         if (f(f.text())) {
             // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. The
-            // function searches questions and the graded predictions' outputs through their trigram indexes.
+            // function searches the questions and the graded predictions' outputs.
             String escaped = f.text().strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
             sql.append(" AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
             params.add(new Param("text", "%" + escaped + "%"));
