@@ -16,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -106,32 +108,46 @@ public class CorrectionService {
      * and its outcome against the grader's original verdict. Makes model calls: no transaction is open around them.
      */
     public Revision rerun(UUID runId, String itemId, int revision) {
-        Revision target = Objects.requireNonNull(tx.execute(s -> {
+        return rerun(runId, itemId, review -> Optional.of(review.revision(revision))).orElseThrow();
+    }
+
+    /** Re-runs the latest revision unless it has a finished re-run already (for the background job, which may repeat). */
+    Optional<Revision> rerunLatestUnlessDone(UUID runId, String itemId) {
+        return rerun(runId, itemId, review -> Optional.of(review.latest())
+                .filter(latest -> latest.rerun() == null || "error".equals(latest.rerun().status())));
+    }
+
+    private Optional<Revision> rerun(UUID runId, String itemId, Function<TraceReview, Optional<Revision>> pick) {
+        record Target(Revision revision, @Nullable Boolean before) {
+        }
+        Optional<Target> found = Objects.requireNonNull(tx.execute(s -> {
             currentTenant.require(Permission.REVIEW);
-            return review(runId, itemId).revision(revision);
+            TraceReview review = review(runId, itemId);
+            return pick.apply(review).map(r -> new Target(r, review.trace().correct()));
         }));
-        if (revision == 0 || target.teacherOutput() == null || target.callKey() == null) {
-            throw new InvalidInputException("revision", "Revision " + revision + " has no corrected teacher trace to re-run.");
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Revision target = found.get().revision();
+        if (target.revision() == 0 || target.teacherOutput() == null || target.callKey() == null) {
+            throw new InvalidInputException("revision", "Revision " + target.revision() + " has no corrected teacher trace to re-run.");
         }
         Revision.Rerun rerun;
         try {
             RunService.Rerun result = runs.rerunFrom(runId, itemId, target.callKey(), target.teacherOutput());
-            Boolean before = tx.execute(s -> runs.trace(runId, itemId).correct());
             rerun = new Revision.Rerun("done", result.output(), result.rule(), result.extracted(), result.correct(), null,
-                    Revision.Outcome.of(before, result.correct()), clock.instant());
+                    Revision.Outcome.of(found.get().before(), result.correct()), clock.instant());
         } catch (ModelCallException e) {
             rerun = new Revision.Rerun("error", null, null, null, null, e.getMessage(), null, clock.instant());
         }
         Revision.Rerun recorded = rerun;
-        return Objects.requireNonNull(tx.execute(s -> {
+        tx.executeWithoutResult(s -> {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
-            revisions.recordRerun(runId, itemId, revision, new Revision.Rerun(recorded.status().toUpperCase(java.util.Locale.ROOT),
-                    recorded.output(), recorded.rule(), recorded.extracted(), recorded.correct(), recorded.error(),
-                    recorded.outcome(), recorded.at()));
-            auditLog.record(tenant, "trace.rerun", runId + "/" + itemId, "revision " + revision + ": "
+            revisions.recordRerun(runId, itemId, target.revision(), recorded);
+            auditLog.record(tenant, "trace.rerun", runId + "/" + itemId, "revision " + target.revision() + ": "
                     + (recorded.outcome() == null ? "error" : recorded.outcome().label()));
-            return review(runId, itemId).revision(revision);
-        }));
+        });
+        return Optional.of(target.withRerun(recorded));
     }
 
     /**

@@ -119,8 +119,8 @@ public class QueueService {
     public Optional<Assignment> next(UUID runId) {
         TenantContext tenant = currentTenant.require(Permission.REVIEW);
         UUID me = reviewer(tenant);
-        QueueStatus queue = queues.status(runId).orElseThrow(() -> new NotFoundException("This run has no review queue."));
-        if (!queue.reviewers().isEmpty() && !queue.reviewers().contains(me)) {
+        List<UUID> reviewers = queues.reviewers(runId).orElseThrow(() -> new NotFoundException("This run has no review queue."));
+        if (!reviewers.isEmpty() && !reviewers.contains(me)) {
             throw new AccessDeniedException("You are not one of this queue's reviewers.");
         }
         return queues.lease(runId, me, tenant.actor().label(), LEASE);

@@ -59,6 +59,14 @@ class Queues {
         return spec.update() / d.reviewsPerItem();
     }
 
+    /** Who may review in the run's queue (empty: everyone who may review); empty when the run has no queue. */
+    Optional<List<UUID>> reviewers(UUID runId) {
+        return jdbc.sql("SELECT reviewers FROM review_queues WHERE run_id = ?")
+                .param(runId)
+                .query((rs, n) -> ids(rs.getArray(1)))
+                .optional();
+    }
+
     Optional<QueueService.QueueStatus> status(UUID runId) {
         Map<String, Integer> byReviewer = new LinkedHashMap<>();
         jdbc.sql("""
@@ -75,13 +83,13 @@ class Queues {
                             (SELECT count(*) FROM review_slots s WHERE s.run_id = q.run_id AND s.done_at IS NOT NULL)
                         FROM review_queues q WHERE q.run_id = ?""")
                 .param(runId)
-                .query((rs, n) -> {
-                    java.sql.Array reviewers = rs.getArray(4);
-                    List<UUID> ids = reviewers == null ? List.of() : Arrays.asList((UUID[]) reviewers.getArray());
-                    return new QueueService.QueueStatus(rs.getInt(1), QueueService.Selection.valueOf(rs.getString(2)),
-                            (Integer) rs.getObject(3), ids, rs.getInt(5), rs.getInt(6), rs.getInt(7), byReviewer);
-                })
+                .query((rs, n) -> new QueueService.QueueStatus(rs.getInt(1), QueueService.Selection.valueOf(rs.getString(2)),
+                        (Integer) rs.getObject(3), ids(rs.getArray(4)), rs.getInt(5), rs.getInt(6), rs.getInt(7), byReviewer))
                 .optional();
+    }
+
+    private static List<UUID> ids(java.sql.@Nullable Array array) throws java.sql.SQLException {
+        return array == null ? List.of() : Arrays.asList((UUID[]) array.getArray());
     }
 
     /**

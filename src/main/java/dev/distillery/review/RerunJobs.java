@@ -70,11 +70,7 @@ class RerunJobs {
                 currentTenant.callAs(data.requester(), () -> {
                     for (String itemId : data.itemIds()) {
                         try {
-                            TraceReview review = corrections.review(data.runId(), itemId);
-                            Revision latest = review.latest();
-                            if (latest.rerun() == null || "error".equals(latest.rerun().status())) {
-                                corrections.rerun(data.runId(), itemId, latest.revision());
-                            }
+                            corrections.rerunLatestUnlessDone(data.runId(), itemId);
                         } catch (RuntimeException e) {
                             log.warn("Re-run of item {} of run {} failed: {}", itemId, data.runId(), e.toString());
                         }

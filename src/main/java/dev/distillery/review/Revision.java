@@ -12,7 +12,12 @@ public record Revision(int revision, int baseRevision, @Nullable String callKey,
         @Nullable Boolean verdict, @Nullable String reason, @Nullable String comment, String author, Instant createdAt,
         @Nullable Rerun rerun) {
 
-    /** The student re-run on this revision's teacher trace. */
+    /** This revision with the student's re-run on it. */
+    public Revision withRerun(Rerun rerun) {
+        return new Revision(revision, baseRevision, callKey, teacherOutput, verdict, reason, comment, author, createdAt, rerun);
+    }
+
+    /** The student re-run on this revision's teacher trace; status is done or error. */
     public record Rerun(String status, @Nullable String output, @Nullable String rule, @Nullable String extracted,
             @Nullable Boolean correct, @Nullable String error, @Nullable Outcome outcome, @Nullable Instant at) {
     }

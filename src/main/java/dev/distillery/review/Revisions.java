@@ -67,7 +67,7 @@ class Revisions {
                         UPDATE trace_revisions SET rerun_status = ?, rerun_output = ?, rerun_rule = ?, rerun_extracted = ?,
                             rerun_correct = ?, rerun_error = ?, rerun_at = ?
                         WHERE run_id = ? AND item_id = ? AND revision = ?""")
-                .params(rerun.status(), rerun.output(), rerun.rule(), rerun.extracted(), rerun.correct(), rerun.error(),
+                .params(rerun.status().toUpperCase(Locale.ROOT), rerun.output(), rerun.rule(), rerun.extracted(), rerun.correct(), rerun.error(),
                         rerun.at() == null ? null : Timestamp.from(rerun.at()), runId, itemId, revision)
                 .update();
         jdbc.sql("UPDATE review_states SET outcome = ? WHERE run_id = ? AND item_id = ? AND latest_revision = ?")

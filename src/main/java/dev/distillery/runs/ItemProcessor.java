@@ -138,38 +138,36 @@ class ItemProcessor {
         for (int steps = 0; steps < MAX_STEPS; steps++) {
             Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(calls));
             if (step instanceof Step.Done done) {
-                Prediction p = done.predictions().getFirst();
-                Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
-                        item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList());
-                return new RunService.Rerun(p.output(), grade.rule(), grade.extracted(), grade.correct(), made);
+                Trace.GradedPrediction p = grade(item, done.predictions().getFirst());
+                return new RunService.Rerun(p.output(), p.rule(), p.extracted(), p.correct(), made);
             }
             for (CallRequest call : ((Step.Calls) step).calls()) {
-                RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
-                if (endpoint == null) {
-                    throw new IllegalArgumentException("The run has no endpoint for the " + call.role().id() + " role");
-                }
-                ModelRequest request = request(job, call);
-                Optional<Runs.CachedResponse> cached = runs.cachedNow(job.workspaceId(), cacheKey(endpoint, request));
-                List<String> outputs;
-                if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
-                    outputs = cached.get().outputs();
-                    made.add(new Trace.Call(call.key(), call.role().id(), endpoint.endpointId().toString(), call.prompt(),
-                            outputs, cached.get().finishReason(), cached.get().promptTokens(),
-                            cached.get().completionTokens(), 0, 0, true));
-                } else {
-                    ModelResponse response = invoker.invoke(endpoint.endpointId(), request);
-                    outputs = response.texts();
-                    made.add(new Trace.Call(call.key(), call.role().id(), endpoint.endpointId().toString(), call.prompt(),
-                            outputs, response.finishReason(), response.promptTokens(), response.completionTokens(),
-                            response.latencyMillis(), response.attempts(), false));
-                }
-                calls.add(new CompletedCall(call.key(), call.role(), call.prompt(), outputs));
+                Answer answer = answer(job, call, CacheSnapshot.NONE);
+                Runs.StoredCall c = answer.stored();
+                made.add(new Trace.Call(c.key(), c.role().id(), c.endpointId().toString(), c.prompt(), c.outputs(),
+                        c.finishReason(), c.promptTokens(), c.completionTokens(), c.latencyMs(), c.attempts(), c.cached()));
+                calls.add(new CompletedCall(call.key(), call.role(), call.prompt(), c.outputs()));
             }
         }
         throw new IllegalArgumentException("The method did not finish within " + MAX_STEPS + " steps");
     }
 
     private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot) {
+        Answer answer = answer(job, call, snapshot);
+        writer.call(job.workspaceId(), new Runs.CallRecord(job.runId(), itemId, answer.stored(), answer.cacheKey(), clock.instant()));
+        usage.add(answer.stored());
+        return new CompletedCall(call.key(), call.role(), call.prompt(), answer.stored().outputs());
+    }
+
+    /** A call's answer and the cache key of its request. */
+    private record Answer(Runs.StoredCall stored, String cacheKey) {
+    }
+
+    /**
+     * Answers a call from the response cache when the same request was answered before (looked up in
+     * {@code snapshot} when it was there, else now), otherwise from the model, outside any transaction.
+     */
+    private Answer answer(Job job, CallRequest call, CacheSnapshot snapshot) {
         RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
         if (endpoint == null) {
             throw new IllegalArgumentException("The run has no endpoint for the " + call.role().id() + " role");
@@ -179,21 +177,16 @@ class ItemProcessor {
         Optional<Runs.CachedResponse> cached = snapshot.looked().contains(cacheKey)
                 ? Optional.ofNullable(snapshot.found().get(cacheKey))
                 : runs.cachedNow(job.workspaceId(), cacheKey);
-        Runs.StoredCall stored;
         if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
             var hit = cached.get();
-            stored = new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
-                    hit.finishReason(), hit.promptTokens(), hit.completionTokens(), BigDecimal.ZERO, 0, 0, true);
-        } else {
-            ModelResponse response = invoker.invoke(endpoint.endpointId(), request);
-            stored = new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), response.texts(),
-                    response.finishReason(), response.promptTokens(), response.completionTokens(),
-                    cost(endpoint, response.promptTokens(), response.completionTokens()), response.latencyMillis(),
-                    response.attempts(), false);
+            return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
+                    hit.finishReason(), hit.promptTokens(), hit.completionTokens(), BigDecimal.ZERO, 0, 0, true), cacheKey);
         }
-        writer.call(job.workspaceId(), new Runs.CallRecord(job.runId(), itemId, stored, cacheKey, clock.instant()));
-        usage.add(stored);
-        return new CompletedCall(call.key(), call.role(), call.prompt(), stored.outputs());
+        ModelResponse response = invoker.invoke(endpoint.endpointId(), request);
+        return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), response.texts(),
+                response.finishReason(), response.promptTokens(), response.completionTokens(),
+                cost(endpoint, response.promptTokens(), response.completionTokens()), response.latencyMillis(),
+                response.attempts(), false), cacheKey);
     }
 
     private static ModelRequest request(Job job, CallRequest call) {
@@ -203,18 +196,19 @@ class ItemProcessor {
     }
 
     private void finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
-        List<Trace.GradedPrediction> graded = new ArrayList<>();
-        for (Prediction p : predictions) {
-            Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
-                    item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList());
-            graded.add(new Trace.GradedPrediction(p.label(), p.output(), grade.rule(), grade.extracted(), grade.correct(),
-                    grade.flagged(), p.artifacts()));
-        }
+        List<Trace.GradedPrediction> graded = predictions.stream().map(p -> grade(item, p)).toList();
         // One prediction: its verdict. Several samples (diverse reasoning): correct when any sample is kept.
         boolean correct = graded.stream().anyMatch(Trace.GradedPrediction::correct);
         String results = runs.json().writeValueAsString(graded);
         writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), correct, results,
                 null, null, usage.promptTokens, usage.completionTokens, usage.cost, clock.instant()));
+    }
+
+    private Trace.GradedPrediction grade(DatasetItem item, Prediction p) {
+        Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
+                item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList());
+        return new Trace.GradedPrediction(p.label(), p.output(), grade.rule(), grade.extracted(), grade.correct(),
+                grade.flagged(), p.artifacts());
     }
 
     private void fail(Job job, String itemId, String kind, String message, Usage usage) {

@@ -184,6 +184,7 @@ class RunEngine {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     lanes.stop();
+                    break;
                 }
             }
         } finally {

@@ -231,28 +231,25 @@ public class RunService {
      * @throws dev.distillery.endpoints.ModelCallException when a model call fails
      */
     public Rerun rerunFrom(UUID runId, String itemId, String callKey, String correctedOutput) {
-        record Loaded(RunSnapshot run, DatasetItem item, List<CompletedCall> history) {
+        record Loaded(UUID workspaceId, RunSnapshot run, DatasetItem item, List<CompletedCall> history) {
         }
         Loaded loaded = readOnly.execute(s -> {
-            currentTenant.require(Permission.REVIEW);
-            RunDetails details = get(runId);
+            TenantContext tenant = currentTenant.require(Permission.REVIEW);
             RunSnapshot run = runs.snapshot(runId).orElseThrow(() -> notFound(runId));
-            DatasetItem item = datasets.itemsByIds(details.datasetVersionId(), List.of(itemId)).stream().findFirst()
+            DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
                     .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
-            List<CompletedCall> stored = runs.calls(runId, itemId);
             List<CompletedCall> history = new ArrayList<>();
-            for (CompletedCall call : stored) {
+            for (CompletedCall call : runs.calls(runId, itemId)) {
                 if (call.key().equals(callKey)) {
                     history.add(new CompletedCall(call.key(), call.role(), call.prompt(), List.of(correctedOutput)));
-                    return new Loaded(run, item, history);
+                    return new Loaded(tenant.workspaceId(), run, item, history);
                 }
                 history.add(call);
             }
             throw new InvalidInputException("callKey", "The item has no call '" + callKey + "'.");
         });
         Method method = Methods.byId(loaded.run().method()).orElseThrow();
-        var job = new ItemProcessor.Job(currentTenant.bound().map(TenantContext::workspaceId)
-                .orElseGet(() -> readOnly.execute(s -> currentTenant.require().workspaceId())), runId, loaded.run(), method,
+        var job = new ItemProcessor.Job(loaded.workspaceId(), runId, loaded.run(), method,
                 loaded.run().presetSnapshot().toPreset(), "rerun");
         return processor.continueFrom(job, loaded.item(), loaded.history());
     }

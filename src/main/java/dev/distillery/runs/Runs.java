@@ -4,21 +4,24 @@ import dev.distillery.methods.CompletedCall;
 import dev.distillery.methods.Decoding;
 import dev.distillery.methods.ModelRole;
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -209,8 +212,8 @@ class Runs {
     }
 
     /** The cached responses among {@code cacheKeys}, by key. */
-    Map<String, CachedResponse> cached(java.util.Collection<String> cacheKeys) {
-        Map<String, CachedResponse> found = new java.util.HashMap<>();
+    Map<String, CachedResponse> cached(Collection<String> cacheKeys) {
+        Map<String, CachedResponse> found = new HashMap<>();
         jdbc.sql("""
                         SELECT cache_key, outputs::text, finish_reason, prompt_tokens, completion_tokens
                         FROM response_cache WHERE cache_key = ANY(?)""")
@@ -298,7 +301,7 @@ class Runs {
                     ps.setString(i++, r.itemId());
                     ps.setString(i, r.owner());
                 });
-        return java.util.Arrays.stream(counts).flatMapToInt(java.util.Arrays::stream).mapToObj(n -> n == 1).toList();
+        return Arrays.stream(counts).flatMapToInt(Arrays::stream).mapToObj(n -> n == 1).toList();
     }
 
     /** Whether the run still has items pending or in flight anywhere and is not finished (one cheap query). */

@@ -33,8 +33,4 @@ final class Slots {
     synchronized int limit() {
         return limit;
     }
-
-    synchronized int inUse() {
-        return inUse;
-    }
 }

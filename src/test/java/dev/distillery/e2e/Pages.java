@@ -19,4 +19,31 @@ final class Pages {
         page.waitForCondition(() -> options.count() == 1);
         options.click();
     }
+
+    /** Signs up on the sign-up page (opened unless the page is on it) and waits for the sign-in page. */
+    static void signUp(Page page, PackagedApp app, String email, String name, String password) {
+        if (!page.url().endsWith("/signup")) {
+            page.navigate(app.url("/signup"));
+        }
+        page.locator("#signup-email input").fill(email);
+        page.locator("#signup-name input").fill(name);
+        page.locator("#signup-password input").fill(password);
+        page.locator("#signup-repeat input").fill(password);
+        page.locator("#signup-submit").click();
+        page.waitForURL("**/login?registered");
+    }
+
+    /** Signs in on the sign-in page (opened unless the page is on it) and waits to leave it. */
+    static void signIn(Page page, PackagedApp app, String email, String password, boolean remember) {
+        if (!page.url().contains("/login")) {
+            page.navigate(app.url("/login"));
+        }
+        page.locator("#username input").fill(email);
+        page.locator("#password input").fill(password);
+        if (remember) {
+            page.locator("#remember-me input").check();
+        }
+        page.locator("#sign-in").click();
+        page.waitForURL(url -> !url.contains("/login"));
+    }
 }

@@ -207,13 +207,7 @@ class ReviewBrowserTest {
         HttpResponse<String> invite = http.call("POST", "/api/v1/invitations", KEY, "{\"role\": \"REVIEWER\"}");
         String link = JSON.readTree(invite.body()).get("link").asString();
         String email = "bob-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
-        page.navigate(app.url("/signup"));
-        page.locator("#signup-email input").fill(email);
-        page.locator("#signup-name input").fill("Bob");
-        page.locator("#signup-password input").fill(PASSWORD);
-        page.locator("#signup-repeat input").fill(PASSWORD);
-        page.locator("#signup-submit").click();
-        page.waitForURL("**/login?registered");
+        Pages.signUp(page, app, email, "Bob", PASSWORD);
         signIn(page, email);
         page.navigate(link);
         page.locator("#accept-invitation").click();
@@ -221,13 +215,7 @@ class ReviewBrowserTest {
     }
 
     private static void signIn(Page page, String email) {
-        if (!page.url().contains("/login")) {
-            page.navigate(app.url("/login"));
-        }
-        page.locator("#username input").fill(email);
-        page.locator("#password input").fill(PASSWORD);
-        page.locator("#sign-in").click();
-        page.waitForURL(url -> !url.contains("/login"));
+        Pages.signIn(page, app, email, PASSWORD, false);
     }
 
     private static String firstGold() throws Exception {

@@ -121,24 +121,10 @@ class WorkspaceOnboardingBrowserTest {
     }
 
     private static void signUp(Page page, String email, String name) {
-        if (!page.url().endsWith("/signup")) {
-            page.navigate(app.url("/signup"));
-        }
-        page.locator("#signup-email input").fill(email);
-        page.locator("#signup-name input").fill(name);
-        page.locator("#signup-password input").fill(PASSWORD);
-        page.locator("#signup-repeat input").fill(PASSWORD);
-        page.locator("#signup-submit").click();
-        page.waitForURL("**/login?registered");
+        Pages.signUp(page, app, email, name, PASSWORD);
     }
 
     private static void signIn(Page page, String email, boolean remember) {
-        page.locator("#username input").fill(email);
-        page.locator("#password input").fill(PASSWORD);
-        if (remember) {
-            page.locator("#remember-me input").check();
-        }
-        page.locator("#sign-in").click();
-        page.waitForURL(url -> !url.contains("/login"));
+        Pages.signIn(page, app, email, PASSWORD, remember);
     }
 }

@@ -19,6 +19,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.splitlayout.SplitLayout;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.provider.QuerySortOrder;
 import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEnterEvent;
@@ -188,8 +189,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         restore(event.getLocation().getQueryParameters());
         queue.show(runId);
         grid.setItems(query -> {
-            List<ReviewRow> rows = corrections.rows(runId, filter(query.getSortOrders().stream().findFirst()
-                            .map(o -> new String[] {o.getSorted(), o.getDirection().name()}).orElse(null)),
+            List<ReviewRow> rows = corrections.rows(runId, filter(query.getSortOrders().stream().findFirst().orElse(null)),
                     query.getOffset(), query.getLimit());
             for (int i = 0; i < rows.size(); i++) {
                 fetched.put(query.getOffset() + i, rows.get(i));
@@ -203,9 +203,9 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** The filter from the controls; the sort from the grid (or, before the grid asks, from the URL). */
-    private ReviewFilter filter(String @Nullable [] sort) {
-        String sortKey = sort != null ? sort[0] : currentSortKey();
-        boolean descending = sort != null ? "DESCENDING".equals(sort[1]) : currentSortDescending();
+    private ReviewFilter filter(@Nullable QuerySortOrder sort) {
+        String sortKey = sort != null ? sort.getSorted() : currentSortKey();
+        boolean descending = sort != null ? sort.getDirection() == SortDirection.DESCENDING : currentSortDescending();
         return new ReviewFilter(emptyToNull(verdict.getValue()), emptyToNull(state.getValue()), edited.getValue(), mine.getValue(),
                 emptyToNull(search.getValue()), ReviewFilter.Sort.of(sortKey), descending);
     }
