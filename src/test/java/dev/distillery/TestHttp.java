@@ -48,6 +48,11 @@ public final class TestHttp {
         return send(request, apiKey);
     }
 
+    /** A GET without credentials but with one extra header, e.g. a conditional request. */
+    public HttpResponse<String> get(String path, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header(header, value).GET(), null);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request, @Nullable String apiKey) {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);

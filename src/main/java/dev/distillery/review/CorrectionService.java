@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -43,9 +44,10 @@ public class CorrectionService {
     private final RerunJobs jobs;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     CorrectionService(RunService runs, Revisions revisions, CurrentTenant currentTenant, AuditLog auditLog, RerunJobs jobs,
-            PlatformTransactionManager transactions, Clock clock) {
+            PlatformTransactionManager transactions, Clock clock, ApplicationEventPublisher events) {
         this.runs = runs;
         this.revisions = revisions;
         this.currentTenant = currentTenant;
@@ -53,6 +55,7 @@ public class CorrectionService {
         this.jobs = jobs;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;
+        this.events = events;
     }
 
     /** A trace with every revision, the original first. */
@@ -144,6 +147,7 @@ public class CorrectionService {
         tx.executeWithoutResult(s -> {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
             revisions.recordRerun(runId, itemId, target.revision(), recorded);
+            events.publishEvent(new StudentRerunRecorded(runId, tenant.workspaceId()));
             auditLog.record(tenant, "trace.rerun", runId + "/" + itemId, "revision " + target.revision() + ": "
                     + (recorded.outcome() == null ? "error" : recorded.outcome().label()));
         });
@@ -166,6 +170,16 @@ public class CorrectionService {
         jobs.schedule(tenant, runId, edited.stream().map(Revisions.EditedItem::itemId).toList());
         auditLog.record(tenant, "run.rerun-student", run.name(), edited.size() + " edited items");
         return edited.size();
+    }
+
+    /**
+     * Per item of the run, the verdict of the student's latest finished re-run on a corrected teacher trace: the
+     * run's result "with human-corrected traces" takes these in place of the original verdicts.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, Boolean> rerunVerdicts(UUID runId) {
+        runs.get(runId);
+        return revisions.rerunVerdicts(runId);
     }
 
     /** The line diff of the teacher trace between two revisions. */

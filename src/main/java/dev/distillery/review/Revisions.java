@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -73,6 +75,19 @@ class Revisions {
         jdbc.sql("UPDATE review_states SET outcome = ? WHERE run_id = ? AND item_id = ? AND latest_revision = ?")
                 .params(rerun.outcome() == null ? null : rerun.outcome().name(), runId, itemId, revision)
                 .update();
+    }
+
+    /** Per item, the verdict of the student's latest finished re-run on a correction. */
+    Map<String, Boolean> rerunVerdicts(UUID runId) {
+        Map<String, Boolean> verdicts = new HashMap<>();
+        jdbc.sql("""
+                        SELECT DISTINCT ON (item_id) item_id, rerun_correct FROM trace_revisions
+                        WHERE run_id = ? AND rerun_status = 'DONE' ORDER BY item_id, revision DESC""")
+                .param(runId)
+                .query(rs -> {
+                    verdicts.put(rs.getString(1), rs.getBoolean(2));
+                });
+        return verdicts;
     }
 
     /** Items whose latest revision edits the teacher trace, with that revision. */

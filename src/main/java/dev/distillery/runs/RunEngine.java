@@ -197,9 +197,16 @@ class RunEngine {
         if (stopped) {
             return Outcome.YIELDED;
         }
-        if (Boolean.TRUE.equals(tx.execute(s -> runs.completeIfDone(runId, clock.instant())))) {
+        // Published inside the completing transaction, so listeners can make their follow-up work part of it (and
+        // after-commit listeners see a committed run).
+        if (Boolean.TRUE.equals(tx.execute(s -> {
+            boolean completed = runs.completeIfDone(runId, clock.instant());
+            if (completed) {
+                events.publishEvent(new RunCompleted(runId, data.workspaceId()));
+            }
+            return completed;
+        }))) {
             log.info("Run {} completed", runId);
-            events.publishEvent(new RunCompleted(runId, data.workspaceId()));
         }
         return Outcome.FINISHED;
     }

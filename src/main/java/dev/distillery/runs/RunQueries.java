@@ -80,6 +80,16 @@ class RunQueries {
                 .list();
     }
 
+    /** Finished items in item-id order (byte order, so every caller sorts the same way). */
+    List<ItemOutcome> outcomes(UUID runId) {
+        return jdbc.sql("""
+                        SELECT item_id, coalesce(correct, false), status = 'ERROR' FROM run_items
+                        WHERE run_id = ? AND status IN ('DONE', 'ERROR') ORDER BY item_id COLLATE "C\"""")
+                .param(runId)
+                .query((rs, n) -> new ItemOutcome(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)))
+                .list();
+    }
+
     List<ItemRow> items(UUID runId, @Nullable String outcome, int offset, int limit) {
         return jdbc.sql("""
                         SELECT item_id, position, status, correct, results::text, error_kind, error, prompt_tokens,

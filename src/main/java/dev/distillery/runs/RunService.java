@@ -207,6 +207,13 @@ public class RunService {
         return rows.stream().map(r -> r.toTrace(items.get(r.itemId()), calls.getOrDefault(r.itemId(), List.of()))).toList();
     }
 
+    /** The verdict of every finished item, in item-id order: what leaderboards compare runs by. */
+    @Transactional(readOnly = true)
+    public List<ItemOutcome> outcomes(UUID runId) {
+        get(runId);
+        return queries.outcomes(runId);
+    }
+
     /** One trace of the run. */
     @Transactional(readOnly = true)
     public Trace trace(UUID runId, String itemId) {

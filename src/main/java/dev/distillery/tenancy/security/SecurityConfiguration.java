@@ -110,8 +110,24 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Published leaderboards and the chart library they load: readable by anyone, read-only, and stateless, so a
+     * visitor gets neither a session nor a UI.
+     */
     @Bean
     @Order(3)
+    SecurityFilterChain publicPagesChain(HttpSecurity http) throws Exception {
+        return http.securityMatcher("/p/**", "/webjars/**")
+                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/p/**", "/webjars/**").permitAll()
+                        .anyRequest().denyAll())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
+
+    @Bean
+    @Order(4)
     SecurityFilterChain uiChain(HttpSecurity http, AuthenticationManager manager,
             PersistentTokenBasedRememberMeServices rememberMe, RememberMeKey key, RequestUtil vaadinRequests)
             throws Exception {

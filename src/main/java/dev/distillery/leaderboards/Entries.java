@@ -1,0 +1,181 @@
+package dev.distillery.leaderboards;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The stored leaderboard entries; boards are read from here and never from traces. */
+@Repository
+class Entries {
+
+    /** A board shows at most this many entries (newest first); far more than a team compares at once. */
+    static final int MAX_ROWS = 5_000;
+
+    private final JdbcClient jdbc;
+
+    Entries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void upsert(Entry e, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO leaderboard_entries (workspace_id, run_id, run_name, dataset_id, dataset_name,
+                            dataset_version_id, dataset_version, split, method, preset, is_baseline, teacher_id,
+                            teacher_name, student_id, student_name, student_model, student_params_b, n, correct, errors, prompt_tokens,
+                            completion_tokens, cost, items_key, outcomes, corrected_outcomes, corrected_correct,
+                            corrected_items, imported, created_by, finished_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (run_id) DO UPDATE SET run_name = excluded.run_name,
+                            student_params_b = excluded.student_params_b, n = excluded.n,
+                            correct = excluded.correct, errors = excluded.errors, prompt_tokens = excluded.prompt_tokens,
+                            completion_tokens = excluded.completion_tokens, cost = excluded.cost,
+                            items_key = excluded.items_key, outcomes = excluded.outcomes,
+                            corrected_outcomes = excluded.corrected_outcomes,
+                            corrected_correct = excluded.corrected_correct, corrected_items = excluded.corrected_items,
+                            finished_at = excluded.finished_at, updated_at = excluded.updated_at""")
+                .params(e.workspaceId(), e.runId(), e.runName(), e.datasetId(), e.datasetName(), e.datasetVersionId(),
+                        e.datasetVersion(), e.split(), e.method(), e.preset(), e.baseline(), e.teacherId(),
+                        e.teacherName(), e.studentId(), e.studentName(), e.studentModel(), e.studentBillions(), e.n(), e.correct(),
+                        e.errors(), e.promptTokens(), e.completionTokens(), e.cost(), e.itemsKey(),
+                        e.outcomes().toByteArray(), e.corrected() == null ? null : e.corrected().toByteArray(),
+                        e.corrected() == null ? null : e.corrected().cardinality(),
+                        e.corrected() == null ? null : e.correctedItems(), e.imported(), e.createdBy(),
+                        Timestamp.from(e.finishedAt()), Timestamp.from(now))
+                .update();
+    }
+
+    /**
+     * Serialises refreshes of entries that are compared with each other (one student on one dataset version and
+     * split) until the transaction ends: otherwise a baseline and a method finishing together could each miss the
+     * other's uncommitted entry and never be compared.
+     */
+    void lockGroup(UUID datasetVersionId, String split, UUID studentId) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
+                .param(datasetVersionId + "/" + split + "/" + studentId)
+                .query(rs -> {
+                });
+    }
+
+    /** The student's baseline entries on this dataset version and split, newest first. */
+    List<Entry.Verdicts> baselines(UUID datasetVersionId, String split, UUID studentId) {
+        return verdicts("is_baseline", datasetVersionId, split, studentId);
+    }
+
+    /** The entries measured against this student's baselines on this dataset version and split. */
+    List<Entry.Verdicts> measured(UUID datasetVersionId, String split, UUID studentId) {
+        return verdicts("NOT is_baseline", datasetVersionId, split, studentId);
+    }
+
+    private List<Entry.Verdicts> verdicts(String which, UUID datasetVersionId, String split, UUID studentId) {
+        return jdbc.sql(" SELECT run_id, run_name, method, items_key, n, correct, outcomes, corrected_outcomes, finished_at"
+                        + " FROM leaderboard_entries WHERE " + which
+                        + " AND dataset_version_id = ? AND split = ? AND student_id = ? ORDER BY finished_at DESC")
+                .params(datasetVersionId, split, studentId)
+                .query((rs, i) -> new Entry.Verdicts(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getInt(5), rs.getInt(6), BitSet.valueOf(rs.getBytes(7)),
+                        rs.getBytes(8) == null ? null : BitSet.valueOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()))
+                .list();
+    }
+
+    /** Stores an entry's comparison with its baseline (all null with a note when there is none). */
+    void compared(UUID runId, Entry.@Nullable Verdicts baseline, @Nullable String note,
+            Statistics.@Nullable Comparison original, Statistics.@Nullable Comparison corrected) {
+        jdbc.sql("""
+                        UPDATE leaderboard_entries SET baseline_run_id = ?, baseline_name = ?, baseline_correct = ?,
+                            baseline_note = ?, only_method = ?, only_baseline = ?, p_value = ?, diff_low = ?, diff_high = ?,
+                            corrected_only_method = ?, corrected_only_baseline = ?, corrected_p_value = ?,
+                            corrected_diff_low = ?, corrected_diff_high = ?
+                        WHERE run_id = ?""")
+                .params(baseline == null ? null : baseline.runId(), baseline == null ? null : baseline.runName(),
+                        baseline == null ? null : baseline.correct(), note,
+                        original == null ? null : original.onlyMethod(), original == null ? null : original.onlyBaseline(),
+                        original == null ? null : original.pValue(), original == null ? null : original.diffLow(),
+                        original == null ? null : original.diffHigh(),
+                        corrected == null ? null : corrected.onlyMethod(), corrected == null ? null : corrected.onlyBaseline(),
+                        corrected == null ? null : corrected.pValue(), corrected == null ? null : corrected.diffLow(),
+                        corrected == null ? null : corrected.diffHigh(), runId)
+                .update();
+    }
+
+    void delete(UUID runId) {
+        jdbc.sql("DELETE FROM leaderboard_entries WHERE run_id = ?").param(runId).update();
+    }
+
+    /** The board's rows, newest first, without the verdict vectors. */
+    List<LeaderboardRow> rows(LeaderboardFilter f) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        condition(where, params, " AND dataset_id = ?", f.datasetId());
+        condition(where, params, " AND split = ?", f.split());
+        condition(where, params, " AND method = ?", f.method());
+        condition(where, params, " AND teacher_name = ?", f.teacher());
+        condition(where, params, " AND student_name = ?", f.student());
+        condition(where, params, " AND finished_at >= ?", f.from() == null ? null : Timestamp.from(f.from()));
+        condition(where, params, " AND finished_at < ?", f.to() == null ? null : Timestamp.from(f.to()));
+        params.add(MAX_ROWS);
+        return jdbc.sql("""
+                         SELECT run_id, run_name, dataset_id, dataset_name, dataset_version, split, method, preset,
+                            is_baseline, teacher_name, student_name, student_model, n, correct, errors, baseline_run_id,
+                            baseline_name, baseline_correct, baseline_note, p_value, diff_low, diff_high,
+                            corrected_items, corrected_correct, corrected_p_value, corrected_diff_low,
+                            corrected_diff_high, prompt_tokens, completion_tokens, cost, imported, created_by, finished_at,
+                            student_params_b
+                        FROM leaderboard_entries""" + where + " ORDER BY finished_at DESC, run_id LIMIT ?")
+                .params(params)
+                .query((rs, i) -> row(rs))
+                .list();
+    }
+
+    private static void condition(StringBuilder where, List<Object> params, String sql, @Nullable Object value) {
+        if (value != null) {
+            where.append(sql);
+            params.add(value);
+        }
+    }
+
+    private static LeaderboardRow row(ResultSet rs) throws SQLException {
+        int n = rs.getInt(13);
+        int correct = rs.getInt(14);
+        double accuracy = n == 0 ? 0 : (double) correct / n;
+        double[] ci = Statistics.wilson(correct, n);
+        Integer baselineCorrect = (Integer) rs.getObject(18);
+        Double baselineAccuracy = baselineCorrect == null || n == 0 ? null : (double) baselineCorrect / n;
+        LeaderboardRow.Corrected corrected = null;
+        Integer correctedCorrect = (Integer) rs.getObject(24);
+        if (correctedCorrect != null) {
+            double correctedAccuracy = n == 0 ? 0 : (double) correctedCorrect / n;
+            double[] correctedCi = Statistics.wilson(correctedCorrect, n);
+            corrected = new LeaderboardRow.Corrected(rs.getInt(23), correctedCorrect, correctedAccuracy,
+                    correctedCi[0], correctedCi[1], points(correctedAccuracy, baselineAccuracy),
+                    relative(correctedAccuracy, baselineAccuracy), (Double) rs.getObject(25), (Double) rs.getObject(26),
+                    (Double) rs.getObject(27));
+        }
+        BigDecimal cost = rs.getBigDecimal(30);
+        return new LeaderboardRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
+                rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
+                rs.getString(10), rs.getString(11), rs.getString(12), (Double) rs.getObject(34), n, correct, rs.getInt(15), accuracy, ci[0], ci[1],
+                rs.getObject(16, UUID.class), rs.getString(17), baselineAccuracy, points(accuracy, baselineAccuracy),
+                relative(accuracy, baselineAccuracy), (Double) rs.getObject(20), (Double) rs.getObject(21),
+                (Double) rs.getObject(22), rs.getString(19), corrected, rs.getLong(28) + rs.getLong(29), rs.getLong(28),
+                rs.getLong(29), cost,
+                correct == 0 ? null : cost.divide(BigDecimal.valueOf(correct), 8, java.math.RoundingMode.HALF_UP),
+                rs.getBoolean(31), rs.getString(32), rs.getTimestamp(33).toInstant());
+    }
+
+    private static @Nullable Double points(double accuracy, @Nullable Double baseline) {
+        return baseline == null ? null : 100 * (accuracy - baseline);
+    }
+
+    private static @Nullable Double relative(double accuracy, @Nullable Double baseline) {
+        return baseline == null || baseline == 0 ? null : (accuracy - baseline) / baseline;
+    }
+}

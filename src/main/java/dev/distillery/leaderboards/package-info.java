@@ -1,0 +1,9 @@
+/**
+ * Leaderboards: one entry per finished run with its accuracy, Wilson interval, and the paired comparison with the
+ * student's own baseline on the same items (McNemar exact test, bootstrap interval of the difference), kept up to
+ * date by events from runs and review; the teacher × student matrix; boards published at public URLs.
+ */
+@NullMarked
+package dev.distillery.leaderboards;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,244 @@
+package dev.distillery.leaderboards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.distillery.SharedDatasets;
+import dev.distillery.TestHttp;
+import dev.distillery.TestTenants;
+import dev.distillery.simulator.Config;
+import dev.distillery.simulator.OpenAiSimulator;
+import dev.distillery.tenancy.Role;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Trace-of-Thought run and the student's own baseline on the same 30 GSM8K items: the leaderboard shows the gain
+ * with its interval and McNemar p, refuses to compare a run on other items, adds the corrected variant after a
+ * student re-run, exports CSV, and shows nothing to another workspace.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
+@ActiveProfiles("test")
+class LeaderboardIntegrationTest {
+
+    static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
+    static final Map<String, Integer> INDEX = new HashMap<>();
+    static final Map<String, String> GOLD = new HashMap<>();
+    static OpenAiSimulator sim;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    TestTenants tenants;
+    @Autowired
+    JsonMapper json;
+
+    @BeforeAll
+    static void startSimulator() throws Exception {
+        List<String> lines = Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl"));
+        JsonMapper mapper = JsonMapper.builder().build();
+        for (int i = 0; i < 40; i++) {
+            JsonNode item = mapper.readTree(lines.get(i));
+            String answer = item.get("answer").asString();
+            INDEX.put(item.get("question").asString(), i);
+            GOLD.put(item.get("question").asString(), answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""));
+        }
+        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
+        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
+        // With the teacher's steps the student solves 4 items in 5 (or reports what a corrected step tells it to);
+        // alone it solves 1 in 5, and those are among the 4.
+        sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
+            Matcher m = REPORT.matcher(r.prompt());
+            if (m.find()) {
+                return "The answer is " + m.group(1) + ".";
+            }
+            String question = r.prompt().split("\n")[1];
+            return "The answer is " + (INDEX.get(question) % 5 != 4 ? GOLD.get(question) : "-1") + ".";
+        });
+        sim.when(r -> GOLD.containsKey(r.prompt())).reply((r, i) ->
+                "The answer is " + (INDEX.get(r.prompt()) % 5 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+    }
+
+    @Test
+    void aMethodIsComparedWithTheStudentsBaselineOnTheSameItemsOnly() throws Exception {
+        TestHttp http = new TestHttp(port);
+        var owner = tenants.tenant("board", Role.MEMBER);
+        String key = owner.apiKey();
+        String teacher = endpoint(http, key, "teacher");
+        String student = endpoint(http, key, "student");
+        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        String dataset = json.readTree(upload.body()).get("datasetId").asString();
+        String baseline = finished(http, key, """
+                {"method": "standard", "preset": "tot", "datasetId": "%s", "split": "test", "limit": 30,
+                 "roles": {"student": "%s"}, "concurrency": 4}""".formatted(dataset, student));
+        String tot = finished(http, key, """
+                {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 30,
+                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, teacher, student));
+        String fewer = finished(http, key, """
+                {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 20,
+                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, teacher, student));
+        String board = "/api/v1/leaderboards?datasetId=" + dataset + "&split=test";
+
+        JsonNode row = awaitRow(http, key, board, tot, r -> r.get("gainPoints").isNumber());
+        assertThat(row.get("n").asInt()).isEqualTo(30);
+        assertThat(row.get("correct").asInt()).isEqualTo(24);
+        assertThat(row.get("accuracy").asDouble()).isCloseTo(0.8, within(1e-9));
+        assertThat(row.get("ciLow").asDouble()).isCloseTo(0.627, within(0.001)); // Wilson 95% of 24/30
+        assertThat(row.get("ciHigh").asDouble()).isCloseTo(0.905, within(0.001));
+        assertThat(row.get("baselineRunId").asString()).isEqualTo(baseline);
+        assertThat(row.get("baselineAccuracy").asDouble()).isCloseTo(0.2, within(1e-9));
+        assertThat(row.get("gainPoints").asDouble()).isCloseTo(60, within(1e-9));
+        assertThat(row.get("gainRelative").asDouble()).isCloseTo(3.0, within(1e-9));
+        // 18 items only the method got right, none only the baseline: p = 2 × 0.5^18.
+        assertThat(row.get("pValue").asDouble()).isCloseTo(2 * Math.pow(0.5, 18), within(1e-12));
+        assertThat(row.get("diffLow").asDouble()).isBetween(0.35, 0.6);
+        assertThat(row.get("diffHigh").asDouble()).isBetween(0.6, 0.85);
+        assertThat(row.get("teacher").asString()).isEqualTo("teacher");
+        assertThat(row.get("student").asString()).isEqualTo("student");
+        assertThat(row.get("tokens").asLong()).isPositive();
+
+        JsonNode other = awaitRow(http, key, board, fewer, r -> r.get("baselineNote").isString());
+        assertThat(other.get("gainPoints").isNull()).isTrue();
+        assertThat(other.get("baselineNote").asString()).contains("other items");
+        JsonNode base = awaitRow(http, key, board, baseline, r -> true);
+        assertThat(base.get("baseline").asBoolean()).isTrue();
+        assertThat(base.get("gainPoints").isNull()).isTrue();
+
+        // A corrected step that fixes an item the method got wrong: the corrected variant counts the re-run.
+        String trace = "/api/v1/runs/" + tot + "/traces/test-4";
+        String gold = GOLD.entrySet().stream().filter(e -> INDEX.get(e.getKey()) == 4).findFirst().orElseThrow().getValue();
+        HttpResponse<String> saved = http.call("POST", trace + "/revisions", key,
+                "{\"baseRevision\": 0, \"teacherSteps\": [\"Add the numbers.\", \"Report %s\"]}".formatted(gold));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(http.call("POST", trace + "/revisions/1/rerun", key, null).statusCode()).isEqualTo(200);
+        JsonNode corrected = awaitRow(http, key, board, tot, r -> r.get("corrected").isObject()).get("corrected");
+        assertThat(corrected.get("items").asInt()).isEqualTo(1);
+        assertThat(corrected.get("correct").asInt()).isEqualTo(25);
+        assertThat(corrected.get("gainPoints").asDouble()).isCloseTo(100.0 * 19 / 30, within(1e-9));
+
+        HttpResponse<String> csv = http.call("GET", "/api/v1/leaderboards/export?datasetId=" + dataset, key, null);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.body()).startsWith("runId,run,dataset,").contains(tot).contains(",0.8,");
+        assertThat(http.call("GET", "/api/v1/leaderboards?from=yesterday", key, null).statusCode()).isEqualTo(400);
+
+        var stranger = tenants.tenant("board-stranger", Role.ADMIN);
+        JsonNode theirs = json.readTree(http.call("GET", "/api/v1/leaderboards?datasetId=" + dataset, stranger.apiKey(), null).body());
+        assertThat(theirs.get("rows")).isEmpty();
+    }
+
+    @Test
+    void aPublishedBoardIsReadableWithoutSignInShowsOnlyItsRowsAndGoesAwayWhenUnpublished() throws Exception {
+        TestHttp http = new TestHttp(port);
+        var owner = tenants.tenant("public", Role.ADMIN);
+        String key = owner.apiKey();
+        String member = tenants.apiKey(owner.email(), Role.MEMBER);
+        String student = endpoint(http, key, "student");
+        String shown = dataset(http, key, "Shown data");
+        String hidden = dataset(http, key, "Private data");
+        String shownRun = finished(http, key, """
+                {"name": "visible baseline", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
+                 "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(shown, student));
+        String hiddenRun = finished(http, key, """
+                {"name": "secret experiment", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
+                 "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(hidden, student));
+        awaitRow(http, key, "/api/v1/leaderboards", shownRun, r -> true);
+        awaitRow(http, key, "/api/v1/leaderboards", hiddenRun, r -> true);
+
+        String publish = "{\"slug\": \"gsm8k-board\", \"title\": \"Our GSM8K board\", \"datasetId\": \"%s\", \"sampleTraces\": 2}"
+                .formatted(shown);
+        assertThat(http.call("POST", "/api/v1/public-boards", member, publish).statusCode()).isEqualTo(403);
+        assertThat(http.call("POST", "/api/v1/public-boards", key, "{\"slug\": \"Bad Slug\", \"title\": \"\"}").body())
+                .contains("slug").contains("title").contains("datasetId");
+        HttpResponse<String> published = http.call("POST", "/api/v1/public-boards", key, publish);
+        assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+        JsonNode board = json.readTree(published.body());
+        String path = board.get("path").asString();
+        assertThat(path).matches("/p/[a-z0-9-]+/gsm8k-board");
+
+        HttpResponse<String> page = http.call("GET", path, null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(page.body()).contains("Our GSM8K board").contains("visible baseline").contains("Sample traces")
+                .contains("echarts.min.js").doesNotContain("secret experiment").doesNotContain(hidden)
+                .doesNotContain("Private data").doesNotContain("href=\"/runs").doesNotContain("/api/");
+        String etag = page.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = http.get(path, "If-None-Match", etag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(http.call("GET", "/webjars/echarts/5.3.1/dist/echarts.min.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(http.call("GET", path.replace("gsm8k-board", "other"), null, null).statusCode()).isEqualTo(404);
+        // A public URL opens nothing else: the app's pages and API still ask for a sign-in.
+        assertThat(http.call("GET", "/api/v1/leaderboards", null, null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> unpublished = http.call("POST", "/api/v1/public-boards/" + board.get("id").asString() + "/unpublish", key, null);
+        assertThat(unpublished.statusCode()).isEqualTo(204);
+        assertThat(http.call("GET", path, null, null).statusCode()).isEqualTo(404);
+        var stranger = tenants.tenant("public-stranger", Role.ADMIN);
+        assertThat(http.call("POST", "/api/v1/public-boards/" + board.get("id").asString() + "/unpublish",
+                stranger.apiKey(), null).statusCode()).isEqualTo(404);
+    }
+
+    private String dataset(TestHttp http, String key, String name) throws Exception {
+        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", name, "format", "gsm8k"),
+                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        return json.readTree(upload.body()).get("datasetId").asString();
+    }
+
+    private JsonNode awaitRow(TestHttp http, String key, String board, String runId, Predicate<JsonNode> ready)
+            throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            for (JsonNode row : json.readTree(http.call("GET", board, key, null).body()).get("rows")) {
+                if (row.get("runId").asString().equals(runId) && ready.test(row)) {
+                    return row;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("No leaderboard row for run " + runId);
+    }
+
+    private String finished(TestHttp http, String key, String body) throws Exception {
+        HttpResponse<String> launched = http.call("POST", "/api/v1/runs", key, body);
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String id = json.readTree(launched.body()).get("id").asString();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (json.readTree(http.call("GET", "/api/v1/runs/" + id, key, null).body()).get("status").asString().equals("completed")) {
+                return id;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The run did not complete");
+    }
+
+    private String endpoint(TestHttp http, String key, String model) {
+        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", key,
+                "{\"name\": \"%s\", \"baseUrl\": \"%s\", \"model\": \"%s\"}".formatted(model, sim.baseUrl(), model));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json.readTree(created.body()).get("id").asString();
+    }
+}
