@@ -1,0 +1,179 @@
+package dev.distillery.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
+import dev.distillery.SharedDatasets;
+import dev.distillery.TestHttp;
+import dev.distillery.simulator.Config;
+import dev.distillery.simulator.OpenAiSimulator;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Trace-of-Thought run and the student's baseline on the same ten items: the board shows the gain with its
+ * p-value, the teacher × student heatmap opens the pair's runs, the charts render, the board exports, and once
+ * published it opens in a fresh browser without signing in, until it is unpublished.
+ */
+class LeaderboardBrowserTest {
+
+    static final String ADMIN = "board-admin@example.com";
+    static final String PASSWORD = "violet tractor harbour 42 quietly";
+    static final String KEY = "dk_board_browser_key_0123456789abcdef";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Map<String, Integer> INDEX = new HashMap<>();
+    static final Map<String, String> GOLD = new HashMap<>();
+    static PackagedApp app;
+    static OpenAiSimulator sim;
+    static TestHttp http;
+    static String dataset;
+
+    @RegisterExtension
+    static Browser browser = new Browser();
+
+    @BeforeAll
+    static void start() throws Exception {
+        List<String> lines = Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl"));
+        for (int i = 0; i < 10; i++) {
+            JsonNode item = JSON.readTree(lines.get(i));
+            String answer = item.get("answer").asString();
+            INDEX.put(item.get("question").asString(), i);
+            GOLD.put(item.get("question").asString(), answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""));
+        }
+        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
+        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
+        sim.when(r -> r.prompt().startsWith("We are given"))
+                .reply((r, i) -> "The answer is " + GOLD.get(r.prompt().split("\n")[1]) + ".");
+        sim.when(r -> GOLD.containsKey(r.prompt()))
+                .reply((r, i) -> "The answer is " + (INDEX.get(r.prompt()) % 3 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
+        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY", KEY));
+        http = new TestHttp(URI.create(app.url("/")).getPort());
+        String teacher = endpoint("teacher");
+        String student = endpoint("student");
+        HttpResponse<String> upload = http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        dataset = JSON.readTree(upload.body()).get("datasetId").asString();
+        String baseline = finished("""
+                {"name": "student alone", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
+                 "limit": 10, "roles": {"student": "%s"}, "concurrency": 4}""".formatted(dataset, student));
+        String tot = finished("""
+                {"name": "tot with steps", "method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s",
+                 "split": "test", "limit": 10, "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}"""
+                .formatted(dataset, teacher, student));
+        for (int i = 0; i < 300; i++) {
+            JsonNode rows = JSON.readTree(http.call("GET", "/api/v1/leaderboards?datasetId=" + dataset, KEY, null).body()).get("rows");
+            boolean compared = false;
+            for (JsonNode row : rows) {
+                compared |= row.get("runId").asString().equals(tot) && row.get("gainPoints").isNumber();
+            }
+            if (compared && rows.size() == 2) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The board did not show the comparison with " + baseline);
+    }
+
+    private static String endpoint(String model) {
+        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + model
+                + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
+        return JSON.readTree(created.body()).get("id").asString();
+    }
+
+    private static String finished(String body) throws InterruptedException {
+        String id = JSON.readTree(http.call("POST", "/api/v1/runs", KEY, body).body()).get("id").asString();
+        for (int i = 0; i < 300; i++) {
+            if (JSON.readTree(http.call("GET", "/api/v1/runs/" + id, KEY, null).body()).get("status").asString().equals("completed")) {
+                return id;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("The run did not complete");
+    }
+
+    @AfterAll
+    static void stop() {
+        browser.close();
+        app.close();
+        sim.close();
+    }
+
+    @Test
+    void theBoardComparesWithTheBaselineDrawsTheMatrixAndChartsExportsAndPublishes() throws Exception {
+        Page page = browser.newUser();
+        Pages.signIn(page, app, ADMIN, PASSWORD, false);
+        page.navigate(app.url("/leaderboards?dataset=" + dataset + "&split=test"));
+        Locator rows = page.locator("#leaderboard-grid vaadin-grid-cell-content");
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps")).first()).isVisible();
+        // 10 of 10 with the steps against 4 of 10 alone: +60 points, +150 % relative.
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("+60.0 pts (+150%)")).first()).isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("100.0%  [72.2%–100.0%]")).first()).isVisible();
+        assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
+
+        page.getByRole(com.microsoft.playwright.options.AriaRole.TAB,
+                new Page.GetByRoleOptions().setName("Teacher × student")).click();
+        Locator heatmap = page.locator("#matrix-chart");
+        assertThat(heatmap).hasAttribute("data-rendered", "true");
+        var box = heatmap.boundingBox();
+        // One teacher and one student: the single cell fills the plot area (22 %–92 % wide, 50 px–330 px high).
+        page.mouse().click(box.x + box.width * 0.57, box.y + 190);
+        assertThat(page.locator("#board-teacher input")).hasValue("teacher");
+        assertThat(page.locator("#board-student input")).hasValue("student");
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps")).first()).isVisible();
+        page.waitForURL(url -> url.contains("teacher=teacher") && url.contains("student=student"));
+
+        page.getByRole(com.microsoft.playwright.options.AriaRole.TAB,
+                new Page.GetByRoleOptions().setName("Charts")).click();
+        for (String chart : List.of("#accuracy-chart", "#gain-size-chart", "#accuracy-cost-chart")) {
+            assertThat(page.locator(chart)).hasAttribute("data-rendered", "true");
+            assertThat(page.locator(chart + " canvas").first()).isVisible();
+        }
+
+        Download csv = page.waitForDownload(() -> page.locator("#export-csv").click());
+        assertThat(Files.readString(csv.path())).startsWith("runId,run,dataset,").contains("tot with steps");
+        Download json = page.waitForDownload(() -> page.locator("#export-json").click());
+        assertThat(JSON.readTree(Files.readString(json.path())).get("rows")).isNotEmpty();
+
+        // Publish the whole dataset's board, with two sample traces.
+        page.locator("#board-teacher").locator("[part~='clear-button']").click();
+        page.locator("#board-student").locator("[part~='clear-button']").click();
+        page.locator("#publish-board").click();
+        page.locator("#publish-slug input").fill("gsm8k-public");
+        page.locator("#publish-traces input").fill("2");
+        page.locator("#publish-confirm").click();
+        Locator link = page.locator("a", new Page.LocatorOptions().setHasText("/gsm8k-public"));
+        assertThat(link).isVisible();
+        String path = link.getAttribute("href");
+        assertThat(path).matches("/p/[a-z0-9-]+/gsm8k-public");
+
+        Page visitor = browser.newUser();
+        Response response = visitor.navigate(app.url(path));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(visitor.locator("h1")).hasText("GSM8K test leaderboard");
+        assertThat(visitor.locator("#board")).containsText("tot with steps");
+        assertThat(visitor.locator("#board")).containsText("+60.0 pts (+150%)");
+        assertThat(visitor.locator("#chart canvas").first()).isVisible();
+        assertThat(visitor.locator("text=Sample traces")).isVisible();
+        assertThat(visitor.locator("a")).hasCount(0);
+        assertThat(visitor.context().cookies()).isEmpty();
+
+        page.locator("vaadin-button[aria-label='Unpublish gsm8k-public']").click();
+        assertThat(page.locator("text=None yet.")).isVisible();
+        assertThat(visitor.navigate(app.url(path)).status()).isEqualTo(404);
+    }
+}
