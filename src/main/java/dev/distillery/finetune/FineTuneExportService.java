@@ -68,6 +68,12 @@ public class FineTuneExportService {
         return formats;
     }
 
+    /** Whether the current user's role may export (MEMBER and above). */
+    @Transactional(readOnly = true)
+    public boolean canExport() {
+        return currentTenant.require().role().can(Permission.EXPORT_TRAINING_DATA);
+    }
+
     /** The formats a run can be exported in; also checks that it exists in the workspace. */
     @Transactional(readOnly = true)
     public List<ExportFormat> formatsFor(UUID runId) {
