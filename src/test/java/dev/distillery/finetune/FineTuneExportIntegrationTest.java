@@ -69,6 +69,10 @@ class FineTuneExportIntegrationTest {
             return m.find() ? " " + m.group(1) + "." : " none.";
         });
         sim.when(r -> r.prompt().startsWith("We are given")).reply("The answer is 6.");
+        // The Socratic teacher decomposes the apples problem correctly and gets the others wrong.
+        sim.when(r -> r.prompt().startsWith("Break each problem")).reply((r, i) -> r.prompt().endsWith("does she have?\n")
+                ? "Q: How many does she buy?\nA: She buys 3.\nQ: How many does she have?\nA: 2 + 3 = 5. The answer is 5."
+                : "Q: What is asked?\nA: The answer is 0.");
         sim.when(r -> true).reply((r, i) -> RATIONALES.entrySet().stream().filter(e -> r.prompt().contains(e.getKey()))
                 .map(Map.Entry::getValue).findFirst().orElse(" No idea.") + (i > 0 ? " Sure." : ""));
     }
@@ -156,6 +160,33 @@ class FineTuneExportIntegrationTest {
         var stranger = tenants.tenant("export-stranger", Role.ADMIN);
         assertThat(export(exports, stranger.apiKey(), "{\"format\": \"ft-cot\"}").statusCode()).isEqualTo(404);
         assertThat(http.call("GET", exports, stranger.apiKey(), null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSocraticCotRunExportsUnifiedDecomposerAndSolverSetsOfItsCorrectDecompositions() {
+        TestHttp http = new TestHttp(port);
+        String key = tenants.tenant("socratic-export", Role.MEMBER).apiKey();
+        String dataset = upload(http, key, "Tiny socratic", "train", TRAIN);
+        String runId = run(http, key, """
+                {"method": "socratic-cot", "datasetId": "%s", "split": "train", "roles": {"teacher": "%s"}}"""
+                .formatted(dataset, endpoint(http, key, "teacher")));
+        String exports = "/api/v1/runs/" + runId + "/exports";
+        String problem = "Problem: Ann has 2 apples and buys 3 more. How many apples does she have?\\n";
+        assertThat(lines(export(exports, key, "{\"format\": \"unified\"}"))).containsExactly("{\"prompt\":\"" + problem
+                + "\",\"completion\":\"Q: How many does she buy?\\nA: She buys 3.\\nQ: How many does she have?\\n"
+                + "A: 2 + 3 = 5. The answer is 5.\"}");
+        assertThat(lines(export(exports, key, "{\"format\": \"decomposer\"}"))).containsExactly(
+                "{\"prompt\":\"" + problem + "Q:\",\"completion\":\" How many does she buy?\"}",
+                "{\"prompt\":\"" + problem + "Q: How many does she buy?\\nA: She buys 3.\\nQ:\",\"completion\":\" How many "
+                        + "does she have?\"}",
+                "{\"prompt\":\"" + problem + "Q: How many does she buy?\\nA: She buys 3.\\nQ: How many does she have?\\n"
+                        + "A: 2 + 3 = 5. The answer is 5.\\nQ:\",\"completion\":\" [END]\"}");
+        assertThat(lines(export(exports, key, "{\"format\": \"solver\"}"))).containsExactly(
+                "{\"prompt\":\"" + problem + "Q: How many does she buy?\\nA:\",\"completion\":\" She buys 3.\"}",
+                "{\"prompt\":\"" + problem + "Q: How many does she buy?\\nA: She buys 3.\\nQ: How many does she have?\\nA:\","
+                        + "\"completion\":\" 2 + 3 = 5. The answer is 5.\"}");
+        assertThat(lines(export(exports, key, "{\"format\": \"openai-chat\", \"baseFormat\": \"solver\"}"))).hasSize(2);
+        assertThat(export(exports, key, "{\"format\": \"ft-cot\"}").statusCode()).isEqualTo(400);
     }
 
     @Test

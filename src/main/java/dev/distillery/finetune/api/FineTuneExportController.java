@@ -49,8 +49,8 @@ class FineTuneExportController {
                 e -> e.getValue().stream().map(FormatJson::of).toList(), (a, b) -> a, java.util.LinkedHashMap::new));
     }
 
-    @PostMapping(value = "/runs/{runId}/exports", produces = {"application/x-ndjson", "application/zip",
-            MediaType.APPLICATION_PROBLEM_JSON_VALUE})
+    // No "produces": the file's type is set on the response, so a client asking for JSON still gets it (or a problem).
+    @PostMapping("/runs/{runId}/exports")
     @Operation(summary = "Export a completed run's training data", description = "One JSON Lines file, or with a "
             + "validationFraction above 0 a zip of train.jsonl and validation.jsonl split by item with the seed "
             + "(default 0). applyCorrections uses reviewers' latest revisions. An export that would carry test items "
