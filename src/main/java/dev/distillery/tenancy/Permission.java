@@ -10,6 +10,8 @@ public enum Permission {
     ADJUDICATE,
     /** Launch, cancel and re-run runs. */
     LAUNCH_RUNS,
+    /** Download training data built from runs (fine-tuning exports). */
+    EXPORT_TRAINING_DATA,
     /** Manage endpoints and datasets. */
     MANAGE_RESOURCES,
     /** Invite, change roles, remove members. */

@@ -20,6 +20,7 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.distillery.runs.RunDetails;
+import dev.distillery.runs.RunPageAction;
 import dev.distillery.runs.RunProgress;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.Trace;
@@ -28,9 +29,11 @@ import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * One run: its configuration as launched, live progress pushed every second while it runs (items/s, ETA, running
@@ -55,12 +58,15 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Pre detail = new Pre();
     // By address, not by class: the review module builds on runs, not the other way round.
     private final com.vaadin.flow.component.html.Anchor review = new com.vaadin.flow.component.html.Anchor("", "Review and correct traces");
+    private final List<RunPageAction> pageActions;
+    private final HorizontalLayout moduleActions = new HorizontalLayout();
     private UUID runId;
     private ScheduledFuture<?> refresher;
     private RunProgress last;
 
-    public RunView(RunService runs, WorkspaceService workspaces) {
+    public RunView(RunService runs, WorkspaceService workspaces, ObjectProvider<RunPageAction> pageActions) {
         this.runs = runs;
+        this.pageActions = pageActions.orderedStream().toList();
         this.canLaunch = workspaces.current().role().can(Permission.LAUNCH_RUNS);
         setSizeFull();
         title.setId("run-title");
@@ -107,7 +113,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         progressRow.setAlignItems(FlexComponent.Alignment.CENTER);
         bar.setWidth("20rem");
         review.setId("run-review-link");
-        add(title, config, progressRow, actions, new HorizontalLayout(outcome, review), split);
+        HorizontalLayout links = new HorizontalLayout(outcome, review, moduleActions);
+        links.setAlignItems(FlexComponent.Alignment.BASELINE);
+        add(title, config, progressRow, actions, links, split);
         setFlexGrow(1, split);
     }
 
@@ -125,6 +133,12 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                     + (run.limit() == null ? "" : ", " + run.limit() + " items") + " · concurrency " + run.concurrency()
                     + (run.params().isEmpty() ? "" : " · params " + run.params())
                     + " · launched by " + (run.createdBy() == null ? "?" : run.createdBy()));
+            moduleActions.removeAll();
+            pageActions.stream().filter(a -> a.availableFor(run)).forEach(a -> {
+                Button button = new Button(a.label(), e -> a.open(runs.get(runId)));
+                button.setId(a.id());
+                moduleActions.add(button);
+            });
             showProgress();
         } catch (IllegalArgumentException | NotFoundException e) {
             removeAll();

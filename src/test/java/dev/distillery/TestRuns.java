@@ -1,0 +1,49 @@
+package dev.distillery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.UUID;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Endpoints and runs made over REST, as an API client makes them, for tests that need a finished run. */
+public final class TestRuns {
+
+    private final TestHttp http;
+    private final JsonMapper json;
+
+    public TestRuns(TestHttp http, JsonMapper json) {
+        this.http = http;
+        this.json = json;
+    }
+
+    /** A new endpoint of the key's workspace for {@code model} at {@code baseUrl} (a simulator's); returns its id. */
+    public String endpoint(String key, String baseUrl, String model) {
+        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", key,
+                "{\"name\": \"%s %s\", \"baseUrl\": \"%s\", \"model\": \"%s\"}".formatted(model,
+                        UUID.randomUUID().toString().substring(0, 8), baseUrl, model));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json.readTree(created.body()).get("id").asString();
+    }
+
+    /** Launches a run from its JSON and waits up to a minute for it to complete; returns its id. */
+    public String completed(String key, String launchJson) {
+        HttpResponse<String> launched = http.call("POST", "/api/v1/runs", key, launchJson);
+        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+        String id = json.readTree(launched.body()).get("id").asString();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (json.readTree(http.call("GET", "/api/v1/runs/" + id, key, null).body()).get("status").asString().equals("completed")) {
+                return id;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("The run " + id + " did not complete");
+    }
+}
