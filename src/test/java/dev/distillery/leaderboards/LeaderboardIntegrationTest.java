@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
+import dev.distillery.TestRuns;
 import dev.distillery.TestTenants;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
@@ -83,20 +84,21 @@ class LeaderboardIntegrationTest {
     @Test
     void aMethodIsComparedWithTheStudentsBaselineOnTheSameItemsOnly() throws Exception {
         TestHttp http = new TestHttp(port);
+        TestRuns runs = new TestRuns(http, json);
         var owner = tenants.tenant("board", Role.MEMBER);
         String key = owner.apiKey();
-        String teacher = endpoint(http, key, "teacher");
-        String student = endpoint(http, key, "student");
+        String teacher = runs.endpoint(key, sim.baseUrl(), "teacher");
+        String student = runs.endpoint(key, sim.baseUrl(), "student");
         HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
                 "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         String dataset = json.readTree(upload.body()).get("datasetId").asString();
-        String baseline = finished(http, key, """
+        String baseline = runs.completed(key, """
                 {"method": "standard", "preset": "tot", "datasetId": "%s", "split": "test", "limit": 30,
                  "roles": {"student": "%s"}, "concurrency": 4}""".formatted(dataset, student));
-        String tot = finished(http, key, """
+        String tot = runs.completed(key, """
                 {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 30,
                  "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, teacher, student));
-        String fewer = finished(http, key, """
+        String fewer = runs.completed(key, """
                 {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 20,
                  "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, teacher, student));
         String board = "/api/v1/leaderboards?datasetId=" + dataset + "&split=test";
@@ -115,8 +117,8 @@ class LeaderboardIntegrationTest {
         assertThat(row.get("pValue").asDouble()).isCloseTo(2 * Math.pow(0.5, 18), within(1e-12));
         assertThat(row.get("diffLow").asDouble()).isBetween(0.35, 0.6);
         assertThat(row.get("diffHigh").asDouble()).isBetween(0.6, 0.85);
-        assertThat(row.get("teacher").asString()).isEqualTo("teacher");
-        assertThat(row.get("student").asString()).isEqualTo("student");
+        assertThat(row.get("teacher").asString()).startsWith("teacher ");
+        assertThat(row.get("student").asString()).startsWith("student ");
         assertThat(row.get("tokens").asLong()).isPositive();
 
         JsonNode other = awaitRow(http, key, board, fewer, r -> r.get("baselineNote").isString());
@@ -151,16 +153,17 @@ class LeaderboardIntegrationTest {
     @Test
     void aPublishedBoardIsReadableWithoutSignInShowsOnlyItsRowsAndGoesAwayWhenUnpublished() throws Exception {
         TestHttp http = new TestHttp(port);
+        TestRuns runs = new TestRuns(http, json);
         var owner = tenants.tenant("public", Role.ADMIN);
         String key = owner.apiKey();
         String member = tenants.apiKey(owner.email(), Role.MEMBER);
-        String student = endpoint(http, key, "student");
+        String student = runs.endpoint(key, sim.baseUrl(), "student");
         String shown = dataset(http, key, "Shown data");
         String hidden = dataset(http, key, "Private data");
-        String shownRun = finished(http, key, """
+        String shownRun = runs.completed(key, """
                 {"name": "visible baseline", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
                  "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(shown, student));
-        String hiddenRun = finished(http, key, """
+        String hiddenRun = runs.completed(key, """
                 {"name": "secret experiment", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
                  "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(hidden, student));
         awaitRow(http, key, "/api/v1/leaderboards", shownRun, r -> true);
@@ -219,26 +222,5 @@ class LeaderboardIntegrationTest {
             Thread.sleep(200);
         }
         throw new AssertionError("No leaderboard row for run " + runId);
-    }
-
-    private String finished(TestHttp http, String key, String body) throws Exception {
-        HttpResponse<String> launched = http.call("POST", "/api/v1/runs", key, body);
-        assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
-        String id = json.readTree(launched.body()).get("id").asString();
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            if (json.readTree(http.call("GET", "/api/v1/runs/" + id, key, null).body()).get("status").asString().equals("completed")) {
-                return id;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("The run did not complete");
-    }
-
-    private String endpoint(TestHttp http, String key, String model) {
-        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", key,
-                "{\"name\": \"%s\", \"baseUrl\": \"%s\", \"model\": \"%s\"}".formatted(model, sim.baseUrl(), model));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json.readTree(created.body()).get("id").asString();
     }
 }
