@@ -20,6 +20,16 @@ public final class TestHttp {
     /** A multipart/form-data POST with text fields and one file part named "file". */
     public HttpResponse<String> upload(String path, @Nullable String apiKey, java.util.Map<String, String> fields,
             String fileName, byte[] content) {
+        return upload(path, apiKey, fields, java.util.Map.of("file", new FilePart(fileName, content)));
+    }
+
+    /** A file to send as one part of a multipart request. */
+    public record FilePart(String fileName, byte[] content) {
+    }
+
+    /** A multipart/form-data POST with text fields and file parts by part name. */
+    public HttpResponse<String> upload(String path, @Nullable String apiKey, java.util.Map<String, String> fields,
+            java.util.Map<String, FilePart> files) {
         String boundary = "----distillery" + java.util.UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
         try {
@@ -27,10 +37,14 @@ public final class TestHttp {
                 body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
                         + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            body.write(content);
-            body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (var file : files.entrySet()) {
+                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.getKey()
+                        + "\"; filename=\"" + file.getValue().fileName()
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                body.write(file.getValue().content());
+                body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            body.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -67,6 +67,37 @@ public class EndpointService {
     }
 
     /**
+     * Registers another model served by the same server as {@code sourceId}, such as a model fine-tuned there: same
+     * base URL, key and headers (copied encrypted, never in clear), API style, decoding defaults, limits and size;
+     * prices unknown. The name is cut to 80 characters, and numbered when taken ("… (2)").
+     *
+     * @throws NotFoundException when the source is not one of the workspace's endpoints
+     */
+    @Transactional
+    public EndpointDetails registerModelOf(UUID sourceId, String name, String model) {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
+        EndpointDetails source = endpoints.find(sourceId).orElseThrow(() -> notFound(sourceId));
+        String m = model.strip();
+        if (m.isEmpty() || m.length() > 200) {
+            throw new InvalidInputException("model", "Enter the model name the server expects, e.g. llama3.1:8b.");
+        }
+        String base = fit(name.strip(), 80);
+        String unique = base;
+        for (int n = 2; endpoints.nameTaken(unique, null); n++) {
+            String number = " (" + n + ")";
+            unique = fit(base, 80 - number.length()) + number;
+        }
+        UUID id = UUID.randomUUID();
+        endpoints.insertCopy(id, sourceId, unique, m, clock.instant());
+        auditLog.record(tenant, "endpoint.created", unique, m + " at " + source.baseUrl() + " (model of " + source.name() + ")");
+        return endpoints.find(id).orElseThrow();
+    }
+
+    private static String fit(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1).strip() + "…";
+    }
+
+    /**
      * Changes everything but the API key (see {@link #rotateKey}).
      *
      * @param headers new extra headers, or null to keep the stored ones

@@ -59,6 +59,24 @@ class Endpoints {
                 .update();
     }
 
+    /**
+     * A new endpoint for another model of the same server: the source's URL, key and headers (still encrypted),
+     * style, decoding defaults, limits and size; prices are unknown.
+     */
+    boolean insertCopy(UUID id, UUID sourceId, String name, String model, Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO endpoints (id, workspace_id, name, base_url, model, api_key_cipher, api_key_last4,
+                            headers_cipher, header_names, api_style, temperature, top_p, max_tokens, stop,
+                            max_concurrency, rpm, tpm, timeout_seconds, size_label, parameters_b, created_at, updated_at)
+                        SELECT :id, workspace_id, :name, base_url, :model, api_key_cipher, api_key_last4,
+                            headers_cipher, header_names, api_style, temperature, top_p, max_tokens, stop,
+                            max_concurrency, rpm, tpm, timeout_seconds, size_label, parameters_b, :now, :now
+                        FROM endpoints WHERE id = :source AND deleted_at IS NULL""")
+                .param("id", id).param("source", sourceId).param("name", name).param("model", model)
+                .param("now", Timestamp.from(now))
+                .update() == 1;
+    }
+
     /** Updates everything but the key; headers only when {@code headers} is given. */
     boolean update(UUID id, EndpointDraft d, @Nullable Map<String, String> headers, Instant now) {
         String headerSql = headers == null ? "" : ", headers_cipher = :headers, header_names = :headerNames";

@@ -77,7 +77,8 @@ public class ModelInvoker {
         runtimes.asMap().keySet().removeIf(key -> key.endpointId().equals(endpointId));
     }
 
-    private EndpointRuntime runtime(UUID endpointId, Permission permission) {
+    /** The endpoint's cached runtime, after checking the current tenant may do {@code permission}. */
+    EndpointRuntime runtime(UUID endpointId, Permission permission) {
         UUID workspaceId = currentTenant.bound()
                 .map(tenant -> tenant.require(permission).workspaceId())
                 .orElseGet(() -> readOnly.execute(status -> currentTenant.require(permission).workspaceId()));

@@ -17,7 +17,10 @@ import java.util.function.Predicate;
  * An OpenAI-compatible HTTP server on {@code 127.0.0.1} for tests and benchmarks.
  *
  * <p>Serves {@code POST /v1/chat/completions}, {@code POST /v1/completions} (both with {@code n},
- * {@code max_tokens}/{@code max_completion_tokens}, {@code stop} and {@code stream}) and {@code GET /v1/models}.
+ * {@code max_tokens}/{@code max_completion_tokens}, {@code stop} and {@code stream}) and {@code GET /v1/models},
+ * and the files and fine-tuning jobs API ({@code POST /v1/files}, {@code GET /v1/files/{id}},
+ * {@code POST /v1/fine_tuning/jobs}, {@code GET /v1/fine_tuning/jobs/{id}} with {@code /events}, and
+ * {@code POST .../cancel}); see {@link #fineTuneStage} and {@link #failNextFineTunes}.
  * Replies come from the first matching rule ({@link #when}) or else from {@link Config#responder()}, which by
  * default is the deterministic {@link Responder#echo()}. Usage counts whitespace-separated tokens.
  *
@@ -49,17 +52,19 @@ public final class OpenAiSimulator implements AutoCloseable {
     private final RequestLog log = new RequestLog();
     private final FaultSchedule faults = new FaultSchedule();
     private final List<Stubbing.Rule> rules = new CopyOnWriteArrayList<>();
+    private final FineTuningApi fineTuning;
 
     private OpenAiSimulator(Config config) throws IOException {
         Responder fallback = config.responder();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), config.port()), BACKLOG);
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
+        fineTuning = new FineTuningApi(config.models());
         server.createContext("/", new SimHandler(config, log, faults, request -> rules.stream()
                 .filter(rule -> rule.predicate().test(request))
                 .map(Stubbing.Rule::responder)
                 .findFirst()
-                .orElse(fallback)));
+                .orElse(fallback), fineTuning));
         server.start();
     }
 
@@ -109,10 +114,26 @@ public final class OpenAiSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Removes all rules and faults and empties the request log, as if freshly started. */
+    /**
+     * How long a fine-tuning job stays in each of {@code validating_files}, {@code queued} and {@code running}
+     * before it succeeds (default one second; zero finishes jobs at once).
+     */
+    public OpenAiSimulator fineTuneStage(Duration stage) {
+        fineTuning.stage(stage);
+        return this;
+    }
+
+    /** The next {@code count} fine-tuning jobs fail while running, with {@code message} as their error. */
+    public OpenAiSimulator failNextFineTunes(int count, String message) {
+        fineTuning.failNext(count, message);
+        return this;
+    }
+
+    /** Removes all rules, faults, files and fine-tuning jobs and empties the request log, as if freshly started. */
     public void reset() {
         rules.clear();
         faults.clear();
+        fineTuning.clear();
         log.clear();
     }
 

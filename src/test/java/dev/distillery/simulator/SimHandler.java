@@ -31,14 +31,17 @@ final class SimHandler implements HttpHandler {
     private final RequestLog log;
     private final FaultSchedule faults;
     private final Function<SimRequest, Responder> responders;
+    private final FineTuningApi fineTuning;
     private final Random jitter;
     private final AtomicLong ids = new AtomicLong();
 
-    SimHandler(Config config, RequestLog log, FaultSchedule faults, Function<SimRequest, Responder> responders) {
+    SimHandler(Config config, RequestLog log, FaultSchedule faults, Function<SimRequest, Responder> responders,
+            FineTuningApi fineTuning) {
         this.config = config;
         this.log = log;
         this.faults = faults;
         this.responders = responders;
+        this.fineTuning = fineTuning;
         this.jitter = new Random(config.jitterSeed());
     }
 
@@ -58,12 +61,20 @@ final class SimHandler implements HttpHandler {
 
     private void serve(HttpExchange exchange) throws IOException, InterruptedException {
         String path = exchange.getRequestURI().getPath();
-        JsonNode body = parse(exchange.getRequestBody().readAllBytes());
+        byte[] raw = exchange.getRequestBody().readAllBytes();
+        boolean fineTuningCall = FineTuningApi.handles(path);
+        // File uploads are multipart, not JSON: they are logged with a missing body.
+        JsonNode body = fineTuningCall ? MissingNode.getInstance() : parse(raw);
         SimRequest request = SimRequest.of(path, exchange.getRequestHeaders(), body);
         log.record(request);
         Thread.sleep(delay());
         try {
             authenticate(request);
+            if (fineTuningCall) {
+                send(exchange, 200, JSON_TYPE, WireFormat.bytes(fineTuning.serve(exchange.getRequestMethod(), path,
+                        exchange.getRequestURI().getRawQuery(), request.header("Content-Type"), raw)));
+                return;
+            }
             route(exchange, request);
         } catch (ApiError error) {
             sendError(exchange, error);
@@ -79,7 +90,7 @@ final class SimHandler implements HttpHandler {
         if (endpoint != null && method.equals("POST")) {
             generate(exchange, endpoint, request);
         } else if (request.path().equals("/v1/models") && method.equals("GET")) {
-            send(exchange, 200, JSON_TYPE, WireFormat.bytes(WireFormat.models(config.models())));
+            send(exchange, 200, JSON_TYPE, WireFormat.bytes(WireFormat.models(models())));
         } else {
             throw ApiError.unknownUrl(method, request.path());
         }
@@ -118,9 +129,16 @@ final class SimHandler implements HttpHandler {
         if (request.maxTokens() != null && request.maxTokens() < 1) {
             throw ApiError.badRequest("max_tokens must be at least 1, got " + request.maxTokens() + ".");
         }
-        if (!config.models().contains(request.model())) {
+        if (!config.models().contains(request.model()) && !fineTuning.fineTunedModels().contains(request.model())) {
             throw ApiError.modelNotFound(request.model());
         }
+    }
+
+    /** The configured models, then those of succeeded fine-tuning jobs. */
+    private List<String> models() {
+        List<String> fineTuned = fineTuning.fineTunedModels();
+        return fineTuned.isEmpty() ? config.models()
+                : java.util.stream.Stream.concat(config.models().stream(), fineTuned.stream()).toList();
     }
 
     private void complete(HttpExchange exchange, Endpoint endpoint, SimRequest request, boolean withoutChoices)

@@ -34,6 +34,8 @@ public final class EndpointRuntime {
     private final @Nullable RateLimiter requests;
     private final @Nullable RateLimiter tokens;
     private final Retry retry;
+    private final java.util.concurrent.atomic.AtomicReference<OpenAiFineTuningClient> fineTuning =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private EndpointRuntime(EndpointConfig config, ModelClient single, java.util.function.Supplier<ModelClient> multi,
             RetrySettings settings) {
@@ -77,6 +79,11 @@ public final class EndpointRuntime {
 
     public EndpointConfig config() {
         return config;
+    }
+
+    /** The endpoint's files and fine-tuning API, created on first use (the SDK is heavy to start). */
+    public OpenAiFineTuningClient fineTuning() {
+        return fineTuning.updateAndGet(existing -> existing != null ? existing : new OpenAiFineTuningClient(config));
     }
 
     /** Calls the model within the endpoint's limits, retrying transient failures. */

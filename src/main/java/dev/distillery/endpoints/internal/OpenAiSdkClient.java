@@ -25,6 +25,11 @@ final class OpenAiSdkClient implements ModelClient {
 
     OpenAiSdkClient(EndpointConfig config) {
         this.config = config;
+        this.client = sdk(config);
+    }
+
+    /** An SDK client for the endpoint's URL, key, headers and timeout, without retries of its own. */
+    static OpenAIClient sdk(EndpointConfig config) {
         var builder = OpenAIOkHttpClient.builder()
                 .baseUrl(config.baseUrl())
                 .apiKey(config.apiKey() == null ? "none" : config.apiKey())
@@ -34,7 +39,7 @@ final class OpenAiSdkClient implements ModelClient {
             builder.headers(config.headers().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue()))));
         }
-        this.client = builder.build();
+        return builder.build();
     }
 
     @Override

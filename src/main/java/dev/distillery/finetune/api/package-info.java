@@ -1,4 +1,4 @@
-/** REST API of fine-tuning exports: the formats per method, building a run's training data, and the record of exports. */
+/** REST API of fine-tuning: export formats, a run's training data and the record of exports; fine-tuning jobs. */
 @NullMarked
 package dev.distillery.finetune.api;
 

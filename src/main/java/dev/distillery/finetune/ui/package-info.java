@@ -1,4 +1,7 @@
-/** Views of fine-tuning exports: the "Export training data" dialog the run page opens. */
+/**
+ * Views of fine-tuning: the "Export training data" dialog the run page opens, the jobs list with its launch form, and
+ * a job with its events.
+ */
 @NullMarked
 package dev.distillery.finetune.ui;
 

@@ -15,6 +15,8 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
@@ -43,12 +45,14 @@ import java.util.UUID;
 
 /**
  * Launch a run. The form renders from the chosen method's declaration: its presets, one endpoint field per role it
- * needs, and its parameters; decoding, the dataset slice and concurrency are common to all methods.
+ * needs, and its parameters; decoding, the dataset slice and concurrency are common to all methods. Other pages
+ * open it pre-filled with query parameters: {@code ?method=<id>} and an endpoint id per role, e.g.
+ * {@code &student=<endpoint id>} (unknown values are ignored).
  */
 @Route("runs/new")
 @PageTitle("New run · Distillery")
 @PermitAll
-public class RunFormView extends VerticalLayout {
+public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
 
     private final RunService runs;
     private final DatasetService datasets;
@@ -128,6 +132,20 @@ public class RunFormView extends VerticalLayout {
             method.setValue(runs.methods().stream().filter(m -> m.id().equals("trace-of-thought")).findFirst()
                     .orElse(runs.methods().getFirst()));
         }
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
+        first(query, "method").flatMap(id -> runs.methods().stream().filter(m -> m.id().equals(id)).findFirst())
+                .ifPresent(method::setValue);
+        roleSelects.forEach((role, select) -> first(query, role.id())
+                .flatMap(id -> endpoints.stream().filter(e -> e.id().toString().equals(id)).findFirst())
+                .ifPresent(select::setValue));
+    }
+
+    private static java.util.Optional<String> first(Map<String, List<String>> query, String name) {
+        return query.getOrDefault(name, List.of()).stream().findFirst();
     }
 
     private void methodChanged() {
