@@ -197,9 +197,16 @@ class RunEngine {
         if (stopped) {
             return Outcome.YIELDED;
         }
-        if (Boolean.TRUE.equals(tx.execute(s -> runs.completeIfDone(runId, clock.instant())))) {
+        // Published in the completing transaction, so listeners (@ApplicationModuleListener) run once it has committed.
+        boolean completed = Boolean.TRUE.equals(tx.execute(s -> {
+            boolean done = runs.completeIfDone(runId, clock.instant());
+            if (done) {
+                events.publishEvent(new RunCompleted(runId, data.workspaceId()));
+            }
+            return done;
+        }));
+        if (completed) {
             log.info("Run {} completed", runId);
-            events.publishEvent(new RunCompleted(runId, data.workspaceId()));
         }
         return Outcome.FINISHED;
     }
