@@ -10,6 +10,7 @@ import dev.distillery.runs.RunStatus;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
+import dev.distillery.tenancy.TenantContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,16 +73,20 @@ public class LeaderboardService {
      * is simply skipped); the entries are then written in one transaction.
      */
     public void refresh(UUID runId) {
-        UUID workspaceId = Objects.requireNonNull(tx.execute(s -> currentTenant.require(Permission.READ).workspaceId()));
-        Optional<RunDetails> found = find(runId);
-        if (found.isEmpty() || found.get().status() != RunStatus.COMPLETED) {
-            // Gone, or restarted by "retry failed": its next completion refreshes it again.
-            return;
-        }
-        RunDetails run = found.get();
-        Entry entry = entry(workspaceId, run, runs.outcomes(runId), runs.progress(runId),
-                corrections.rerunVerdicts(runId), studentBillions(run));
-        tx.executeWithoutResult(s -> store(entry));
+        TenantContext tenant = Objects.requireNonNull(tx.execute(s -> currentTenant.require(Permission.READ)));
+        // Bound for the transactions that follow, whatever the caller's context would resolve to in each.
+        currentTenant.callAs(tenant, () -> {
+            Optional<RunDetails> found = find(runId);
+            if (found.isEmpty() || found.get().status() != RunStatus.COMPLETED) {
+                // Gone, or restarted by "retry failed": its next completion refreshes it again.
+                return null;
+            }
+            RunDetails run = found.get();
+            Entry entry = entry(tenant.workspaceId(), run, runs.outcomes(runId), runs.progress(runId),
+                    corrections.rerunVerdicts(runId), studentBillions(run));
+            tx.executeWithoutResult(s -> store(entry));
+            return null;
+        });
     }
 
     private void store(Entry entry) {

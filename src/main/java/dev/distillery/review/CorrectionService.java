@@ -3,6 +3,7 @@ package dev.distillery.review;
 import dev.distillery.endpoints.ModelCallException;
 import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunService;
+import dev.distillery.runs.RunStatus;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
@@ -42,12 +43,14 @@ public class CorrectionService {
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
     private final RerunJobs jobs;
+    private final SearchIndex searchIndex;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
     CorrectionService(RunService runs, Revisions revisions, CurrentTenant currentTenant, AuditLog auditLog, RerunJobs jobs,
-            PlatformTransactionManager transactions, Clock clock, ApplicationEventPublisher events) {
+            SearchIndex searchIndex, PlatformTransactionManager transactions, Clock clock, ApplicationEventPublisher events) {
+        this.searchIndex = searchIndex;
         this.runs = runs;
         this.revisions = revisions;
         this.currentTenant = currentTenant;
@@ -193,14 +196,31 @@ public class CorrectionService {
     @Transactional(readOnly = true)
     public List<ReviewRow> rows(UUID runId, ReviewFilter filter, int offset, int limit) {
         TenantContext tenant = currentTenant.require(Permission.READ);
-        return revisions.rows(runId, runs.get(runId).datasetVersionId(), filter, tenant.actor().userId(), Math.max(0, offset),
-                Math.clamp(limit, 1, 500));
+        RunDetails run = runs.get(runId);
+        return revisions.rows(runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexedSearch(tenant, run, filter),
+                Math.max(0, offset), Math.clamp(limit, 1, 500));
     }
 
     @Transactional(readOnly = true)
     public int count(UUID runId, ReviewFilter filter) {
         TenantContext tenant = currentTenant.require(Permission.READ);
-        return revisions.count(runId, runs.get(runId).datasetVersionId(), filter, tenant.actor().userId());
+        RunDetails run = runs.get(runId);
+        return revisions.count(runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexedSearch(tenant, run, filter));
+    }
+
+    /**
+     * Whether a text filter can go through the search table; a completed run that is not in it yet (finished before
+     * the table existed, or its indexing was lost) is searched by scanning and queued for indexing.
+     */
+    private boolean indexedSearch(TenantContext tenant, RunDetails run, ReviewFilter filter) {
+        if (filter.text() == null || filter.text().isBlank()) {
+            return false;
+        }
+        boolean indexed = searchIndex.indexed(run.id());
+        if (!indexed && run.status() == RunStatus.COMPLETED) {
+            searchIndex.scheduleIndexing(tenant.workspaceId(), run.id());
+        }
+        return indexed;
     }
 
     @Transactional(readOnly = true)

@@ -66,8 +66,12 @@ public class QueueService {
     public record Assignment(String itemId, int slot, java.time.Instant leasedUntil) {
     }
 
-    /** One item's independent verdicts. */
-    public record ItemVotes(String itemId, Map<String, Boolean> verdicts, Agreement.Votes votes, @Nullable String adjudicatedBy) {
+    /**
+     * One item's independent verdicts, and the revision of the trace each reviewer left (for those who saved one), which
+     * an adjudicator may pick as the final trace.
+     */
+    public record ItemVotes(String itemId, Map<String, Boolean> verdicts, Map<String, Integer> revisions, Agreement.Votes votes,
+            @Nullable String adjudicatedBy) {
     }
 
     /** Agreement over a run's queue. */
@@ -166,8 +170,14 @@ public class QueueService {
             }
             if (v.disagreement()) {
                 Map<String, Boolean> verdicts = new TreeMap<>();
-                slots.forEach(s -> verdicts.put(s.reviewer(), s.verdict()));
-                disagreements.add(new ItemVotes(entry.getKey(), verdicts, v, adjudicated.get(entry.getKey())));
+                Map<String, Integer> revisions = new TreeMap<>();
+                slots.forEach(s -> {
+                    verdicts.put(s.reviewer(), s.verdict());
+                    if (s.revision() != null) {
+                        revisions.put(s.reviewer(), s.revision());
+                    }
+                });
+                disagreements.add(new ItemVotes(entry.getKey(), verdicts, revisions, v, adjudicated.get(entry.getKey())));
             }
             for (int i = 0; i < slots.size(); i++) {
                 for (int j = i + 1; j < slots.size(); j++) {

@@ -143,19 +143,20 @@ class Queues {
     }
 
     /** A finished review, with the corrected teacher trace and its student re-run when the reviewer made one. */
-    record DoneSlot(String itemId, String reviewer, boolean verdict, @Nullable String teacherOutput,
+    /** A finished review; {@code revision} is the reviewer's latest revision of the trace when they gave it, if any. */
+    record DoneSlot(String itemId, String reviewer, boolean verdict, @Nullable Integer revision, @Nullable String teacherOutput,
             @Nullable Boolean rerunCorrect) {
     }
 
     List<DoneSlot> done(UUID runId) {
         return jdbc.sql("""
-                        SELECT s.item_id, s.reviewer, s.verdict, r.teacher_output, r.rerun_correct
+                        SELECT s.item_id, s.reviewer, s.verdict, r.revision, r.teacher_output, r.rerun_correct
                         FROM review_slots s
                         LEFT JOIN trace_revisions r ON r.run_id = s.run_id AND r.item_id = s.item_id AND r.revision = s.revision
                         WHERE s.run_id = ? AND s.done_at IS NOT NULL ORDER BY s.item_id, s.slot""")
                 .param(runId)
-                .query((rs, n) -> new DoneSlot(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
-                        (Boolean) rs.getObject(5)))
+                .query((rs, n) -> new DoneSlot(rs.getString(1), rs.getString(2), rs.getBoolean(3), (Integer) rs.getObject(4),
+                        rs.getString(5), (Boolean) rs.getObject(6)))
                 .list();
     }
 

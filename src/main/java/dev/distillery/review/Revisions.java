@@ -117,8 +117,13 @@ class Revisions {
                 .single();
     }
 
-    List<ReviewRow> rows(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, int offset, int limit) {
-        var where = where(filter, me);
+    /**
+     * A page of the grid. {@code indexedSearch}: the run's texts are in the search table (see {@link SearchIndex}), so
+     * a text filter goes through it instead of scanning the run.
+     */
+    List<ReviewRow> rows(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch, int offset,
+            int limit) {
+        var where = where(filter, me, indexedSearch);
         String direction = filter.descending() ? " DESC" : "";
         // The page is chosen from the run's items alone (in index order where there is one), and only its rows are
         // joined to their questions.
@@ -149,14 +154,14 @@ class Revisions {
                 rs.getString(11) == null ? null : Revision.Outcome.valueOf(rs.getString(11)))).list();
     }
 
-    int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me) {
-        var where = where(filter, me);
+    int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch) {
+        var where = where(filter, me, indexedSearch);
         // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
         boolean states = f(filter.state()) || filter.editedOnly();
         var spec = jdbc.sql("SELECT count(*) FROM run_items i"
                 + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
                 + " WHERE i.run_id = :run" + where.sql()).param("run", runId);
-        if (f(filter.text())) {
+        if (f(filter.text()) && !indexedSearch) {
             spec = spec.param("version", versionId);
         }
         for (var p : where.params()) {
@@ -171,7 +176,7 @@ class Revisions {
     private record Where(String sql, List<Param> params) {
     }
 
-    private static Where where(ReviewFilter f, @Nullable UUID me) {
+    private static Where where(ReviewFilter f, @Nullable UUID me, boolean indexedSearch) {
         StringBuilder sql = new StringBuilder();
         List<Param> params = new ArrayList<>();
         if (f.verdict() != null && !f.verdict().isBlank()) {
@@ -201,10 +206,12 @@ class Revisions {
             params.add(new Param("me", me == null ? new UUID(0, 0) : me));
         }
         if (f(f.text())) {
-            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. The
-            // function searches the questions and the graded predictions' outputs.
+            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. Both
+            // functions search the questions and the graded predictions' outputs: through the trigram-indexed search
+            // table once the run is in it, else by scanning the run's texts.
             String escaped = f.text().strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            sql.append(" AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
+            sql.append(indexedSearch ? " AND i.item_id IN (SELECT review_search_matches(:run, :text))"
+                    : " AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
             params.add(new Param("text", "%" + escaped + "%"));
         }
         return new Where(sql.toString(), params);

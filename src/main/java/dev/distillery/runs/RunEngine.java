@@ -197,15 +197,16 @@ class RunEngine {
         if (stopped) {
             return Outcome.YIELDED;
         }
-        // Published inside the completing transaction, so listeners can make their follow-up work part of it (and
-        // after-commit listeners see a committed run).
-        if (Boolean.TRUE.equals(tx.execute(s -> {
-            boolean completed = runs.completeIfDone(runId, clock.instant());
-            if (completed) {
+        // Published in the completing transaction: listeners can make their follow-up work part of it, and
+        // after-commit listeners (@ApplicationModuleListener) run once it has committed.
+        boolean completed = Boolean.TRUE.equals(tx.execute(s -> {
+            boolean done = runs.completeIfDone(runId, clock.instant());
+            if (done) {
                 events.publishEvent(new RunCompleted(runId, data.workspaceId()));
             }
-            return completed;
-        }))) {
+            return done;
+        }));
+        if (completed) {
             log.info("Run {} completed", runId);
         }
         return Outcome.FINISHED;

@@ -21,4 +21,19 @@ final class BenchReport {
         Files.createDirectories(file.getParent());
         Files.writeString(file, entry + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
+
+    /** Median wall time in milliseconds of 7 calls after 3 warm-up calls. */
+    static double medianMs(java.util.function.Supplier<?> action) {
+        for (int i = 0; i < 3; i++) {
+            action.get();
+        }
+        double[] times = new double[7];
+        for (int i = 0; i < times.length; i++) {
+            long start = System.nanoTime();
+            action.get();
+            times[i] = (System.nanoTime() - start) / 1e6;
+        }
+        java.util.Arrays.sort(times);
+        return times[times.length / 2];
+    }
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -75,8 +74,8 @@ class LeaderboardBenchmark {
         double buildS = (System.nanoTime() - started) / 1e9;
 
         LeaderboardFilter board = LeaderboardFilter.of(data.dataset(), "test");
-        double rowsMs = median(() -> tenants.as(email, () -> leaderboards.rows(board)));
-        double renderMs = median(() -> tenants.as(email, () -> {
+        double rowsMs = BenchReport.medianMs(() -> tenants.as(email, () -> leaderboards.rows(board)));
+        double renderMs = BenchReport.medianMs(() -> tenants.as(email, () -> {
             List<LeaderboardRow> rows = leaderboards.rows(board);
             TeacherStudentMatrix matrix = TeacherStudentMatrix.of(rows);
             return json.writeValueAsString(ChartOptions.heatmap(matrix)).length()
@@ -85,11 +84,11 @@ class LeaderboardBenchmark {
                     + json.writeValueAsString(ChartOptions.accuracyVsCost(rows)).length();
         }));
         int[] next = {0};
-        double updateMs = median(() -> {
+        double updateMs = BenchReport.medianMs(() -> {
             tenants.as(email, () -> leaderboards.refresh(data.runs().get(STUDENTS + next[0]++)));
             return null;
         });
-        double baselineUpdateMs = median(() -> {
+        double baselineUpdateMs = BenchReport.medianMs(() -> {
             tenants.as(email, () -> leaderboards.refresh(data.runs().get(next[0]++ % STUDENTS)));
             return null;
         });
@@ -135,20 +134,6 @@ class LeaderboardBenchmark {
                     READERS * READS_PER_READER / seconds, sorted[sorted.length / 2] / 1e6,
                     sorted[(int) (sorted.length * 0.95)] / 1e6));
         }
-    }
-
-    private static double median(Supplier<?> action) {
-        for (int i = 0; i < 3; i++) {
-            action.get();
-        }
-        double[] times = new double[7];
-        for (int i = 0; i < times.length; i++) {
-            long start = System.nanoTime();
-            action.get();
-            times[i] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(times);
-        return times[times.length / 2];
     }
 
     record Generated(UUID dataset, List<UUID> runs) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -59,7 +59,7 @@ class RunEngineBenchmark {
     static class Completions {
         private final Map<UUID, CountDownLatch> latches = new ConcurrentHashMap<>();
 
-        @EventListener
+        @TransactionalEventListener
         void on(RunCompleted event) {
             latch(event.runId()).countDown();
         }

@@ -153,11 +153,11 @@ class ReviewBrowserTest {
     }
 
     @Test
-    void twoReviewersWorkOneQueueAndAnAdminSettlesTheirDisagreement() {
+    void twoReviewersWorkOneQueueAndAnAdminSettlesTheirDisagreementWithOneReviewersTrace() {
         Page alice = browser.newUser();
         signIn(alice, ADMIN);
         Page bob = browser.newUser();
-        joinAsReviewer(bob);
+        String bobEmail = joinAsReviewer(bob);
 
         alice.navigate(app.url("/runs/" + queueRun + "/review"));
         alice.locator("#review-queue-setup").click();
@@ -178,14 +178,22 @@ class ReviewBrowserTest {
         assertThat(bob.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true))
                 .filter(new Locator.FilterOptions().setVisible(true))).hasCount(0);
 
-        // A verdict in the queue is the reviewer's review, and the next item follows.
+        // A verdict in the queue is the reviewer's review, and the next item follows. Bob corrects the steps first.
         alice.locator("#review-mark-incorrect").click();
         assertThat(alice.locator("#review-item")).containsText("test-2");
+        bob.locator("#review-edit").click();
+        bob.locator("#review-step-2 textarea").fill("Report the sum of all the numbers.");
+        bob.locator("#review-editor-save").click();
+        assertThat(bob.locator("#review-item")).containsText("test-1 · revision 1");
         bob.locator("#review-mark-correct").click();
         assertThat(bob.locator("#review-item")).containsText("test-3");
         alice.locator("#review-mark-incorrect").click();
-        // Every item has its first review (or is being given it): second reviews come next.
+        // Every item has its first review (or is being given it): second reviews come next. Alice edits Bob's steps.
         assertThat(alice.locator("#review-item")).containsText("test-1");
+        alice.locator("#review-edit").click();
+        alice.locator("#review-step-2 textarea").fill("Report the total twice.");
+        alice.locator("#review-editor-save").click();
+        assertThat(alice.locator("#review-item")).containsText("test-1 · revision 2");
         alice.locator("#review-mark-incorrect").click();
         assertThat(alice.locator("#review-queue-status")).containsText("4 / 8 reviews");
 
@@ -193,9 +201,17 @@ class ReviewBrowserTest {
         assertThat(alice.locator("#review-agreement-dialog")).containsText("Fleiss' kappa");
         assertThat(alice.locator("#review-disagreement-test-1")).containsText("correct");
         Pages.choose(alice, "#review-adjudicate-verdict-test-1", "incorrect");
+        // The final trace is Bob's revision, not the latest (Alice's): it is saved as the settling revision.
+        Pages.choose(alice, "#review-adjudicate-trace-test-1", "Trace of " + bobEmail + " (revision 1)");
         alice.locator("#review-adjudicate-reason-test-1 input").fill("The student reports -1, never the total.");
         alice.locator("#review-adjudicate-test-1").click();
         assertThat(alice.locator("#review-disagreement-test-1")).containsText("settled by " + ADMIN);
+        alice.keyboard().press("Escape");
+        openItem(alice, "test-0");
+        openItem(alice, "test-1");
+        assertThat(alice.locator("#review-item")).containsText("test-1 · revision 3");
+        assertThat(alice.locator("#review-steps")).containsText("Report the sum of all the numbers.");
+        assertThat(alice.locator("#review-override")).containsText("Adjudicated: The student reports -1");
     }
 
     private static void openItem(Page page, String itemId) {
@@ -203,7 +219,8 @@ class ReviewBrowserTest {
         assertThat(page.locator("#review-item")).containsText(itemId);
     }
 
-    private static void joinAsReviewer(Page page) {
+    /** Signs a new user up, makes them a reviewer of the admin's workspace, and returns their email. */
+    private static String joinAsReviewer(Page page) {
         HttpResponse<String> invite = http.call("POST", "/api/v1/invitations", KEY, "{\"role\": \"REVIEWER\"}");
         String link = JSON.readTree(invite.body()).get("link").asString();
         String email = "bob-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
@@ -212,6 +229,7 @@ class ReviewBrowserTest {
         page.navigate(link);
         page.locator("#accept-invitation").click();
         page.waitForURL(url -> !url.contains("/invite/"));
+        return email;
     }
 
     private static void signIn(Page page, String email) {

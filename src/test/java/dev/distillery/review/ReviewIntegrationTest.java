@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
-import dev.distillery.TestRuns;
 import dev.distillery.TestTenants;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -190,18 +188,7 @@ class ReviewIntegrationTest {
     }
 
     private String finishedRun(TestHttp http, String key) throws Exception {
-        String teacher = endpoint(http, key, "teacher");
-        String student = endpoint(http, key, "student");
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
-        String dataset = json.readTree(upload.body()).get("datasetId").asString();
-        return new TestRuns(http, json).completed(key, """
-                {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 3,
-                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 2}""".formatted(dataset, teacher, student));
-    }
-
-    private String endpoint(TestHttp http, String key, String model) {
-        return new TestRuns(http, json).endpoint(key, sim.baseUrl(), model);
+        return FinishedRuns.finishedRun(http, json, sim, key);
     }
 
     private String firstGold() throws Exception {

@@ -206,6 +206,15 @@ final class QueuePanel extends HorizontalLayout {
             verdict.setItems("correct", "incorrect");
             verdict.setPlaceholder("Final verdict");
             verdict.setId("review-adjudicate-verdict-" + item.itemId());
+            // The final trace: the latest as it is, or the one a reviewer left (written as the settling revision).
+            Select<String> trace = new Select<>();
+            trace.setId("review-adjudicate-trace-" + item.itemId());
+            trace.setItems(item.revisions().keySet());
+            trace.setEmptySelectionAllowed(true);
+            trace.setEmptySelectionCaption("Keep the latest trace");
+            trace.setItemLabelGenerator(reviewer -> reviewer == null ? "Keep the latest trace"
+                    : "Trace of " + reviewer + " (revision " + item.revisions().get(reviewer) + ")");
+            trace.setVisible(!item.revisions().isEmpty());
             TextField reason = new TextField();
             reason.setPlaceholder("Why");
             reason.setId("review-adjudicate-reason-" + item.itemId());
@@ -215,7 +224,8 @@ final class QueuePanel extends HorizontalLayout {
                     return;
                 }
                 try {
-                    queues.adjudicate(runId, item.itemId(), "correct".equals(verdict.getValue()), null, reason.getValue());
+                    queues.adjudicate(runId, item.itemId(), "correct".equals(verdict.getValue()),
+                            trace.getValue() == null ? null : item.revisions().get(trace.getValue()), reason.getValue());
                     Notifications.success(item.itemId() + " settled.");
                     changed.run();
                     fill(body, dialog);
@@ -225,7 +235,7 @@ final class QueuePanel extends HorizontalLayout {
                 }
             });
             settle.setId("review-adjudicate-" + item.itemId());
-            row.add(verdict, reason, settle);
+            row.add(verdict, trace, reason, settle);
         }
         return row;
     }

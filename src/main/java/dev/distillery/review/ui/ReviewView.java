@@ -142,6 +142,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
             if (!row.itemId().equals(detail.itemId())) {
                 detail.workQueue(null); // picked by hand: a verdict overrides, it is not a queue review
                 detail.show(runId, row.itemId());
+                preloadNext(row.itemId());
             }
         }));
         grid.addSortListener(e -> updateUrl());
@@ -227,6 +228,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void afterChange() {
+        detail.forgetPreloaded();
+        String shown = detail.itemId();
+        if (shown != null) {
+            preloadNext(shown); // loaded after this change, so it is as saved
+        }
         grid.getDataProvider().refreshAll();
         showSummary();
         queue.refresh();
@@ -333,10 +339,23 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         Shortcuts.addShortcutListener(this, detail::save, Key.KEY_S, KeyModifier.CONTROL).listenOn(this);
     }
 
+    /** The row after the shown one, which j and s open, is loaded in the background so that it opens at once. */
+    private void preloadNext(String itemId) {
+        int index = indexOf(itemId);
+        ReviewRow next = index < 0 ? null : fetched.get(index + 1);
+        if (next != null) {
+            detail.preload(runId, next.itemId());
+        }
+    }
+
+    private int indexOf(String itemId) {
+        return fetched.entrySet().stream().filter(e -> e.getValue().itemId().equals(itemId)).map(Map.Entry::getKey)
+                .findFirst().orElse(-1);
+    }
+
     private void move(int step) {
         ReviewRow current = grid.asSingleSelect().getValue();
-        int index = current == null ? -1 : fetched.entrySet().stream()
-                .filter(e -> e.getValue().itemId().equals(current.itemId())).map(Map.Entry::getKey).findFirst().orElse(-1);
+        int index = current == null ? -1 : indexOf(current.itemId());
         int next = index + step;
         if (next < 0) {
             return;

@@ -1,6 +1,7 @@
 package dev.distillery.review.ui;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -49,6 +50,15 @@ final class TraceDetail extends VerticalLayout {
     private @Nullable StepEditor editor;
     /** While the reviewer works a queue, their verdict goes to the queue instead of overriding the grader's. */
     private java.util.function.@Nullable Consumer<Boolean> queueVerdict;
+    /** The item the reviewer will most likely open next, loaded after the shown one; used once, dropped by any save. */
+    private @Nullable Preloaded preloaded;
+
+    private record Preloaded(UUID runId, String itemId, TraceReview review, long loadedAt) {
+        /** Another reviewer may save meanwhile: an older preload is loaded again (a late save is a 409 anyway). */
+        boolean fresh(UUID run, String item) {
+            return runId.equals(run) && itemId.equals(item) && System.nanoTime() - loadedAt < 30_000_000_000L;
+        }
+    }
 
     TraceDetail(CorrectionService corrections, boolean canReview, Runnable changed) {
         this.corrections = corrections;
@@ -64,9 +74,40 @@ final class TraceDetail extends VerticalLayout {
 
     void show(UUID runId, String itemId) {
         this.runId = runId;
-        this.review = corrections.review(runId, itemId);
+        Preloaded next = preloaded;
+        preloaded = null;
+        this.review = next != null && next.fresh(runId, itemId) ? next.review() : corrections.review(runId, itemId);
         this.editor = null;
         render();
+    }
+
+    /**
+     * Loads an item in the background so that showing it next needs no query: the load is queued with
+     * {@code UI.access}, so it runs once this request is handled (under the session's lock, with the user's security
+     * context, like any other UI work) rather than delaying the item being shown now.
+     */
+    void preload(UUID runId, String itemId) {
+        UI ui = UI.getCurrent();
+        if (ui == null || (preloaded != null && preloaded.fresh(runId, itemId))) {
+            return;
+        }
+        preloaded = null;
+        ui.access(() -> {
+            if (!runId.equals(this.runId) || itemId.equals(itemId())) {
+                return; // moved to another run, or already showing it
+            }
+            try {
+                preloaded = new Preloaded(runId, itemId, corrections.review(runId, itemId), System.nanoTime());
+            } catch (RuntimeException e) {
+                // Nothing lost: showing the item loads it, and reports what is wrong then.
+                preloaded = null;
+            }
+        });
+    }
+
+    /** Drops the preloaded item: after a save (every save ends in the view's change handler) traces may have changed. */
+    void forgetPreloaded() {
+        preloaded = null;
     }
 
     private void render() {
