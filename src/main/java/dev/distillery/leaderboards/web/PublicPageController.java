@@ -1,21 +1,27 @@
 package dev.distillery.leaderboards.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.leaderboards.ChartOptions;
 import dev.distillery.leaderboards.LeaderboardRow;
 import dev.distillery.leaderboards.PublicBoardService;
 import dev.distillery.leaderboards.PublicPage;
 import dev.distillery.shared.NotFoundException;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.ModelAndView;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,29 +33,35 @@ class PublicPageController {
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+    private static final CacheControl CACHE = CacheControl.noCache().cachePublic();
+
     private final PublicBoardService boards;
     private final JsonMapper json;
+    private final ITemplateEngine templates;
+    private final Cache<String, String> rendered = Caffeine.newBuilder().maximumSize(200)
+            .expireAfterAccess(Duration.ofMinutes(10)).build();
 
-    PublicPageController(PublicBoardService boards, JsonMapper json) {
+    PublicPageController(PublicBoardService boards, JsonMapper json, ITemplateEngine templates) {
         this.boards = boards;
         this.json = json;
+        this.templates = templates;
     }
 
-    @GetMapping("/p/{workspace}/{board}")
-    @Nullable
-    ModelAndView page(@PathVariable String workspace, @PathVariable String board, WebRequest request,
-            jakarta.servlet.http.HttpServletResponse response) {
+    @GetMapping(value = "/p/{workspace}/{board}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> page(@PathVariable String workspace, @PathVariable String board, WebRequest request) {
         PublicPage page = boards.page(workspace, board)
                 .orElseThrow(() -> new NotFoundException("There is no published board at this address."));
-        response.setHeader("Cache-Control", CacheControl.noCache().cachePublic().getHeaderValue());
-        response.setHeader("X-Robots-Tag", "noarchive");
-        if (request.checkNotModified('"' + page.version() + '"')) {
-            return null;
+        String etag = '"' + page.version() + '"';
+        if (request.checkNotModified(etag)) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).cacheControl(CACHE).build();
         }
-        return new ModelAndView("public-board", Map.of("page", page,
-                "rows", page.rows().stream().map(PublicPageController::row).toList(),
-                "chart", json.writeValueAsString(ChartOptions.accuracy(page.rows())),
-                "script", "/webjars/echarts/5.3.1/dist/echarts.min.js"));
+        // Rendered once per version of the page: many readers of one board cost one template run.
+        String html = rendered.get(page.version(), version -> templates.process("public-board", new Context(Locale.ROOT,
+                Map.of("page", page, "rows", page.rows().stream().map(PublicPageController::row).toList(),
+                        "chart", json.writeValueAsString(ChartOptions.accuracy(page.rows())),
+                        "script", "/webjars/echarts/5.3.1/dist/echarts.min.js"))));
+        return ResponseEntity.ok().eTag(etag).cacheControl(CACHE).header("X-Robots-Tag", "noarchive")
+                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8)).body(html);
     }
 
     /** A row as the page prints it. */
