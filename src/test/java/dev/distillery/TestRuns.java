@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Endpoints and runs made over REST, as an API client makes them, for tests that need a finished run. */
@@ -45,5 +47,24 @@ public final class TestRuns {
             }
         }
         throw new AssertionError("The run " + id + " did not complete");
+    }
+
+    /** Waits up to a minute for the run's row on the leaderboard at {@code board} to be {@code ready}; returns it. */
+    public JsonNode awaitRow(String key, String board, String runId, Predicate<JsonNode> ready) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            for (JsonNode row : json.readTree(http.call("GET", board, key, null).body()).get("rows")) {
+                if (row.get("runId").asString().equals(runId) && ready.test(row)) {
+                    return row;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("No leaderboard row for run " + runId);
     }
 }

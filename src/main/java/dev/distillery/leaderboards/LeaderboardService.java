@@ -179,7 +179,7 @@ public class LeaderboardService {
                 run.datasetVersion(), run.split(), run.method(), run.preset(), baseline, id(teacher), name(teacher),
                 id(student), name(student), student == null ? null : student.model(), studentBillions, outcomes.size(),
                 verdicts.cardinality(), errors, progress.promptTokens(), progress.completionTokens(), progress.cost(),
-                HexFormat.of().formatHex(digest.digest()), verdicts, corrected, correctedItems, false, run.createdBy(),
+                HexFormat.of().formatHex(digest.digest()), verdicts, corrected, correctedItems, run.imported(), run.createdBy(),
                 run.finishedAt() == null ? run.createdAt() : run.finishedAt());
     }
 

@@ -40,7 +40,7 @@ class RunQueries {
                         SELECT r.id, r.name, r.method, r.preset, r.preset_version, r.params::text, r.decoding::text,
                             r.roles::text, r.dataset_id, d.name, r.dataset_version_id, v.version, r.split, r.item_offset,
                             r.item_limit, r.concurrency, r.seed, r.total, r.status, r.error, u.email, r.created_at,
-                            r.started_at, r.finished_at
+                            r.started_at, r.finished_at, r.imported
                         FROM runs r JOIN datasets d ON d.id = r.dataset_id
                         JOIN dataset_versions v ON v.id = r.dataset_version_id
                         LEFT JOIN app_users u ON u.id = r.created_by
@@ -58,7 +58,8 @@ class RunQueries {
                             roles, rs.getObject(9, UUID.class), rs.getString(10), rs.getObject(11, UUID.class), rs.getInt(12),
                             rs.getString(13), rs.getInt(14), (Integer) rs.getObject(15), rs.getInt(16), (Integer) rs.getObject(17),
                             rs.getInt(18), RunStatus.valueOf(rs.getString(19)), rs.getString(20), rs.getString(21),
-                            rs.getTimestamp(22).toInstant(), instant(rs.getTimestamp(23)), instant(rs.getTimestamp(24)));
+                            rs.getTimestamp(22).toInstant(), instant(rs.getTimestamp(23)), instant(rs.getTimestamp(24)),
+                            rs.getBoolean(25));
                 })
                 .optional();
     }
@@ -69,14 +70,14 @@ class RunQueries {
                             (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE'),
                             (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE' AND i.correct),
                             (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'ERROR'),
-                            r.created_at
+                            r.created_at, r.imported
                         FROM runs r JOIN datasets d ON d.id = r.dataset_id
                         WHERE (CAST(:dataset AS uuid) IS NULL OR r.dataset_id = :dataset)
                         ORDER BY r.created_at DESC OFFSET :offset LIMIT :limit""")
                 .param("dataset", datasetId).param("offset", offset).param("limit", limit)
                 .query((rs, n) -> new RunSummary(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), RunStatus.valueOf(rs.getString(7)), rs.getInt(8),
-                        rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getTimestamp(12).toInstant()))
+                        rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getTimestamp(12).toInstant(), rs.getBoolean(13)))
                 .list();
     }
 

@@ -235,6 +235,7 @@ public class RunService {
      * it opens no transaction around them: never call it inside one.
      *
      * @throws InvalidInputException when the item has no call {@code callKey}
+     * @throws ConflictException when the run was imported (it has no endpoints to call)
      * @throws dev.distillery.endpoints.ModelCallException when a model call fails
      */
     public Rerun rerunFrom(UUID runId, String itemId, String callKey, String correctedOutput) {
@@ -243,6 +244,9 @@ public class RunService {
         Loaded loaded = readOnly.execute(s -> {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
             RunSnapshot run = runs.snapshot(runId).orElseThrow(() -> notFound(runId));
+            if (runs.imported(runId)) {
+                throw new ConflictException("This run was imported: its student ran elsewhere, so it cannot be re-run here.");
+            }
             DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
                     .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
             List<CompletedCall> history = new ArrayList<>();

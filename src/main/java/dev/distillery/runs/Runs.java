@@ -59,6 +59,72 @@ class Runs {
                 .update();
     }
 
+    /** Stores an imported run as completed, with its items already graded (see {@link #insertImportedItems}). */
+    void insertImportedRun(UUID id, UUID workspaceId, String name, RunSnapshot s, int total, @Nullable UUID createdBy,
+            Instant now) {
+        jdbc.sql("""
+                        INSERT INTO runs (id, workspace_id, name, method, preset, preset_version, preset_snapshot, params,
+                            decoding, roles, dataset_id, dataset_version_id, split, item_offset, item_limit, concurrency,
+                            seed, total, status, created_by, created_at, started_at, finished_at, imported)
+                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, 'COMPLETED', ?, ?, ?, ?,
+                            true)""")
+                .params(id, workspaceId, name, s.method(), s.preset(), s.presetVersion(), json.writeValueAsString(s.presetSnapshot()),
+                        json.writeValueAsString(s.params()), json.writeValueAsString(s.decoding()),
+                        json.writeValueAsString(s.roles()), s.datasetId(), s.datasetVersionId(), s.split(), s.offset(),
+                        s.limit(), s.concurrency(), s.seed(), total, createdBy, Timestamp.from(now), Timestamp.from(now),
+                        Timestamp.from(now))
+                .update();
+    }
+
+    /** An imported item's graded result ({@code results} as the engine writes it) and its calls. */
+    record ImportedItem(String itemId, int position, boolean correct, String results, List<StoredCall> calls) {
+    }
+
+    /** Stores imported items as done, with their calls (never cached: nothing was asked of a model here). */
+    void insertImportedItems(UUID runId, UUID workspaceId, List<ImportedItem> items, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        jdbc.sql("""
+                        INSERT INTO run_items (workspace_id, run_id, item_id, position, status, correct, results,
+                            finished_by, finished_at)
+                        SELECT ?, ?, i, p, 'DONE', c, r::jsonb, 'import', ?
+                        FROM unnest(?::text[], ?::int[], ?::boolean[], ?::text[]) AS t(i, p, c, r)""")
+                .params(workspaceId, runId, at, items.stream().map(ImportedItem::itemId).toArray(String[]::new),
+                        items.stream().map(ImportedItem::position).toArray(Integer[]::new),
+                        items.stream().map(ImportedItem::correct).toArray(Boolean[]::new),
+                        items.stream().map(ImportedItem::results).toArray(String[]::new))
+                .update();
+        List<String> itemIds = new java.util.ArrayList<>();
+        List<StoredCall> calls = new java.util.ArrayList<>();
+        List<String> times = new java.util.ArrayList<>();
+        for (ImportedItem item : items) {
+            for (int i = 0; i < item.calls().size(); i++) {
+                itemIds.add(item.itemId());
+                calls.add(item.calls().get(i));
+                // Calls are listed by time: the teacher's steps before the student's answer.
+                times.add(now.plusMillis(i).toString());
+            }
+        }
+        jdbc.sql("""
+                        INSERT INTO run_calls (workspace_id, run_id, item_id, call_key, role, endpoint_id, prompt, outputs,
+                            finish_reason, prompt_tokens, completion_tokens, cost, latency_ms, attempts, cached, created_at)
+                        SELECT ?, ?, i, k, r, e::uuid, p, o::jsonb, NULL, 0, 0, 0, 0, 0, false, t::timestamptz
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                            AS x(i, k, r, e, p, o, t)""")
+                .params(workspaceId, runId, itemIds.toArray(String[]::new),
+                        calls.stream().map(StoredCall::key).toArray(String[]::new),
+                        calls.stream().map(c -> c.role().name()).toArray(String[]::new),
+                        calls.stream().map(c -> c.endpointId().toString()).toArray(String[]::new),
+                        calls.stream().map(StoredCall::prompt).toArray(String[]::new),
+                        calls.stream().map(c -> json.writeValueAsString(c.outputs())).toArray(String[]::new),
+                        times.toArray(String[]::new))
+                .update();
+    }
+
+    /** Whether the run was imported (it has no endpoints to call). */
+    boolean imported(UUID runId) {
+        return jdbc.sql("SELECT imported FROM runs WHERE id = ?").param(runId).query(Boolean.class).optional().orElse(false);
+    }
+
     /** Copies the selected dataset items into the run as pending work; returns how many. */
     int insertItems(UUID runId, UUID workspaceId, List<String> itemIds, List<Integer> positions) {
         return jdbc.sql("""

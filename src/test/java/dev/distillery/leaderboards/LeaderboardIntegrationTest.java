@@ -12,11 +12,9 @@ import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -103,7 +101,7 @@ class LeaderboardIntegrationTest {
                  "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, teacher, student));
         String board = "/api/v1/leaderboards?datasetId=" + dataset + "&split=test";
 
-        JsonNode row = awaitRow(http, key, board, tot, r -> r.get("gainPoints").isNumber());
+        JsonNode row = runs.awaitRow(key, board, tot, r -> r.get("gainPoints").isNumber());
         assertThat(row.get("n").asInt()).isEqualTo(30);
         assertThat(row.get("correct").asInt()).isEqualTo(24);
         assertThat(row.get("accuracy").asDouble()).isCloseTo(0.8, within(1e-9));
@@ -121,10 +119,10 @@ class LeaderboardIntegrationTest {
         assertThat(row.get("student").asString()).startsWith("student ");
         assertThat(row.get("tokens").asLong()).isPositive();
 
-        JsonNode other = awaitRow(http, key, board, fewer, r -> r.get("baselineNote").isString());
+        JsonNode other = runs.awaitRow(key, board, fewer, r -> r.get("baselineNote").isString());
         assertThat(other.get("gainPoints").isNull()).isTrue();
         assertThat(other.get("baselineNote").asString()).contains("other items");
-        JsonNode base = awaitRow(http, key, board, baseline, r -> true);
+        JsonNode base = runs.awaitRow(key, board, baseline, r -> true);
         assertThat(base.get("baseline").asBoolean()).isTrue();
         assertThat(base.get("gainPoints").isNull()).isTrue();
 
@@ -135,7 +133,7 @@ class LeaderboardIntegrationTest {
                 "{\"baseRevision\": 0, \"teacherSteps\": [\"Add the numbers.\", \"Report %s\"]}".formatted(gold));
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
         assertThat(http.call("POST", trace + "/revisions/1/rerun", key, null).statusCode()).isEqualTo(200);
-        JsonNode corrected = awaitRow(http, key, board, tot, r -> r.get("corrected").isObject()).get("corrected");
+        JsonNode corrected = runs.awaitRow(key, board, tot, r -> r.get("corrected").isObject()).get("corrected");
         assertThat(corrected.get("items").asInt()).isEqualTo(1);
         assertThat(corrected.get("correct").asInt()).isEqualTo(25);
         assertThat(corrected.get("gainPoints").asDouble()).isCloseTo(100.0 * 19 / 30, within(1e-9));
@@ -166,8 +164,8 @@ class LeaderboardIntegrationTest {
         String hiddenRun = runs.completed(key, """
                 {"name": "secret experiment", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
                  "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(hidden, student));
-        awaitRow(http, key, "/api/v1/leaderboards", shownRun, r -> true);
-        awaitRow(http, key, "/api/v1/leaderboards", hiddenRun, r -> true);
+        runs.awaitRow(key, "/api/v1/leaderboards", shownRun, r -> true);
+        runs.awaitRow(key, "/api/v1/leaderboards", hiddenRun, r -> true);
 
         String publish = "{\"slug\": \"gsm8k-board\", \"title\": \"Our GSM8K board\", \"datasetId\": \"%s\", \"sampleTraces\": 2}"
                 .formatted(shown);
@@ -208,19 +206,5 @@ class LeaderboardIntegrationTest {
                 "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         return json.readTree(upload.body()).get("datasetId").asString();
-    }
-
-    private JsonNode awaitRow(TestHttp http, String key, String board, String runId, Predicate<JsonNode> ready)
-            throws Exception {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (Instant.now().isBefore(deadline)) {
-            for (JsonNode row : json.readTree(http.call("GET", board, key, null).body()).get("rows")) {
-                if (row.get("runId").asString().equals(runId) && ready.test(row)) {
-                    return row;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("No leaderboard row for run " + runId);
     }
 }

@@ -6,6 +6,8 @@ import dev.distillery.methods.ModelRole;
 import dev.distillery.methods.ParamSpec;
 import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunDraft;
+import dev.distillery.runs.RunImportDraft;
+import dev.distillery.runs.RunImportService;
 import dev.distillery.runs.RunProgress;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.RunSummary;
@@ -14,14 +16,18 @@ import dev.distillery.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,6 +36,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 
 /** Runs of the API key's workspace. */
 @RestController
@@ -39,9 +46,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RunController {
 
     private final RunService runs;
+    private final RunImportService imports;
 
-    RunController(RunService runs) {
+    RunController(RunService runs, RunImportService imports) {
         this.runs = runs;
+        this.imports = imports;
     }
 
     @GetMapping("/methods")
@@ -76,6 +85,36 @@ class RunController {
                         d.seed() != null ? d.seed() : body.seed(), 1),
                 body.concurrency() == null ? 16 : body.concurrency(), body.seed()));
         return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunJson.of(run, runs.progress(run.id())));
+    }
+
+    @PostMapping(value = "/runs/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Import a run produced elsewhere: its outputs are graded and it joins the leaderboards as imported",
+            description = "file: JSON Lines of {\"itemId\" or \"question\", \"output\", optional \"teacherTrace\"}, or a CSV "
+                    + "(name ending in .csv) with a header of the same names. A question is matched to an item of the split "
+                    + "by its text (case and whitespace ignored). datasetVersionId defaults to the latest version, split to "
+                    + "test, method to \"imported\" (\"standard\" makes it the student's baseline). student names the model "
+                    + "that wrote the outputs; teacher the one that wrote the traces. answerType overrides the items' own. "
+                    + "Any problem stores nothing and answers 400 with an errors array of {line, field, message}.")
+    ResponseEntity<RunJson> importRun(@RequestParam("file") MultipartFile file,
+            @RequestParam(value = "name", required = false) @Nullable String name,
+            @RequestParam(value = "datasetId", required = false) @Nullable UUID datasetId,
+            @RequestParam(value = "datasetVersionId", required = false) @Nullable UUID datasetVersionId,
+            @RequestParam(value = "split", required = false) @Nullable String split,
+            @RequestParam(value = "method", required = false) @Nullable String method,
+            @RequestParam(value = "student", required = false) @Nullable String student,
+            @RequestParam(value = "teacher", required = false) @Nullable String teacher,
+            @RequestParam(value = "answerType", required = false) @Nullable String answerType) throws IOException {
+        Path temp = Files.createTempFile("distillery-run-import-", ".part");
+        try {
+            file.transferTo(temp);
+            String fileName = file.getOriginalFilename() == null || file.getOriginalFilename().isBlank() ? "upload.jsonl"
+                    : Path.of(file.getOriginalFilename()).getFileName().toString();
+            RunDetails run = imports.importRun(new RunImportDraft(name, datasetId, datasetVersionId, split, method,
+                    student, teacher, answerType), temp, fileName);
+            return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunJson.of(run, runs.progress(run.id())));
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     @GetMapping("/runs/{id}")
@@ -136,7 +175,8 @@ class RunController {
             @Nullable Integer seed, int total, int done, int correct, int errors, @Nullable Double accuracy,
             Map<String, Long> tokens, BigDecimal cost, Map<String, RunProgress.RoleUsage> byRole,
             double itemsPerSecond, @Nullable Long etaSeconds,
-            @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+            @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
+            boolean imported) {
 
         static RunJson of(RunDetails r, RunProgress p) {
             return new RunJson(r.id(), r.name(), p.status().id(), r.method(), r.preset(), r.presetVersion(), r.datasetId(),
@@ -144,7 +184,8 @@ class RunController {
                     r.decoding(), r.concurrency(), r.seed(), r.total(), p.done(), p.correct(), p.errors(), p.accuracy(),
                     Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
                             "total", p.promptTokens() + p.completionTokens()),
-                    p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt());
+                    p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt(),
+                    r.imported());
         }
     }
 

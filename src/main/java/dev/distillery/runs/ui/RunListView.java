@@ -14,6 +14,8 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
+import dev.distillery.datasets.DatasetService;
+import dev.distillery.runs.RunImportService;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.RunSummary;
 import dev.distillery.tenancy.Permission;
@@ -23,7 +25,10 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ScheduledFuture;
 
-/** All runs of the workspace with their status, refreshed live while any is in progress. */
+/**
+ * All runs of the workspace with their status, refreshed live while any is in progress; imported runs are marked,
+ * and a run produced elsewhere can be imported from here.
+ */
 @Route("runs")
 @PageTitle("Runs · Distillery")
 @Menu(order = 30, title = "Runs")
@@ -36,22 +41,28 @@ public class RunListView extends VerticalLayout {
     private final Grid<RunSummary> grid = new Grid<>();
     private ScheduledFuture<?> refresher;
 
-    public RunListView(RunService runs, WorkspaceService workspaces) {
+    public RunListView(RunService runs, RunImportService imports, DatasetService datasets, WorkspaceService workspaces) {
         this.runs = runs;
         setSizeFull();
+        boolean canLaunch = workspaces.current().role().can(Permission.LAUNCH_RUNS);
         Button launch = new Button("New run", click -> getUI().ifPresent(ui -> ui.navigate(RunFormView.class)));
         launch.setId("new-run");
         launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        launch.setVisible(workspaces.current().role().can(Permission.LAUNCH_RUNS));
+        launch.setVisible(canLaunch);
+        Button importRun = new Button("Import run", click -> new ImportRunDialog(imports, datasets,
+                run -> getUI().ifPresent(ui -> ui.navigate(RunView.class, new RouteParameters("runId", run.id().toString()))))
+                .open());
+        importRun.setId("import-run-open");
+        importRun.setVisible(canLaunch);
         H2 title = new H2("Runs");
-        HorizontalLayout header = new HorizontalLayout(title, launch);
+        HorizontalLayout header = new HorizontalLayout(title, importRun, launch);
         header.setWidthFull();
         header.expand(title);
         header.setAlignItems(FlexComponent.Alignment.CENTER);
 
         grid.setId("runs-grid");
         grid.addColumn(RunSummary::name).setHeader("Run").setAutoWidth(true).setFlexGrow(2);
-        grid.addColumn(r -> r.method() + " / " + r.preset()).setHeader("Method").setAutoWidth(true);
+        grid.addColumn(r -> r.method() + " / " + r.preset() + (r.imported() ? " (imported)" : "")).setHeader("Method").setAutoWidth(true);
         grid.addColumn(r -> r.datasetName() + " " + r.split()).setHeader("Data").setAutoWidth(true);
         grid.addColumn(r -> r.status().id()).setHeader("Status");
         grid.addColumn(r -> (r.done() + r.errors()) + " / " + r.total()).setHeader("Progress");

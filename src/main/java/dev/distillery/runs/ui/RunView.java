@@ -126,13 +126,14 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
             RunDetails run = runs.get(runId);
             title.setText(run.name());
             review.setHref("runs/" + runId + "/review");
-            config.setText(run.method() + " / " + run.preset() + " v" + run.presetVersion() + " · "
+            config.setText((run.imported() ? "imported · " : "") + run.method() + " / " + run.preset() + " v" + run.presetVersion() + " · "
                     + run.roles().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().name() + " (" + e.getValue().model() + ")")
                     .collect(Collectors.joining(", "))
                     + " · " + run.datasetName() + " v" + run.datasetVersion() + " " + run.split() + " from " + run.offset()
-                    + (run.limit() == null ? "" : ", " + run.limit() + " items") + " · concurrency " + run.concurrency()
+                    + (run.limit() == null ? "" : ", " + run.limit() + " items")
+                    + (run.imported() ? "" : " · concurrency " + run.concurrency())
                     + (run.params().isEmpty() ? "" : " · params " + run.params())
-                    + " · launched by " + (run.createdBy() == null ? "?" : run.createdBy()));
+                    + (run.imported() ? " · imported by " : " · launched by ") + (run.createdBy() == null ? "?" : run.createdBy()));
             moduleActions.removeAll();
             pageActions.stream().filter(a -> a.availableFor(run)).forEach(a -> {
                 Button button = new Button(a.label(), e -> a.open(runs.get(runId)));
