@@ -28,8 +28,7 @@ import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "distillery.models.initial-backoff=20ms", "distillery.models.max-backoff=100ms"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
 @ActiveProfiles("test")
 class RunIntegrationTest {
 
