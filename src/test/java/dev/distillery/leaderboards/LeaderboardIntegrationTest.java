@@ -189,7 +189,9 @@ class LeaderboardIntegrationTest {
         HttpResponse<String> again = http.get(path, "If-None-Match", etag);
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(http.call("GET", "/webjars/echarts/5.3.1/dist/echarts.min.js", null, null).statusCode()).isEqualTo(200);
-        assertThat(http.call("GET", path.replace("gsm8k-board", "other"), null, null).statusCode()).isEqualTo(404);
+        HttpResponse<String> missing = http.call("GET", path.replace("gsm8k-board", "other"), null, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("No published board here");
         // A public URL opens nothing else: the app's pages and API still ask for a sign-in.
         assertThat(http.call("GET", "/api/v1/leaderboards", null, null).statusCode()).isEqualTo(401);
 

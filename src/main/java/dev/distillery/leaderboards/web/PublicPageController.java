@@ -6,12 +6,13 @@ import dev.distillery.leaderboards.ChartOptions;
 import dev.distillery.leaderboards.LeaderboardRow;
 import dev.distillery.leaderboards.PublicBoardService;
 import dev.distillery.leaderboards.PublicPage;
-import dev.distillery.shared.NotFoundException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,6 +35,7 @@ class PublicPageController {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static final CacheControl CACHE = CacheControl.noCache().cachePublic();
+    private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
     private final PublicBoardService boards;
     private final JsonMapper json;
@@ -49,8 +51,13 @@ class PublicPageController {
 
     @GetMapping(value = "/p/{workspace}/{board}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> page(@PathVariable String workspace, @PathVariable String board, WebRequest request) {
-        PublicPage page = boards.page(workspace, board)
-                .orElseThrow(() -> new NotFoundException("There is no published board at this address."));
+        Optional<PublicPage> found = boards.page(workspace, board);
+        if (found.isEmpty()) {
+            // A reader followed a link: answer in a page, not in an API problem.
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).cacheControl(CacheControl.noStore())
+                    .contentType(HTML).body(templates.process("public-missing", new Context(Locale.ROOT)));
+        }
+        PublicPage page = found.get();
         String etag = '"' + page.version() + '"';
         if (request.checkNotModified(etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).cacheControl(CACHE).build();
@@ -61,7 +68,7 @@ class PublicPageController {
                         "chart", json.writeValueAsString(ChartOptions.accuracy(page.rows())),
                         "script", "/webjars/echarts/5.3.1/dist/echarts.min.js"))));
         return ResponseEntity.ok().eTag(etag).cacheControl(CACHE).header("X-Robots-Tag", "noarchive")
-                .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8)).body(html);
+                .contentType(HTML).body(html);
     }
 
     /** A row as the page prints it. */
