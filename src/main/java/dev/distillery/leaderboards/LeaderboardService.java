@@ -112,7 +112,7 @@ public class LeaderboardService {
 
     /** The size the student's endpoint declares, if it still exists and says. */
     private @Nullable Double studentBillions(RunDetails run) {
-        RunDetails.RoleEndpoint student = Optional.ofNullable(run.roles().get("student")).orElse(run.roles().get("solver"));
+        RunDetails.RoleEndpoint student = student(run);
         if (student == null) {
             return null;
         }
@@ -172,8 +172,7 @@ public class LeaderboardService {
             }
         }
         RunDetails.RoleEndpoint teacher = run.roles().get("teacher");
-        RunDetails.RoleEndpoint student = Optional.ofNullable(run.roles().get("student"))
-                .orElse(run.roles().get("solver"));
+        RunDetails.RoleEndpoint student = student(run);
         boolean baseline = teacher == null && BASELINE_METHODS.contains(run.method());
         return new Entry(workspaceId, run.id(), run.name(), run.datasetId(), run.datasetName(), run.datasetVersionId(),
                 run.datasetVersion(), run.split(), run.method(), run.preset(), baseline, id(teacher), name(teacher),
@@ -181,6 +180,11 @@ public class LeaderboardService {
                 verdicts.cardinality(), errors, progress.promptTokens(), progress.completionTokens(), progress.cost(),
                 HexFormat.of().formatHex(digest.digest()), verdicts, corrected, correctedItems, run.imported(), run.createdBy(),
                 run.finishedAt() == null ? run.createdAt() : run.finishedAt());
+    }
+
+    /** The model a result is the student's: the student, or in Socratic inference the solver. */
+    private static RunDetails.@Nullable RoleEndpoint student(RunDetails run) {
+        return Optional.ofNullable(run.roles().get("student")).orElse(run.roles().get("solver"));
     }
 
     private static @Nullable UUID id(RunDetails.@Nullable RoleEndpoint endpoint) {

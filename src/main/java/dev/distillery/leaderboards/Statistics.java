@@ -49,20 +49,19 @@ final class Statistics {
             }
         }
         int discordant = onlyMethod + onlyBaseline;
-        double p = discordant == 0 ? 1.0 : BinomialTest.withDefaults().test(discordant, onlyMethod, 0.5).getPValue();
-        if (n == 0) {
+        if (discordant == 0) {
+            // Same verdict on every item: no evidence of a difference, and every resample's difference is 0.
             return new Comparison(0, 0, 1.0, 0, 0);
         }
+        double p = BinomialTest.withDefaults().test(discordant, onlyMethod, 0.5).getPValue();
         double[] diffs = new double[BOOTSTRAP_RESAMPLES];
-        if (discordant > 0) {
-            UniformRandomProvider random = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
-            for (int r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
-                long sum = 0;
-                for (int i = 0; i < n; i++) {
-                    sum += difference[random.nextInt(n)];
-                }
-                diffs[r] = (double) sum / n;
+        UniformRandomProvider random = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
+        for (int r = 0; r < BOOTSTRAP_RESAMPLES; r++) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += difference[random.nextInt(n)];
             }
+            diffs[r] = (double) sum / n;
         }
         double[] bounds = Quantile.withDefaults().evaluate(diffs, ALPHA / 2, 1 - ALPHA / 2);
         return new Comparison(onlyMethod, onlyBaseline, Math.min(1.0, p), bounds[0], bounds[1]);

@@ -2,6 +2,7 @@ package dev.distillery.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestDatabase;
 import dev.distillery.TestHttp;
@@ -20,23 +21,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class DatasetIntegrationTest {
+class DatasetIntegrationTest extends ApiIntegrationTest {
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
     TestHttp http;
 
     @BeforeEach

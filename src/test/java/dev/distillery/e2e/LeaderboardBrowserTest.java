@@ -9,6 +9,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
+import dev.distillery.TestRuns;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import java.net.URI;
@@ -95,15 +96,8 @@ class LeaderboardBrowserTest {
         return JSON.readTree(created.body()).get("id").asString();
     }
 
-    private static String finished(String body) throws InterruptedException {
-        String id = JSON.readTree(http.call("POST", "/api/v1/runs", KEY, body).body()).get("id").asString();
-        for (int i = 0; i < 300; i++) {
-            if (JSON.readTree(http.call("GET", "/api/v1/runs/" + id, KEY, null).body()).get("status").asString().equals("completed")) {
-                return id;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("The run did not complete");
+    private static String finished(String body) {
+        return new TestRuns(http, JSON).completed(KEY, body);
     }
 
     @AfterAll

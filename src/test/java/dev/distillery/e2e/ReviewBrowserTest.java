@@ -6,6 +6,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
+import dev.distillery.TestRuns;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import java.net.URI;
@@ -68,18 +69,10 @@ class ReviewBrowserTest {
         queueRun = finishedRun(dataset, ids);
     }
 
-    private static String finishedRun(String dataset, String[] endpoints) throws InterruptedException {
-        HttpResponse<String> run = http.call("POST", "/api/v1/runs", KEY, """
+    private static String finishedRun(String dataset, String[] endpoints) {
+        return new TestRuns(http, JSON).completed(KEY, """
                 {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": 4,
                  "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, endpoints[0], endpoints[1]));
-        String id = JSON.readTree(run.body()).get("id").asString();
-        for (int i = 0; i < 300; i++) {
-            if (JSON.readTree(http.call("GET", "/api/v1/runs/" + id, KEY, null).body()).get("status").asString().equals("completed")) {
-                return id;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("The run did not complete");
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package dev.distillery.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.TestDatabase;
 import dev.distillery.TestHttp;
 import dev.distillery.TestTenants;
@@ -29,29 +30,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class EndpointIntegrationTest {
+class EndpointIntegrationTest extends ApiIntegrationTest {
 
     static final String SIM_KEY = "sk-simulated-secret-9f3a";
     static OpenAiSimulator sim;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
     @Autowired
     ModelInvoker invoker;
     @Autowired
     CurrentTenant currentTenant;
-    @Autowired
-    JsonMapper json;
 
     TestHttp http;
 

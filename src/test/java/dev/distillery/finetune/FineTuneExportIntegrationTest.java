@@ -2,9 +2,9 @@ package dev.distillery.finetune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.TestHttp;
 import dev.distillery.TestRuns;
-import dev.distillery.TestTenants;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
@@ -23,21 +23,14 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Exports over REST from a Fine-tune-CoT run on a tiny train split (two rationales per question, the teacher wrong on
  * one question): every format's lines, the zip split, corrections and DPO pairs, roles and workspaces, and the
  * contamination guard with its override.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class FineTuneExportIntegrationTest {
+class FineTuneExportIntegrationTest extends ApiIntegrationTest {
 
     static final Pattern LAST_NUMBER = Pattern.compile("(\\d+)\\D*$");
     static final String TRAIN = """
@@ -52,12 +45,6 @@ class FineTuneExportIntegrationTest {
             "Create very short", "1. Subtract.\n2. Report 6.");
     static OpenAiSimulator sim;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
 
     @BeforeAll
     static void startSimulator() {

@@ -3,9 +3,9 @@ package dev.distillery.finetune;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.TestHttp;
 import dev.distillery.TestHttp.FilePart;
-import dev.distillery.TestTenants;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
@@ -16,21 +16,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Fine-tuning jobs over REST against the simulator: a launched job is followed to success and its model registered
  * as a callable endpoint with the source's key; bad files are refused naming the line; provider failures and
  * cancellation are recorded; other workspaces and viewers are kept out.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class FineTuneJobIntegrationTest {
+class FineTuneJobIntegrationTest extends ApiIntegrationTest {
 
     static final String KEY = "sk-fine-tuning-sim";
     static final String TRAINING = """
@@ -39,12 +32,6 @@ class FineTuneJobIntegrationTest {
             """;
     static OpenAiSimulator sim;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
 
     @BeforeAll
     static void startSimulator() {

@@ -2,8 +2,8 @@ package dev.distillery.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.TestHttp;
-import dev.distillery.TestTenants;
 import dev.distillery.tenancy.Role;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -11,25 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("test")
-class GradingApiIntegrationTest {
+class GradingApiIntegrationTest extends ApiIntegrationTest {
 
     private static final String CHECK = "/api/v1/grading/check";
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
     TestHttp http;
 
     @BeforeEach

@@ -3,10 +3,10 @@ package dev.distillery.leaderboards;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
 import dev.distillery.TestRuns;
-import dev.distillery.TestTenants;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
@@ -20,10 +20,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,21 +28,13 @@ import tools.jackson.databind.json.JsonMapper;
  * with its interval and McNemar p, refuses to compare a run on other items, adds the corrected variant after a
  * student re-run, exports CSV, and shows nothing to another workspace.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class LeaderboardIntegrationTest {
+class LeaderboardIntegrationTest extends ApiIntegrationTest {
 
     static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
     static final Map<String, Integer> INDEX = new HashMap<>();
     static final Map<String, String> GOLD = new HashMap<>();
     static OpenAiSimulator sim;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
 
     @BeforeAll
     static void startSimulator() throws Exception {

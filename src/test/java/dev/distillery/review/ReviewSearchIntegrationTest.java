@@ -2,9 +2,9 @@ package dev.distillery.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.TestDatabase;
 import dev.distillery.TestHttp;
-import dev.distillery.TestTenants;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Actor;
@@ -20,31 +20,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The review grid's text search through the search table: a run is indexed when it completes, its questions and
  * graded outputs are found through the table (and nothing else, as with the scan), another workspace's matching run
  * is never found, and a completed run that is not indexed is searched by scanning and indexed in the background.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class ReviewSearchIntegrationTest {
+class ReviewSearchIntegrationTest extends ApiIntegrationTest {
 
     static OpenAiSimulator sim;
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
     @Autowired
     CorrectionService corrections;
     @Autowired

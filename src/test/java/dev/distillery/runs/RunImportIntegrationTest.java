@@ -3,10 +3,10 @@ package dev.distillery.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
 import dev.distillery.TestRuns;
-import dev.distillery.TestTenants;
 import dev.distillery.tenancy.Role;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,19 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
  * the student's baseline for the other; a file with bad lines, a dataset of another workspace and a viewer's key
  * store nothing; a whole GSM8K train split (7,473 rows) imports.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class RunImportIntegrationTest {
+class RunImportIntegrationTest extends ApiIntegrationTest {
 
     static final List<String> QUESTIONS = new ArrayList<>();
     static final List<String> GOLD = new ArrayList<>();
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
 
     @BeforeAll
     static void readItems() throws Exception {

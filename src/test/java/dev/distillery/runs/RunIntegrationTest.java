@@ -2,6 +2,7 @@ package dev.distillery.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestDatabase;
 import dev.distillery.TestHttp;
@@ -21,27 +22,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class RunIntegrationTest {
+class RunIntegrationTest extends ApiIntegrationTest {
 
     static final String TEACHER_STEPS = "1. Find what is asked.\n2. Compute it.";
     static OpenAiSimulator sim;
     static Map<String, String> goldByQuestion = new HashMap<>();
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    TestTenants tenants;
-    @Autowired
-    JsonMapper json;
     TestHttp http;
 
     @BeforeAll

@@ -3,8 +3,8 @@ package dev.distillery.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.distillery.ApiIntegrationTest;
 import dev.distillery.TestDatabase;
-import dev.distillery.TestTenants;
 import dev.distillery.methods.ModelRole;
 import dev.distillery.tenancy.Role;
 import java.math.BigDecimal;
@@ -15,18 +15,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.ActiveProfiles;
 
 /** The run engine's storage paths that skip the usual service transaction: the one-trip cache look-up and the writer. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT) // shares the context of other tests
-@ActiveProfiles("test")
-class RunStorageIntegrationTest {
+class RunStorageIntegrationTest extends ApiIntegrationTest {
 
-    @Autowired
-    TestTenants tenants;
     @Autowired
     Runs runs;
     @Autowired
