@@ -27,6 +27,10 @@ public record DatasetItem(
         String sourceRef,
         Map<String, Object> metadata) {
 
+    /** An item's id and its position in its split: what a run needs to list its work without the texts. */
+    public record Ref(String itemId, int position) {
+    }
+
     /** An answer option such as (A) bank. */
     public record Choice(String label, String text) {
     }

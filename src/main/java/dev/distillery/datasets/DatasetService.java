@@ -203,6 +203,13 @@ public class DatasetService {
         return datasets.items(versionId, blankToNull(split), blankToNull(search), Math.max(0, offset), Math.clamp(limit, 1, 1000));
     }
 
+    /** Ids and positions of a split's items from {@code offset}, at most {@code limit}, in source order. */
+    @Transactional(readOnly = true)
+    public List<DatasetItem.Ref> itemRefs(UUID versionId, String split, int offset, int limit) {
+        version(versionId);
+        return datasets.itemRefs(versionId, split, Math.max(0, offset), Math.max(0, limit));
+    }
+
     /** The items of a version with these ids (any order; unknown ids are left out), for run workers and traces. */
     @Transactional(readOnly = true)
     public List<DatasetItem> itemsByIds(UUID versionId, List<String> itemIds) {

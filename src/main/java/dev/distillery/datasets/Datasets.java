@@ -138,6 +138,14 @@ class Datasets {
                 .query(this::mapItem).list();
     }
 
+    List<DatasetItem.Ref> itemRefs(UUID versionId, String split, int offset, int limit) {
+        return jdbc.sql("""
+                        SELECT item_id, position FROM dataset_items WHERE version_id = ? AND split = ?
+                        ORDER BY position OFFSET ? LIMIT ?""")
+                .params(versionId, split, offset, limit)
+                .query((rs, n) -> new DatasetItem.Ref(rs.getString(1), rs.getInt(2))).list();
+    }
+
     List<DatasetItem> itemsByIds(UUID versionId, List<String> itemIds) {
         return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM dataset_items WHERE version_id = ? AND item_id = ANY(?)")
                 .params(versionId, itemIds.toArray(String[]::new)).query(this::mapItem).list();

@@ -163,12 +163,10 @@ public class RunService {
                 params, draft.decoding(), roles, dataset.id(), version.id(), split, draft.offset(), draft.limit(),
                 draft.concurrency(), draft.seed());
         runs.insertRun(runId, tenant.workspaceId(), name, snapshot, tenant.actor().userId(), clock.instant());
-        int inserted = 0;
-        for (int from = draft.offset(); from < draft.offset() + count; from += 1000) {
-            List<DatasetItem> page = datasets.items(version.id(), split, null, from, Math.min(1000, draft.offset() + count - from));
-            inserted += runs.insertItems(runId, tenant.workspaceId(), page.stream().map(DatasetItem::itemId).toList(),
-                    page.stream().map(DatasetItem::position).toList());
-        }
+        // Ids and positions only, in one statement: the texts are read by the workers, a batch at a time.
+        List<DatasetItem.Ref> refs = datasets.itemRefs(version.id(), split, draft.offset(), count);
+        int inserted = runs.insertItems(runId, tenant.workspaceId(), refs.stream().map(DatasetItem.Ref::itemId).toList(),
+                refs.stream().map(DatasetItem.Ref::position).toList());
         runs.setTotal(runId, inserted);
         engine.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.launched", name, method.id() + "/" + preset.id() + " on " + inserted + " items of "
