@@ -102,8 +102,11 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
         public dev.langchain4j.http.client.HttpClient build() {
             return new RetryAfterAwareTransport(new OkHttpClient.Builder()
                     .connectTimeout(connectTimeout)
-                    .readTimeout(readTimeout)
-                    // The endpoint's timeout bounds the whole exchange, not just each read.
+                    // The endpoint's timeout bounds the whole exchange. Per-read and per-write timeouts would add
+                    // nothing to that and cost two more entries in okio's one shared timeout queue for every
+                    // socket read and write, which many concurrent calls contend for.
+                    .readTimeout(Duration.ZERO)
+                    .writeTimeout(Duration.ZERO)
                     .callTimeout(readTimeout)
                     .connectionPool(new ConnectionPool(IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
                     .retryOnConnectionFailure(false) // retries belong to the endpoint's Resilience4j policy
