@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -100,7 +101,8 @@ class ItemProcessor {
         return new CacheSnapshot(keys, tx.execute(s -> runs.cached(keys)));
     }
 
-    void process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot) {
+    /** Processes the item; its model calls are made through {@code calls}. */
+    void process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot, CallQueue calls) {
         List<CompletedCall> history = new ArrayList<>(resumed ? tx.execute(s -> runs.calls(job.runId(), item.itemId())) : List.of());
         Usage usage = new Usage();
         try {
@@ -112,7 +114,7 @@ class ItemProcessor {
                     return;
                 }
                 for (CallRequest call : ((Step.Calls) step).calls()) {
-                    history.add(call(job, item.itemId(), call, usage, snapshot));
+                    history.add(call(job, item.itemId(), call, usage, snapshot, calls, history.size()));
                 }
             }
             fail(job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage);
@@ -142,7 +144,7 @@ class ItemProcessor {
                 return new RunService.Rerun(p.output(), p.rule(), p.extracted(), p.correct(), made);
             }
             for (CallRequest call : ((Step.Calls) step).calls()) {
-                Answer answer = answer(job, call, CacheSnapshot.NONE);
+                Answer answer = answer(job, call, CacheSnapshot.NONE, null, 0);
                 Runs.StoredCall c = answer.stored();
                 made.add(new Trace.Call(c.key(), c.role().id(), c.endpointId().toString(), c.prompt(), c.outputs(),
                         c.finishReason(), c.promptTokens(), c.completionTokens(), c.latencyMs(), c.attempts(), c.cached()));
@@ -152,8 +154,9 @@ class ItemProcessor {
         throw new IllegalArgumentException("The method did not finish within " + MAX_STEPS + " steps");
     }
 
-    private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot) {
-        Answer answer = answer(job, call, snapshot);
+    private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot, CallQueue calls,
+            int made) {
+        Answer answer = answer(job, call, snapshot, calls, made);
         writer.call(job.workspaceId(), new Runs.CallRecord(job.runId(), itemId, answer.stored(), answer.cacheKey(), clock.instant()));
         usage.add(answer.stored());
         return new CompletedCall(call.key(), call.role(), call.prompt(), answer.stored().outputs());
@@ -165,9 +168,10 @@ class ItemProcessor {
 
     /**
      * Answers a call from the response cache when the same request was answered before (looked up in
-     * {@code snapshot} when it was there, else now), otherwise from the model, outside any transaction.
+     * {@code snapshot} when it was there, else now), otherwise from the model, outside any transaction; through
+     * {@code calls} when given (a run's item, which has made {@code made} calls so far), else on this thread.
      */
-    private Answer answer(Job job, CallRequest call, CacheSnapshot snapshot) {
+    private Answer answer(Job job, CallRequest call, CacheSnapshot snapshot, @Nullable CallQueue calls, int made) {
         RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
         if (endpoint == null) {
             throw new IllegalArgumentException("The run has no endpoint for the " + call.role().id() + " role");
@@ -182,7 +186,8 @@ class ItemProcessor {
             return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
                     hit.finishReason(), hit.promptTokens(), hit.completionTokens(), BigDecimal.ZERO, 0, 0, true), cacheKey);
         }
-        ModelResponse response = invoker.invoke(endpoint.endpointId(), request);
+        ModelResponse response = calls == null ? invoker.invoke(endpoint.endpointId(), request)
+                : calls.call(made, () -> invoker.invoke(endpoint.endpointId(), request));
         return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), response.texts(),
                 response.finishReason(), response.promptTokens(), response.completionTokens(),
                 cost(endpoint, response.promptTokens(), response.completionTokens()), response.latencyMillis(),

@@ -70,9 +70,22 @@ class RunEngine {
     private final int workersPerRun;
     private final Duration lease;
     private static final Duration YIELD_DELAY = Duration.ofSeconds(2);
+    /**
+     * Items in flight per call slot. The run's concurrency bounds its model calls, not its items: with one item per
+     * slot, a slot would sit idle while its item grades, renders the next prompt and looks it up in the cache. With
+     * two, another item's call is ready and waiting whenever a call returns.
+     */
+    private static final int LANES_PER_SLOT = 2;
 
     /** Runs this instance is working on, with the shard doing it. */
     private final Map<UUID, Integer> active = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Threads that make model calls for every run here. Platform threads: one woken by its response is scheduled by
+     * the kernel at once, where a virtual one would queue behind the items' own work (grading, the next prompt,
+     * look-ups) on the few carrier threads; and that path is the run's wall time. Kept for reuse between runs.
+     */
+    private final ExecutorService callers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("run-caller-", 0).factory());
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("run-lease-renewal").factory());
 
@@ -139,10 +152,17 @@ class RunEngine {
         return (complete, operations) -> operations.reschedule(complete, clock.instant().plus(YIELD_DELAY));
     }
 
+    /** What a worker reads before it starts: the run, and this instance's share of its concurrency. */
+    private record Start(RunSnapshot run, int share) {
+    }
+
     private Outcome run(TenantContext tenant, WorkerData data, ExecutionContext context) {
         UUID runId = data.runId();
-        RunSnapshot run = tx.execute(s -> runs.snapshot(runId)).orElse(null);
-        if (run == null || tx.execute(s -> runs.status(runId)).orElseThrow().finished()) {
+        Start start = tx.execute(s -> runs.snapshot(runId)
+                .filter(r -> !runs.status(runId).orElseThrow().finished())
+                .map(r -> new Start(r, share(runId, r.concurrency())))
+                .orElse(null));
+        if (start == null) {
             return Outcome.FINISHED;
         }
         // One worker per run per instance: a second one here would add nothing but contention.
@@ -150,19 +170,19 @@ class RunEngine {
             return othersStillWorking(runId) ? Outcome.YIELDED : Outcome.FINISHED;
         }
         try {
-            return work(tenant, data, run, context);
+            return work(tenant, data, start, context);
         } finally {
             active.remove(runId);
         }
     }
 
-    private Outcome work(TenantContext tenant, WorkerData data, RunSnapshot run, ExecutionContext context) {
+    private Outcome work(TenantContext tenant, WorkerData data, Start start, ExecutionContext context) {
         UUID runId = data.runId();
-        tx.executeWithoutResult(s -> runs.markStarted(runId, clock.instant()));
+        RunSnapshot run = start.run();
         Method method = Methods.byId(run.method()).orElseThrow(() -> new IllegalStateException("Unknown method " + run.method()));
         String owner = NODE + "/" + data.shard() + "/" + UUID.randomUUID().toString().substring(0, 6);
         var job = new ItemProcessor.Job(data.workspaceId(), runId, run, method, run.presetSnapshot().toPreset(), owner);
-        Slots slots = new Slots(share(runId, run.concurrency()));
+        Slots slots = new Slots(start.share());
         Lanes lanes = new Lanes(job, slots, context);
         ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> renew(tenant, runId, owner),
                 lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
@@ -170,7 +190,7 @@ class RunEngine {
                 2, 2, TimeUnit.SECONDS);
         try {
             while (true) {
-                lanes.runUntilNothingToClaim(tenant, run.concurrency());
+                lanes.runUntilNothingToClaim(tenant, LANES_PER_SLOT * run.concurrency());
                 if (lanes.stopped() || lanes.cancelled()) {
                     break;
                 }
@@ -213,16 +233,17 @@ class RunEngine {
     }
 
     /**
-     * The item loops of one worker: as many lanes (virtual threads) as the run's concurrency, each taking a slot of
-     * this instance's share, then the next claimed item, processing it and going on with the next on the same thread,
-     * so moving from one item to the next costs no hand-off between threads. A lane that finds nothing left to claim
-     * ends; so does every lane when the run is cancelled or the scheduler shuts down.
+     * The item loops of one worker: lanes (virtual threads) that each take the next claimed item, process it (its
+     * model calls holding slots of this instance's share of the run's concurrency) and go on with the next on the
+     * same thread, so moving from one item to the next costs no hand-off between threads. A lane that finds nothing
+     * left to claim ends; so does every lane when the run is cancelled or the scheduler shuts down.
      */
     private final class Lanes {
         private final ItemProcessor.Job job;
         private final Slots slots;
         private final ExecutionContext context;
         private final Deque<Claim> queue = new ArrayDeque<>();
+        private int claims;
         private volatile boolean stopped;
         private volatile boolean cancelled;
 
@@ -235,12 +256,16 @@ class RunEngine {
         /** Runs the lanes until none finds more to claim; an interrupt stops them after the items in flight. */
         void runUntilNothingToClaim(TenantContext tenant, int lanes) {
             var ended = new java.util.concurrent.CountDownLatch(lanes);
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (CallQueue calls = new CallQueue(callers, slots, job.run().concurrency(), loop -> () -> currentTenant.callAs(tenant, () -> {
+                        loop.run();
+                        return null;
+                    }));
+                    ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < lanes; i++) {
                     threads.submit(() -> {
                         try {
                             currentTenant.callAs(tenant, () -> {
-                                lane();
+                                lane(calls);
                                 return null;
                             });
                         } finally {
@@ -257,23 +282,13 @@ class RunEngine {
             }
         }
 
-        private void lane() {
+        private void lane(CallQueue calls) {
             while (!stopped) {
-                try {
-                    slots.acquire();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                Claim next = next();
+                if (next == null) {
                     return;
                 }
-                try {
-                    Claim next = next();
-                    if (next == null) {
-                        return;
-                    }
-                    processor.process(job, next.item(), next.resumed(), next.cache());
-                } finally {
-                    slots.release();
-                }
+                processor.process(job, next.item(), next.resumed(), next.cache(), calls);
             }
         }
 
@@ -287,11 +302,15 @@ class RunEngine {
                     stopped = true;
                     return null;
                 }
-                if (tx.execute(s -> runs.status(job.runId())).orElse(RunStatus.CANCELLED).finished()) {
+                // The first batch fills the call slots and no more, so the first calls start as early as they can;
+                // later batches keep every lane busy.
+                int batch = claims++ == 0 ? slots.limit() : LANES_PER_SLOT * slots.limit();
+                List<Claim> claimed = claim(job, Math.min(500, Math.max(8, batch)));
+                if (claimed == null) {
                     cancelled = true;
                     return null;
                 }
-                queue.addAll(claim(job, Math.min(500, Math.max(8, slots.limit() * 2))));
+                queue.addAll(claimed);
             }
             return queue.poll();
         }
@@ -318,22 +337,35 @@ class RunEngine {
         }
     }
 
-    /** This instance's share of the run's concurrency: the run's limit split among the instances working on it. */
+    /**
+     * This instance's share of the run's concurrency: the run's limit split among the instances working on it (in
+     * the caller's transaction).
+     */
     private int share(UUID runId, int concurrency) {
-        int workers = Math.max(1, tx.execute(s -> runs.activeWorkers(TASK, runId)));
+        int workers = Math.max(1, runs.activeWorkers(TASK, runId));
         return Math.max(1, (concurrency + workers - 1) / workers);
     }
 
-    private List<Claim> claim(ItemProcessor.Job job, int batch) {
-        List<Runs.ClaimedItem> claimed = tx.execute(s -> runs.claim(job.runId(), job.owner(), batch, lease));
-        if (claimed.isEmpty()) {
-            return List.of();
-        }
-        Map<String, DatasetItem> byId = datasets.itemsByIds(job.run().datasetVersionId(),
-                        claimed.stream().map(Runs.ClaimedItem::itemId).toList())
-                .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-        var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(c -> byId.get(c.itemId())).toList());
-        return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed(), cache)).toList();
+    /**
+     * Leases the next batch of items with their texts, and looks up the responses to their first calls, in one
+     * transaction, which also marks a queued run as running; null when the run has been cancelled or has finished.
+     */
+    private @org.jspecify.annotations.Nullable List<Claim> claim(ItemProcessor.Job job, int batch) {
+        return tx.execute(s -> {
+            if (runs.status(job.runId()).orElse(RunStatus.CANCELLED).finished()) {
+                return null;
+            }
+            runs.markStarted(job.runId(), clock.instant());
+            List<Runs.ClaimedItem> claimed = runs.claim(job.runId(), job.owner(), batch, lease);
+            if (claimed.isEmpty()) {
+                return List.of();
+            }
+            Map<String, DatasetItem> byId = datasets.itemsByIds(job.run().datasetVersionId(),
+                            claimed.stream().map(Runs.ClaimedItem::itemId).toList())
+                    .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
+            var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(c -> byId.get(c.itemId())).toList());
+            return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed(), cache)).toList();
+        });
     }
 
     private boolean othersStillWorking(UUID runId) {
@@ -344,7 +376,7 @@ class RunEngine {
     /** Follows instances joining or leaving the run, so together they keep to its concurrency. */
     private void rebalance(TenantContext tenant, UUID runId, RunSnapshot run, Slots slots) {
         try {
-            slots.resize(currentTenant.callAs(tenant, () -> share(runId, run.concurrency())));
+            slots.resize(currentTenant.callAs(tenant, () -> tx.execute(s -> share(runId, run.concurrency()))));
         } catch (RuntimeException e) {
             log.warn("Could not rebalance run {}: {}", runId, e.getMessage());
         }

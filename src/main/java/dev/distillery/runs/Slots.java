@@ -1,36 +1,55 @@
 package dev.distillery.runs;
 
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
 /**
- * A counting limit whose size can change while work is in flight (a run's share of concurrency shrinks when
- * another instance joins); a semaphore cannot shrink below the permits already handed out.
+ * A run's share of concurrency on this instance: how many of its model calls may be in flight at once. Callers are
+ * served in arrival order, and the size can change while calls are in flight (the share shrinks when another
+ * instance joins the run): shrinking takes permits back as calls return them.
  */
 final class Slots {
 
+    private final Resizable permits;
     private int limit;
-    private int inUse;
 
     Slots(int limit) {
         this.limit = Math.max(1, limit);
+        this.permits = new Resizable(this.limit);
     }
 
-    synchronized void acquire() throws InterruptedException {
-        while (inUse >= limit) {
-            wait();
+    /** Runs {@code call} holding a slot; waiting for one is not interruptible, so an item in flight can finish. */
+    <T> T hold(Supplier<T> call) {
+        permits.acquireUninterruptibly();
+        try {
+            return call.get();
+        } finally {
+            permits.release();
         }
-        inUse++;
-    }
-
-    synchronized void release() {
-        inUse--;
-        notify(); // one permit: one waiter
     }
 
     synchronized void resize(int newLimit) {
-        limit = Math.max(1, newLimit);
-        notifyAll();
+        int target = Math.max(1, newLimit);
+        if (target > limit) {
+            permits.release(target - limit);
+        } else if (target < limit) {
+            permits.shrink(limit - target);
+        }
+        limit = target;
     }
 
     synchronized int limit() {
         return limit;
+    }
+
+    /** A fair semaphore that can also give up permits it has handed out (they are not returned when released). */
+    private static final class Resizable extends Semaphore {
+        Resizable(int permits) {
+            super(permits, true);
+        }
+
+        void shrink(int by) {
+            reducePermits(by);
+        }
     }
 }
