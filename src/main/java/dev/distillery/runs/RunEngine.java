@@ -82,9 +82,11 @@ class RunEngine {
     /**
      * Threads that make model calls for every run here. Platform threads: one woken by its response is scheduled by
      * the kernel at once, where a virtual one would queue behind the items' own work (grading, the next prompt,
-     * look-ups) on the few carrier threads; and that path is the run's wall time. Kept for reuse between runs.
+     * look-ups) on the few carrier threads; and that path is the run's wall time. Idle ones are kept a while for the
+     * next run: starting dozens of threads would delay its first calls.
      */
-    private final ExecutorService callers = Executors.newCachedThreadPool(
+    private final ExecutorService callers = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
+            10, TimeUnit.MINUTES, new java.util.concurrent.SynchronousQueue<>(),
             Thread.ofPlatform().daemon().name("run-caller-", 0).factory());
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("run-lease-renewal").factory());
