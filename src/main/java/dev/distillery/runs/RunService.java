@@ -46,6 +46,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class RunService {
 
     private static final Set<String> SPLITS = Set.of("train", "test", "dev");
+    private static final int LAUNCH_CHUNK = 50_000;
 
     private final Runs runs;
     private final RunQueries queries;
@@ -163,10 +164,15 @@ public class RunService {
                 params, draft.decoding(), roles, dataset.id(), version.id(), split, draft.offset(), draft.limit(),
                 draft.concurrency(), draft.seed());
         runs.insertRun(runId, tenant.workspaceId(), name, snapshot, tenant.actor().userId(), clock.instant());
-        // Ids and positions only, in one statement: the texts are read by the workers, a batch at a time.
-        List<DatasetItem.Ref> refs = datasets.itemRefs(version.id(), split, draft.offset(), count);
-        int inserted = runs.insertItems(runId, tenant.workspaceId(), refs.stream().map(DatasetItem.Ref::itemId).toList(),
-                refs.stream().map(DatasetItem.Ref::position).toList());
+        // Ids and positions only (the workers read the texts, a batch at a time), in one statement for any usual
+        // split and in chunks for a huge one, so memory stays bounded.
+        int inserted = 0;
+        for (int from = draft.offset(); from < draft.offset() + count; from += LAUNCH_CHUNK) {
+            List<DatasetItem.Ref> refs = datasets.itemRefs(version.id(), split, from,
+                    Math.min(LAUNCH_CHUNK, draft.offset() + count - from));
+            inserted += runs.insertItems(runId, tenant.workspaceId(), refs.stream().map(DatasetItem.Ref::itemId).toList(),
+                    refs.stream().map(DatasetItem.Ref::position).toList());
+        }
         runs.setTotal(runId, inserted);
         engine.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.launched", name, method.id() + "/" + preset.id() + " on " + inserted + " items of "
