@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -24,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * completion, an injected fault or an error. Runs on one virtual thread per request, so blocking is fine.
  */
 final class SimHandler implements HttpHandler {
+
+    private static final String LEAVE = "distillery.simulator.leave";
 
     private static final String JSON_TYPE = "application/json";
 
@@ -48,6 +51,15 @@ final class SimHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         log.entered();
+        // A request stops counting as in flight when its answer starts, before the client can see it: counted at
+        // the end of the handler instead, a client's next request could arrive while this one still counted.
+        var left = new AtomicBoolean();
+        Runnable leave = () -> {
+            if (left.compareAndSet(false, true)) {
+                log.exited();
+            }
+        };
+        exchange.setAttribute(LEAVE, leave);
         try (exchange) {
             serve(exchange);
         } catch (IOException e) {
@@ -55,7 +67,14 @@ final class SimHandler implements HttpHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the simulator is closing
         } finally {
-            log.exited();
+            leave.run();
+        }
+    }
+
+    /** Marks the exchange's request as answered (see {@link #handle}). */
+    private static void answering(HttpExchange exchange) {
+        if (exchange.getAttribute(LEAVE) instanceof Runnable leave) {
+            leave.run();
         }
     }
 
@@ -179,6 +198,7 @@ final class SimHandler implements HttpHandler {
     private static void stream(HttpExchange exchange, List<ObjectNode> chunks) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        answering(exchange);
         exchange.sendResponseHeaders(200, 0); // 0 = chunked: the length is unknown while streaming
         try (OutputStream out = exchange.getResponseBody()) {
             for (ObjectNode chunk : chunks) {
@@ -202,6 +222,7 @@ final class SimHandler implements HttpHandler {
 
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
+        answering(exchange);
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
