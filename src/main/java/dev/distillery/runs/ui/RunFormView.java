@@ -115,6 +115,7 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
         concurrency.setMin(1);
         concurrency.setMax(1024);
         concurrency.setId("run-concurrency");
+        concurrency.setHelperText("Model calls in flight at once for this run; each endpoint's own limits apply too.");
         name.setId("run-name");
         errors.setId("run-errors");
         errors.getStyle().set("color", "var(--lumo-error-text-color)");
