@@ -306,8 +306,9 @@ class RunEngine {
                 }
                 // The first batch fills the call slots and no more, so the first calls start as early as they can;
                 // later batches keep every lane busy.
-                int batch = claims++ == 0 ? slots.limit() : LANES_PER_SLOT * slots.limit();
-                List<Claim> claimed = claim(job, Math.min(500, Math.max(8, batch)));
+                boolean first = claims++ == 0;
+                int batch = first ? slots.limit() : LANES_PER_SLOT * slots.limit();
+                List<Claim> claimed = claim(job, Math.min(500, Math.max(8, batch)), first);
                 if (claimed == null) {
                     cancelled = true;
                     return null;
@@ -350,14 +351,17 @@ class RunEngine {
 
     /**
      * Leases the next batch of items with their texts, and looks up the responses to their first calls, in one
-     * transaction, which also marks a queued run as running; null when the run has been cancelled or has finished.
+     * transaction; a worker's {@code first} claim also marks a queued run as running. Null when the run has been
+     * cancelled or has finished.
      */
-    private @org.jspecify.annotations.Nullable List<Claim> claim(ItemProcessor.Job job, int batch) {
+    private @org.jspecify.annotations.Nullable List<Claim> claim(ItemProcessor.Job job, int batch, boolean first) {
         return tx.execute(s -> {
             if (runs.status(job.runId()).orElse(RunStatus.CANCELLED).finished()) {
                 return null;
             }
-            runs.markStarted(job.runId(), clock.instant());
+            if (first) {
+                runs.markStarted(job.runId(), clock.instant());
+            }
             List<Runs.ClaimedItem> claimed = runs.claim(job.runId(), job.owner(), batch, lease);
             if (claimed.isEmpty()) {
                 return List.of();
