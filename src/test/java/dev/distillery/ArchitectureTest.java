@@ -36,6 +36,27 @@ class ArchitectureTest {
             .allowEmptyShould(true);
 
     @ArchTest
+    static final ArchRule methodsDependOnNoOtherFeature = noClasses()
+            .that().resideInAPackage("dev.distillery.methods..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.distillery.runs..", "dev.distillery.grading..",
+                    "dev.distillery.endpoints..", "dev.distillery.datasets..", "dev.distillery.tenancy..",
+                    "dev.distillery.review..", "dev.distillery.leaderboards..", "dev.distillery.finetune..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule theGradingRulesArePureAndOwnTheComputerAlgebra = noClasses()
+            .that().resideInAPackage("dev.distillery.grading.rules..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "java.net..",
+                    "com.vaadin..", "dev.distillery.tenancy..", "dev.distillery.runs..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule symjaStaysInsideTheGradingRules = noClasses()
+            .that().resideOutsideOfPackage("dev.distillery.grading.rules..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.matheclipse..", "edu.jas..")
+            .allowEmptyShould(true);
+
+    @ArchTest
     static final ArchRule servicesDoNotDependOnViews = noClasses()
             .that().resideOutsideOfPackage("..ui..")
             .and().resideOutsideOfPackage("dev.distillery.tenancy.security..")

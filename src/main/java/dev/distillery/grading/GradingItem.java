@@ -1,6 +1,5 @@
 package dev.distillery.grading;
 
-import dev.distillery.methods.MethodItem;
 import java.util.List;
 
 /**
@@ -10,7 +9,7 @@ import java.util.List;
  * @param gold the gold answer
  * @param choices the item's options for choice answers; empty otherwise
  */
-public record GradingItem(String prediction, String gold, List<MethodItem.Choice> choices) {
+public record GradingItem(String prediction, String gold, List<Choice> choices) {
 
     public GradingItem {
         choices = List.copyOf(choices);

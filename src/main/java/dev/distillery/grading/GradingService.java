@@ -1,7 +1,7 @@
 package dev.distillery.grading;
 
-import dev.distillery.methods.Grade;
-import dev.distillery.methods.Grader;
+import dev.distillery.grading.Grade;
+import dev.distillery.grading.Grader;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import java.time.Duration;
@@ -36,8 +36,8 @@ public class GradingService {
 
     private final Grader grader;
 
-    GradingService(@Value("${distillery.grading.math-time-limit:2s}") Duration mathTimeLimit) {
-        this.grader = new Grader(mathTimeLimit);
+    GradingService(Grader grader) {
+        this.grader = grader;
     }
 
     /** The rule ids a user may choose for {@code type}, "default" first. */

@@ -1,6 +1,8 @@
 /**
- * Grading on demand: check model outputs against gold answers with the methods module's {@link
- * dev.distillery.methods.Grader}, one at a time on the Grader page or in batches of up to 10,000 over the API.
+ * Grading: reads the answer from a model output and decides whether it equals the gold answer (METHODS.md §4). The
+ * {@link dev.distillery.grading.Grader} is pure and versioned; runs, imports and re-grading use it, and users
+ * check outputs with it on the Grader page or in batches of up to 10,000 over the API. Extraction rules and
+ * equivalence checks live in {@code grading.rules}.
  */
 @NullMarked
 package dev.distillery.grading;

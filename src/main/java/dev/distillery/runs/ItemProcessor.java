@@ -7,8 +7,9 @@ import dev.distillery.endpoints.ModelRequest;
 import dev.distillery.endpoints.ModelResponse;
 import dev.distillery.methods.CallRequest;
 import dev.distillery.methods.CompletedCall;
-import dev.distillery.methods.Grade;
-import dev.distillery.methods.Grader;
+import dev.distillery.grading.Grade;
+import dev.distillery.grading.Choice;
+import dev.distillery.grading.Grader;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.MethodItem;
 import dev.distillery.methods.Prediction;
@@ -211,9 +212,8 @@ class ItemProcessor {
 
     private Trace.GradedPrediction grade(DatasetItem item, Prediction p) {
         Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
-                item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList());
-        return new Trace.GradedPrediction(p.label(), p.output(), grade.rule(), grade.extracted(), grade.correct(),
-                grade.flagged(), p.artifacts());
+                item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());
+        return Trace.GradedPrediction.of(p.label(), p.output(), grade, p.artifacts());
     }
 
     private void fail(Job job, String itemId, String kind, String message, Usage usage) {

@@ -5,8 +5,9 @@ import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
 import dev.distillery.datasets.VersionSummary;
 import dev.distillery.methods.Decoding;
-import dev.distillery.methods.Grade;
-import dev.distillery.methods.Grader;
+import dev.distillery.grading.Grade;
+import dev.distillery.grading.Choice;
+import dev.distillery.grading.Grader;
 import dev.distillery.methods.MethodItem;
 import dev.distillery.methods.ModelRole;
 import dev.distillery.shared.AnswerType;
@@ -287,10 +288,9 @@ public class RunImportService {
         String output = m.row().output();
         String trace = m.row().teacherTrace() == null || m.row().teacherTrace().isBlank() ? null : m.row().teacherTrace();
         Grade grade = grader.grade(override != null ? override : item.answerType(), null, output, item.gold(),
-                item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList());
+                item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());
         Map<String, String> artifacts = trace == null ? Map.of() : Map.of("steps", trace);
-        var prediction = new Trace.GradedPrediction("prediction", output, grade.rule(), grade.extracted(), grade.correct(),
-                grade.flagged(), artifacts);
+        var prediction = Trace.GradedPrediction.of("prediction", output, grade, artifacts);
         List<Runs.StoredCall> calls = new ArrayList<>(2);
         // The keys of Trace-of-Thought's calls, so the review grid finds the teacher's steps where it looks for them.
         if (trace != null) {

@@ -7,7 +7,7 @@ import dev.distillery.datasets.VersionSummary;
 import dev.distillery.endpoints.EndpointDetails;
 import dev.distillery.endpoints.EndpointService;
 import dev.distillery.methods.CompletedCall;
-import dev.distillery.methods.Grader;
+import dev.distillery.grading.Grader;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
 import dev.distillery.methods.ModelRole;
@@ -319,15 +319,5 @@ public class RunService {
 
     private static NotFoundException notFound(UUID runId) {
         return new NotFoundException("Run " + runId + " not found.");
-    }
-
-    /** The grader every run uses; pure and thread-safe. */
-    @Configuration(proxyBeanMethods = false)
-    static class GraderConfiguration {
-        @Bean
-        Grader grader(@org.springframework.beans.factory.annotation.Value("${distillery.grading.math-time-limit:2s}")
-                java.time.Duration mathTimeLimit) {
-            return new Grader(mathTimeLimit);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.distillery.runs;
 
+import dev.distillery.grading.Grade;
 import dev.distillery.shared.AnswerType;
 import java.math.BigDecimal;
 import java.util.List;
@@ -14,9 +15,29 @@ public record Trace(String itemId, int position, String question, String gold, A
         String status, @Nullable Boolean correct, List<GradedPrediction> predictions, List<Call> calls,
         @Nullable String errorKind, @Nullable String error, int promptTokens, int completionTokens, BigDecimal cost) {
 
-    /** A method's prediction with the grader's verdict. */
+    /**
+     * A method's prediction with the grader's verdict.
+     *
+     * @param answerStart where the extracted answer begins in {@code output}, or null when none was found or the
+     *     verdict predates spans
+     * @param answerEnd where it ends (exclusive), or null
+     * @param graderVersion the grader that decided, or null for verdicts recorded before versions (version 1)
+     */
     public record GradedPrediction(String label, String output, String rule, @Nullable String extracted,
-            boolean correct, boolean flagged, Map<String, String> artifacts) {
+            boolean correct, boolean flagged, Map<String, String> artifacts, @Nullable Integer answerStart,
+            @Nullable Integer answerEnd, @Nullable String graderVersion) {
+
+        /** {@code output} graded as {@code grade}. */
+        public static GradedPrediction of(String label, String output, Grade grade, Map<String, String> artifacts) {
+            return new GradedPrediction(label, output, grade.rule(), grade.extracted(), grade.correct(), grade.flagged(),
+                    artifacts, grade.answerFound() ? grade.start() : null, grade.answerFound() ? grade.end() : null,
+                    grade.graderVersion());
+        }
+
+        /** The grader version of this verdict; "1" for verdicts recorded before versions. */
+        public String version() {
+            return graderVersion == null ? "1" : graderVersion;
+        }
     }
 
     /** A finished model call. */

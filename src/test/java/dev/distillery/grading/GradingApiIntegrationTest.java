@@ -135,7 +135,7 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
         HttpResponse<String> missing = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
                 "items", List.of(Map.of("prediction", "1", "gold", "1")))));
         HttpResponse<String> badRule = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
-                "answerType", "math", "rule", "last-number", "items", List.of(Map.of("prediction", "1", "gold", "1")))));
+                "answerType", "math", "rule", "first-letter", "items", List.of(Map.of("prediction", "1", "gold", "1")))));
         HttpResponse<String> noGold = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
                 "answerType", "math", "items", List.of(Map.of("prediction", "1")))));
 

@@ -3,7 +3,7 @@ package dev.distillery.grading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.distillery.methods.Grade;
+import dev.distillery.grading.Grade;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 
 class GradingServiceUnitTest {
 
-    private final GradingService grading = new GradingService(Duration.ofSeconds(2));
+    private final GradingService grading = new GradingService(new Grader(Duration.ofSeconds(2)));
 
     @AfterEach
     void signOut() {
@@ -59,7 +59,7 @@ class GradingServiceUnitTest {
     void aRuleOfAnotherTypeIsRefusedNamingTheRuleField() {
         signIn();
 
-        assertThatThrownBy(() -> grading.grade(AnswerType.MATH, "last-number", List.of()))
+        assertThatThrownBy(() -> grading.grade(AnswerType.MATH, "last-yes-no", List.of()))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.errors().getFirst().field()).isEqualTo("rule"));
     }

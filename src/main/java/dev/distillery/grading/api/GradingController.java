@@ -2,8 +2,8 @@ package dev.distillery.grading.api;
 
 import dev.distillery.grading.GradingItem;
 import dev.distillery.grading.GradingService;
-import dev.distillery.methods.Grade;
-import dev.distillery.methods.MethodItem;
+import dev.distillery.grading.Grade;
+
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -80,14 +80,14 @@ class GradingController {
         if (item.gold() == null) {
             throw new InvalidInputException(field + ".gold", "is required");
         }
-        List<MethodItem.Choice> choices = new ArrayList<>();
+        List<dev.distillery.grading.Choice> choices = new ArrayList<>();
         List<@Nullable Choice> given = item.choices() == null ? List.of() : item.choices();
         for (int j = 0; j < given.size(); j++) {
             Choice choice = given.get(j);
             if (choice == null || choice.label() == null || choice.label().isBlank() || choice.text() == null) {
                 throw new InvalidInputException(field + ".choices[" + j + "]", "needs a label and a text");
             }
-            choices.add(new MethodItem.Choice(choice.label(), choice.text()));
+            choices.add(new dev.distillery.grading.Choice(choice.label(), choice.text()));
         }
         return new GradingItem(item.prediction(), item.gold(), choices);
     }

@@ -18,8 +18,8 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.distillery.grading.GradingItem;
 import dev.distillery.grading.GradingService;
-import dev.distillery.methods.Grade;
-import dev.distillery.methods.MethodItem;
+import dev.distillery.grading.Grade;
+import dev.distillery.grading.Choice;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import jakarta.annotation.security.PermitAll;
@@ -108,7 +108,7 @@ public class GraderView extends VerticalLayout {
 
     private void check() {
         AnswerType answerType = type.getValue();
-        List<MethodItem.Choice> options = answerType == AnswerType.CHOICE ? choices(choices.getValue()) : List.of();
+        List<Choice> options = answerType == AnswerType.CHOICE ? choices(choices.getValue()) : List.of();
         Grade grade = grading.grade(answerType, rule.getValue(),
                 List.of(new GradingItem(output.getValue(), gold.getValue(), options))).getFirst();
         extracted.setText(grade.extracted() == null ? "(none found)" : grade.extracted());
@@ -119,8 +119,8 @@ public class GraderView extends VerticalLayout {
         result.setVisible(true);
     }
 
-    private static List<MethodItem.Choice> choices(String text) {
-        List<MethodItem.Choice> parsed = new ArrayList<>();
+    private static List<Choice> choices(String text) {
+        List<Choice> parsed = new ArrayList<>();
         List<String> lines = text.lines().toList();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -131,7 +131,7 @@ public class GraderView extends VerticalLayout {
             if (!m.matches()) {
                 throw new InvalidInputException("choices", "Line " + (i + 1) + " is not an option like 'A) bank'.");
             }
-            parsed.add(new MethodItem.Choice(m.group(1).toUpperCase(Locale.ROOT), m.group(2).strip()));
+            parsed.add(new Choice(m.group(1).toUpperCase(Locale.ROOT), m.group(2).strip()));
         }
         return parsed;
     }

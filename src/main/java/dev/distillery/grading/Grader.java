@@ -1,13 +1,13 @@
-package dev.distillery.methods;
+package dev.distillery.grading;
 
-import dev.distillery.methods.grading.ChoiceAnswers;
-import dev.distillery.methods.grading.Extraction;
-import dev.distillery.methods.grading.MathAnswers;
-import dev.distillery.methods.grading.MathEquivalence;
-import dev.distillery.methods.grading.NumberAnswers;
-import dev.distillery.methods.grading.StringAnswers;
-import dev.distillery.methods.grading.Verdict;
-import dev.distillery.methods.grading.YesNoAnswers;
+import dev.distillery.grading.rules.ChoiceAnswers;
+import dev.distillery.grading.rules.Extraction;
+import dev.distillery.grading.rules.MathAnswers;
+import dev.distillery.grading.rules.MathEquivalence;
+import dev.distillery.grading.rules.NumberAnswers;
+import dev.distillery.grading.rules.StringAnswers;
+import dev.distillery.grading.rules.Verdict;
+import dev.distillery.grading.rules.YesNoAnswers;
 import dev.distillery.shared.AnswerType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -41,6 +41,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Grader {
 
+    /**
+     * The version of the extraction rules and equivalence checks, recorded with every verdict. It changes whenever a
+     * verdict could change, so a run's figures say which grader produced them and a re-grade knows what is stale.
+     * Version 1 is every verdict recorded before versions were (read only the box or a marker for math, compared
+     * numbers within 1e-6); docs/GRADING.md lists the versions.
+     */
+    public static final String VERSION = "2";
+
     /** What {@link #grade} accepts as "the type's usual rule", besides null. */
     public static final String DEFAULT_RULE = "default";
     public static final Duration DEFAULT_MATH_TIME_LIMIT = Duration.ofSeconds(2);
@@ -48,7 +56,8 @@ public final class Grader {
     private static final Map<AnswerType, List<String>> RULES = Map.of(
             AnswerType.NUMBER, List.of(DEFAULT_RULE, NumberAnswers.AFTER_MARKER, NumberAnswers.LAST_NUMBER,
                     NumberAnswers.FIRST_NUMBER),
-            AnswerType.MATH, List.of(DEFAULT_RULE, MathAnswers.BOXED, MathAnswers.AFTER_MARKER),
+            AnswerType.MATH, List.of(DEFAULT_RULE, MathAnswers.BOXED, MathAnswers.AFTER_MARKER, MathAnswers.WHOLE_OUTPUT,
+                    MathAnswers.LAST_MATH, MathAnswers.LAST_NUMBER),
             AnswerType.CHOICE, List.of(DEFAULT_RULE, ChoiceAnswers.AFTER_MARKER, ChoiceAnswers.OPTION_TEXT,
                     ChoiceAnswers.LAST_LETTER),
             AnswerType.YESNO, List.of(DEFAULT_RULE, YesNoAnswers.LAST_YES_NO),
@@ -80,14 +89,17 @@ public final class Grader {
      * @param choices the item's options (label, text) for choice answers; may be empty
      * @throws IllegalArgumentException when {@code rule} is not one of the type's rules
      */
-    public Grade grade(AnswerType type, @Nullable String rule, String output, String gold, List<MethodItem.Choice> choices) {
+    public Grade grade(AnswerType type, @Nullable String rule, String output, String gold, List<Choice> choices) {
         @Nullable String chosen = rule == null || rule.equals(DEFAULT_RULE) ? null : rule;
         if (chosen != null && !rules(type).contains(chosen)) {
             throw new IllegalArgumentException("Unknown rule '" + rule + "' for " + type.id() + " answers: use one of "
                     + String.join(", ", rules(type)));
         }
         return switch (type) {
-            case NUMBER -> judge(NumberAnswers.extract(chosen, output), answer -> Verdict.of(NumberAnswers.matches(answer, gold)));
+            case NUMBER -> {
+                Extraction read = NumberAnswers.extract(chosen, output);
+                yield judge(read, answer -> Verdict.of(NumberAnswers.matches(answer, gold, output, read.end())));
+            }
             case MATH -> judge(MathAnswers.extract(chosen, output), answer -> math.compare(answer, MathAnswers.gold(gold)));
             case CHOICE -> {
                 Map<String, String> options = options(choices);
@@ -102,15 +114,16 @@ public final class Grader {
     private static Grade judge(Extraction extraction, Function<String, Verdict> compare) {
         String answer = extraction.answer();
         if (answer == null) {
-            return new Grade(extraction.rule(), null, false, false);
+            return new Grade(extraction.rule(), null, -1, -1, false, false, VERSION);
         }
         Verdict verdict = compare.apply(answer);
-        return new Grade(extraction.rule(), answer, verdict == Verdict.EQUAL, verdict == Verdict.UNDECIDED);
+        return new Grade(extraction.rule(), answer, extraction.start(), extraction.end(), verdict == Verdict.EQUAL,
+                verdict == Verdict.UNDECIDED, VERSION);
     }
 
-    private static Map<String, String> options(List<MethodItem.Choice> choices) {
+    private static Map<String, String> options(List<Choice> choices) {
         Map<String, String> options = new LinkedHashMap<>();
-        for (MethodItem.Choice choice : choices) {
+        for (Choice choice : choices) {
             options.putIfAbsent(choice.label().strip().toUpperCase(java.util.Locale.ROOT), choice.text());
         }
         return options;

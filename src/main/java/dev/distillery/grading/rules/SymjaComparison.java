@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -72,15 +72,31 @@ final class SymjaComparison {
             return Verdict.NOT_EQUAL;
         }
         if (equationA) {
-            return proportional(F.Subtract(a.first(), a.second()), F.Subtract(b.first(), b.second()));
+            return proportional(F.Subtract(a.first(), a.second()), F.Subtract(b.first(), b.second()), false);
+        }
+        if (isRelation(a) && isRelation(b) && a.isAST2() && b.isAST2()) {
+            return relation(a, b);
         }
         if (isRelation(a) || isRelation(b)) {
             return Verdict.of(engine.evaluate(a).equals(engine.evaluate(b)));
         }
-        return same(a, b);
+        return same(a, b, statedHalfUnit(texB));
     }
 
-    private Verdict same(IExpr a, IExpr b) {
+    /**
+     * Half a unit in the last place of a gold written as a decimal ("3.14": 0.005), within which a value rounds to
+     * it; 0 when the gold is not a decimal.
+     */
+    private static double statedHalfUnit(String gold) {
+        String s = gold.strip();
+        if (!s.matches("-?\\d+\\.\\d+")) {
+            return 0;
+        }
+        int decimals = s.length() - s.indexOf('.') - 1;
+        return 0.5 * Math.pow(10, -decimals);
+    }
+
+    private Verdict same(IExpr a, IExpr b, double halfUnit) {
         IExpr ea = engine.evaluate(a);
         IExpr eb = engine.evaluate(b);
         if (ea.equals(eb)) {
@@ -91,7 +107,8 @@ final class SymjaComparison {
             double @Nullable [] x = numeric(ea);
             double @Nullable [] y = numeric(eb);
             if (x != null && y != null) {
-                return Verdict.of(close(x, y));
+                return Verdict.of(close(x, y) || halfUnit > 0 && Math.abs(x[1] - y[1]) < 1e-12
+                        && Math.abs(x[0] - y[0]) <= halfUnit * (1 + 1e-12));
             }
             return Verdict.of(engine.evaluate(F.Simplify(F.Subtract(ea, eb))).isZero());
         }
@@ -113,8 +130,40 @@ final class SymjaComparison {
         return Verdict.of(engine.evaluate(F.Simplify(F.Subtract(ea, eb))).isZero());
     }
 
-    /** Whether f = 0 and g = 0 are the same equation: f and g differ by a constant non-zero factor. */
-    private Verdict proportional(IExpr f, IExpr g) {
+    /**
+     * Whether two inequalities say the same: written as f > 0, f >= 0 or f != 0 (a < b turned round to b > a), the
+     * same kind with f and g differing by a constant factor, positive unless the kind is !=; so 5 >= x equals
+     * x <= 5 and -x >= -1 equals x <= 1.
+     */
+    private Verdict relation(IExpr a, IExpr b) {
+        IExpr[] x = canonical(a);
+        IExpr[] y = canonical(b);
+        if (!x[0].equals(y[0])) {
+            return Verdict.NOT_EQUAL;
+        }
+        return proportional(x[1], y[1], !x[0].equals(S.Unequal));
+    }
+
+    /** {kind, f} with the relation read as f kind 0, kind one of Greater, GreaterEqual, Unequal. */
+    private static IExpr[] canonical(IExpr relation) {
+        IAST r = (IAST) relation;
+        IExpr left = r.arg1();
+        IExpr right = r.arg2();
+        IExpr head = r.head();
+        if (head.equals(S.Less)) {
+            return new IExpr[] {S.Greater, F.Subtract(right, left)};
+        }
+        if (head.equals(S.LessEqual)) {
+            return new IExpr[] {S.GreaterEqual, F.Subtract(right, left)};
+        }
+        return new IExpr[] {head, F.Subtract(left, right)};
+    }
+
+    /**
+     * Whether f = 0 and g = 0 are the same equation: f and g differ by a constant non-zero factor (a positive one
+     * when {@code positive}, as inequalities need).
+     */
+    private Verdict proportional(IExpr f, IExpr g, boolean positive) {
         IExpr ef = engine.evaluate(f);
         IExpr eg = engine.evaluate(g);
         if (engine.evaluate(F.Subtract(ef, eg)).isZero()) {
@@ -122,7 +171,8 @@ final class SymjaComparison {
         }
         List<IExpr> variables = variables(ef, eg);
         if (variables.isEmpty()) {
-            return Verdict.NOT_EQUAL;
+            // constant relations such as 3 > 2: true or false alike
+            return Verdict.of(engine.evaluate(F.Subtract(ef, eg)).isZero());
         }
         double @Nullable [] ratio = null;
         int agreeing = 0;
@@ -142,6 +192,9 @@ final class SymjaComparison {
                 continue;
             }
             double[] r = divide(y, x);
+            if (positive && !(r[0] > 0 && Math.abs(r[1]) < 1e-12)) {
+                return Verdict.NOT_EQUAL;
+            }
             if (ratio == null) {
                 ratio = r;
             } else if (!close(ratio, r)) {
@@ -153,7 +206,7 @@ final class SymjaComparison {
             return Verdict.EQUAL;
         }
         IExpr quotient = engine.evaluate(F.Simplify(F.Divide(ef, eg)));
-        return Verdict.of(quotient.isNumber() && !quotient.isZero());
+        return Verdict.of(quotient.isNumber() && !quotient.isZero() && (!positive || quotient.isPositive()));
     }
 
     private @Nullable IExpr parse(String tex) {

@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +28,7 @@ final class LatexNormalizer {
             "pounds", "lbs", "ounce", "ounces", "oz", "kg", "gram", "grams", "liter", "liters", "litre", "litres",
             "ml", "people", "students", "ways", "sq ft", "square feet", "square inches", "square meters",
             "square centimeters", "cubic units", "cubic feet", "cubic inches", "cubic centimeters");
-    private static final Pattern TRAILING_UNIT = Pattern.compile("^(.*?[\\d}])\\s+([a-zA-Z]+(?: [a-zA-Z]+)?)(\\^\\{?[23]\\}?)?$");
+    private static final Pattern TRAILING_UNIT = Pattern.compile("^(.*?[\\w})])\\s+([a-zA-Z]+(?: [a-zA-Z]+)?)(\\^\\{?[23]\\}?)?$");
     private static final Pattern SIZING = Pattern.compile(
             "\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|bigg|Bigg|big|Big)(?![a-zA-Z])\\s*");
     private static final Pattern THOUSANDS_THIN = Pattern.compile("(\\d),\\\\!\\s*(?=\\d{3}(?!\\d))");
@@ -37,18 +37,39 @@ final class LatexNormalizer {
     private static final Pattern SHORT_LHS = Pattern.compile("^[a-zA-Z](?:_\\{?\\w\\}?)?$|^[a-zA-Z]{1,2}$");
     private static final Pattern LEADING_POINT = Pattern.compile("(?<![\\d}.])\\.(\\d)");
     private static final Pattern SINGLE_TOKEN_SCRIPT = Pattern.compile("([_^])\\{(\\w)\\}");
+    private static final Pattern DOUBLED_BACKSLASH = Pattern.compile("(?<!\\\\)\\\\\\\\(?=(?:frac|dfrac|tfrac|sqrt|left|right|"
+            + "boxed|pi|text|textbf|mathrm|cdot|times|leq?|geq?|neq|infty|cup|cap|pm|mp|begin|end|operatorname|sin|cos|"
+            + "tan|log|ln|circ|dots|ldots|approx|in|mathbb|binom)(?![a-zA-Z]))");
+    /** "4 \\pmod{7}", "4 \\pmod 7", "(\\mod 7)" after a congruence's value: the modulus is not part of it. */
+    private static final Pattern MODULUS = Pattern.compile("\\s*(?:\\\\pmod\\s*(?:\\{[^}]*}|\\w+)|\\(\\s*\\\\(?:bmod|mod)\\s*\\w+\\s*\\))\\s*$");
+    private static final Pattern UNICODE_ROOT = Pattern.compile("√\\s*(?:\\(([^()]*)\\)|\\{?([\\w.]+)\\}?)");
+    private static final Pattern CURRENCY = Pattern.compile("[€£¥₹]|\\\\(?:euro|pounds|yen)\\b|\\b(?:USD|EUR|GBP)\\b");
+    /** 1.2e5, 3E-4: a digit, e, an exponent; "2e" alone stays Euler's number. */
+    private static final Pattern E_NOTATION = Pattern.compile("(\\d)[eE]([+-]?\\d+)(?![\\d.])");
+    private static final Pattern BRACED_COMMA = Pattern.compile("\\s*\\{\\s*,\\s*}\\s*");
+    private static final Pattern PERCENT_WORD = Pattern.compile("([\\d}])\\s*(?:percentage|percent|pct)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AND = Pattern.compile("\\s*,?\\s*\\band\\b\\s*");
+    private static final Pattern MIXED_NUMBER = Pattern.compile("^(-?)(\\d+) (\\d+)/(\\d+)$");
+    private static final Pattern DOUBLE_INEQUALITY =
+            Pattern.compile("^([^<>=\\\\]+?|-?\\\\[a-z]+\\{[^}]*}(?:\\{[^}]*})?)\\s*(<|\\\\leq)\\s*([a-zA-Z])\\s*(<|\\\\leq)\\s*(.+)$");
     private static final Pattern LETTER_IN_PARENS = Pattern.compile("^\\(([A-Za-z])\\)$");
 
     private LatexNormalizer() {
     }
 
     static String normalize(String answer) {
-        String s = answer.strip().replace('\n', ' ').replace('\u2212', '-');
+        String s = answer.strip().replace('\n', ' ').replace('\r', ' ').replace('\u2212', '-')
+                .replace('\u2009', ' ').replace('\u202F', ' ').replace('\u00A0', ' ');
+        s = unicode(s);
+        // a doubled backslash before a command name is an escaping slip (\\frac), never a row break then text
+        s = DOUBLED_BACKSLASH.matcher(s).replaceAll("\\\\");
         s = s.replace("\\$", "").replace("$", "");
+        s = CURRENCY.matcher(s).replaceAll("");
+        s = E_NOTATION.matcher(s).replaceAll("$1\\\\times 10^{$2}");
         // \( \) \[ \] delimit math; a preceding backslash makes it a matrix row break (\\[2pt]) instead
         s = s.replaceAll("(?<!\\\\)\\\\[()\\[\\]]", "");
         s = THOUSANDS_THIN.matcher(s).replaceAll("$1");
-        s = s.replace("{,}", ",");
+        s = BRACED_COMMA.matcher(s).replaceAll(",");
         s = s.replace("\\left.", "").replace("\\right.", "");
         s = SIZING.matcher(s).replaceAll("");
         s = s.replaceAll("(?<!\\\\)\\\\!", "").replaceAll("(?<!\\\\)\\\\[,;:> ]", " ")
@@ -58,16 +79,25 @@ final class LatexNormalizer {
         s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}", "").replaceAll("\\^\\s*\\\\circ", "")
                 .replace("\\circ", "").replace("°", "").replace("\\degree", "");
         s = s.replace("\\%", "").replace("%", "");
+        s = PERCENT_WORD.matcher(s).replaceAll("$1");
         s = s.replace("\\lbrace", "\\{").replace("\\rbrace", "\\}");
-        s = s.replaceAll("\\\\le(?![a-zA-Z])", "\\\\leq").replaceAll("\\\\ge(?![a-zA-Z])", "\\\\geq")
-                .replaceAll("\\\\ne(?![a-zA-Z])", "\\\\neq");
+        s = relations(s);
         s = textCommands(s);
         s = fixFracs(s);
         s = fixSqrt(s);
         s = s.replaceAll("\\s+", " ").strip();
+        s = MODULUS.matcher(s).replaceAll("").strip();
+        if (!s.contains("\\begin")) {
+            // alignment marks of a line taken from an aligned display
+            s = s.replace("&", " ").replaceAll("\\s+", " ").strip();
+        }
         s = stripTrailing(s);
+        if (s.matches(".*\\d.*")) {
+            // "12 and 13", "19, 46, and 82": a list written in words
+            s = AND.matcher(s).replaceAll(", ").replaceAll(",\\s*,", ",");
+        }
         s = s.replaceFirst("^[a-zA-Z]\\s*\\\\in\\s*", "");
-        s = stripShortLeftSide(s);
+        s = doubleInequality(s);
         s = LEADING_POINT.matcher(s).replaceAll("0.$1");
         if (GROUPED_NUMBER.matcher(s).matches()) {
             s = s.replace(",", "");
@@ -75,6 +105,10 @@ final class LatexNormalizer {
         Matcher fraction = SIMPLE_FRACTION.matcher(s);
         if (fraction.matches()) {
             s = fraction.group(1) + "\\frac{" + fraction.group(2) + "}{" + fraction.group(3) + "}";
+        }
+        Matcher mixed = MIXED_NUMBER.matcher(s);
+        if (mixed.matches()) {
+            s = mixed.group(1) + "(" + mixed.group(2) + "+\\frac{" + mixed.group(3) + "}{" + mixed.group(4) + "})";
         }
         s = SINGLE_TOKEN_SCRIPT.matcher(s).replaceAll("$1$2");
         Matcher letter = LETTER_IN_PARENS.matcher(s);
@@ -85,6 +119,46 @@ final class LatexNormalizer {
             s = s.substring(1, s.length() - 1).strip();
         }
         return s;
+    }
+
+    /** Mathematical Unicode as LaTeX: √3 as \\sqrt{3}, ∞, π, ∪, ±, ×, ·, ≈, superscripts ² and ³. */
+    private static String unicode(String s) {
+        if (s.chars().allMatch(c -> c < 128)) {
+            return s;
+        }
+        s = s.replace("∞", "\\infty ").replace("π", "\\pi ").replace("∪", "\\cup ").replace("∩", "\\cap ")
+                .replace("±", "\\pm ").replace("∓", "\\mp ").replace("×", "\\times ").replace("·", "\\cdot ")
+                .replace("⋅", "\\cdot ").replace("÷", "\\div ").replace("≈", "\\approx ").replace("²", "^2")
+                .replace("³", "^3").replace("∈", "\\in ").replace("θ", "\\theta ");
+        return UNICODE_ROOT.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                "\\sqrt{" + (m.group(1) != null ? m.group(1) : m.group(2)) + "}"));
+    }
+
+    /** Whether the answer is written as a percentage: {@code 28\%}, "28 percent", "28 pct". */
+    static boolean isPercentage(String answer) {
+        return answer.contains("%") || PERCENT_WORD.matcher(answer).find();
+    }
+
+    /** Relations in one spelling: {@code >=} and {@code \ge} as {@code \geq}, {@code \lt} as {@code <}, and so on. */
+    private static String relations(String s) {
+        s = s.replace("\u2264", "\\leq ").replace("\u2265", "\\geq ").replace("\u2260", "\\neq ")
+                .replace("<=", "\\leq ").replace(">=", "\\geq ")
+                .replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq");
+        // "x != 3" is not-equal; "6!=720" is a factorial and an equals sign
+        s = s.replaceAll("(?<![\\d)}!])!=", "\\\\neq ");
+        return s.replaceAll("\\\\le(?![a-zA-Z])", "\\\\leq").replaceAll("\\\\ge(?![a-zA-Z])", "\\\\geq")
+                .replaceAll("\\\\ne(?![a-zA-Z])", "\\\\neq").replaceAll("\\\\lt(?![a-zA-Z])", "<")
+                .replaceAll("\\\\gt(?![a-zA-Z])", ">");
+    }
+
+    /** {@code -2 \leq x < 7} is the interval {@code [-2, 7)}. */
+    private static String doubleInequality(String s) {
+        Matcher m = DOUBLE_INEQUALITY.matcher(s);
+        if (!m.matches()) {
+            return s;
+        }
+        return (m.group(2).equals("<") ? "(" : "[") + m.group(1).strip() + "," + m.group(5).strip()
+                + (m.group(4).equals("<") ? ")" : "]");
     }
 
     /** The normalised answer without any whitespace, for string equality. */
@@ -168,7 +242,8 @@ final class LatexNormalizer {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < s.length()) {
-            if (s.startsWith("\\frac", i) && !(i + 5 < s.length() && Character.isLetter(s.charAt(i + 5)))) {
+            // also the run-together \fracab of the MATH normaliser: no other command starts with \frac
+            if (s.startsWith("\\frac", i)) {
                 int[] next = {i + 5};
                 String numerator = argument(s, next);
                 String denominator = numerator == null ? null : argument(s, next);
@@ -184,18 +259,30 @@ final class LatexNormalizer {
         return out.toString();
     }
 
-    /** {@code \sqrt2}, {@code \sqrt 3} → {@code \sqrt{2}}; {@code \sqrt[3]{8}} and {@code \sqrt{x}} stay. */
+    /**
+     * {@code \sqrt2}, {@code \sqrt 3}, {@code \sqrta} and {@code \sqrt[3]8} → braces around the radicand;
+     * {@code \sqrt[3]{8}} and {@code \sqrt{x}} stay.
+     */
     private static String fixSqrt(String s) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < s.length()) {
-            if (s.startsWith("\\sqrt", i) && !(i + 5 < s.length() && Character.isLetter(s.charAt(i + 5)))) {
+            if (s.startsWith("\\sqrt", i)) {
                 int j = skipSpaces(s, i + 5);
-                if (j < s.length() && s.charAt(j) != '{' && s.charAt(j) != '[') {
-                    int[] next = {i + 5};
+                String index = "";
+                if (j < s.length() && s.charAt(j) == '[') {
+                    int close = s.indexOf(']', j);
+                    if (close > j) {
+                        index = s.substring(j, close + 1);
+                        j = close + 1;
+                    }
+                }
+                int k = skipSpaces(s, j);
+                if (k < s.length() && s.charAt(k) != '{') {
+                    int[] next = {j};
                     String radicand = argument(s, next);
                     if (radicand != null) {
-                        out.append("\\sqrt{").append(radicand).append('}');
+                        out.append("\\sqrt").append(index).append('{').append(radicand).append('}');
                         i = next[0];
                         continue;
                     }
@@ -245,7 +332,7 @@ final class LatexNormalizer {
         String previous;
         do {
             previous = s;
-            while (s.endsWith(".") && !s.endsWith("\\.")) {
+            while ((s.endsWith(".") && !s.endsWith("\\.") && !s.endsWith("..")) || s.endsWith(",") || s.endsWith(";")) {
                 s = s.substring(0, s.length() - 1).strip();
             }
             Matcher unit = TRAILING_UNIT.matcher(s);
@@ -256,12 +343,4 @@ final class LatexNormalizer {
         return s;
     }
 
-    /** "x = 3" → "3" and "y = 2x + 3" → "2x + 3" (a variable name on the left, as in the MATH normaliser). */
-    private static String stripShortLeftSide(String s) {
-        List<String> sides = Latex.splitTopLevel(s, "=");
-        if (sides.size() == 2 && SHORT_LHS.matcher(sides.getFirst().strip()).matches() && !sides.get(1).isBlank()) {
-            return sides.get(1).strip();
-        }
-        return s;
-    }
 }

@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 /**
  * The computer-algebra time one math check may spend, shared by all the symbolic comparisons it needs (a tuple's

@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,28 +35,26 @@ public final class StringAnswers {
     }
 
     private static Extraction afterMarker(String output) {
-        String marked = Markers.afterLastMarker(output, true);
+        Latex.Found marked = Markers.afterLastMarker(output, Markers.PLAIN, true);
         if (marked == null) {
             return Extraction.none(AFTER_MARKER);
         }
-        String answer = strip(Markers.firstLine(marked));
-        return new Extraction(AFTER_MARKER, answer.isEmpty() ? null : answer);
+        Latex.Found line = Markers.firstLine(output, marked.from(), marked.to());
+        return stripped(AFTER_MARKER, output, line.from(), line.to());
     }
 
     private static Extraction wholeOutput(String output) {
-        String answer = strip(output);
-        return new Extraction(WHOLE_OUTPUT, answer.isEmpty() ? null : answer);
+        return stripped(WHOLE_OUTPUT, output, 0, output.length());
+    }
+
+    /** {@code output[from, to)} without the strippable characters at either end. */
+    private static Extraction stripped(String rule, String output, int from, int to) {
+        int[] kept = Extraction.strip(output, from, to, STRIPPABLE);
+        return kept[0] >= kept[1] ? Extraction.none(rule) : new Extraction(rule, output.substring(kept[0], kept[1]), kept[0], kept[1]);
     }
 
     static String strip(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && STRIPPABLE.indexOf(s.charAt(from)) >= 0) {
-            from++;
-        }
-        while (to > from && STRIPPABLE.indexOf(s.charAt(to - 1)) >= 0) {
-            to--;
-        }
-        return s.substring(from, to);
+        int[] kept = Extraction.strip(s, 0, s.length(), STRIPPABLE);
+        return s.substring(kept[0], kept[1]);
     }
 }

@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;

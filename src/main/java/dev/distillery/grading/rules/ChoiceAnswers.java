@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,36 +65,42 @@ public final class ChoiceAnswers {
     }
 
     private static Extraction afterMarker(String output, List<String> labels, Map<String, String> options) {
-        String marked = Markers.afterLastMarker(output, true);
+        Latex.Found marked = Markers.afterLastMarker(output, Markers.PLAIN, true);
         if (marked == null) {
             return Extraction.none(AFTER_MARKER);
         }
-        String line = Markers.firstLine(marked);
+        Latex.Found line = Markers.firstLine(output, marked.from(), marked.to());
         // the option text first: an option such as "Vitamin C" must not be read as the letter C
-        @Nullable String byText = labelOfText(line, options);
+        @Nullable String byText = labelOfText(line.content(output), options);
         if (byText != null) {
-            return new Extraction(AFTER_MARKER, byText);
+            return new Extraction(AFTER_MARKER, byText, line.from(), line.to());
         }
-        List<String> letters = letters(line, labels);
-        return new Extraction(AFTER_MARKER, letters.isEmpty() ? null : letters.getFirst());
+        List<Latex.Found> letters = letters(output, line.from(), line.to(), labels);
+        return letters.isEmpty() ? Extraction.none(AFTER_MARKER) : letter(AFTER_MARKER, output, letters.getFirst());
     }
 
     private static Extraction optionText(String output, Map<String, String> options) {
-        return new Extraction(OPTION_TEXT, labelOfText(output, options));
+        @Nullable String label = labelOfText(output, options);
+        return label == null ? Extraction.none(OPTION_TEXT) : new Extraction(OPTION_TEXT, label, 0, output.length());
     }
 
     private static Extraction lastLetter(String output, List<String> labels) {
-        List<String> letters = letters(output, labels);
-        return new Extraction(LAST_LETTER, letters.isEmpty() ? null : letters.getLast());
+        List<Latex.Found> letters = letters(output, 0, output.length(), labels);
+        return letters.isEmpty() ? Extraction.none(LAST_LETTER) : letter(LAST_LETTER, output, letters.getLast());
+    }
+
+    private static Extraction letter(String rule, String output, Latex.Found at) {
+        return new Extraction(rule, at.content(output), at.from(), at.to());
     }
 
     /** Capital letters among {@code labels} that stand alone, such as the B in "(B)", "B." or "answer B". */
-    private static List<String> letters(String text, List<String> labels) {
-        List<String> found = new ArrayList<>();
-        Matcher m = STANDALONE_CAPITAL.matcher(text);
+    private static List<Latex.Found> letters(String text, int from, int to, List<String> labels) {
+        List<Latex.Found> found = new ArrayList<>();
+        Matcher m = STANDALONE_CAPITAL.matcher(text).region(from, to);
+        m.useTransparentBounds(true);
         while (m.find()) {
             if (labels.contains(m.group(1))) {
-                found.add(m.group(1));
+                found.add(new Latex.Found(m.start(1), m.start(1), m.end(1)));
             }
         }
         return found;
@@ -114,14 +120,7 @@ public final class ChoiceAnswers {
     }
 
     private static String strip(String s) {
-        int from = 0;
-        int to = s.length();
-        while (from < to && STRIPPABLE.indexOf(s.charAt(from)) >= 0) {
-            from++;
-        }
-        while (to > from && STRIPPABLE.indexOf(s.charAt(to - 1)) >= 0) {
-            to--;
-        }
-        return s.substring(from, to);
+        int[] kept = Extraction.strip(s, 0, s.length(), STRIPPABLE);
+        return s.substring(kept[0], kept[1]);
     }
 }

@@ -1,4 +1,4 @@
-package dev.distillery.methods.grading;
+package dev.distillery.grading.rules;
 
 /** The outcome of an equivalence check; {@link #UNDECIDED} when a time or size limit stopped it. */
 public enum Verdict {

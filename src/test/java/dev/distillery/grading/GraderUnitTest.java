@@ -1,4 +1,4 @@
-package dev.distillery.methods;
+package dev.distillery.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,16 +18,16 @@ class GraderUnitTest {
 
     private final Grader grader = new Grader();
 
-    private static final List<MethodItem.Choice> AQUA = List.of(new MethodItem.Choice("A", "12"),
-            new MethodItem.Choice("B", "18"), new MethodItem.Choice("C", "24"), new MethodItem.Choice("D", "30"),
-            new MethodItem.Choice("E", "36"));
-    private static final List<MethodItem.Choice> CSQA = List.of(new MethodItem.Choice("A", "bank"),
-            new MethodItem.Choice("B", "Vitamin C"), new MethodItem.Choice("C", "library"),
-            new MethodItem.Choice("D", "department store"), new MethodItem.Choice("E", "mall"));
-    private static final List<MethodItem.Choice> DATE = List.of(new MethodItem.Choice("A", "01/02/2019"),
-            new MethodItem.Choice("B", "01/03/2019"), new MethodItem.Choice("C", "12/31/2018"),
-            new MethodItem.Choice("D", "01/01/2019"), new MethodItem.Choice("E", "02/01/2019"),
-            new MethodItem.Choice("F", "01/04/2019"));
+    private static final List<Choice> AQUA = List.of(new Choice("A", "12"),
+            new Choice("B", "18"), new Choice("C", "24"), new Choice("D", "30"),
+            new Choice("E", "36"));
+    private static final List<Choice> CSQA = List.of(new Choice("A", "bank"),
+            new Choice("B", "Vitamin C"), new Choice("C", "library"),
+            new Choice("D", "department store"), new Choice("E", "mall"));
+    private static final List<Choice> DATE = List.of(new Choice("A", "01/02/2019"),
+            new Choice("B", "01/03/2019"), new Choice("C", "12/31/2018"),
+            new Choice("D", "01/01/2019"), new Choice("E", "02/01/2019"),
+            new Choice("F", "01/04/2019"));
 
     // ---------------------------------------------------------------- number
 
@@ -60,7 +60,15 @@ class GraderUnitTest {
                 arguments("The total is 12. The answer is below.", "12", "12", "last-number", true),
                 arguments("It costs $7 for 2 kg", "7", "2", "last-number", false),
                 arguments("The answer is 0.333", "1/3", "0.333", "after-marker", false),
-                arguments("The answer is 0.3333333", "1/3", "0.3333333", "after-marker", true),
+                // 1e-9 relative, or the gold's stated precision: a fraction states none
+                arguments("The answer is 0.3333333", "1/3", "0.3333333", "after-marker", false),
+                arguments("The answer is 0.3333333333333", "1/3", "0.3333333333333", "after-marker", true),
+                arguments("The answer is 0.333", "0.33", "0.333", "after-marker", true),
+                arguments("The answer is 0.34", "0.33", "0.34", "after-marker", false),
+                // two different integers are never equal, however large
+                arguments("The answer is 2879999", "2880000", "2879999", "after-marker", false),
+                arguments("The answer is 2,880,000", "2880000", "2880000", "after-marker", true),
+                arguments("The answer is 18.5", "18", "18.5", "after-marker", false),
                 arguments("The answer is 10001", "10000", "10001", "after-marker", false),
                 arguments("The answer is 1000", "$1,000", "1000", "after-marker", true),
                 arguments("The answer is -12", "12", "-12", "after-marker", false),
@@ -73,28 +81,28 @@ class GraderUnitTest {
             @Nullable String extracted, String rule, boolean correct) {
         Grade grade = grader.grade(AnswerType.NUMBER, null, output, gold, List.of());
 
-        assertThat(grade).isEqualTo(new Grade(rule, extracted, correct, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen(rule, extracted, correct, false));
     }
 
     @Test
     void firstNumberRuleTakesTheFirstCandidate() {
         Grade grade = grader.grade(AnswerType.NUMBER, "first-number", "3 apples and 4 pears make 7 fruit", "3", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("first-number", "3", true, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("first-number", "3", true, false));
     }
 
     @Test
     void lastNumberRuleIgnoresTheMarker() {
         Grade grade = grader.grade(AnswerType.NUMBER, "last-number", "The answer is 8. Check: 8 - 1 = 7", "8", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("last-number", "7", false, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("last-number", "7", false, false));
     }
 
     @Test
     void afterMarkerRuleFindsNothingWithoutAMarker() {
         Grade grade = grader.grade(AnswerType.NUMBER, "after-marker", "It is 8.", "8", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("after-marker", null, false, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("after-marker", null, false, false));
     }
 
     @Test
@@ -129,22 +137,22 @@ class GraderUnitTest {
     @ParameterizedTest(name = "{0} → {3} ({4}), correct={5}")
     @MethodSource("choiceAnswers")
     void choiceAnswersAreTheLetterAfterTheMarkerOrTheOptionTextOrTheLastStandaloneLetter(String output, String gold,
-            List<MethodItem.Choice> choices, @Nullable String extracted, String rule, boolean correct) {
+            List<Choice> choices, @Nullable String extracted, String rule, boolean correct) {
         Grade grade = grader.grade(AnswerType.CHOICE, null, output, gold, choices);
 
-        assertThat(grade).isEqualTo(new Grade(rule, extracted, correct, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen(rule, extracted, correct, false));
     }
 
     @Test
     void choiceLettersDefaultToAThroughEWhenTheItemListsNoChoices() {
-        assertThat(grader.grade(AnswerType.CHOICE, null, "The answer is (D)", "D", List.of()))
-                .isEqualTo(new Grade("after-marker", "D", true, false));
+        assertThat(Seen.of(grader.grade(AnswerType.CHOICE, null, "The answer is (D)", "D", List.of())))
+                .isEqualTo(new Seen("after-marker", "D", true, false));
     }
 
     @Test
     void lastLetterRuleSkipsTheMarker() {
-        assertThat(grader.grade(AnswerType.CHOICE, "last-letter", "The answer is A, not B", "B", AQUA))
-                .isEqualTo(new Grade("last-letter", "B", true, false));
+        assertThat(Seen.of(grader.grade(AnswerType.CHOICE, "last-letter", "The answer is A, not B", "B", AQUA)))
+                .isEqualTo(new Seen("last-letter", "B", true, false));
     }
 
     // ---------------------------------------------------------------- yes/no
@@ -168,7 +176,7 @@ class GraderUnitTest {
     void yesNoAnswersAreTheLastYesOrNoWord(String output, String gold, @Nullable String extracted, boolean correct) {
         Grade grade = grader.grade(AnswerType.YESNO, null, output, gold, List.of());
 
-        assertThat(grade).isEqualTo(new Grade("last-yes-no", extracted, correct, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("last-yes-no", extracted, correct, false));
     }
 
     // ---------------------------------------------------------------- string
@@ -192,7 +200,7 @@ class GraderUnitTest {
             String rule, boolean correct) {
         Grade grade = grader.grade(AnswerType.STRING, null, output, gold, List.of());
 
-        assertThat(grade).isEqualTo(new Grade(rule, extracted, correct, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen(rule, extracted, correct, false));
     }
 
     // ---------------------------------------------------------------- rules
@@ -203,7 +211,8 @@ class GraderUnitTest {
             assertThat(Grader.rules(type)).first().isEqualTo("default");
         }
         assertThat(Grader.rules(AnswerType.NUMBER)).containsExactly("default", "after-marker", "last-number", "first-number");
-        assertThat(Grader.rules(AnswerType.MATH)).containsExactly("default", "boxed", "after-marker");
+        assertThat(Grader.rules(AnswerType.MATH)).containsExactly("default", "boxed", "after-marker", "whole-output",
+                "last-math", "last-number");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.distillery.methods;
+package dev.distillery.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -157,28 +157,36 @@ class MathGraderUnitTest {
     void theLastBoxedAnswerIsExtractedWithBalancedBraces() {
         Grade grade = grader.grade(AnswerType.MATH, null, "So $x = \\boxed{\\frac{\\sqrt{3}}{2}}$.", "\\frac{\\sqrt{3}}{2}", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("boxed", "\\frac{\\sqrt{3}}{2}", true, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("boxed", "\\frac{\\sqrt{3}}{2}", true, false));
     }
 
     @Test
     void theMarkerIsUsedWhenThereIsNoBox() {
         Grade grade = grader.grade(AnswerType.MATH, null, "Adding them up.\nTherefore, the answer is $(1,2]$.", "(1,2]", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("after-marker", "(1,2]", true, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("after-marker", "(1,2]", true, false));
     }
 
     @Test
     void theBoxedRuleIgnoresMarkers() {
         Grade grade = grader.grade(AnswerType.MATH, "boxed", "The answer is 4.", "4", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("boxed", null, false, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("boxed", null, false, false));
     }
 
     @Test
-    void anOutputWithoutBoxOrMarkerHasNoAnswer() {
+    void anOutputWithoutBoxMarkerOrMathIsReadByItsLastNumber() {
         Grade grade = grader.grade(AnswerType.MATH, null, "I think it is one half, roughly 0.5", "\\frac12", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("after-marker", null, false, false));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("last-number", "0.5", true, false));
+    }
+
+    @Test
+    void anOutputWithNoAnswerAtAllSaysSo() {
+        Grade grade = grader.grade(AnswerType.MATH, null, "I cannot solve this problem.", "\\frac12", List.of());
+
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("last-number", null, false, false));
+        assertThat(grade.answerFound()).isFalse();
     }
 
     @Test
@@ -202,7 +210,7 @@ class MathGraderUnitTest {
     void anAnswerTooLargeToComputeIsFlagged() {
         Grade grade = grader.grade(AnswerType.MATH, null, "\\boxed{10^{10^{10}}}", "10^{10^{10}}+1", List.of());
 
-        assertThat(grade).isEqualTo(new Grade("boxed", "10^{10^{10}}", false, true));
+        assertThat(Seen.of(grade)).isEqualTo(new Seen("boxed", "10^{10^{10}}", false, true));
     }
 
     @Test

@@ -1,0 +1,107 @@
+package dev.distillery.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.distillery.SharedDatasets;
+import dev.distillery.shared.AnswerType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The grader on outputs nobody here wrote: the Trace-of-Thought authors' released GPT-4 → GPT-4 MATH traces (the
+ * last paragraphs of the 200 student outputs, {@code grading/tot-math/}; the students were never asked to box an
+ * answer), and the 5,000 MATH test solutions with their {@code \boxed{}} removed, i.e. free-form solutions whose
+ * answer is only written in the text. Each is graded three ways: the default rules, a plain last-number re-grade,
+ * and the box-or-marker reading of grader version 1.
+ */
+class ReleasedOutputsUnitTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern BOXED = Pattern.compile("\\\\(?:boxed|fbox)\\s*\\{");
+
+    private final Grader grader = new Grader();
+
+    record Tally(int items, int byDefault, int byLastNumber, int byBoxOrMarker, int noAnswer) {
+    }
+
+    @Test
+    void releasedTraceOfThoughtMathOutputsAreGradedAtLeastAsWellAsALastNumberRegrade() throws IOException {
+        List<String[]> cases = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("src/test/resources/grading/tot-math/gpt4-gpt4.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode node = JSON.readTree(line);
+            cases.add(new String[] {node.get("outputTail").asString(), node.get("gold").asString()});
+        }
+
+        Tally tally = tally(cases);
+
+        System.out.println("ToT GPT-4 → GPT-4 MATH (released traces): " + tally);
+        assertThat(tally.items()).isEqualTo(200);
+        // 2026-12: 118 by default, 104 by the last number, 20 by box or marker (version 1 read 12); see docs/GRADING.md
+        assertThat(tally.byDefault()).isGreaterThanOrEqualTo(tally.byLastNumber()).isGreaterThanOrEqualTo(110);
+        assertThat(tally.byBoxOrMarker()).as("what version 1 could read").isLessThan(30);
+    }
+
+    @Test
+    void mathSolutionsWithoutTheirBoxesAreReadFromTheText() throws IOException {
+        List<String[]> cases = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SharedDatasets.file("math/MATH/test"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                String solution = JSON.readTree(Files.readString(file)).get("solution").asString();
+                String gold = MathAnswersForTest.lastBoxed(solution);
+                if (gold != null) {
+                    cases.add(new String[] {unboxed(solution), gold});
+                }
+            }
+        }
+
+        Tally tally = tally(cases);
+
+        System.out.println("MATH test solutions, boxes removed: " + tally);
+        assertThat(tally.items()).isGreaterThan(4_900);
+        assertThat(tally.byDefault()).isGreaterThanOrEqualTo(tally.byLastNumber());
+        // 2026-12: 4,534 of 5,000 by default, 3,618 by the last number; see docs/GRADING.md
+        assertThat(tally.byDefault() * 100 / tally.items()).as("percent read correctly").isGreaterThanOrEqualTo(88);
+    }
+
+    private Tally tally(List<String[]> cases) {
+        int byDefault = 0;
+        int byLastNumber = 0;
+        int byBoxOrMarker = 0;
+        int noAnswer = 0;
+        for (String[] c : cases) {
+            Grade grade = grader.grade(AnswerType.MATH, null, c[0], c[1], List.of());
+            byDefault += grade.correct() ? 1 : 0;
+            noAnswer += grade.answerFound() ? 0 : 1;
+            byLastNumber += grader.grade(AnswerType.MATH, "last-number", c[0], c[1], List.of()).correct() ? 1 : 0;
+            boolean boxed = grader.grade(AnswerType.MATH, "boxed", c[0], c[1], List.of()).correct();
+            byBoxOrMarker += boxed || grader.grade(AnswerType.MATH, "after-marker", c[0], c[1], List.of()).correct() ? 1 : 0;
+        }
+        return new Tally(cases.size(), byDefault, byLastNumber, byBoxOrMarker, noAnswer);
+    }
+
+    /** The solution with each {@code \boxed{x}} replaced by x. */
+    static String unboxed(String solution) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        Matcher m = BOXED.matcher(solution);
+        while (m.find(at)) {
+            int close = MathAnswersForTest.closingBrace(solution, m.end() - 1);
+            if (close < 0) {
+                break;
+            }
+            out.append(solution, at, m.start()).append(solution, m.end(), close);
+            at = close + 1;
+        }
+        return out.append(solution.substring(at)).toString();
+    }
+}
