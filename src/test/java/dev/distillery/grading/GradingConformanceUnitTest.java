@@ -63,6 +63,53 @@ class GradingConformanceUnitTest {
         assertThat(failures).isEmpty();
     }
 
+    @Test
+    void theTablesOfDocsGradingAreCurrent() throws IOException {
+        List<Outcome> outcomes = cases().stream().map(this::grade).toList();
+        String expected = tables(outcomes);
+        Path doc = Path.of("docs/GRADING.md");
+        String text = Files.readString(doc, StandardCharsets.UTF_8);
+        int start = text.indexOf(START);
+        int end = text.indexOf(END);
+        assertThat(start).as("docs/GRADING.md has the conformance markers").isNotNegative();
+        String current = text.substring(start + START.length(), end).strip();
+        if (!current.equals(expected.strip())) {
+            Path generated = Path.of("target", "grading-conformance.md");
+            Files.createDirectories(generated.getParent());
+            Files.writeString(generated, expected, StandardCharsets.UTF_8);
+        }
+        assertThat(current).as("docs/GRADING.md's conformance tables (the current ones are in target/grading-conformance.md)")
+                .isEqualTo(expected.strip());
+    }
+
+    private static final String START = "<!-- conformance:start -->";
+    private static final String END = "<!-- conformance:end -->";
+
+    /** The agreement per category and the cases decided otherwise, as Markdown. */
+    static String tables(List<Outcome> outcomes) {
+        StringBuilder md = new StringBuilder("| category | cases | graded as the source expects | decided otherwise |\n|---|---|---|---|\n");
+        int[] all = new int[3];
+        for (var row : byCategory(outcomes).entrySet()) {
+            int[] r = row.getValue();
+            md.append("| ").append(row.getKey()).append(" | ").append(r[0]).append(" | ").append(r[1]).append(" | ")
+                    .append(r[2]).append(" |\n");
+            for (int i = 0; i < 3; i++) {
+                all[i] += r[i];
+            }
+        }
+        md.append("| **all** | **").append(all[0]).append("** | **").append(all[1]).append("** | **").append(all[2])
+                .append("** |\n\nEvery case not decided otherwise is graded as its source expects (the test fails otherwise). ")
+                .append("Decided otherwise, with the reason:\n\n");
+        for (Outcome o : outcomes) {
+            if (o.c().decided() != null) {
+                md.append("- `").append(o.c().id()).append("` (").append(o.c().category()).append("; gold `")
+                        .append(o.c().gold().replace("\n", " ").replace("`", "'")).append("`, source expects ")
+                        .append(o.c().expected() ? "equal" : "different").append("): ").append(o.c().decided()).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
     Outcome grade(Case c) {
         return new Outcome(c, grader.grade(c.type(), null, c.prediction(), c.gold(), List.of()));
     }

@@ -2,7 +2,7 @@ package dev.distillery.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.distillery.SharedDatasets;
+import dev.distillery.MathSolutions;
 import dev.distillery.shared.AnswerType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ReleasedOutputsUnitTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern BOXED = Pattern.compile("\\\\(?:boxed|fbox)\\s*\\{");
 
     private final Grader grader = new Grader();
 
@@ -53,16 +49,8 @@ class ReleasedOutputsUnitTest {
 
     @Test
     void mathSolutionsWithoutTheirBoxesAreReadFromTheText() throws IOException {
-        List<String[]> cases = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SharedDatasets.file("math/MATH/test"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                String solution = JSON.readTree(Files.readString(file)).get("solution").asString();
-                String gold = MathAnswersForTest.lastBoxed(solution);
-                if (gold != null) {
-                    cases.add(new String[] {unboxed(solution), gold});
-                }
-            }
-        }
+        List<String[]> cases = MathSolutions.all().stream()
+                .map(s -> new String[] {MathSolutions.unboxed(s.text()), s.gold()}).toList();
 
         Tally tally = tally(cases);
 
@@ -87,21 +75,5 @@ class ReleasedOutputsUnitTest {
             byBoxOrMarker += boxed || grader.grade(AnswerType.MATH, "after-marker", c[0], c[1], List.of()).correct() ? 1 : 0;
         }
         return new Tally(cases.size(), byDefault, byLastNumber, byBoxOrMarker, noAnswer);
-    }
-
-    /** The solution with each {@code \boxed{x}} replaced by x. */
-    static String unboxed(String solution) {
-        StringBuilder out = new StringBuilder();
-        int at = 0;
-        Matcher m = BOXED.matcher(solution);
-        while (m.find(at)) {
-            int close = MathAnswersForTest.closingBrace(solution, m.end() - 1);
-            if (close < 0) {
-                break;
-            }
-            out.append(solution, at, m.start()).append(solution, m.end(), close);
-            at = close + 1;
-        }
-        return out.append(solution.substring(at)).toString();
     }
 }

@@ -44,10 +44,18 @@ final class Markers {
     static Latex.@Nullable Found afterLastMarker(String output, Pattern markers, boolean includeBoxed) {
         int textStart = -1;
         int textEnd = -1;
-        Matcher m = markers.matcher(output);
-        while (m.find()) {
-            textStart = m.start();
-            textEnd = m.end();
+        if (markers == PLAIN) {
+            int[] last = lastPlain(output);
+            if (last != null) {
+                textStart = last[0];
+                textEnd = last[1];
+            }
+        } else {
+            Matcher m = markers.matcher(output);
+            while (m.find()) {
+                textStart = m.start();
+                textEnd = m.end();
+            }
         }
         Latex.Found boxed = includeBoxed ? Latex.lastBoxed(output) : null;
         if (boxed != null && boxed.start() > textStart) {
@@ -66,6 +74,79 @@ final class Markers {
             from++;
         }
         return new Latex.Found(textStart, from, to);
+    }
+
+    /**
+     * The last of {@link #PLAIN}'s markers as {start, end}, or null: the same as the last {@code find()} of the
+     * pattern, but searched from the end for its literal parts, since grading numbers is on the hot path of every
+     * run and a regular expression tried at every character of a long output was most of its cost.
+     */
+    static int @Nullable [] lastPlain(String s) {
+        int hashes = s.lastIndexOf("####");
+        int arrow = s.lastIndexOf("-->");
+        int[] best = hashes > arrow ? new int[] {hashes, hashes + 4} : arrow >= 0 ? new int[] {arrow, arrow + 3} : null;
+        int floor = best == null ? 0 : best[0] + 1;
+        for (int at = lastIndexOfIgnoreCase(s, "answer", s.length() - 6); at >= floor; at = lastIndexOfIgnoreCase(s, "answer", at - 1)) {
+            int[] marker = theAnswerIs(s, at);
+            if (marker != null) {
+                return best == null || marker[0] > best[0] ? marker : best;
+            }
+        }
+        return best;
+    }
+
+    /** "the (final) answer is" around the "answer" at {@code at}, with word boundaries, as {start, end}; or null. */
+    private static int @Nullable [] theAnswerIs(String s, int at) {
+        int end = at + "answer".length();
+        int is = skipSpaces(s, end);
+        if (is == end || !s.regionMatches(true, is, "is", 0, 2) || is + 2 < s.length() && isWordChar(s.charAt(is + 2))) {
+            return null;
+        }
+        int before = skipSpacesBack(s, at);
+        if (before == at) {
+            return null;
+        }
+        if (before >= 5 && s.regionMatches(true, before - 5, "final", 0, 5) && (before == 5 || !isWordChar(s.charAt(before - 6)))) {
+            int beforeFinal = skipSpacesBack(s, before - 5);
+            if (beforeFinal < before - 5 && startsThe(s, beforeFinal)) {
+                return new int[] {beforeFinal - 3, is + 2};
+            }
+        }
+        return startsThe(s, before) ? new int[] {before - 3, is + 2} : null;
+    }
+
+    /** Whether the word ending at {@code end} is "the". */
+    private static boolean startsThe(String s, int end) {
+        return end >= 3 && s.regionMatches(true, end - 3, "the", 0, 3) && (end == 3 || !isWordChar(s.charAt(end - 4)));
+    }
+
+    private static int skipSpaces(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index just after the last non-space before {@code i}. */
+    private static int skipSpacesBack(String s, int i) {
+        while (i > 0 && Character.isWhitespace(s.charAt(i - 1))) {
+            i--;
+        }
+        return i;
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    private static int lastIndexOfIgnoreCase(String s, String word, int from) {
+        for (int i = Math.min(from, s.length() - word.length()); i >= 0; i--) {
+            char c = s.charAt(i);
+            if ((c == 'a' || c == 'A') && s.regionMatches(true, i, word, 0, word.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The first non-blank line of {@code text[from, to)}, stripped, as a region; empty at {@code to} when none. */

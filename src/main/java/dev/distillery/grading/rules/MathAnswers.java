@@ -74,7 +74,8 @@ public final class MathAnswers {
         if (rule == null) {
             Extraction boxed = boxed(output);
             Extraction marked = afterMarker(output);
-            if (boxed.found() && !(marked.found() && markerAfterLastBox(output))) {
+            // a statement after the last box wins only with a value: "The final answer is positive, because …" does not
+            if (boxed.found() && !(marked.found() && markerAfterLastBox(output) && valueLike(marked.answer()))) {
                 return boxed;
             }
             if (marked.found()) {
@@ -279,14 +280,8 @@ public final class MathAnswers {
     }
 
     private static Extraction lastNumber(String output) {
-        Matcher m = NumberAnswers.NUMBER.matcher(output);
-        int start = -1;
-        int end = -1;
-        while (m.find()) {
-            start = m.start();
-            end = m.end();
-        }
-        return start < 0 ? Extraction.none(LAST_NUMBER) : new Extraction(LAST_NUMBER, output.substring(start, end), start, end);
+        int[] last = NumberAnswers.last(output, 0, output.length());
+        return last == null ? Extraction.none(LAST_NUMBER) : new Extraction(LAST_NUMBER, output.substring(last[0], last[1]), last[0], last[1]);
     }
 
     /** A possible answer: a math span, or a number outside math. */
@@ -330,10 +325,8 @@ public final class MathAnswers {
         if (from >= to) {
             return;
         }
-        Matcher m = NumberAnswers.NUMBER.matcher(output).region(from, to);
-        m.useTransparentBounds(true);
-        while (m.find()) {
-            into.add(new Candidate(m.start(), m.end(), null, true));
+        for (int[] at : NumberAnswers.scan(output, from, to, Integer.MAX_VALUE)) {
+            into.add(new Candidate(at[0], at[1], null, true));
         }
     }
 

@@ -107,36 +107,28 @@ public final class NumberAnswers {
         if (marked == null) {
             return Extraction.none(AFTER_MARKER);
         }
-        Matcher m = NUMBER.matcher(output).region(marked.from(), marked.to());
-        m.useTransparentBounds(true);
-        return m.find() ? found(AFTER_MARKER, output, m) : Extraction.none(AFTER_MARKER);
+        List<int[]> first = scan(output, marked.from(), marked.to(), 1);
+        return first.isEmpty() ? Extraction.none(AFTER_MARKER) : found(AFTER_MARKER, output, first.getFirst()[0], first.getFirst()[1]);
     }
 
     private static Extraction lastNumber(String output) {
-        Matcher m = NUMBER.matcher(output);
-        int start = -1;
-        int end = -1;
-        while (m.find()) {
-            start = m.start();
-            end = m.end();
-        }
-        return start < 0 ? Extraction.none(LAST_NUMBER) : found(LAST_NUMBER, output, start, end);
+        int[] last = last(output, 0, output.length());
+        return last == null ? Extraction.none(LAST_NUMBER) : found(LAST_NUMBER, output, last[0], last[1]);
     }
 
     private static Extraction firstNumber(String output) {
-        Matcher m = NUMBER.matcher(output);
-        return m.find() ? found(FIRST_NUMBER, output, m) : Extraction.none(FIRST_NUMBER);
+        List<int[]> first = scan(output, 0, output.length(), 1);
+        return first.isEmpty() ? Extraction.none(FIRST_NUMBER) : found(FIRST_NUMBER, output, first.getFirst()[0], first.getFirst()[1]);
     }
 
     private static Extraction found(String rule, String output, int start, int end) {
         return new Extraction(rule, canonical(output.substring(start, end)), start, end);
     }
 
-    private static Extraction found(String rule, String output, Matcher m) {
-        return found(rule, output, m.start(), m.end());
-    }
-
-    /** A candidate as plain ASCII: "1,234" as 1234, "−5" as -5, "\frac{3}{4}" as 3/4, "-$5" as -5. */
+    /**
+     * A candidate as plain ASCII: "1,234" as 1234, "1,22" as 1.22, "−5" as -5, "\\frac{3}{4}" as 3/4, "-$5" as
+     * -5; a mixed number "4 4/9" stays as it is.
+     */
     static String canonical(String candidate) {
         String s = candidate.strip().replace('\u2212', '-').replace("\\$", "").replace("$", "");
         if (DECIMAL_COMMA_ONLY.matcher(s).matches()) {
@@ -155,12 +147,49 @@ public final class NumberAnswers {
 
     /** Every number candidate in {@code text}, as written. */
     static List<String> numbers(String text) {
-        List<String> found = new ArrayList<>();
+        return scan(text, 0, text.length(), Integer.MAX_VALUE).stream().map(at -> text.substring(at[0], at[1])).toList();
+    }
+
+    /**
+     * The number candidates of {@code text[from, to)} as {start, end}, in order, at most {@code limit}: what
+     * {@link #NUMBER}'s {@code find()} gives, but the pattern is only tried where a number can start (a digit, a point,
+     * a minus sign, a backslash), which is several times faster on long outputs.
+     */
+    static List<int[]> scan(String text, int from, int to, int limit) {
+        List<int[]> found = new ArrayList<>();
         Matcher m = NUMBER.matcher(text);
-        while (m.find()) {
-            found.add(m.group());
+        m.useTransparentBounds(true);
+        for (int i = from; i < to && found.size() < limit; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '\u2212' || c == '\\')) {
+                continue;
+            }
+            m.region(i, to);
+            if (m.lookingAt()) {
+                found.add(new int[] {m.start(), m.end()});
+                i = m.end() - 1;
+            }
         }
         return found;
+    }
+
+    /** The last number candidate of {@code text[from, to)} as {start, end}, or null. */
+    static int @Nullable [] last(String text, int from, int to) {
+        // numbers are short: look in a window before the last digit, and further back only when it cuts one
+        int lastDigit = to - 1;
+        while (lastDigit >= from && !Character.isDigit(text.charAt(lastDigit))) {
+            lastDigit--;
+        }
+        if (lastDigit < from) {
+            return null;
+        }
+        for (int window = 64; ; window *= 4) {
+            int start = Math.max(from, lastDigit - window);
+            List<int[]> found = scan(text, start, to, Integer.MAX_VALUE);
+            if (start == from || !found.isEmpty() && found.getFirst()[0] > start) {
+                return found.isEmpty() ? null : found.getLast();
+            }
+        }
     }
 
     /**
