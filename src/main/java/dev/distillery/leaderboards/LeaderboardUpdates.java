@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.distillery.review.StudentRerunRecorded;
 import dev.distillery.runs.RunCompleted;
+import dev.distillery.runs.RunRegraded;
 import dev.distillery.shared.AfterCommit;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
@@ -25,7 +26,7 @@ import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Keeps entries current: a completed run or a recorded student re-run schedules the db-scheduler task
+ * Keeps entries current: a completed or re-graded run or a recorded student re-run schedules the db-scheduler task
  * {@value #TASK} in the same transaction, so the update is as durable as the change that asks for it and runs once
  * that change has committed. Events within one {@link #BUCKET_SECONDS}-second window share one task (the task reads
  * the state as it is then), so re-running a whole run's corrections refreshes its entry a few times, not per item.
@@ -46,6 +47,11 @@ class LeaderboardUpdates {
 
     @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
     void on(RunCompleted event) {
+        schedule(event.workspaceId(), event.runId());
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    void on(RunRegraded event) {
         schedule(event.workspaceId(), event.runId());
     }
 

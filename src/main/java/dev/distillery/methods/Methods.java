@@ -52,6 +52,15 @@ public final class Methods {
      * @param presetId the preset's id, or null or blank for the method's default (its first) preset
      * @return empty when the method or the preset does not exist
      */
+    /**
+     * The method as a run with these roles uses it: wrapped in model-based answer extraction when the run gives an
+     * endpoint to the {@link ModelRole#EXTRACTOR} role (an option every method offers), else as it is.
+     */
+    public static Method forRoles(Method method, java.util.Collection<ModelRole> roles) {
+        return roles.contains(ModelRole.EXTRACTOR) && !method.roles().contains(ModelRole.EXTRACTOR)
+                ? new AnswerExtraction(method) : method;
+    }
+
     public static Optional<Preset> preset(String methodId, @Nullable String presetId) {
         return byId(methodId).flatMap(method -> presetId == null || presetId.isBlank()
                 ? Optional.of(method.presets().getFirst())

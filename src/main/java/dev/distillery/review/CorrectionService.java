@@ -139,17 +139,20 @@ public class CorrectionService {
             throw new InvalidInputException("revision", "Revision " + target.revision() + " has no corrected teacher trace to re-run.");
         }
         Revision.Rerun rerun;
+        String graderVersion = null;
         try {
             RunService.Rerun result = runs.rerunFrom(runId, itemId, target.callKey(), target.teacherOutput());
             rerun = new Revision.Rerun("done", result.output(), result.rule(), result.extracted(), result.correct(), null,
                     Revision.Outcome.of(found.get().before(), result.correct()), clock.instant());
+            graderVersion = result.graderVersion();
         } catch (ModelCallException e) {
             rerun = new Revision.Rerun("error", null, null, null, null, e.getMessage(), null, clock.instant());
         }
         Revision.Rerun recorded = rerun;
+        String version = graderVersion;
         tx.executeWithoutResult(s -> {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
-            revisions.recordRerun(runId, itemId, target.revision(), recorded);
+            revisions.recordRerun(runId, itemId, target.revision(), recorded, version);
             events.publishEvent(new StudentRerunRecorded(runId, tenant.workspaceId()));
             auditLog.record(tenant, "trace.rerun", runId + "/" + itemId, "revision " + target.revision() + ": "
                     + (recorded.outcome() == null ? "error" : recorded.outcome().label()));

@@ -64,16 +64,58 @@ class Revisions {
                 .update();
     }
 
-    void recordRerun(UUID runId, String itemId, int revision, Revision.Rerun rerun) {
+    void recordRerun(UUID runId, String itemId, int revision, Revision.Rerun rerun, @Nullable String graderVersion) {
         jdbc.sql("""
                         UPDATE trace_revisions SET rerun_status = ?, rerun_output = ?, rerun_rule = ?, rerun_extracted = ?,
-                            rerun_correct = ?, rerun_error = ?, rerun_at = ?
+                            rerun_correct = ?, rerun_error = ?, rerun_at = ?, rerun_grader_version = ?
                         WHERE run_id = ? AND item_id = ? AND revision = ?""")
                 .params(rerun.status().toUpperCase(Locale.ROOT), rerun.output(), rerun.rule(), rerun.extracted(), rerun.correct(), rerun.error(),
-                        rerun.at() == null ? null : Timestamp.from(rerun.at()), runId, itemId, revision)
+                        rerun.at() == null ? null : Timestamp.from(rerun.at()), graderVersion, runId, itemId, revision)
                 .update();
         jdbc.sql("UPDATE review_states SET outcome = ? WHERE run_id = ? AND item_id = ? AND latest_revision = ?")
                 .params(rerun.outcome() == null ? null : rerun.outcome().name(), runId, itemId, revision)
+                .update();
+    }
+
+    /** A finished student re-run on a correction, to be graded again. */
+    record FinishedRerun(String itemId, int revision, String output) {
+    }
+
+    /** The run's finished re-runs not graded by {@code version}. */
+    List<FinishedRerun> rerunsToRegrade(UUID runId, String version) {
+        return jdbc.sql("""
+                        SELECT item_id, revision, rerun_output FROM trace_revisions
+                        WHERE run_id = ? AND rerun_status = 'DONE' AND rerun_output IS NOT NULL
+                          AND rerun_grader_version IS DISTINCT FROM ?
+                        ORDER BY item_id, revision""")
+                .params(runId, version)
+                .query((rs, n) -> new FinishedRerun(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                .list();
+    }
+
+    void regradeRerun(UUID runId, FinishedRerun rerun, String rule, @Nullable String extracted, boolean correct,
+            String version) {
+        jdbc.sql("""
+                        UPDATE trace_revisions SET rerun_rule = ?, rerun_extracted = ?, rerun_correct = ?, rerun_grader_version = ?
+                        WHERE run_id = ? AND item_id = ? AND revision = ?""")
+                .params(rule, extracted, correct, version, runId, rerun.itemId(), rerun.revision())
+                .update();
+    }
+
+    /**
+     * Sets every review state's outcome again from the item's verdict and its latest revision's re-run verdict, after
+     * either changed (a re-grade changes both).
+     */
+    void recomputeOutcomes(UUID runId) {
+        jdbc.sql("""
+                        UPDATE review_states s SET outcome = CASE
+                                WHEN coalesce(i.correct, false) = r.rerun_correct THEN 'NO_CHANGE'
+                                WHEN r.rerun_correct THEN 'FIXED' ELSE 'WORSE' END
+                        FROM trace_revisions r, run_items i
+                        WHERE s.run_id = ? AND r.run_id = s.run_id AND r.item_id = s.item_id
+                          AND r.revision = s.latest_revision AND r.rerun_status = 'DONE'
+                          AND i.run_id = s.run_id AND i.item_id = s.item_id""")
+                .param(runId)
                 .update();
     }
 

@@ -142,7 +142,7 @@ class ItemProcessor {
             Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(calls));
             if (step instanceof Step.Done done) {
                 Trace.GradedPrediction p = grade(item, done.predictions().getFirst());
-                return new RunService.Rerun(p.output(), p.rule(), p.extracted(), p.correct(), made);
+                return new RunService.Rerun(p.output(), p.rule(), p.extracted(), p.correct(), made, p.version());
             }
             for (CallRequest call : ((Step.Calls) step).calls()) {
                 Answer answer = answer(job, call, CacheSnapshot.NONE, null, 0);
@@ -202,15 +202,13 @@ class ItemProcessor {
     }
 
     private void finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
-        List<Trace.GradedPrediction> graded = predictions.stream().map(p -> grade(item, p)).toList();
-        // One prediction: its verdict. Several samples (diverse reasoning): correct when any sample is kept.
-        boolean correct = graded.stream().anyMatch(Trace.GradedPrediction::correct);
-        String results = runs.json().writeValueAsString(graded);
-        writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), correct, results,
-                null, null, usage.promptTokens, usage.completionTokens, usage.cost, clock.instant()));
+        Trace.Verdicts verdicts = Trace.Verdicts.of(predictions.stream().map(p -> grade(item, p)).toList());
+        writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), verdicts.correct(),
+                runs.json().writeValueAsString(verdicts.predictions()), null, null, usage.promptTokens,
+                usage.completionTokens, usage.cost, clock.instant(), Grader.VERSION, verdicts.answerFound()));
     }
 
-    private Trace.GradedPrediction grade(DatasetItem item, Prediction p) {
+    Trace.GradedPrediction grade(DatasetItem item, Prediction p) {
         Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
                 item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());
         return Trace.GradedPrediction.of(p.label(), p.output(), grade, p.artifacts());
@@ -218,7 +216,7 @@ class ItemProcessor {
 
     private void fail(Job job, String itemId, String kind, String message, Usage usage) {
         writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
-                usage.promptTokens, usage.completionTokens, usage.cost, clock.instant()));
+                usage.promptTokens, usage.completionTokens, usage.cost, clock.instant(), null, null));
     }
 
     static MethodItem toMethodItem(DatasetItem item) {

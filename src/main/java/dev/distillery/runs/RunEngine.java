@@ -181,7 +181,8 @@ class RunEngine {
     private Outcome work(TenantContext tenant, WorkerData data, Start start, ExecutionContext context) {
         UUID runId = data.runId();
         RunSnapshot run = start.run();
-        Method method = Methods.byId(run.method()).orElseThrow(() -> new IllegalStateException("Unknown method " + run.method()));
+        Method method = Methods.forRoles(Methods.byId(run.method())
+                .orElseThrow(() -> new IllegalStateException("Unknown method " + run.method())), run.roles().keySet());
         String owner = NODE + "/" + data.shard() + "/" + UUID.randomUUID().toString().substring(0, 6);
         var job = new ItemProcessor.Job(data.workspaceId(), runId, run, method, run.presetSnapshot().toPreset(), owner);
         Slots slots = new Slots(start.share());

@@ -299,7 +299,7 @@ public class RunImportService {
         }
         calls.add(call("student", ModelRole.STUDENT, student, item.question(), output));
         return new Runs.ImportedItem(item.itemId(), item.position(), grade.correct(),
-                json.writeValueAsString(List.of(prediction)), calls);
+                json.writeValueAsString(List.of(prediction)), calls, grade.graderVersion(), grade.answerFound());
     }
 
     private static Runs.StoredCall call(String key, ModelRole role, RunSnapshot.RoleEndpoint endpoint, String prompt,

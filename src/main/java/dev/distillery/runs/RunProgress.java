@@ -9,10 +9,26 @@ import org.jspecify.annotations.Nullable;
  * @param accuracy correct ÷ done, or null before the first finished item
  * @param itemsPerSecond finished items per second since the run started
  * @param etaSeconds time left at that pace, or null when unknown
+ * @param noAnswer finished items from whose output no answer could be read (counted incorrect)
+ * @param graderVersions finished items per grader version that decided them ("1" before versions were recorded)
+ * @param regrade the latest re-grade, or null when the run was never re-graded
  */
 public record RunProgress(RunStatus status, int total, int done, int correct, int errors, int pending,
         @Nullable Double accuracy, long promptTokens, long completionTokens, BigDecimal cost,
-        double itemsPerSecond, @Nullable Long etaSeconds, java.util.Map<String, RoleUsage> byRole) {
+        double itemsPerSecond, @Nullable Long etaSeconds, java.util.Map<String, RoleUsage> byRole, int noAnswer,
+        java.util.Map<String, Integer> graderVersions, @Nullable Regrade regrade) {
+
+    /**
+     * A re-grade of the run's stored outputs: asked for ({@code queued}) or done, with how many of the finished items
+     * carry the version it grades with.
+     */
+    public record Regrade(String status, String version, int regraded, int items, java.time.Instant requestedAt,
+            java.time.@Nullable Instant finishedAt) {
+
+        public boolean running() {
+            return "queued".equals(status);
+        }
+    }
 
     /** Tokens and cost of one role's calls (cache hits cost nothing). */
     public record RoleUsage(long calls, long promptTokens, long completionTokens, BigDecimal cost) {

@@ -7,6 +7,7 @@ import dev.distillery.datasets.VersionSummary;
 import dev.distillery.endpoints.EndpointDetails;
 import dev.distillery.endpoints.EndpointService;
 import dev.distillery.methods.CompletedCall;
+import dev.distillery.grading.Grade;
 import dev.distillery.grading.Grader;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
@@ -52,6 +53,7 @@ public class RunService {
     private final RunQueries queries;
     private final RunEngine engine;
     private final ItemProcessor processor;
+    private final RunRegrades regrades;
     private final TransactionTemplate readOnly;
     private final EndpointService endpoints;
     private final DatasetService datasets;
@@ -59,11 +61,12 @@ public class RunService {
     private final AuditLog auditLog;
     private final Clock clock;
 
-    RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, EndpointService endpoints,
-            DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
+    RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, RunRegrades regrades,
+            EndpointService endpoints, DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
             PlatformTransactionManager transactions) {
         this.runs = runs;
         this.processor = processor;
+        this.regrades = regrades;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.queries = queries;
@@ -93,6 +96,9 @@ public class RunService {
         if (method == null) {
             throw new InvalidInputException("method", "Unknown method '" + draft.method() + "'. Use one of "
                     + Methods.all().stream().map(Method::id).collect(Collectors.joining(", ")) + ".");
+        }
+        if (draft.roles() != null) {
+            method = Methods.forRoles(method, draft.roles().keySet());
         }
         Preset preset = Methods.preset(method.id(), draft.preset()).orElse(null);
         if (preset == null) {
@@ -228,8 +234,9 @@ public class RunService {
         return row.toTrace(item, queries.calls(runId, List.of(itemId)).getOrDefault(itemId, List.of()));
     }
 
-    /** What the rest of an item's method produced from a corrected call, graded. */
-    public record Rerun(String output, String rule, @Nullable String extracted, boolean correct, List<Trace.Call> calls) {
+    /** What the rest of an item's method produced from a corrected call, graded by grader {@code graderVersion}. */
+    public record Rerun(String output, String rule, @Nullable String extracted, boolean correct, List<Trace.Call> calls,
+            String graderVersion) {
     }
 
     /**
@@ -263,7 +270,7 @@ public class RunService {
             }
             throw new InvalidInputException("callKey", "The item has no call '" + callKey + "'.");
         });
-        Method method = Methods.byId(loaded.run().method()).orElseThrow();
+        Method method = Methods.forRoles(Methods.byId(loaded.run().method()).orElseThrow(), loaded.run().roles().keySet());
         var job = new ItemProcessor.Job(loaded.workspaceId(), runId, loaded.run(), method,
                 loaded.run().presetSnapshot().toPreset(), "rerun");
         return processor.continueFrom(job, loaded.item(), loaded.history());
@@ -315,6 +322,38 @@ public class RunService {
         engine.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.retry-failed", run.name(), reset + " items");
         return get(runId);
+    }
+
+    /**
+     * Grades the run's stored outputs again with the current grader, in the background (no model is called); the
+     * run's figures, leaderboards and review outcomes follow when it is done. Idempotent: asking again while a
+     * re-grade is queued changes nothing.
+     *
+     * @throws ConflictException when the run is queued or running: its items are still being graded
+     */
+    @Transactional
+    public RunProgress regrade(UUID runId) {
+        TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
+        RunDetails run = get(runId);
+        if (!runs.requestRegrade(runId, Grader.VERSION, clock.instant())) {
+            throw new ConflictException("The run is " + run.status().id() + ": re-grade it once it has finished, or cancel it first.");
+        }
+        regrades.schedule(tenant, runId);
+        auditLog.record(tenant, "run.regrade-requested", run.name(), "grader version " + Grader.VERSION);
+        return runs.progress(runId).orElseThrow();
+    }
+
+    /**
+     * Grades {@code output} (a student's answer re-run on a corrected trace) the way the item's own prediction is
+     * graded, with the current grader: for the review module when a run is re-graded. In the caller's transaction.
+     */
+    public Grade gradeLikeItem(UUID runId, String itemId, String output) {
+        currentTenant.require(Permission.READ);
+        RunSnapshot run = runs.snapshot(runId).orElseThrow(() -> notFound(runId));
+        DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
+                .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
+        boolean imported = runs.imported(runId);
+        return regrades.gradeLike(regrades.ways(run, imported), item, imported ? List.of() : runs.calls(runId, itemId), output);
     }
 
     private static NotFoundException notFound(UUID runId) {

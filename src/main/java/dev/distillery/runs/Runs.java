@@ -77,7 +77,8 @@ class Runs {
     }
 
     /** An imported item's graded result ({@code results} as the engine writes it) and its calls. */
-    record ImportedItem(String itemId, int position, boolean correct, String results, List<StoredCall> calls) {
+    record ImportedItem(String itemId, int position, boolean correct, String results, List<StoredCall> calls,
+            String graderVersion, boolean answerFound) {
     }
 
     /** Stores imported items as done, with their calls (never cached: nothing was asked of a model here). */
@@ -85,13 +86,15 @@ class Runs {
         Timestamp at = Timestamp.from(now);
         jdbc.sql("""
                         INSERT INTO run_items (workspace_id, run_id, item_id, position, status, correct, results,
-                            finished_by, finished_at)
-                        SELECT ?, ?, i, p, 'DONE', c, r::jsonb, 'import', ?
-                        FROM unnest(?::text[], ?::int[], ?::boolean[], ?::text[]) AS t(i, p, c, r)""")
+                            finished_by, finished_at, grader_version, answer_found)
+                        SELECT ?, ?, i, p, 'DONE', c, r::jsonb, 'import', ?, v, f
+                        FROM unnest(?::text[], ?::int[], ?::boolean[], ?::text[], ?::text[], ?::boolean[]) AS t(i, p, c, r, v, f)""")
                 .params(workspaceId, runId, at, items.stream().map(ImportedItem::itemId).toArray(String[]::new),
                         items.stream().map(ImportedItem::position).toArray(Integer[]::new),
                         items.stream().map(ImportedItem::correct).toArray(Boolean[]::new),
-                        items.stream().map(ImportedItem::results).toArray(String[]::new))
+                        items.stream().map(ImportedItem::results).toArray(String[]::new),
+                        items.stream().map(ImportedItem::graderVersion).toArray(String[]::new),
+                        items.stream().map(ImportedItem::answerFound).toArray(Boolean[]::new))
                 .update();
         List<String> itemIds = new java.util.ArrayList<>();
         List<StoredCall> calls = new java.util.ArrayList<>();
@@ -246,6 +249,70 @@ class Runs {
                 .list();
     }
 
+    /** The stored calls of several items of a run, per item, each item's in the order {@link #calls} gives. */
+    Map<String, List<CompletedCall>> callsOf(UUID runId, Collection<String> itemIds) {
+        Map<String, List<CompletedCall>> calls = new HashMap<>();
+        jdbc.sql("""
+                        SELECT item_id, call_key, role, prompt, outputs::text FROM run_calls
+                        WHERE run_id = ? AND item_id = ANY(?) ORDER BY item_id, created_at, call_key""")
+                .params(runId, itemIds.toArray(String[]::new))
+                .query(rs -> {
+                    calls.computeIfAbsent(rs.getString(1), k -> new java.util.ArrayList<>()).add(new CompletedCall(
+                            rs.getString(2), ModelRole.valueOf(rs.getString(3)), rs.getString(4),
+                            json.readValue(rs.getString(5), STRINGS)));
+                });
+        return calls;
+    }
+
+    /** A finished item whose verdicts were decided by another grader version, with its stored predictions. */
+    record StaleItem(String itemId, boolean correct, String results) {
+    }
+
+    /** Up to {@code limit} finished items of the run not yet graded by {@code version}, in position order. */
+    List<StaleItem> staleItems(UUID runId, String version, int limit) {
+        return jdbc.sql("""
+                        SELECT item_id, correct, results::text FROM run_items
+                        WHERE run_id = ? AND status = 'DONE' AND results IS NOT NULL AND grader_version IS DISTINCT FROM ?
+                        ORDER BY position LIMIT ?""")
+                .params(runId, version, limit)
+                .query((rs, n) -> new StaleItem(rs.getString(1), rs.getBoolean(2), rs.getString(3)))
+                .list();
+    }
+
+    /** An item's verdicts after a re-grade. */
+    record Regraded(String itemId, boolean correct, String results, String graderVersion, boolean answerFound) {
+    }
+
+    /** Replaces finished items' verdicts (only finished ones: a re-grade never touches an item in flight). */
+    void recordRegraded(UUID runId, List<Regraded> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE run_items i SET correct = t.c, results = t.r::jsonb, grader_version = t.v, answer_found = t.f
+                        FROM unnest(?::text[], ?::boolean[], ?::text[], ?::text[], ?::boolean[]) AS t(id, c, r, v, f)
+                        WHERE i.run_id = ? AND i.item_id = t.id AND i.status = 'DONE'""")
+                .params(items.stream().map(Regraded::itemId).toArray(String[]::new),
+                        items.stream().map(Regraded::correct).toArray(Boolean[]::new),
+                        items.stream().map(Regraded::results).toArray(String[]::new),
+                        items.stream().map(Regraded::graderVersion).toArray(String[]::new),
+                        items.stream().map(Regraded::answerFound).toArray(Boolean[]::new), runId)
+                .update();
+    }
+
+    /** Marks a re-grade as asked for; false when the run is queued or running (its items are still being graded). */
+    boolean requestRegrade(UUID runId, String version, Instant now) {
+        return jdbc.sql("""
+                        UPDATE runs SET regrade_status = 'QUEUED', regrade_version = ?, regrade_requested_at = ?
+                        WHERE id = ? AND status NOT IN ('QUEUED', 'RUNNING')""")
+                .params(version, Timestamp.from(now), runId).update() == 1;
+    }
+
+    void finishRegrade(UUID runId, Instant now) {
+        jdbc.sql("UPDATE runs SET regrade_status = 'DONE', regraded_at = ? WHERE id = ?")
+                .params(Timestamp.from(now), runId).update();
+    }
+
     /**
      * The cached response to one request, in a single round trip outside any transaction: the tenant setting and the
      * query go together, as one implicit transaction (autocommit), which ends the setting with it. An item's next call
@@ -349,7 +416,7 @@ class Runs {
         int[][] counts = batch.batchUpdate("""
                         UPDATE run_items SET status = ?, correct = ?, results = CAST(? AS jsonb), error_kind = ?, error = ?,
                             prompt_tokens = ?, completion_tokens = ?, cost = ?, finished_by = ?, finished_at = ?,
-                            lease_owner = NULL, lease_until = NULL
+                            grader_version = ?, answer_found = ?, lease_owner = NULL, lease_until = NULL
                         WHERE run_id = ? AND item_id = ? AND status = 'RUNNING' AND lease_owner = ?""",
                 results, results.size(), (ps, r) -> {
                     int i = 1;
@@ -363,6 +430,8 @@ class Runs {
                     ps.setBigDecimal(i++, r.cost());
                     ps.setString(i++, r.owner());
                     ps.setTimestamp(i++, Timestamp.from(r.at()));
+                    ps.setString(i++, r.graderVersion());
+                    ps.setObject(i++, r.answerFound(), java.sql.Types.BOOLEAN);
                     ps.setObject(i++, r.runId());
                     ps.setString(i++, r.itemId());
                     ps.setString(i, r.owner());
@@ -384,7 +453,10 @@ class Runs {
                         SELECT r.status, r.total, r.started_at, r.finished_at,
                             count(*) FILTER (WHERE i.status = 'DONE'), count(*) FILTER (WHERE i.correct AND i.status = 'DONE'),
                             count(*) FILTER (WHERE i.status = 'ERROR'), count(*) FILTER (WHERE i.status IN ('PENDING', 'RUNNING')),
-                            coalesce(sum(i.prompt_tokens), 0), coalesce(sum(i.completion_tokens), 0), coalesce(sum(i.cost), 0)
+                            coalesce(sum(i.prompt_tokens), 0), coalesce(sum(i.completion_tokens), 0), coalesce(sum(i.cost), 0),
+                            count(*) FILTER (WHERE i.status = 'DONE' AND NOT i.answer_found),
+                            r.regrade_status, r.regrade_version, r.regrade_requested_at, r.regraded_at,
+                            count(*) FILTER (WHERE i.status = 'DONE' AND i.grader_version = r.regrade_version)
                         FROM runs r LEFT JOIN run_items i ON i.run_id = r.id
                         WHERE r.id = ? GROUP BY r.id""")
                 .param(runId)
@@ -401,11 +473,25 @@ class Runs {
                             : ((finished == null ? Instant.now() : finished.toInstant()).toEpochMilli() - started.getTime()) / 1000.0;
                     double rate = seconds > 0 ? (done + errors) / seconds : 0;
                     Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
+                    String regradeStatus = rs.getString(13);
+                    RunProgress.Regrade regrade = regradeStatus == null ? null : new RunProgress.Regrade(
+                            regradeStatus.toLowerCase(java.util.Locale.ROOT), rs.getString(14), rs.getInt(17), done,
+                            rs.getTimestamp(15).toInstant(), rs.getTimestamp(16) == null ? null : rs.getTimestamp(16).toInstant());
                     return new RunProgress(status, total, done, correct, errors, left,
                             done == 0 ? null : (double) correct / done, rs.getLong(9), rs.getLong(10), rs.getBigDecimal(11),
-                            rate, eta, usageByRole(runId));
+                            rate, eta, usageByRole(runId), rs.getInt(12), graderVersions(runId), regrade);
                 })
                 .optional();
+    }
+
+    private Map<String, Integer> graderVersions(UUID runId) {
+        Map<String, Integer> versions = new java.util.TreeMap<>();
+        jdbc.sql("SELECT coalesce(grader_version, '1'), count(*) FROM run_items WHERE run_id = ? AND status = 'DONE' GROUP BY 1")
+                .param(runId)
+                .query(rs -> {
+                    versions.put(rs.getString(1), rs.getInt(2));
+                });
+        return versions;
     }
 
     private Map<String, RunProgress.RoleUsage> usageByRole(UUID runId) {
@@ -435,7 +521,7 @@ class Runs {
     /** An item's end: graded ({@code errorKind} null) or failed. */
     record ItemResult(UUID runId, String itemId, String owner, boolean correct, @Nullable String results,
             @Nullable String errorKind, @Nullable String error, int promptTokens, int completionTokens, BigDecimal cost,
-            Instant at) {
+            Instant at, @Nullable String graderVersion, @Nullable Boolean answerFound) {
         boolean failed() {
             return errorKind != null;
         }

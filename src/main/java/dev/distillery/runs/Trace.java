@@ -40,6 +40,18 @@ public record Trace(String itemId, int position, String question, String gold, A
         }
     }
 
+    /**
+     * An item's graded predictions and what they add up to: correct when any is (one prediction: its verdict; diverse
+     * reasoning: any sample kept), an answer found when any had one.
+     */
+    public record Verdicts(List<GradedPrediction> predictions, boolean correct, boolean answerFound) {
+
+        public static Verdicts of(List<GradedPrediction> predictions) {
+            return new Verdicts(List.copyOf(predictions), predictions.stream().anyMatch(GradedPrediction::correct),
+                    predictions.stream().anyMatch(p -> p.extracted() != null));
+        }
+    }
+
     /** A finished model call. */
     public record Call(String key, String role, String endpointId, String prompt, List<String> outputs,
             @Nullable String finishReason, int promptTokens, int completionTokens, long latencyMs, int attempts,

@@ -86,16 +86,32 @@ class RunsBrowserTest {
         assertThat(page.locator("#trace-detail")).containsText("Create very short step-by-step prompts for this problem:");
         assertThat(page.locator("#trace-detail")).containsText("1. Read the numbers.");
         assertThat(page.locator("#trace-detail")).containsText("extracted");
+        assertThat(page.locator("#trace-detail")).containsText("(grader v2)");
+        assertThat(page.locator("#trace-detail")).containsText("read from:");
+        assertThat(page.locator("#run-grading")).containsText("Graded by grader v2");
+        assertThat(page.locator("#run-grading")).containsText("no answer found in");
+
+        // Re-grading the stored outputs calls no model and keeps the figures of an up-to-date run.
+        String stats = page.locator("#run-stats").textContent();
+        page.locator("#run-regrade").click();
+        assertThat(page.locator("vaadin-notification-card").filter(new Locator.FilterOptions().setHasText("Re-grading with grader version 2"))).hasCount(1);
+        assertThat(page.locator("#run-regrade")).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(30_000));
+        assertThat(page.locator("#run-grading")).not().containsText("re-grading");
+        assertThat(page.locator("#run-stats")).containsText(stats.substring(stats.indexOf("accuracy"), stats.indexOf(")") + 1));
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
         page.locator("#new-run").click();
         Pages.choose(page, "#run-method", "Standard prompting");
         Pages.choose(page, "#run-role-student", "Student (student)");
+        // Optional for any method: a model reads each answer ("Therefore, the answer is").
+        Pages.choose(page, "#run-role-extractor", "Teacher (teacher)");
         Pages.choose(page, "#run-dataset", "GSM8K");
         page.locator("#run-limit input").fill("40");
         page.locator("#launch-run").click();
         assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#run-config")).containsText("extractor: Teacher");
+        assertThat(page.locator("#run-stats")).containsText("extractor: 40 calls");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
         assertThat(page.locator("#runs-grid")).containsText("trace-of-thought / tot-paper");
@@ -108,8 +124,22 @@ class RunsBrowserTest {
         page.locator("#grader-check").click();
         assertThat(page.locator("#grader-extracted")).containsText("18");
         assertThat(page.locator("#grader-verdict")).hasText("correct");
+        assertThat(page.locator("#grader-marked-output .extracted")).hasText("18");
         page.locator("#grader-gold input").fill("19");
         page.locator("#grader-check").click();
         assertThat(page.locator("#grader-verdict")).hasText("incorrect");
+
+        // A free-form math solution is read by its last stated value, and a bare answer as it is.
+        Pages.choose(page, "#grader-type", "Math (MATH, MATH-500)");
+        page.locator("#grader-output textarea").fill("Since $jk$ is constant, the value of $j$ when $k = 14$ is $24$.");
+        page.locator("#grader-gold input").fill("24");
+        page.locator("#grader-check").click();
+        assertThat(page.locator("#grader-verdict")).hasText("correct");
+        assertThat(page.locator("#grader-rule-used")).containsText("last-math");
+        assertThat(page.locator("#grader-marked-output .extracted")).hasText("24");
+        page.locator("#grader-output textarea").fill("-5");
+        page.locator("#grader-gold input").fill("-5");
+        page.locator("#grader-check").click();
+        assertThat(page.locator("#grader-verdict")).hasText("correct");
     }
 }

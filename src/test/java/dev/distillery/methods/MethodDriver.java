@@ -81,8 +81,12 @@ final class MethodDriver {
 
     static Drive drive(String methodId, String presetId, MethodItem item, Map<String, Object> params,
             Decoding runDecoding, Function<CallRequest, List<String>> model) {
-        Method method = method(methodId);
-        Preset preset = preset(methodId, presetId);
+        return drive(method(methodId), presetId, item, params, runDecoding, model);
+    }
+
+    static Drive drive(Method method, String presetId, MethodItem item, Map<String, Object> params,
+            Decoding runDecoding, Function<CallRequest, List<String>> model) {
+        Preset preset = preset(method.id(), presetId);
         List<Step.Calls> steps = new ArrayList<>();
         List<CompletedCall> history = new ArrayList<>();
         for (int turn = 0; turn < 100; turn++) {

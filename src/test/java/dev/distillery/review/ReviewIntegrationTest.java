@@ -113,6 +113,43 @@ class ReviewIntegrationTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aReGradeGradesTheReRunsOnCorrectionsAgainAndTheirOutcomesFollow() throws Exception {
+        TestHttp http = new TestHttp(port);
+        var owner = tenants.tenant("review-regrade", Role.MEMBER);
+        String runId = finishedRun(http, owner.apiKey());
+        String trace = "/api/v1/runs/" + runId + "/traces/test-0";
+        assertThat(http.call("POST", trace + "/revisions", owner.apiKey(), """
+                {"baseRevision": 0, "teacherSteps": ["Add the numbers.", "Report %s"]}""".formatted(firstGold())).statusCode())
+                .isEqualTo(201);
+        assertThat(http.call("POST", trace + "/revisions/1/rerun", owner.apiKey(), null).statusCode()).isEqualTo(200);
+
+        // As an older grader would have left it: the re-run's answer not read, so no change.
+        try (var db = dev.distillery.TestDatabase.ownerConnection(); var statement = db.createStatement()) {
+            statement.executeUpdate("UPDATE trace_revisions SET rerun_correct = false, rerun_extracted = NULL, "
+                    + "rerun_grader_version = '1' WHERE run_id = '" + runId + "'");
+            statement.executeUpdate("UPDATE review_states SET outcome = 'NO_CHANGE' WHERE run_id = '" + runId + "'");
+            statement.executeUpdate("UPDATE run_items SET grader_version = '1' WHERE run_id = '" + runId + "'");
+        }
+        assertThat(json.readTree(http.call("GET", trace, owner.apiKey(), null).body()).get("revisions").get(1).get("rerun")
+                .get("outcome").asString()).isEqualTo("NO_CHANGE");
+
+        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", owner.apiKey(), null).statusCode()).isEqualTo(202);
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (!json.readTree(http.call("GET", "/api/v1/runs/" + runId, owner.apiKey(), null).body()).get("regrade")
+                .get("status").asString().equals("done")) {
+            assertThat(java.time.Instant.now()).as("the re-grade finishes").isBefore(deadline);
+            Thread.sleep(100);
+        }
+
+        JsonNode rerun = json.readTree(http.call("GET", trace, owner.apiKey(), null).body()).get("revisions").get(1).get("rerun");
+        assertThat(rerun.get("correct").asBoolean()).isTrue();
+        assertThat(rerun.get("extracted").asString()).isEqualTo(firstGold());
+        assertThat(rerun.get("outcome").asString()).isEqualTo("FIXED");
+        JsonNode summary = json.readTree(http.call("GET", "/api/v1/runs/" + runId + "/corrections", owner.apiKey(), null).body());
+        assertThat(summary.get("fixed").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void twoReviewersWorkOneQueueWithoutSharingASlotAndAnAdminSettlesTheirDisagreement() throws Exception {
         TestHttp http = new TestHttp(port);
         var owner = tenants.tenant("queue", Role.MEMBER);

@@ -206,6 +206,53 @@ class RunIntegrationTest extends ApiIntegrationTest {
     }
 
     /** A workspace with teacher and student endpoints on the simulator and GSM8K test uploaded. */
+    @Test
+    void modelBasedAnswerExtractionReadsAnswersTheRulesCannotAndIsStoredCachedAndCostedLikeAnyCall() throws Exception {
+        var tenant = tenants.tenant("extraction", Role.MEMBER);
+        Setup s = setUp(tenant);
+        String extractor = endpoint(tenant, "Extractor", "teacher");
+        // The student writes its answer in words; the extractor turns the words back into the number.
+        sim.when(r -> "student".equals(r.model())).reply("She is left with her eggs' worth.");
+        sim.when(r -> r.prompt().endsWith("Therefore, the answer (arabic numerals) is")).reply((r, i) -> {
+            String question = r.prompt().substring(3, r.prompt().indexOf("\nA: "));
+            return " " + goldByQuestion.getOrDefault(question, "0") + ".";
+        });
+
+        String plain = launchStandard(tenant, s, null);
+        String extracted = launchStandard(tenant, s, extractor);
+        JsonNode without = awaitFinished(tenant, plain);
+        JsonNode with = awaitFinished(tenant, extracted);
+
+        assertThat(without.get("correct").asInt()).isZero();
+        assertThat(without.get("noAnswer").asInt()).isEqualTo(5);
+        assertThat(with.get("correct").asInt()).isEqualTo(5);
+        assertThat(with.get("roles").get("extractor").get("name").asString()).isEqualTo("Extractor");
+        assertThat(with.get("byRole").get("extractor").get("calls").asLong()).isEqualTo(5);
+        JsonNode trace = json.readTree(get(tenant, "/api/v1/runs/" + extracted + "/traces?size=1").body()).get("items").get(0);
+        assertThat(trace.get("calls").findValuesAsString("role")).containsExactly("student", "extractor");
+        assertThat(trace.get("calls").get(1).get("prompt").asString()).startsWith("Q: ")
+                .endsWith("\nA: She is left with her eggs' worth.\nTherefore, the answer (arabic numerals) is");
+        JsonNode prediction = trace.get("predictions").get(0);
+        assertThat(prediction.get("artifacts").get("reasoning").asString()).isEqualTo("She is left with her eggs' worth.");
+        assertThat(prediction.get("extracted").asString()).isEqualTo(goldByQuestion.get(s.first20().getFirst()));
+
+        // The same request again is answered from the response cache.
+        JsonNode again = awaitFinished(tenant, launchStandard(tenant, s, extractor));
+        JsonNode cached = json.readTree(get(tenant, "/api/v1/runs/" + again.get("id").asString() + "/traces?size=1").body())
+                .get("items").get(0).get("calls").get(1);
+        assertThat(cached.get("cached").asBoolean()).isTrue();
+        assertThat(again.get("correct").asInt()).isEqualTo(5);
+    }
+
+    private String launchStandard(TestTenants.Tenant tenant, Setup s, String extractor) {
+        HttpResponse<String> response = http.call("POST", "/api/v1/runs", tenant.apiKey(), """
+                {"method": "standard", "datasetId": "%s", "split": "test", "limit": 5,
+                 "roles": {"student": "%s"%s}, "concurrency": 4}""".formatted(s.dataset, s.student,
+                extractor == null ? "" : ", \"extractor\": \"" + extractor + "\""));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json.readTree(response.body()).get("id").asString();
+    }
+
     private Setup setUp(TestTenants.Tenant tenant) throws Exception {
         String teacher = endpoint(tenant, "Teacher", "teacher");
         String student = endpoint(tenant, "Student", "student");

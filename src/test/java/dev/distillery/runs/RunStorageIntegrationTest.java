@@ -62,7 +62,7 @@ class RunStorageIntegrationTest extends ApiIntegrationTest {
                 1, 1, BigDecimal.ZERO, 5, 1, false);
         var orphanCall = writer.call(ws, new Runs.CallRecord(UUID.randomUUID(), "item-1", call, "k1", Instant.now()));
         var unleased = writer.result(ws, new Runs.ItemResult(UUID.randomUUID(), "item-2", "someone", true, "[]", null, null,
-                1, 1, BigDecimal.ZERO, Instant.now()));
+                1, 1, BigDecimal.ZERO, Instant.now(), "2", true));
         writer.flush();
 
         assertThatThrownBy(orphanCall::join).isInstanceOf(CompletionException.class)

@@ -34,11 +34,12 @@ class GradingController {
     @Operation(summary = "Grade up to 10,000 predictions against their gold answers",
             description = "answerType: number, math, choice, yesno or string. rule (optional): the type's extraction "
                     + "rule, default if omitted; number: after-marker, last-number, first-number; math: boxed, "
-                    + "after-marker; choice: after-marker, option-text, last-letter; yesno: last-yes-no; string: "
+                    + "after-marker, whole-output, last-math, last-number; choice: after-marker, option-text, last-letter; yesno: last-yes-no; string: "
                     + "after-marker, whole-output. Each item: {\"prediction\": \"...\", \"gold\": \"...\", \"choices\": "
                     + "[{\"label\": \"A\", \"text\": \"...\"}]} (choices optional). Results come in the items' order; "
                     + "extracted is null when no answer was found, flagged is true when a math answer could not be "
-                    + "decided within the time limit (it then counts as incorrect).")
+                    + "decided within the time limit (it then counts as incorrect); span gives where the answer was read "
+                    + "[start, end) and graderVersion the grader that decided.")
     CheckResponse check(@RequestBody CheckRequest body) {
         AnswerType type = answerType(body.answerType());
         String rule = body.rule() == null || body.rule().isBlank() ? null : body.rule().strip();
@@ -110,11 +111,16 @@ class GradingController {
      * @param extracted the answer read from the prediction, or null when none was found
      * @param rule the extraction rule that produced it
      * @param flagged whether the check ran out of time (then {@code correct} is false)
+     * @param span where the answer was read in the prediction, as {start, end} character offsets (end exclusive),
+     *     or null when no answer was found
+     * @param graderVersion the grader version that decided
      */
-    record Result(@Nullable String extracted, boolean correct, String rule, boolean flagged) {
+    record Result(@Nullable String extracted, boolean correct, String rule, boolean flagged, int @Nullable [] span,
+            String graderVersion) {
 
         static Result of(Grade grade) {
-            return new Result(grade.extracted(), grade.correct(), grade.rule(), grade.flagged());
+            return new Result(grade.extracted(), grade.correct(), grade.rule(), grade.flagged(),
+                    grade.answerFound() ? new int[] {grade.start(), grade.end()} : null, grade.graderVersion());
         }
     }
 }

@@ -16,12 +16,14 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.distillery.grading.Grader;
 import dev.distillery.grading.GradingItem;
 import dev.distillery.grading.GradingService;
 import dev.distillery.grading.Grade;
 import dev.distillery.grading.Choice;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.ui.MarkedText;
 import jakarta.annotation.security.PermitAll;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,7 @@ public class GraderView extends VerticalLayout {
     private final Span extracted = new Span();
     private final Span verdict = new Span();
     private final Span ruleUsed = new Span();
+    private final Div readFrom = new Div();
     private final Div result = new Div();
 
     public GraderView(GradingService grading) {
@@ -81,14 +84,18 @@ public class GraderView extends VerticalLayout {
         verdict.setId("grader-verdict");
         ruleUsed.setId("grader-rule-used");
         result.setId("grader-result");
-        result.add(line("Extracted answer: ", extracted), line("Verdict: ", verdict), line("Rule used: ", ruleUsed));
+        readFrom.setId("grader-read-from");
+        result.add(line("Extracted answer: ", extracted), line("Verdict: ", verdict), line("Rule used: ", ruleUsed),
+                new Div(bold("Read from: ")), readFrom);
         result.setVisible(false);
 
         FormLayout form = new FormLayout(type, rule, gold);
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40em", 3));
         add(new H2("Grader"),
                 new Paragraph("Check how an output is graded: which answer is read from it, by which rule, and whether "
-                        + "it equals the gold answer. Math answers are compared symbolically."),
+                        + "it equals the gold answer. Math answers are compared symbolically; a bare answer such as -5 "
+                        + "is read as it is, a free-form solution by its boxed answer, its marker (\"The answer is\") or "
+                        + "its last stated value. Grader version " + Grader.VERSION + "."),
                 form, output, choices, check, result);
         type.setValue(AnswerType.NUMBER);
     }
@@ -111,11 +118,15 @@ public class GraderView extends VerticalLayout {
         List<Choice> options = answerType == AnswerType.CHOICE ? choices(choices.getValue()) : List.of();
         Grade grade = grading.grade(answerType, rule.getValue(),
                 List.of(new GradingItem(output.getValue(), gold.getValue(), options))).getFirst();
-        extracted.setText(grade.extracted() == null ? "(none found)" : grade.extracted());
+        extracted.setText(grade.extracted() == null ? "(no answer found)" : grade.extracted());
         verdict.setText(grade.flagged() ? "flagged (undecided within the time limit)" : grade.correct() ? "correct" : "incorrect");
         verdict.getStyle().set("color", grade.correct() ? "var(--lumo-success-text-color)"
                 : grade.flagged() ? "var(--lumo-warning-text-color, var(--lumo-body-text-color))" : "var(--lumo-error-text-color)");
-        ruleUsed.setText(grade.rule());
+        ruleUsed.setText(grade.rule() + (grade.answerFound() ? " · characters " + grade.start() + "–" + grade.end() : "")
+                + " · grader v" + grade.graderVersion());
+        readFrom.removeAll();
+        readFrom.add(MarkedText.of("grader-marked-output", output.getValue(), grade.answerFound() ? grade.start() : null,
+                grade.answerFound() ? grade.end() : null, grade.extracted()));
         result.setVisible(true);
     }
 
@@ -137,9 +148,13 @@ public class GraderView extends VerticalLayout {
     }
 
     private static Div line(String caption, Span value) {
+        return new Div(bold(caption), value);
+    }
+
+    private static Span bold(String caption) {
         Span label = new Span(caption);
         label.getStyle().set("font-weight", "600");
-        return new Div(label, value);
+        return label;
     }
 
     private static String label(AnswerType answerType) {

@@ -27,6 +27,7 @@ import dev.distillery.review.TraceReview;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.ui.MarkedText;
 import dev.distillery.shared.ui.Notifications;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,9 +142,10 @@ final class TraceDetail extends VerticalLayout {
 
         body.add(new H4("Student's answer"));
         t.predictions().stream().findFirst().ifPresentOrElse(p -> {
-            body.add(marked(p.output(), p.extracted(), "review-output"));
+            body.add(MarkedText.of("review-output", p.output(), p.answerStart(), p.answerEnd(), p.extracted()));
             Span verdict = new Span((p.correct() ? "correct" : "incorrect") + " · extracted "
-                    + (p.extracted() == null ? "nothing" : "\"" + p.extracted() + "\"") + " · rule " + p.rule());
+                    + (p.extracted() == null ? "nothing (no answer found)" : "\"" + p.extracted() + "\"") + " · rule " + p.rule()
+                    + " · grader v" + p.version());
             verdict.setId("review-verdict");
             body.add(verdict);
         }, () -> body.add(new Span(t.status() + (t.error() == null ? "" : ": " + t.error()))));
@@ -218,7 +220,7 @@ final class TraceDetail extends VerticalLayout {
             });
             box.add(new Span("Re-run: " + (Boolean.TRUE.equals(rerun.correct()) ? "correct" : "incorrect") + ", extracted "
                     + (rerun.extracted() == null ? "nothing" : "\"" + rerun.extracted() + "\"") + " · "), outcome);
-            box.add(marked(rerun.output() == null ? "" : rerun.output(), rerun.extracted(), "review-rerun-output"));
+            box.add(MarkedText.of("review-rerun-output", rerun.output() == null ? "" : rerun.output(), null, null, rerun.extracted()));
         } else {
             box.setText("Re-run " + rerun.status());
         }
@@ -409,25 +411,6 @@ final class TraceDetail extends VerticalLayout {
             }
         }
         return list;
-    }
-
-    /** The output as text with the extracted answer's last occurrence marked, never as HTML. */
-    private static Component marked(String output, @Nullable String extracted, String id) {
-        Div div = new Div();
-        div.setId(id);
-        div.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
-        int at = extracted == null || extracted.isEmpty() ? -1 : output.lastIndexOf(extracted);
-        if (at < 0) {
-            div.setText(output);
-            return div;
-        }
-        Span before = new Span(output.substring(0, at));
-        Span mark = new Span(extracted);
-        mark.setClassName("extracted");
-        mark.getStyle().set("background", "var(--lumo-primary-color-10pct)").set("font-weight", "600");
-        Span after = new Span(output.substring(at + extracted.length()));
-        div.add(before, mark, after);
-        return div;
     }
 
     private static Component text(String value, String id) {

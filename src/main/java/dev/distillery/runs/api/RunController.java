@@ -61,7 +61,9 @@ class RunController {
 
     @PostMapping("/runs")
     @Operation(summary = "Launch a run", description = "roles maps teacher/student/decomposer/solver to endpoint ids; "
-            + "decoding (temperature, topP, maxTokens, stop, seed) overrides the preset for every call.")
+            + "an extractor endpoint (optional, any method) adds model-based answer extraction: one greedy call per "
+            + "prediction with \"Therefore, the answer is\" whose answer is graded. decoding (temperature, topP, "
+            + "maxTokens, stop, seed) overrides the preset for the method's calls.")
     ResponseEntity<RunJson> launch(@RequestBody LaunchRequest body) {
         Map<ModelRole, UUID> roles = new EnumMap<>(ModelRole.class);
         if (body.roles() != null) {
@@ -69,7 +71,7 @@ class RunController {
                 try {
                     roles.put(ModelRole.fromId(role), id);
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidInputException("roles." + role, "Unknown role; use teacher, student, decomposer or solver.");
+                    throw new InvalidInputException("roles." + role, "Unknown role; use teacher, student, decomposer, solver or extractor.");
                 }
             });
         }
@@ -144,6 +146,16 @@ class RunController {
         return RunJson.of(runs.retryFailed(id), runs.progress(id));
     }
 
+    @PostMapping("/runs/{id}/regrade")
+    @Operation(summary = "Grade the run's stored outputs again with the current grader (no model is called)",
+            description = "Answers 202 at once; the re-grade runs in the background and the run's regrade field follows it "
+                    + "(status queued, then done; regraded of items). Accuracy, the no-answer count, leaderboards and "
+                    + "review outcomes follow when it is done. 409 while the run is queued or running.")
+    ResponseEntity<RunJson> regrade(@PathVariable UUID id) {
+        RunProgress progress = runs.regrade(id);
+        return ResponseEntity.accepted().body(RunJson.of(runs.get(id), progress));
+    }
+
     @GetMapping("/runs/{id}/traces")
     @Operation(summary = "Traces in source order: every call's prompt and output per role, extracted answer, verdict",
             description = "correct=true|false filters on the verdict; outcome=correct|incorrect|error|pending too.")
@@ -176,7 +188,7 @@ class RunController {
             Map<String, Long> tokens, BigDecimal cost, Map<String, RunProgress.RoleUsage> byRole,
             double itemsPerSecond, @Nullable Long etaSeconds,
             @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
-            boolean imported) {
+            boolean imported, int noAnswer, Map<String, Integer> graderVersions, RunProgress.@Nullable Regrade regrade) {
 
         static RunJson of(RunDetails r, RunProgress p) {
             return new RunJson(r.id(), r.name(), p.status().id(), r.method(), r.preset(), r.presetVersion(), r.datasetId(),
@@ -185,7 +197,7 @@ class RunController {
                     Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
                             "total", p.promptTokens() + p.completionTokens()),
                     p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt(),
-                    r.imported());
+                    r.imported(), p.noAnswer(), p.graderVersions(), p.regrade());
         }
     }
 

@@ -169,6 +169,20 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
             roleSelects.put(role, select);
             roleFields.add(select);
         }
+        if (!m.roles().contains(ModelRole.EXTRACTOR)) {
+            // Optional for every method: the answer of each prediction read by a model (Kojima et al.'s second call)
+            Select<EndpointDetails> extractor = new Select<>();
+            extractor.setLabel("Answer extraction by a model (optional)");
+            extractor.setId("run-role-extractor");
+            extractor.setItems(endpoints);
+            extractor.setItemLabelGenerator(e -> e == null ? "Off: the grader's rules read the answer" : e.name() + " (" + e.model() + ")");
+            extractor.setEmptySelectionAllowed(true);
+            extractor.setEmptySelectionCaption("Off: the grader's rules read the answer");
+            extractor.setHelperText("Adds one call per prediction: \"Therefore, the answer is\", greedy, 32 tokens; "
+                    + "what it answers is graded. Stored, cached and costed like any call.");
+            roleSelects.put(ModelRole.EXTRACTOR, extractor);
+            roleFields.add(extractor);
+        }
         if (endpoints.isEmpty()) {
             roleFields.add(new Paragraph("Register an endpoint first (Endpoints)."));
         }

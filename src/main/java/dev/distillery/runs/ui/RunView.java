@@ -19,6 +19,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.distillery.grading.Grader;
 import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunPageAction;
 import dev.distillery.runs.RunProgress;
@@ -50,6 +51,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Paragraph config = new Paragraph();
     private final ProgressBar bar = new ProgressBar();
     private final Span stats = new Span();
+    private final Span grading = new Span();
+    private final Button regrade = new Button("Re-grade");
     private final Button cancel = new Button("Cancel");
     private final Button resume = new Button("Resume");
     private final Button retry = new Button("Retry failed items");
@@ -79,8 +82,12 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         cancel.addClickListener(e -> act(() -> runs.cancel(runId), "Run cancelled."));
         resume.addClickListener(e -> act(() -> runs.resume(runId), "Run resumed."));
         retry.addClickListener(e -> act(() -> runs.retryFailed(runId), "Failed items queued again."));
+        grading.setId("run-grading");
+        regrade.setId("run-regrade");
+        regrade.setTooltipText("Grade the stored outputs again with grader version " + Grader.VERSION + "; no model is called");
+        regrade.addClickListener(e -> act(() -> runs.regrade(runId), "Re-grading with grader version " + Grader.VERSION + "…"));
         cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
-        HorizontalLayout actions = new HorizontalLayout(cancel, resume, retry);
+        HorizontalLayout actions = new HorizontalLayout(cancel, resume, retry, regrade);
         actions.setVisible(canLaunch);
 
         outcome.setLabel("Show");
@@ -115,7 +122,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         review.setId("run-review-link");
         HorizontalLayout links = new HorizontalLayout(outcome, review, moduleActions);
         links.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(title, config, progressRow, actions, links, split);
+        add(title, config, progressRow, grading, actions, links, split);
         setFlexGrow(1, split);
     }
 
@@ -151,7 +158,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     protected void onAttach(AttachEvent event) {
         refresher = LivePush.every(event.getUI(), 1, () -> {
-            if (runId != null && (last == null || !last.status().finished())) {
+            if (runId != null && (last == null || !last.status().finished() || last.regrade() != null && last.regrade().running())) {
                 showProgress();
                 traces.getDataProvider().refreshAll();
             }
@@ -178,9 +185,28 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 + p.byRole().entrySet().stream().map(e -> " · " + e.getKey() + ": " + e.getValue().calls() + " calls, "
                         + (e.getValue().promptTokens() + e.getValue().completionTokens()) + " tokens")
                         .collect(Collectors.joining()));
+        grading.setText(grading(p));
+        regrade.setEnabled(p.status().finished() && (p.regrade() == null || !p.regrade().running()));
         cancel.setEnabled(!p.status().finished());
         resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED || p.status() == dev.distillery.runs.RunStatus.FAILED);
         retry.setEnabled(p.errors() > 0);
+    }
+
+    /** Which grader produced the figures, how many items had no answer, and a re-grade under way. */
+    static String grading(RunProgress p) {
+        if (p.done() == 0) {
+            return "";
+        }
+        String versions = p.graderVersions().size() == 1
+                ? "Graded by grader v" + p.graderVersions().keySet().iterator().next()
+                : "Graded by grader " + p.graderVersions().entrySet().stream()
+                        .map(e -> "v" + e.getKey() + " (" + e.getValue() + " items)").collect(Collectors.joining(", "));
+        String current = p.graderVersions().keySet().stream().allMatch(Grader.VERSION::equals) ? ""
+                : " · the current grader is v" + Grader.VERSION + ": re-grade to use it";
+        String regrading = p.regrade() == null ? ""
+                : p.regrade().running() ? " · re-grading: " + p.regrade().regraded() + " / " + p.regrade().items() + " items"
+                : "";
+        return versions + " · no answer found in " + p.noAnswer() + " of " + p.done() + " items" + current + regrading;
     }
 
     private void act(Runnable action, String message) {
@@ -215,11 +241,23 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                     .append(String.join("\n---\n", c.outputs())).append('\n');
         }
         for (Trace.GradedPrediction p : t.predictions()) {
-            s.append("\n== ").append(p.label()).append(": extracted ").append(p.extracted() == null ? "nothing" : p.extracted())
-                    .append(" by rule ").append(p.rule()).append(" → ").append(p.correct() ? "correct" : "incorrect")
+            s.append("\n== ").append(p.label()).append(": extracted ").append(p.extracted() == null ? "nothing (no answer found)" : p.extracted())
+                    .append(" by rule ").append(p.rule()).append(" (grader v").append(p.version()).append(") → ")
+                    .append(p.correct() ? "correct" : "incorrect")
                     .append(p.flagged() ? " (flagged: undecided in time)" : "").append('\n');
+            if (p.answerStart() != null && p.answerEnd() != null && p.answerEnd() <= p.output().length()) {
+                s.append("   read from: ").append(context(p.output(), p.answerStart(), p.answerEnd())).append('\n');
+            }
         }
         return s.toString();
+    }
+
+    /** The answer in its place: up to 60 characters before it, the answer in ⟦ ⟧, up to 20 after. */
+    static String context(String output, int start, int end) {
+        int from = Math.max(0, start - 60);
+        int to = Math.min(output.length(), end + 20);
+        return (from > 0 ? "…" : "") + output.substring(from, start).replace('\n', ' ') + "⟦" + output.substring(start, end)
+                + "⟧" + output.substring(end, to).replace('\n', ' ') + (to < output.length() ? "…" : "");
     }
 
     private static String abbreviate(String text, int max) {

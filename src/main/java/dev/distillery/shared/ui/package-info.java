@@ -1,4 +1,4 @@
-/** UI helpers every feature's views may use: notifications and the session-wide error handler. */
+/** UI helpers every feature's views may use: notifications, the session-wide error handler, charts, marked answers. */
 @NullMarked
 @NamedInterface("ui")
 package dev.distillery.shared.ui;

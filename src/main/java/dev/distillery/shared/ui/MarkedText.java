@@ -1,0 +1,46 @@
+package dev.distillery.shared.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A model output as text with the answer the grader read from it marked: where the grader says it read it, or, for
+ * verdicts recorded without that, the answer's last occurrence. Always text, never HTML.
+ */
+public final class MarkedText {
+
+    private MarkedText() {
+    }
+
+    /**
+     * @param start where the answer begins in {@code text}, or null when unknown
+     * @param end where it ends (exclusive), or null
+     * @param answer the answer as read, used to find it when the position is unknown; null when none was read
+     */
+    public static Component of(String id, String text, @Nullable Integer start, @Nullable Integer end,
+            @Nullable String answer) {
+        Div div = new Div();
+        div.setId(id);
+        div.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
+        int from = -1;
+        int to = -1;
+        if (start != null && end != null && 0 <= start && start < end && end <= text.length()) {
+            from = start;
+            to = end;
+        } else if (answer != null && !answer.isEmpty() && text.lastIndexOf(answer) >= 0) {
+            from = text.lastIndexOf(answer);
+            to = from + answer.length();
+        }
+        if (from < 0) {
+            div.setText(text);
+            return div;
+        }
+        Span mark = new Span(text.substring(from, to));
+        mark.setClassName("extracted");
+        mark.getStyle().set("background", "var(--lumo-primary-color-10pct)").set("font-weight", "600");
+        div.add(new Span(text.substring(0, from)), mark, new Span(text.substring(to)));
+        return div;
+    }
+}
