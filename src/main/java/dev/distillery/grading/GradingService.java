@@ -40,6 +40,11 @@ public class GradingService {
         this.grader = grader;
     }
 
+    /** The version of the grader (see docs/GRADING.md). */
+    public String version() {
+        return Grader.VERSION;
+    }
+
     /** The rule ids a user may choose for {@code type}, "default" first. */
     public List<String> rules(AnswerType type) {
         return Grader.rules(type);

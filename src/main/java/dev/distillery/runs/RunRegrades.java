@@ -104,11 +104,14 @@ class RunRegrades {
         Ways ways = ways(run, imported);
         int regraded = 0;
         int changed = 0;
+        int after = -1;
         while (true) {
-            List<Runs.StaleItem> stale = tx.execute(s -> runs.staleItems(runId, Grader.VERSION, BATCH));
+            int from = after;
+            List<Runs.StaleItem> stale = tx.execute(s -> runs.staleItems(runId, Grader.VERSION, from, BATCH));
             if (stale == null || stale.isEmpty()) {
                 break;
             }
+            after = stale.getLast().position();
             List<String> ids = stale.stream().map(Runs.StaleItem::itemId).toList();
             Batch batch = tx.execute(s -> new Batch(datasets.itemsByIds(run.datasetVersionId(), ids).stream()
                     .collect(java.util.stream.Collectors.toMap(DatasetItem::itemId, i -> i)),

@@ -78,6 +78,11 @@ public class RunService {
         this.clock = clock;
     }
 
+    /** The version of the grader that grades new items and re-grades (see docs/GRADING.md). */
+    public String graderVersion() {
+        return Grader.VERSION;
+    }
+
     /** The methods a run can use, for forms and the API. */
     public List<Method> methods() {
         return Methods.all();

@@ -265,17 +265,21 @@ class Runs {
     }
 
     /** A finished item whose verdicts were decided by another grader version, with its stored predictions. */
-    record StaleItem(String itemId, boolean correct, String results) {
+    record StaleItem(String itemId, int position, boolean correct, String results) {
     }
 
-    /** Up to {@code limit} finished items of the run not yet graded by {@code version}, in position order. */
-    List<StaleItem> staleItems(UUID runId, String version, int limit) {
+    /**
+     * Up to {@code limit} finished items of the run after {@code afterPosition} not yet graded by {@code version}, in
+     * position order (a re-grade walks the run once instead of passing its re-graded items again for every batch).
+     */
+    List<StaleItem> staleItems(UUID runId, String version, int afterPosition, int limit) {
         return jdbc.sql("""
-                        SELECT item_id, correct, results::text FROM run_items
-                        WHERE run_id = ? AND status = 'DONE' AND results IS NOT NULL AND grader_version IS DISTINCT FROM ?
+                        SELECT item_id, position, correct, results::text FROM run_items
+                        WHERE run_id = ? AND status = 'DONE' AND position > ? AND results IS NOT NULL
+                          AND grader_version IS DISTINCT FROM ?
                         ORDER BY position LIMIT ?""")
-                .params(runId, version, limit)
-                .query((rs, n) -> new StaleItem(rs.getString(1), rs.getBoolean(2), rs.getString(3)))
+                .params(runId, afterPosition, version, limit)
+                .query((rs, n) -> new StaleItem(rs.getString(1), rs.getInt(2), rs.getBoolean(3), rs.getString(4)))
                 .list();
     }
 

@@ -16,7 +16,6 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import dev.distillery.grading.Grader;
 import dev.distillery.grading.GradingItem;
 import dev.distillery.grading.GradingService;
 import dev.distillery.grading.Grade;
@@ -95,7 +94,7 @@ public class GraderView extends VerticalLayout {
                 new Paragraph("Check how an output is graded: which answer is read from it, by which rule, and whether "
                         + "it equals the gold answer. Math answers are compared symbolically; a bare answer such as -5 "
                         + "is read as it is, a free-form solution by its boxed answer, its marker (\"The answer is\") or "
-                        + "its last stated value. Grader version " + Grader.VERSION + "."),
+                        + "its last stated value. Grader version " + grading.version() + "."),
                 form, output, choices, check, result);
         type.setValue(AnswerType.NUMBER);
     }

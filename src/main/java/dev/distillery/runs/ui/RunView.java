@@ -19,7 +19,6 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import dev.distillery.grading.Grader;
 import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunPageAction;
 import dev.distillery.runs.RunProgress;
@@ -84,8 +83,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         retry.addClickListener(e -> act(() -> runs.retryFailed(runId), "Failed items queued again."));
         grading.setId("run-grading");
         regrade.setId("run-regrade");
-        regrade.setTooltipText("Grade the stored outputs again with grader version " + Grader.VERSION + "; no model is called");
-        regrade.addClickListener(e -> act(() -> runs.regrade(runId), "Re-grading with grader version " + Grader.VERSION + "…"));
+        regrade.setTooltipText("Grade the stored outputs again with grader version " + runs.graderVersion() + "; no model is called");
+        regrade.addClickListener(e -> act(() -> runs.regrade(runId), "Re-grading with grader version " + runs.graderVersion() + "…"));
         cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout actions = new HorizontalLayout(cancel, resume, retry, regrade);
         actions.setVisible(canLaunch);
@@ -185,7 +184,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 + p.byRole().entrySet().stream().map(e -> " · " + e.getKey() + ": " + e.getValue().calls() + " calls, "
                         + (e.getValue().promptTokens() + e.getValue().completionTokens()) + " tokens")
                         .collect(Collectors.joining()));
-        grading.setText(grading(p));
+        grading.setText(grading(p, runs.graderVersion()));
         regrade.setEnabled(p.status().finished() && (p.regrade() == null || !p.regrade().running()));
         cancel.setEnabled(!p.status().finished());
         resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED || p.status() == dev.distillery.runs.RunStatus.FAILED);
@@ -193,7 +192,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** Which grader produced the figures, how many items had no answer, and a re-grade under way. */
-    static String grading(RunProgress p) {
+    static String grading(RunProgress p, String current) {
         if (p.done() == 0) {
             return "";
         }
@@ -201,12 +200,12 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 ? "Graded by grader v" + p.graderVersions().keySet().iterator().next()
                 : "Graded by grader " + p.graderVersions().entrySet().stream()
                         .map(e -> "v" + e.getKey() + " (" + e.getValue() + " items)").collect(Collectors.joining(", "));
-        String current = p.graderVersions().keySet().stream().allMatch(Grader.VERSION::equals) ? ""
-                : " · the current grader is v" + Grader.VERSION + ": re-grade to use it";
+        String stale = p.graderVersions().keySet().stream().allMatch(current::equals) ? ""
+                : " · the current grader is v" + current + ": re-grade to use it";
         String regrading = p.regrade() == null ? ""
                 : p.regrade().running() ? " · re-grading: " + p.regrade().regraded() + " / " + p.regrade().items() + " items"
                 : "";
-        return versions + " · no answer found in " + p.noAnswer() + " of " + p.done() + " items" + current + regrading;
+        return versions + " · no answer found in " + p.noAnswer() + " of " + p.done() + " items" + stale + regrading;
     }
 
     private void act(Runnable action, String message) {
