@@ -1,6 +1,6 @@
 package dev.distillery.endpoints;
 
-import dev.distillery.endpoints.internal.UrlGuard;
+import dev.distillery.endpoints.internal.EgressPolicy;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.InvalidInputException.FieldError;
@@ -33,13 +33,16 @@ public class EndpointService {
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
     private final ModelInvoker invoker;
+    private final EgressPolicy egress;
     private final Clock clock;
 
-    EndpointService(Endpoints endpoints, CurrentTenant currentTenant, AuditLog auditLog, ModelInvoker invoker, Clock clock) {
+    EndpointService(Endpoints endpoints, CurrentTenant currentTenant, AuditLog auditLog, ModelInvoker invoker,
+            EgressPolicy egress, Clock clock) {
         this.endpoints = endpoints;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
         this.invoker = invoker;
+        this.egress = egress;
         this.clock = clock;
     }
 
@@ -104,14 +107,70 @@ public class EndpointService {
      */
     @Transactional
     public EndpointDetails update(UUID id, EndpointDraft draft, @Nullable Map<String, String> headers) {
+        return update(id, draft, headers, null);
+    }
+
+    /**
+     * Changes the endpoint. A key and header values stay with the server they were given for: when the base URL
+     * moves to another server (scheme, host or port), the stored key and headers are not kept but must be given again,
+     * so nobody who may edit an endpoint can have its secrets sent to a server of their choosing.
+     *
+     * @param headers new extra headers, or null to keep the stored ones
+     * @param apiKey a new API key (blank: none), or null to keep the stored one
+     * @throws InvalidInputException on {@code apiKey} or {@code headers} when the server changes and the endpoint has a
+     *     stored key or headers that were not given again
+     */
+    @Transactional
+    public EndpointDetails update(UUID id, EndpointDraft draft, @Nullable Map<String, String> headers,
+            @Nullable String apiKey) {
         TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
+        EndpointDetails existing = endpoints.find(id).orElseThrow(() -> notFound(id));
         EndpointDraft valid = validate(headers == null ? draft.withHeaders(Map.of()) : draft.withHeaders(headers), id);
+        if (!sameServer(existing.baseUrl(), valid.baseUrl())) {
+            List<FieldError> missing = new ArrayList<>();
+            String move = "The server changes from " + origin(existing.baseUrl()) + " to " + origin(valid.baseUrl());
+            if (existing.apiKeyHint() != null && apiKey == null) {
+                missing.add(new FieldError("apiKey", move + ": enter the API key for the new server (the stored key "
+                        + "is never sent to another server than the one it was given for; leave it blank for none)."));
+            }
+            if (!existing.headerNames().isEmpty() && headers == null) {
+                missing.add(new FieldError("headers", move + ": enter the extra headers for the new server again "
+                        + "(their stored values are never sent to another server)."));
+            }
+            if (!missing.isEmpty()) {
+                throw new InvalidInputException(missing);
+            }
+        }
+        if (apiKey != null && apiKey.strip().length() > 4096) {
+            throw new InvalidInputException("apiKey", "An API key of at most 4,096 characters.");
+        }
         if (!endpoints.update(id, valid, headers == null ? null : valid.headers(), clock.instant())) {
             throw notFound(id);
         }
+        if (apiKey != null) {
+            endpoints.replaceKey(id, apiKey, clock.instant());
+        }
         invoker.evict(id);
-        auditLog.record(tenant, "endpoint.updated", valid.name(), null);
+        auditLog.record(tenant, "endpoint.updated", valid.name(), sameServer(existing.baseUrl(), valid.baseUrl()) ? null
+                : "moved from " + origin(existing.baseUrl()) + " to " + origin(valid.baseUrl())
+                        + (apiKey != null ? " with a new key" : ""));
         return endpoints.find(id).orElseThrow();
+    }
+
+    /** Whether two base URLs address the same server: scheme, host and port (default ports made explicit). */
+    static boolean sameServer(String a, String b) {
+        return origin(a).equals(origin(b));
+    }
+
+    private static String origin(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+            return scheme + "://" + (uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT)) + ":" + port;
+        } catch (java.net.URISyntaxException e) {
+            return url;
+        }
     }
 
     /** Replaces the API key (blank removes it). */
@@ -128,6 +187,29 @@ public class EndpointService {
         EndpointDetails details = endpoints.find(id).orElseThrow();
         auditLog.record(tenant, "endpoint.key-rotated", details.name(), null);
         return details;
+    }
+
+    /** What the workspace's stored secrets are encrypted with: how many endpoints still hold one under an older key. */
+    public record SecretsStatus(int staleEndpoints) {
+    }
+
+    @Transactional(readOnly = true)
+    public SecretsStatus secretsStatus() {
+        currentTenant.require(Permission.MANAGE_WORKSPACE);
+        return new SecretsStatus(endpoints.staleSecrets());
+    }
+
+    /**
+     * Encrypts the workspace's stored keys and header values again under the current secret key (after it was
+     * rotated: DISTILLERY_SECRET_KEY new, DISTILLERY_SECRET_KEY_PREVIOUS old); returns how many endpoints changed.
+     */
+    @Transactional
+    public int reencryptSecrets() {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_WORKSPACE);
+        int changed = endpoints.reencrypt();
+        invoker.evictAll();
+        auditLog.record(tenant, "endpoint.secrets-reencrypted", changed + " endpoints", null);
+        return changed;
     }
 
     @Transactional
@@ -162,7 +244,7 @@ public class EndpointService {
         }
         String url = d.baseUrl() == null ? "" : d.baseUrl();
         try {
-            url = UrlGuard.check(url);
+            url = egress.checkUrl(url);
         } catch (InvalidInputException e) {
             errors.addAll(e.errors());
         }
@@ -203,8 +285,8 @@ public class EndpointService {
         d.headers().forEach((headerName, value) -> {
             if (!HEADER_NAME.matcher(headerName).matches()) {
                 errors.add(new FieldError("headers", "'" + headerName + "' is not a valid HTTP header name."));
-            } else if (headerName.equalsIgnoreCase("authorization")) {
-                errors.add(new FieldError("headers", "Put the key in the API key field, not an Authorization header."));
+            } else if (EgressPolicy.refusedHeader(headerName) != null) {
+                errors.add(new FieldError("headers", EgressPolicy.refusedHeader(headerName)));
             }
             if (value == null || value.length() > 4096 || value.contains("\n") || value.contains("\r")) {
                 errors.add(new FieldError("headers", "The value of '" + headerName + "' must be one line of at most 4,096 characters."));

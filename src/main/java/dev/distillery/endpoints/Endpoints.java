@@ -50,9 +50,9 @@ class Endpoints {
                             :topP, :maxTokens, :stop, :concurrency, :rpm, :tpm, :timeout, :priceIn, :priceOut, :size,
                             :params, :now, :now)""")
                 .param("id", id).param("ws", workspaceId)
-                .param("key", blankToNull(d.apiKey()) == null ? null : cipher.encrypt(d.apiKey().strip()))
+                .param("key", blankToNull(d.apiKey()) == null ? null : cipher.encrypt(d.apiKey().strip(), keyPlace(id)))
                 .param("last4", last4(d.apiKey()))
-                .param("headers", d.headers().isEmpty() ? null : cipher.encrypt(json.writeValueAsString(d.headers())))
+                .param("headers", d.headers().isEmpty() ? null : cipher.encrypt(json.writeValueAsString(d.headers()), headersPlace(id)))
                 .param("headerNames", d.headers().keySet().toArray(String[]::new))
                 .params(settings(d))
                 .param("now", Timestamp.from(now))
@@ -60,21 +60,76 @@ class Endpoints {
     }
 
     /**
-     * A new endpoint for another model of the same server: the source's URL, key and headers (still encrypted),
-     * style, decoding defaults, limits and size; prices are unknown.
+     * A new endpoint for another model of the same server: the source's URL, key and headers, style, decoding
+     * defaults, limits and size; prices are unknown. The secrets are decrypted and encrypted again for the new row
+     * (each is bound to its own row), never leaving this method in clear.
      */
     boolean insertCopy(UUID id, UUID sourceId, String name, String model, Instant now) {
+        record Secrets(byte @Nullable [] key, byte @Nullable [] headers) {
+        }
+        Optional<Secrets> source = jdbc.sql("SELECT api_key_cipher, headers_cipher FROM endpoints WHERE id = ? AND deleted_at IS NULL")
+                .param(sourceId).query((rs, n) -> new Secrets(rs.getBytes(1), rs.getBytes(2))).optional();
+        if (source.isEmpty()) {
+            return false;
+        }
+        byte[] key = source.get().key() == null ? null
+                : cipher.encrypt(cipher.decrypt(source.get().key(), keyPlace(sourceId)), keyPlace(id));
+        byte[] headers = source.get().headers() == null ? null
+                : cipher.encrypt(cipher.decrypt(source.get().headers(), headersPlace(sourceId)), headersPlace(id));
         return jdbc.sql("""
                         INSERT INTO endpoints (id, workspace_id, name, base_url, model, api_key_cipher, api_key_last4,
                             headers_cipher, header_names, api_style, temperature, top_p, max_tokens, stop,
                             max_concurrency, rpm, tpm, timeout_seconds, size_label, parameters_b, created_at, updated_at)
-                        SELECT :id, workspace_id, :name, base_url, :model, api_key_cipher, api_key_last4,
-                            headers_cipher, header_names, api_style, temperature, top_p, max_tokens, stop,
+                        SELECT :id, workspace_id, :name, base_url, :model, :key, api_key_last4,
+                            :headers, header_names, api_style, temperature, top_p, max_tokens, stop,
                             max_concurrency, rpm, tpm, timeout_seconds, size_label, parameters_b, :now, :now
                         FROM endpoints WHERE id = :source AND deleted_at IS NULL""")
                 .param("id", id).param("source", sourceId).param("name", name).param("model", model)
+                .param("key", key).param("headers", headers)
                 .param("now", Timestamp.from(now))
                 .update() == 1;
+    }
+
+    /**
+     * Encrypts every secret of the workspace's endpoints that is under an older key or format again under the current
+     * key; returns how many endpoints changed.
+     */
+    int reencrypt() {
+        record Row(UUID id, byte @Nullable [] key, byte @Nullable [] headers) {
+        }
+        List<Row> rows = jdbc.sql("SELECT id, api_key_cipher, headers_cipher FROM endpoints FOR UPDATE")
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getBytes(2), rs.getBytes(3))).list();
+        int changed = 0;
+        for (Row row : rows) {
+            boolean staleKey = row.key() != null && cipher.stale(row.key());
+            boolean staleHeaders = row.headers() != null && cipher.stale(row.headers());
+            if (!staleKey && !staleHeaders) {
+                continue;
+            }
+            byte[] key = staleKey ? cipher.encrypt(cipher.decrypt(row.key(), keyPlace(row.id())), keyPlace(row.id())) : row.key();
+            byte[] headers = staleHeaders
+                    ? cipher.encrypt(cipher.decrypt(row.headers(), headersPlace(row.id())), headersPlace(row.id())) : row.headers();
+            jdbc.sql("UPDATE endpoints SET api_key_cipher = ?, headers_cipher = ? WHERE id = ?")
+                    .params(key, headers, row.id()).update();
+            changed++;
+        }
+        return changed;
+    }
+
+    /** How many of the workspace's endpoints hold a secret under an older key or format. */
+    int staleSecrets() {
+        return (int) jdbc.sql("SELECT api_key_cipher, headers_cipher FROM endpoints")
+                .query((rs, n) -> (rs.getBytes(1) != null && cipher.stale(rs.getBytes(1)))
+                        || (rs.getBytes(2) != null && cipher.stale(rs.getBytes(2))))
+                .list().stream().filter(Boolean::booleanValue).count();
+    }
+
+    private static String keyPlace(UUID endpointId) {
+        return "endpoint " + endpointId + " api-key";
+    }
+
+    private static String headersPlace(UUID endpointId) {
+        return "endpoint " + endpointId + " headers";
     }
 
     /** Updates everything but the key; headers only when {@code headers} is given. */
@@ -90,7 +145,7 @@ class Endpoints {
                 .param("id", id).params(settings(d)).param("now", Timestamp.from(now));
         if (headers != null) {
             statement = statement
-                    .param("headers", headers.isEmpty() ? null : cipher.encrypt(json.writeValueAsString(headers)))
+                    .param("headers", headers.isEmpty() ? null : cipher.encrypt(json.writeValueAsString(headers), headersPlace(id)))
                     .param("headerNames", headers.keySet().toArray(String[]::new));
         }
         return statement.update() == 1;
@@ -100,7 +155,7 @@ class Endpoints {
         return jdbc.sql("""
                         UPDATE endpoints SET api_key_cipher = ?, api_key_last4 = ?, updated_at = ?, version = version + 1
                         WHERE id = ? AND deleted_at IS NULL""")
-                .params(blankToNull(apiKey) == null ? null : cipher.encrypt(apiKey.strip()), last4(apiKey),
+                .params(blankToNull(apiKey) == null ? null : cipher.encrypt(apiKey.strip(), keyPlace(id)), last4(apiKey),
                         Timestamp.from(now), id)
                 .update() == 1;
     }
@@ -135,9 +190,9 @@ class Endpoints {
                     byte[] key = rs.getBytes("api_key_cipher");
                     byte[] headers = rs.getBytes("headers_cipher");
                     Map<String, String> headerValues = headers == null ? Map.of()
-                            : json.readValue(cipher.decrypt(headers), new TypeReference<LinkedHashMap<String, String>>() { });
+                            : json.readValue(cipher.decrypt(headers, headersPlace(id)), new TypeReference<LinkedHashMap<String, String>>() { });
                     return new EndpointConfig(d.id(), rs.getObject("workspace_id", UUID.class), rs.getLong("version"),
-                            d.baseUrl(), d.model(), key == null ? null : cipher.decrypt(key), headerValues, d.apiStyle(),
+                            d.baseUrl(), d.model(), key == null ? null : cipher.decrypt(key, keyPlace(id)), headerValues, d.apiStyle(),
                             d.defaults(), d.limits(), Duration.ofSeconds(d.timeoutSeconds()));
                 })
                 .optional();

@@ -9,6 +9,8 @@ public class ModelCallException extends RuntimeException {
     /** What went wrong, in the words a user sees. */
     public enum Kind {
         INVALID_URL("The base URL is not valid", false),
+        REFUSED_BY_POLICY("The server may not connect there (egress policy)", false),
+        REDIRECTED("The server answered with a redirect, which is not followed", false),
         DNS("The host name could not be resolved (DNS)", false),
         CONNECTION_REFUSED("The server refused the connection (is it running, and is the port right?)", true),
         TLS("The TLS/HTTPS handshake failed (certificate or protocol problem)", false),

@@ -3,7 +3,7 @@ package dev.distillery.endpoints;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.endpoints.internal.EndpointRuntime;
-import dev.distillery.endpoints.internal.UrlGuard;
+import dev.distillery.endpoints.internal.EgressPolicy;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.tenancy.CurrentTenant;
@@ -31,11 +31,12 @@ public class ModelInvoker {
     private final CurrentTenant currentTenant;
     private final TransactionTemplate readOnly;
     private final EndpointRuntime.RetrySettings retrySettings;
+    private final EgressPolicy egress;
     private final Cache<Key, EndpointRuntime> runtimes = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
 
-    ModelInvoker(Endpoints endpoints, CurrentTenant currentTenant, PlatformTransactionManager transactions,
+    ModelInvoker(Endpoints endpoints, CurrentTenant currentTenant, PlatformTransactionManager transactions, EgressPolicy egress,
             @Value("${distillery.models.max-attempts:6}") int maxAttempts,
             @Value("${distillery.models.initial-backoff:500ms}") Duration initialBackoff,
             @Value("${distillery.models.max-backoff:30s}") Duration maxBackoff) {
@@ -44,6 +45,7 @@ public class ModelInvoker {
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.retrySettings = new EndpointRuntime.RetrySettings(maxAttempts, initialBackoff, maxBackoff);
+        this.egress = egress;
     }
 
     /**
@@ -62,7 +64,7 @@ public class ModelInvoker {
         EndpointRuntime runtime = runtime(endpointId, Permission.MANAGE_RESOURCES);
         long start = System.nanoTime();
         try {
-            UrlGuard.check(runtime.config().baseUrl());
+            egress.checkUrl(runtime.config().baseUrl());
             ModelResponse response = runtime.invokeOnce(ModelRequest.of(TEST_PROMPT).withMaxTokens(16));
             return new ConnectionTestResult(true, response.latencyMillis(), response.text().strip(), null, null);
         } catch (ModelCallException e) {
@@ -70,6 +72,11 @@ public class ModelInvoker {
         } catch (InvalidInputException e) {
             return new ConnectionTestResult(false, 0, null, e.getMessage(), ModelCallException.Kind.INVALID_URL);
         }
+    }
+
+    /** Forgets every endpoint's clients. */
+    void evictAll() {
+        runtimes.invalidateAll();
     }
 
     /** Forgets a changed or deleted endpoint's clients, so the next call uses the new settings. */
@@ -84,7 +91,7 @@ public class ModelInvoker {
                 .orElseGet(() -> readOnly.execute(status -> currentTenant.require(permission).workspaceId()));
         return runtimes.get(new Key(Objects.requireNonNull(workspaceId), endpointId), key -> readOnly.execute(status ->
                 endpoints.config(endpointId)
-                        .map(config -> EndpointRuntime.create(config, retrySettings))
+                        .map(config -> EndpointRuntime.create(config, retrySettings, egress))
                         .orElseThrow(() -> new NotFoundException("Endpoint " + endpointId + " not found."))));
     }
 

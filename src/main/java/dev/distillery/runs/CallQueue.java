@@ -30,22 +30,40 @@ final class CallQueue implements AutoCloseable {
      * flight; {@code context} wraps each loop in what the calls need from their thread (the run's tenant).
      */
     CallQueue(ExecutorService threads, Slots slots, int callers, UnaryOperator<Runnable> context) {
+        this(threads, slots, callers, context, Supplier::get);
+    }
+
+    /**
+     * As above, each call also made through {@code share} (the workspace's calls in flight). A pool that refuses more
+     * loops (its threads are all taken) leaves fewer callers, possibly none: see {@link #callers()}.
+     */
+    CallQueue(ExecutorService threads, Slots slots, int callers, UnaryOperator<Runnable> context,
+            java.util.function.Function<Supplier<Object>, Object> share) {
         Runnable loop = () -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     Pending<?> next = waiting.take();
-                    slots.hold(() -> {
+                    slots.hold(() -> share.apply(() -> {
                         next.run();
                         return null;
-                    });
+                    }));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // closed: every item has had its answers
             }
         };
         for (int i = 0; i < callers; i++) {
-            this.callers.add(threads.submit(context.apply(loop)));
+            try {
+                this.callers.add(threads.submit(context.apply(loop)));
+            } catch (java.util.concurrent.RejectedExecutionException full) {
+                break;
+            }
         }
+    }
+
+    /** How many caller loops run. */
+    int callers() {
+        return callers.size();
     }
 
     /**

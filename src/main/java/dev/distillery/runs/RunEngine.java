@@ -61,6 +61,7 @@ class RunEngine {
     private final Runs runs;
     private final DatasetService datasets;
     private final ItemProcessor processor;
+    private final FairShare fairShare;
     private final RunWriter writer;
     private final CurrentTenant currentTenant;
     private final TransactionTemplate tx;
@@ -79,25 +80,17 @@ class RunEngine {
 
     /** Runs this instance is working on, with the shard doing it. */
     private final Map<UUID, Integer> active = new java.util.concurrent.ConcurrentHashMap<>();
-    /**
-     * Threads that make model calls for every run here. Platform threads: one woken by its response is scheduled by
-     * the kernel at once, where a virtual one would queue behind the items' own work (grading, the next prompt,
-     * look-ups) on the few carrier threads; and that path is the run's wall time. Idle ones are kept a while for the
-     * next run: starting dozens of threads would delay its first calls.
-     */
-    private final ExecutorService callers = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE,
-            10, TimeUnit.MINUTES, new java.util.concurrent.SynchronousQueue<>(),
-            Thread.ofPlatform().daemon().name("run-caller-", 0).factory());
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("run-lease-renewal").factory());
 
-    RunEngine(Runs runs, DatasetService datasets, ItemProcessor processor, RunWriter writer, CurrentTenant currentTenant,
+    RunEngine(Runs runs, DatasetService datasets, ItemProcessor processor, RunWriter writer, FairShare fairShare, CurrentTenant currentTenant,
             PlatformTransactionManager transactions, ApplicationEventPublisher events, ObjectProvider<Scheduler> scheduler,
             Clock clock, @Value("${distillery.runs.workers-per-run:2}") int workersPerRun,
             @Value("${distillery.runs.lease:30s}") Duration lease) {
         this.runs = runs;
         this.datasets = datasets;
         this.processor = processor;
+        this.fairShare = fairShare;
         this.writer = writer;
         this.currentTenant = currentTenant;
         this.tx = new TransactionTemplate(transactions);
@@ -162,10 +155,14 @@ class RunEngine {
         UUID runId = data.runId();
         Start start = tx.execute(s -> runs.snapshot(runId)
                 .filter(r -> !runs.status(runId).orElseThrow().finished())
-                .map(r -> new Start(r, share(runId, r.concurrency())))
+                .map(r -> new Start(r, share(runId, fairShare.concurrency(r.concurrency()))))
                 .orElse(null));
         if (start == null) {
             return Outcome.FINISHED;
+        }
+        if (!Boolean.TRUE.equals(tx.execute(s -> admit(data.workspaceId(), runId)))) {
+            // The workspace has as many runs running as it may: stay queued, and try again shortly.
+            return Outcome.YIELDED;
         }
         // One worker per run per instance: a second one here would add nothing but contention.
         if (active.putIfAbsent(runId, data.shard()) != null) {
@@ -193,7 +190,11 @@ class RunEngine {
                 2, 2, TimeUnit.SECONDS);
         try {
             while (true) {
-                lanes.runUntilNothingToClaim(tenant, LANES_PER_SLOT * run.concurrency());
+                if (!lanes.runUntilNothingToClaim(tenant, LANES_PER_SLOT * fairShare.concurrency(run.concurrency()))) {
+                    // no caller thread could start on this instance: let another instance (or a later turn) do it
+                    lanes.stop();
+                    break;
+                }
                 if (lanes.stopped() || lanes.cancelled()) {
                     break;
                 }
@@ -256,13 +257,24 @@ class RunEngine {
             this.context = context;
         }
 
-        /** Runs the lanes until none finds more to claim; an interrupt stops them after the items in flight. */
-        void runUntilNothingToClaim(TenantContext tenant, int lanes) {
+        /**
+         * Runs the lanes until none finds more to claim; an interrupt stops them after the items in flight. False when
+         * this instance's callers are all taken, so the run cannot make calls here now.
+         */
+        boolean runUntilNothingToClaim(TenantContext tenant, int lanes) {
             var ended = new java.util.concurrent.CountDownLatch(lanes);
-            try (CallQueue calls = new CallQueue(callers, slots, job.run().concurrency(), loop -> () -> currentTenant.callAs(tenant, () -> {
+            CallQueue queue = new CallQueue(fairShare.callers(), slots, fairShare.concurrency(job.run().concurrency()),
+                    loop -> () -> currentTenant.callAs(tenant, () -> {
                         loop.run();
                         return null;
-                    }));
+                    }), call -> fairShare.call(job.workspaceId(), call));
+            if (queue.callers() == 0) {
+                queue.close();
+                runs.setWaiting(job.runId(), "waiting for a slot: this server's " + fairShare.maxCallers()
+                        + " model callers are all busy", tx);
+                return false;
+            }
+            try (CallQueue calls = queue;
                     ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < lanes; i++) {
                     threads.submit(() -> {
@@ -283,6 +295,7 @@ class RunEngine {
                     stop();
                 }
             }
+            return true;
         }
 
         private void lane(CallQueue calls) {
@@ -339,6 +352,24 @@ class RunEngine {
                 tx.executeWithoutResult(s -> runs.releaseLeases(job.runId(), job.owner(), unstarted));
             }
         }
+    }
+
+    /**
+     * Whether the run may run now: it is running already, or its workspace runs fewer runs than it may (then it is
+     * marked running in this transaction, under a per-workspace lock, so two workers cannot both take the last place).
+     * A run that must wait says why.
+     */
+    private boolean admit(UUID workspaceId, UUID runId) {
+        if (runs.status(runId).orElseThrow() == RunStatus.RUNNING) {
+            return true;
+        }
+        runs.lockWorkspaceAdmission(workspaceId);
+        if (runs.runningRuns(runId) >= fairShare.maxRunningRuns()) {
+            runs.setWaiting(runId, fairShare.runsLimitReason());
+            return false;
+        }
+        runs.markStarted(runId, clock.instant());
+        return true;
     }
 
     /**

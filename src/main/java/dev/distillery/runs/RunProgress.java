@@ -12,11 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param noAnswer finished items from whose output no answer could be read (counted incorrect)
  * @param graderVersions finished items per grader version that decided them ("1" before versions were recorded)
  * @param regrade the latest re-grade, or null when the run was never re-graded
+ * @param waiting why the run is not making progress now ("waiting for a slot: workspace limit of 4 running runs"),
+ *     or null
  */
 public record RunProgress(RunStatus status, int total, int done, int correct, int errors, int pending,
         @Nullable Double accuracy, long promptTokens, long completionTokens, BigDecimal cost,
         double itemsPerSecond, @Nullable Long etaSeconds, java.util.Map<String, RoleUsage> byRole, int noAnswer,
-        java.util.Map<String, Integer> graderVersions, @Nullable Regrade regrade) {
+        java.util.Map<String, Integer> graderVersions, @Nullable Regrade regrade, @Nullable String waiting) {
 
     /**
      * A re-grade of the run's stored outputs: asked for ({@code queued}) or done, with how many of the finished items

@@ -54,6 +54,7 @@ public class RunService {
     private final RunEngine engine;
     private final ItemProcessor processor;
     private final RunRegrades regrades;
+    private final FairShare fairShare;
     private final TransactionTemplate readOnly;
     private final EndpointService endpoints;
     private final DatasetService datasets;
@@ -61,12 +62,13 @@ public class RunService {
     private final AuditLog auditLog;
     private final Clock clock;
 
-    RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, RunRegrades regrades,
+    RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, RunRegrades regrades, FairShare fairShare,
             EndpointService endpoints, DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
             PlatformTransactionManager transactions) {
         this.runs = runs;
         this.processor = processor;
         this.regrades = regrades;
+        this.fairShare = fairShare;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.queries = queries;
@@ -76,6 +78,11 @@ public class RunService {
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
         this.clock = clock;
+    }
+
+    /** How many model calls one workspace may have in flight on this instance: a run's concurrency is capped by it. */
+    public int workspaceCallLimit() {
+        return fairShare.maxCallsPerWorkspace();
     }
 
     /** The version of the grader that grades new items and re-grades (see docs/GRADING.md). */
@@ -306,7 +313,7 @@ public class RunService {
         if (run.status() != RunStatus.CANCELLED && run.status() != RunStatus.FAILED) {
             throw new ConflictException("Only a cancelled or failed run can be resumed; this one is " + run.status().id() + ".");
         }
-        runs.setStatus(runId, run.status(), RunStatus.RUNNING);
+        runs.setStatus(runId, run.status(), RunStatus.QUEUED);
         engine.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.resumed", run.name(), null);
         return get(runId);
@@ -322,7 +329,7 @@ public class RunService {
             throw new ConflictException("The run has no failed items.");
         }
         if (run.status().finished()) {
-            runs.setStatus(runId, run.status(), RunStatus.RUNNING);
+            runs.setStatus(runId, run.status(), RunStatus.QUEUED);
         }
         engine.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.retry-failed", run.name(), reset + " items");

@@ -170,9 +170,34 @@ class Runs {
         return jdbc.sql("SELECT status FROM runs WHERE id = ?").param(runId).query(String.class).optional().map(RunStatus::valueOf);
     }
 
+    /** Serialises admission of a workspace's queued runs (transaction-scoped advisory lock). */
+    void lockWorkspaceAdmission(UUID workspaceId) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('run-admission:' || ?, 0))").param(workspaceId.toString())
+                .query(Object.class).single();
+    }
+
+    /** How many other runs of the run's workspace are running (row-level security keeps it to the workspace). */
+    int runningRuns(UUID runId) {
+        return jdbc.sql("SELECT count(*) FROM runs WHERE status = 'RUNNING' AND id <> ?").param(runId)
+                .query(Integer.class).single();
+    }
+
+    /** Says why a run is not making progress, or clears it (null). */
+    void setWaiting(UUID runId, @Nullable String reason) {
+        jdbc.sql("UPDATE runs SET waiting_reason = ? WHERE id = ? AND waiting_reason IS DISTINCT FROM ?")
+                .params(reason, runId, reason).update();
+    }
+
+    /** {@link #setWaiting} in its own transaction. */
+    void setWaiting(UUID runId, @Nullable String reason, org.springframework.transaction.support.TransactionTemplate tx) {
+        tx.executeWithoutResult(s -> setWaiting(runId, reason));
+    }
+
     /** Moves a queued run to running; true when this call did it. */
     boolean markStarted(UUID runId, Instant now) {
-        return jdbc.sql("UPDATE runs SET status = 'RUNNING', started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'QUEUED'")
+        return jdbc.sql("""
+                        UPDATE runs SET status = 'RUNNING', started_at = coalesce(started_at, ?), waiting_reason = NULL
+                        WHERE id = ? AND status = 'QUEUED'""")
                 .params(Timestamp.from(now), runId).update() == 1;
     }
 
@@ -182,14 +207,16 @@ class Runs {
     }
 
     boolean cancel(UUID runId, Instant now) {
-        return jdbc.sql("UPDATE runs SET status = 'CANCELLED', finished_at = ? WHERE id = ? AND status IN ('QUEUED', 'RUNNING')")
+        return jdbc.sql("""
+                        UPDATE runs SET status = 'CANCELLED', finished_at = ?, waiting_reason = NULL
+                        WHERE id = ? AND status IN ('QUEUED', 'RUNNING')""")
                 .params(Timestamp.from(now), runId).update() == 1;
     }
 
     /** Completes the run if no item is left to do; true when this call completed it. */
     boolean completeIfDone(UUID runId, Instant now) {
         return jdbc.sql("""
-                        UPDATE runs SET status = 'COMPLETED', finished_at = ?
+                        UPDATE runs SET status = 'COMPLETED', finished_at = ?, waiting_reason = NULL
                         WHERE id = ? AND status = 'RUNNING'
                           AND NOT EXISTS (SELECT 1 FROM run_items WHERE run_id = ? AND status IN ('PENDING', 'RUNNING'))""")
                 .params(Timestamp.from(now), runId, runId).update() == 1;
@@ -460,7 +487,8 @@ class Runs {
                             coalesce(sum(i.prompt_tokens), 0), coalesce(sum(i.completion_tokens), 0), coalesce(sum(i.cost), 0),
                             count(*) FILTER (WHERE i.status = 'DONE' AND NOT i.answer_found),
                             r.regrade_status, r.regrade_version, r.regrade_requested_at, r.regraded_at,
-                            count(*) FILTER (WHERE i.status = 'DONE' AND i.grader_version = r.regrade_version)
+                            count(*) FILTER (WHERE i.status = 'DONE' AND i.grader_version = r.regrade_version),
+                            r.waiting_reason
                         FROM runs r LEFT JOIN run_items i ON i.run_id = r.id
                         WHERE r.id = ? GROUP BY r.id""")
                 .param(runId)
@@ -483,7 +511,8 @@ class Runs {
                             rs.getTimestamp(15).toInstant(), rs.getTimestamp(16) == null ? null : rs.getTimestamp(16).toInstant());
                     return new RunProgress(status, total, done, correct, errors, left,
                             done == 0 ? null : (double) correct / done, rs.getLong(9), rs.getLong(10), rs.getBigDecimal(11),
-                            rate, eta, usageByRole(runId), rs.getInt(12), graderVersions(runId), regrade);
+                            rate, eta, usageByRole(runId), rs.getInt(12), graderVersions(runId), regrade,
+                            status.finished() ? null : rs.getString(18));
                 })
                 .optional();
     }

@@ -68,7 +68,20 @@ class ModelsAndDataBrowserTest {
         assertThat(page.locator("#endpoints-grid")).not().containsText("sk-browser-1234");
         page.locator("[id='test-Teacher']").click();
         assertThat(page.locator("#test-result")).containsText("Connected in");
-        page.keyboard().press("Escape");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
+
+        // Moving the endpoint to another server asks for its key again: a stored key only goes where it was given.
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
+        page.locator("#endpoint-base-url input").fill(sim.baseUrl().replace("127.0.0.1", "localhost"));
+        page.locator("#save-endpoint").click();
+        assertThat(page.locator("#endpoint-api-key")).hasAttribute("invalid", "");
+        assertThat(page.locator("#endpoint-api-key")).containsText("enter the API key for the new server");
+        page.locator("#endpoint-api-key input").fill("sk-browser-1234");
+        page.locator("#save-endpoint").click();
+        assertThat(page.locator("#endpoints-grid")).containsText("localhost");
+        page.locator("[id='test-Teacher']").click();
+        assertThat(page.locator("#test-result")).containsText("Connected in");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
         page.locator("#upload-dataset").click();

@@ -57,6 +57,8 @@ public final class PackagedApp implements AutoCloseable {
         builder.environment().put("DATABASE_PASSWORD", TestDatabase.password());
         builder.environment().put("DISTILLERY_LOGIN_ATTEMPTS_PER_IP", "10000");
         builder.environment().put("DISTILLERY_SECRET_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        // the simulators listen on localhost, which a server refuses unless allowed
+        builder.environment().put("DISTILLERY_ENDPOINTS_ALLOWED_HOSTS", "localhost,127.0.0.1");
         builder.environment().putAll(extraEnv);
         var app = new PackagedApp(builder.start(), port, databaseUrl);
         app.awaitHealthy(Duration.ofSeconds(120));

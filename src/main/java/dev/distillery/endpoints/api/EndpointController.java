@@ -62,21 +62,21 @@ class EndpointController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change fields (JSON merge patch: absent fields stay, null clears); the key is rotated separately")
+    @Operation(summary = "Change fields (JSON merge patch: absent fields stay, null clears)",
+            description = "apiKey replaces the key (null or \"\" removes it); without it the stored key is kept. When "
+                    + "baseUrl moves to another server (scheme, host or port), the stored key and header values are "
+                    + "not sent there: apiKey (and headers, if the endpoint has any) must be given again, else 400.")
     EndpointJson.Output update(@PathVariable UUID id, @RequestBody JsonNode patch) {
         if (!patch.isObject()) {
             throw new InvalidInputException("(body)", "Send a JSON object with the fields to change.");
         }
-        if (patch.has("apiKey")) {
-            throw new InvalidInputException("apiKey",
-                    "Rotate the key with POST /api/v1/endpoints/" + id + "/api-key {\"apiKey\": \"...\"}.");
-        }
+        @Nullable String apiKey = patch.has("apiKey") ? (patch.get("apiKey").isNull() ? "" : patch.get("apiKey").asString()) : null;
         ObjectNode merged = json.valueToTree(EndpointJson.Input.of(endpoints.get(id)));
         mergePatch(merged, patch);
         EndpointJson.Input input = json.treeToValue(merged, EndpointJson.Input.class);
         @Nullable Map<String, String> headers = patch.has("headers")
                 ? (input.headers() == null ? Map.of() : new LinkedHashMap<>(input.headers())) : null;
-        return EndpointJson.Output.of(endpoints.update(id, input.toDraft(), headers));
+        return EndpointJson.Output.of(endpoints.update(id, input.toDraft(), headers, apiKey));
     }
 
     @PostMapping("/{id}/api-key")
@@ -89,6 +89,19 @@ class EndpointController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable UUID id) {
         endpoints.delete(id);
+    }
+
+    @GetMapping("/secrets")
+    @Operation(summary = "How many endpoints hold a key or header values under an older secret key (OWNER/ADMIN)")
+    EndpointService.SecretsStatus secrets() {
+        return endpoints.secretsStatus();
+    }
+
+    @PostMapping("/secrets/re-encrypt")
+    @Operation(summary = "Encrypt the workspace's stored keys and header values again under the current secret key",
+            description = "After rotating DISTILLERY_SECRET_KEY (the old key in DISTILLERY_SECRET_KEY_PREVIOUS). OWNER/ADMIN.")
+    Map<String, Integer> reencrypt() {
+        return Map.of("reencrypted", endpoints.reencryptSecrets());
     }
 
     @PostMapping("/{id}/test")

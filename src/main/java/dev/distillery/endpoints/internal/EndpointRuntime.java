@@ -28,6 +28,7 @@ public final class EndpointRuntime {
     private static final int DEFAULT_OUTPUT_ESTIMATE = 256;
 
     private final EndpointConfig config;
+    private final EgressPolicy policy;
     private final ModelClient single;
     private final java.util.function.Supplier<ModelClient> multi;
     private final Bulkhead bulkhead;
@@ -37,9 +38,10 @@ public final class EndpointRuntime {
     private final java.util.concurrent.atomic.AtomicReference<OpenAiFineTuningClient> fineTuning =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    private EndpointRuntime(EndpointConfig config, ModelClient single, java.util.function.Supplier<ModelClient> multi,
-            RetrySettings settings) {
+    private EndpointRuntime(EndpointConfig config, EgressPolicy policy, ModelClient single,
+            java.util.function.Supplier<ModelClient> multi, RetrySettings settings) {
         this.config = config;
+        this.policy = policy;
         this.single = single;
         this.multi = multi;
         String name = config.id().toString();
@@ -66,15 +68,16 @@ public final class EndpointRuntime {
     public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     }
 
-    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings) {
+    /** The endpoint's clients, every connection of which keeps to {@code policy}. */
+    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings, EgressPolicy policy) {
         // The OpenAI SDK is heavy to start; chat endpoints only need it for several samples per prompt.
         if (config.apiStyle() == ApiStyle.COMPLETIONS) {
-            ModelClient sdk = new OpenAiSdkClient(config);
-            return new EndpointRuntime(config, sdk, () -> sdk, settings);
+            ModelClient sdk = new OpenAiSdkClient(config, policy);
+            return new EndpointRuntime(config, policy, sdk, () -> sdk, settings);
         }
         var sdk = new java.util.concurrent.atomic.AtomicReference<ModelClient>();
-        return new EndpointRuntime(config, new LangChainChatClient(config),
-                () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config)), settings);
+        return new EndpointRuntime(config, policy, new LangChainChatClient(config, policy),
+                () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config, policy)), settings);
     }
 
     public EndpointConfig config() {
@@ -83,7 +86,7 @@ public final class EndpointRuntime {
 
     /** The endpoint's files and fine-tuning API, created on first use (the SDK is heavy to start). */
     public OpenAiFineTuningClient fineTuning() {
-        return fineTuning.updateAndGet(existing -> existing != null ? existing : new OpenAiFineTuningClient(config));
+        return fineTuning.updateAndGet(existing -> existing != null ? existing : new OpenAiFineTuningClient(config, policy));
     }
 
     /** Calls the model within the endpoint's limits, retrying transient failures. */

@@ -45,7 +45,16 @@ final class Failures {
                 break;
             }
         }
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof EgressPolicy.RefusedException refused) {
+                return new ModelCallException(Kind.REFUSED_BY_POLICY, refused.getMessage(), null, null, thrown);
+            }
+        }
         String detail = detail(thrown);
+        if (status != null && status >= 300 && status < 400) {
+            return new ModelCallException(Kind.REDIRECTED, "HTTP " + status + (detail.isBlank() ? "" : " — " + detail)
+                    + "; set the endpoint's base URL to where the server points instead", status, null, thrown);
+        }
         if (status != null) {
             detail = providerMessage(detail);
             Kind kind = switch (status) {

@@ -15,9 +15,9 @@ final class LangChainChatClient implements ModelClient {
 
     private final OpenAiChatModel model;
 
-    LangChainChatClient(EndpointConfig config) {
+    LangChainChatClient(EndpointConfig config, EgressPolicy policy) {
         this.model = OpenAiChatModel.builder()
-                .httpClientBuilder(new RetryAfterAwareTransport.Builder())
+                .httpClientBuilder(new RetryAfterAwareTransport.Builder(policy))
                 .baseUrl(config.baseUrl())
                 .apiKey(config.apiKey() == null ? "none" : config.apiKey())
                 .modelName(config.model())

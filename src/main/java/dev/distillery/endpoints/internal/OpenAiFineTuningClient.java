@@ -32,9 +32,10 @@ public final class OpenAiFineTuningClient {
     private final EndpointConfig config;
     private final OpenAIClient client;
 
-    OpenAiFineTuningClient(EndpointConfig config) {
+    OpenAiFineTuningClient(EndpointConfig config, EgressPolicy policy) {
         this.config = config;
-        this.client = OpenAiSdkClient.sdk(config);
+        // uploads may take longer than a completion: the connection allows the longer of the two
+        this.client = OpenAiSdkClient.sdk(config, policy, longest(config.timeout(), MIN_UPLOAD_TIMEOUT));
     }
 
     public FineTuning.ProviderFile upload(String fileName, byte[] content) {
@@ -107,7 +108,6 @@ public final class OpenAiFineTuningClient {
     }
 
     private <T> T call(Supplier<T> work) {
-        UrlGuard.check(config.baseUrl());
         try {
             return work.get();
         } catch (ModelCallException e) {

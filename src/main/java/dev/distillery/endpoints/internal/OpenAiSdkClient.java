@@ -23,14 +23,18 @@ final class OpenAiSdkClient implements ModelClient {
     private final OpenAIClient client;
     private final EndpointConfig config;
 
-    OpenAiSdkClient(EndpointConfig config) {
+    OpenAiSdkClient(EndpointConfig config, EgressPolicy policy) {
         this.config = config;
-        this.client = sdk(config);
+        this.client = sdk(config, policy, config.timeout());
     }
 
-    /** An SDK client for the endpoint's URL, key, headers and timeout, without retries of its own. */
-    static OpenAIClient sdk(EndpointConfig config) {
+    /**
+     * An SDK client for the endpoint's URL, key, headers and timeout, without retries of its own, on an HTTP client
+     * that keeps to the egress policy.
+     */
+    static OpenAIClient sdk(EndpointConfig config, EgressPolicy policy, java.time.Duration callTimeout) {
         var builder = OpenAIOkHttpClient.builder()
+                .okHttpClient(policy.client(java.time.Duration.ofSeconds(10), callTimeout))
                 .baseUrl(config.baseUrl())
                 .apiKey(config.apiKey() == null ? "none" : config.apiKey())
                 .timeout(config.timeout())

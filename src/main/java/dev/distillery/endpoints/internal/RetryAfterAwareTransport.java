@@ -8,8 +8,6 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,9 +26,6 @@ import org.jspecify.annotations.Nullable;
 final class RetryAfterAwareTransport implements dev.langchain4j.http.client.HttpClient {
 
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-    /** Idle connections kept per endpoint: enough for a run's concurrency, so bursts do not reconnect. */
-    private static final int IDLE_CONNECTIONS = 256;
-
     private final OkHttpClient http;
 
     private RetryAfterAwareTransport(OkHttpClient http) {
@@ -48,6 +43,9 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
             ResponseBody responseBody = response.body();
             String text = responseBody == null ? "" : responseBody.string();
             var headers = response.headers().toMultimap();
+            if (response.code() >= 300 && response.code() < 400) {
+                throw new Failures.StatusException(response.code(), "to " + response.header("Location", "(no Location)"), null);
+            }
             if (response.code() >= 400) {
                 throw new Failures.StatusException(response.code(), text, Failures.retryAfter(headers));
             }
@@ -69,8 +67,13 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
     /** Builder handed to LangChain4j's model builders; one OkHttp client (and connection pool) per endpoint. */
     static final class Builder implements HttpClientBuilder {
 
+        private final EgressPolicy policy;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
+
+        Builder(EgressPolicy policy) {
+            this.policy = policy;
+        }
 
         @Override
         public Duration connectTimeout() {
@@ -100,17 +103,7 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
 
         @Override
         public dev.langchain4j.http.client.HttpClient build() {
-            return new RetryAfterAwareTransport(new OkHttpClient.Builder()
-                    .connectTimeout(connectTimeout)
-                    // The endpoint's timeout bounds the whole exchange. Per-read and per-write timeouts would add
-                    // nothing to that and cost two more entries in okio's one shared timeout queue for every
-                    // socket read and write, which many concurrent calls contend for.
-                    .readTimeout(Duration.ZERO)
-                    .writeTimeout(Duration.ZERO)
-                    .callTimeout(readTimeout)
-                    .connectionPool(new ConnectionPool(IDLE_CONNECTIONS, 5, TimeUnit.MINUTES))
-                    .retryOnConnectionFailure(false) // retries belong to the endpoint's Resilience4j policy
-                    .build());
+            return new RetryAfterAwareTransport(policy.client(connectTimeout, readTimeout));
         }
     }
 }

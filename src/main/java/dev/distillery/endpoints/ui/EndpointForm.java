@@ -82,9 +82,10 @@ class EndpointForm extends FormLayout {
             sizeLabel.setValue(existing.sizeLabel() == null ? "" : existing.sizeLabel());
             parameters.setValue(existing.parameterCountBillions());
         }
-        add(name, model, baseUrl, apiStyle);
-        if (!editing) {
-            add(apiKey);
+        add(name, model, baseUrl, apiStyle, apiKey);
+        if (editing) {
+            apiKey.setHelperText("Leave empty to keep the stored key. Required when the base URL moves to another "
+                    + "server: a key is only ever sent to the server it was given for.");
         }
         add(headers, temperature, topP, maxTokens, stop, maxConcurrency, rpm, tpm, timeout, priceIn, priceOut,
                 sizeLabel, parameters);
@@ -94,13 +95,18 @@ class EndpointForm extends FormLayout {
 
     EndpointDraft draft() {
         return new EndpointDraft(name.getValue(), baseUrl.getValue(), model.getValue(),
-                editing ? null : apiKey.getValue(), apiStyle.getValue() == null ? ApiStyle.CHAT : apiStyle.getValue(),
+                apiKey.getValue(), apiStyle.getValue() == null ? ApiStyle.CHAT : apiStyle.getValue(),
                 parseHeaders(),
                 new EndpointDraft.Decoding(temperature.getValue(), topP.getValue(), maxTokens.getValue(), lines(stop.getValue())),
                 new EndpointDraft.Limits(maxConcurrency.getValue() == null ? 0 : maxConcurrency.getValue(), rpm.getValue(), tpm.getValue()),
                 timeout.getValue() == null ? 0 : timeout.getValue(),
                 new EndpointDraft.Pricing(priceIn.getValue(), priceOut.getValue()),
                 sizeLabel.getValue(), parameters.getValue());
+    }
+
+    /** The key to store when editing, or null to keep the stored one. */
+    @Nullable String changedKey() {
+        return apiKey.getValue().isBlank() ? null : apiKey.getValue();
     }
 
     /** The headers to store when editing, or null to keep the stored ones. */

@@ -43,7 +43,16 @@ public class EndpointListView extends VerticalLayout {
         add.setId("new-endpoint");
         add.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         add.setVisible(canManage);
-        HorizontalLayout header = new HorizontalLayout(new H2("Endpoints"), add);
+        // After the server's secret key was rotated, an owner or admin re-encrypts the stored keys under the new one.
+        Button reencrypt = new Button("Re-encrypt keys", click -> {
+            int changed = endpoints.reencryptSecrets();
+            Notifications.success(changed == 0 ? "Every stored key is already under the current secret key."
+                    : "Re-encrypted the keys of " + changed + " endpoint" + (changed == 1 ? "" : "s") + ".");
+        });
+        reencrypt.setId("reencrypt-keys");
+        reencrypt.setVisible(workspaces.current().role().can(Permission.MANAGE_WORKSPACE));
+        reencrypt.setTooltipText("Encrypt stored API keys and header values again under the server's current secret key");
+        HorizontalLayout header = new HorizontalLayout(new H2("Endpoints"), reencrypt, add);
         header.setAlignItems(FlexComponent.Alignment.CENTER);
         header.setWidthFull();
         header.expand(header.getComponentAt(0));
@@ -97,7 +106,7 @@ public class EndpointListView extends VerticalLayout {
                 if (existing == null) {
                     endpoints.create(form.draft());
                 } else {
-                    endpoints.update(existing.id(), form.draft(), form.changedHeaders());
+                    endpoints.update(existing.id(), form.draft(), form.changedHeaders(), form.changedKey());
                 }
                 dialog.close();
                 refresh();

@@ -188,7 +188,8 @@ class RunController {
             Map<String, Long> tokens, BigDecimal cost, Map<String, RunProgress.RoleUsage> byRole,
             double itemsPerSecond, @Nullable Long etaSeconds,
             @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
-            boolean imported, int noAnswer, Map<String, Integer> graderVersions, RunProgress.@Nullable Regrade regrade) {
+            boolean imported, int noAnswer, Map<String, Integer> graderVersions, RunProgress.@Nullable Regrade regrade,
+            @Nullable String waiting) {
 
         static RunJson of(RunDetails r, RunProgress p) {
             return new RunJson(r.id(), r.name(), p.status().id(), r.method(), r.preset(), r.presetVersion(), r.datasetId(),
@@ -197,7 +198,7 @@ class RunController {
                     Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
                             "total", p.promptTokens() + p.completionTokens()),
                     p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt(),
-                    r.imported(), p.noAnswer(), p.graderVersions(), p.regrade());
+                    r.imported(), p.noAnswer(), p.graderVersions(), p.regrade(), p.waiting());
         }
     }
 

@@ -137,7 +137,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                     .collect(Collectors.joining(", "))
                     + " · " + run.datasetName() + " v" + run.datasetVersion() + " " + run.split() + " from " + run.offset()
                     + (run.limit() == null ? "" : ", " + run.limit() + " items")
-                    + (run.imported() ? "" : " · concurrency " + run.concurrency())
+                    + (run.imported() ? "" : " · concurrency " + run.concurrency() + (run.concurrency() > runs.workspaceCallLimit()
+                            ? " (" + runs.workspaceCallLimit() + " at a time: the workspace's limit of calls in flight)" : ""))
                     + (run.params().isEmpty() ? "" : " · params " + run.params())
                     + (run.imported() ? " · imported by " : " · launched by ") + (run.createdBy() == null ? "?" : run.createdBy()));
             moduleActions.removeAll();
@@ -175,7 +176,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         RunProgress p = runs.progress(runId);
         last = p;
         bar.setValue(p.total() == 0 ? 0 : Math.min(1.0, (double) p.finished() / p.total()));
-        stats.setText(p.status().id() + " · " + p.finished() + " / " + p.total() + " items"
+        stats.setText(p.status().id() + (p.waiting() == null ? "" : " (" + p.waiting() + ")") + " · " + p.finished() + " / " + p.total() + " items"
                 + String.format(" · %.1f items/s", p.itemsPerSecond())
                 + (p.etaSeconds() == null || p.status().finished() ? "" : " · ETA " + p.etaSeconds() + " s")
                 + (p.accuracy() == null ? "" : String.format(" · accuracy %.1f%% (%d/%d)", 100 * p.accuracy(), p.correct(), p.done()))
