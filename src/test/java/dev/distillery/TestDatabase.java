@@ -33,6 +33,11 @@ public final class TestDatabase {
         return SERVER + create();
     }
 
+    /** The server's JDBC URL without a database name (ends in '/'). */
+    public static String server() {
+        return SERVER;
+    }
+
     public static String user() {
         return USER;
     }

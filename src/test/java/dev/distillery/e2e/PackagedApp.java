@@ -37,6 +37,27 @@ public final class PackagedApp implements AutoCloseable {
 
     /** Starts the app on {@code databaseUrl}, e.g. another instance's or a killed one's database. */
     public static PackagedApp start(Map<String, String> extraEnv, String databaseUrl) throws IOException, InterruptedException {
+        var app = launch(extraEnv, databaseUrl);
+        app.awaitHealthy(Duration.ofSeconds(120));
+        return app;
+    }
+
+    /** Starts the app where it is expected to refuse to start; returns what it printed. */
+    public static String startExpectingFailure(Map<String, String> extraEnv, String databaseUrl)
+            throws IOException, InterruptedException {
+        var app = launch(extraEnv, databaseUrl);
+        if (!app.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            app.close();
+            throw new IllegalStateException("The app was expected to stop but still runs; see " + app.log());
+        }
+        return Files.readString(app.log());
+    }
+
+    private Path log() {
+        return Path.of("target/e2e-app-" + port + ".log");
+    }
+
+    private static PackagedApp launch(Map<String, String> extraEnv, String databaseUrl) throws IOException {
         File jar;
         try (var files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches("distillery-.*\\.jar"))
@@ -51,6 +72,8 @@ public final class PackagedApp implements AutoCloseable {
         var builder = new ProcessBuilder(java, "-Xmx512m", "-jar", jar.getAbsolutePath())
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/e2e-app-" + port + ".log"));
+        // A value of null removes a variable the defaults set.
+        Map<String, String> env = builder.environment();
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("DATABASE_URL", databaseUrl);
         builder.environment().put("DATABASE_USERNAME", TestDatabase.user());
@@ -59,10 +82,14 @@ public final class PackagedApp implements AutoCloseable {
         builder.environment().put("DISTILLERY_SECRET_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         // the simulators listen on localhost, which a server refuses unless allowed
         builder.environment().put("DISTILLERY_ENDPOINTS_ALLOWED_HOSTS", "localhost,127.0.0.1");
-        builder.environment().putAll(extraEnv);
-        var app = new PackagedApp(builder.start(), port, databaseUrl);
-        app.awaitHealthy(Duration.ofSeconds(120));
-        return app;
+        extraEnv.forEach((name, value) -> {
+            if (value == null) {
+                env.remove(name);
+            } else {
+                env.put(name, value);
+            }
+        });
+        return new PackagedApp(builder.start(), port, databaseUrl);
     }
 
     public String url(String path) {

@@ -1,5 +1,6 @@
 package dev.distillery.endpoints.internal;
 
+import dev.distillery.shared.startup.StartupProblem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -66,9 +67,10 @@ public class SecretCipher {
         } else if (!StringUtils.hasText(databaseUrl)) {
             current = localKey(keyFile);
         } else {
-            throw new IllegalStateException("DISTILLERY_SECRET_KEY is not set. With an external database (DATABASE_URL) "
-                    + "Distillery refuses to store endpoint API keys without a key you chose. Generate one with "
-                    + "'openssl rand -base64 32' and set DISTILLERY_SECRET_KEY to it (keep it: it decrypts the stored keys).");
+            throw new StartupProblem("DISTILLERY_SECRET_KEY is not set: with an external database (DATABASE_URL) "
+                    + "Distillery does not store endpoint API keys under a key it made up itself.",
+                    "Generate one with 'openssl rand -base64 32', set DISTILLERY_SECRET_KEY to it and start again. Keep "
+                    + "it with the database's backups: it decrypts the stored keys.");
         }
         currentId = id(current);
         keys.put(currentId, current);
@@ -163,11 +165,11 @@ public class SecretCipher {
         try {
             key = Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(setting + " must be base64 (generate one with 'openssl rand -base64 32')");
+            throw new StartupProblem(setting + " is not base64.", "Generate a key with 'openssl rand -base64 32'.");
         }
         if (key.length != 32) {
-            throw new IllegalStateException(setting + " must decode to 32 bytes, not " + key.length
-                    + " (generate one with 'openssl rand -base64 32')");
+            throw new StartupProblem(setting + " decodes to " + key.length + " bytes; it must be 32.",
+                    "Generate a key with 'openssl rand -base64 32'.");
         }
         return key;
     }

@@ -13,7 +13,7 @@ class DatabaseFailureAnalyzer extends AbstractFailureAnalyzer<EmbeddedDatabaseUn
                 """
                 Distillery starts an embedded PostgreSQL only when no database is configured. Do one of these:
                   1. point it at a PostgreSQL 15+ you run:  DATABASE_URL=jdbc:postgresql://localhost:5432/distillery \
-                DATABASE_USERNAME=postgres DATABASE_PASSWORD=... (the user must be able to create a role);
+                DATABASE_USERNAME=postgres DATABASE_PASSWORD=... (see the README on running on a PostgreSQL server);
                   2. run Distillery as a normal (non-root) user: PostgreSQL refuses to run as root on many systems;
                   3. or start everything with Docker:  docker compose up""",
                 cause);
