@@ -64,6 +64,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("..ui..");
 
     @ArchTest
+    static final ArchRule everyCsvIsWrittenFormulaSafe = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.distillery.shared.SafeCsv")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.apache.commons.csv.CSVPrinter")
+            .because("CSV exports go through shared.SafeCsv, which keeps cells from being read as formulas");
+
+    @ArchTest
     static final ArchRule viewsAreNamedAsViewsOrLayouts = classes()
             .that().areAnnotatedWith(com.vaadin.flow.router.Route.class)
             .should().haveSimpleNameEndingWith("View");

@@ -1,17 +1,11 @@
 package dev.distillery.leaderboards;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import dev.distillery.shared.SafeCsv;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
-/** A board as CSV (one row per entry; the columns of the REST API's rows, flattened). */
+/** A board as CSV (one row per entry; the columns of the REST API's rows, flattened), formula-safe. */
 public final class LeaderboardExport {
 
     private record Column(String name, Function<LeaderboardRow, ?> value) {
@@ -42,22 +36,8 @@ public final class LeaderboardExport {
     }
 
     public static String csv(List<LeaderboardRow> rows) {
-        StringWriter out = new StringWriter();
-        CSVFormat format = CSVFormat.RFC4180.builder()
-                .setHeader(COLUMNS.stream().map(Column::name).toArray(String[]::new))
-                .get();
-        try (CSVPrinter printer = new CSVPrinter(out, format)) {
-            for (LeaderboardRow row : rows) {
-                List<String> values = new ArrayList<>(COLUMNS.size());
-                for (Column column : COLUMNS) {
-                    values.add(Objects.toString(column.value().apply(row), ""));
-                }
-                printer.printRecord(values);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return SafeCsv.write(columnNames(),
+                rows.stream().map(row -> COLUMNS.stream().map(column -> column.value().apply(row)).toList()).toList());
     }
 
     static List<String> columnNames() {

@@ -25,7 +25,7 @@ public record LeaderboardRow(UUID runId, String runName, UUID datasetId, String 
 
     /** A short label for charts: method (preset) · student. */
     public String label() {
-        return method + (student == null ? "" : " · " + student) + (teacher == null ? "" : " ← " + teacher);
+        return runName + " (" + method + (student == null ? "" : " · " + student) + (teacher == null ? "" : " ← " + teacher) + ")";
     }
 
     /**

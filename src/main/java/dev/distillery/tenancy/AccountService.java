@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,15 +29,17 @@ public class AccountService implements UserDetailsService {
     private final CurrentTenant currentTenant;
     private final WorkspaceService workspaces;
     private final AuditLog auditLog;
+    private final SignUpThrottle signUps;
     private final Clock clock;
 
     AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, CurrentTenant currentTenant,
-            WorkspaceService workspaces, AuditLog auditLog, Clock clock) {
+            WorkspaceService workspaces, AuditLog auditLog, SignUpThrottle signUps, Clock clock) {
         this.jdbc = jdbc;
         this.passwordEncoder = passwordEncoder;
         this.currentTenant = currentTenant;
         this.workspaces = workspaces;
         this.auditLog = auditLog;
+        this.signUps = signUps;
         this.clock = clock;
     }
 
@@ -49,6 +52,22 @@ public class AccountService implements UserDetailsService {
     @Transactional
     public UUID signUp(String email, String displayName, String password) {
         return create(email.strip(), displayName.strip(), password, displayName.strip() + "'s workspace");
+    }
+
+    /**
+     * A sign-up from the web page: as {@link #signUp}, at most a few accounts per client address and hour.
+     *
+     * @throws ConflictException when the address has created its allowance of accounts this hour
+     */
+    @Transactional
+    public UUID signUp(String email, String displayName, String password, String clientAddress) {
+        if (!signUps.allows(clientAddress)) {
+            throw new ConflictException("Too many accounts were created from your network address in the last hour. "
+                    + "Try again later, or ask a workspace owner for an invitation.");
+        }
+        UUID id = signUp(email, displayName, password);
+        signUps.created(clientAddress);
+        return id;
     }
 
     /** Creates the configured first administrator with a workspace named "Default", once. */
@@ -106,6 +125,32 @@ public class AccountService implements UserDetailsService {
             currentTenant.bindWorkspace(workspaceId);
             auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(userId.get(), email.strip())),
                     succeeded ? "auth.sign-in" : "auth.sign-in-failed", email.strip(), "from " + remoteAddress);
+        }
+    }
+
+    /** The user's session epoch: a session signed in at an older one has been ended by "sign out everywhere". */
+    @Transactional(readOnly = true)
+    public OptionalInt sessionEpoch(String email) {
+        return jdbc.sql("SELECT session_epoch FROM app_users WHERE lower(email) = lower(?)").param(email.strip())
+                .query(Integer.class).optional().map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Ends every session of the signed-in user, on every device and app instance: the user's session epoch moves on
+     * (other sessions end at their next request) and their "stay signed in" tokens are deleted.
+     */
+    @Transactional
+    public void signOutEverywhere() {
+        AccountPrincipal user = currentTenant.currentPrincipal()
+                .orElseThrow(() -> new org.springframework.security.access.AccessDeniedException("Sign in first."));
+        jdbc.sql("UPDATE app_users SET session_epoch = session_epoch + 1 WHERE id = ?").param(user.id()).update();
+        jdbc.sql("DELETE FROM persistent_logins WHERE lower(username) = lower(?)").param(user.email()).update();
+        jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(user.id().toString()).query().singleValue();
+        for (UUID workspaceId : jdbc.sql("SELECT workspace_id FROM memberships WHERE user_id = ?")
+                .param(user.id()).query(UUID.class).list()) {
+            currentTenant.bindWorkspace(workspaceId);
+            auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(user.id(), user.email())),
+                    "auth.signed-out-everywhere", user.email(), null);
         }
     }
 

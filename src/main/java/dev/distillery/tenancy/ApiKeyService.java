@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -101,17 +102,27 @@ public class ApiKeyService {
         }
         currentTenant.bindWorkspace(found.get().workspaceId());
         // Touch at most once a minute: a busy client should not turn every read into a write.
-        record Key(String name, UUID createdBy) {
+        record Key(String name, @Nullable UUID createdBy, @Nullable Role creatorRole) {
         }
         Key key = jdbc.sql("""
                         WITH touched AS (
                             UPDATE api_keys SET last_used_at = :now
                             WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :since))
-                        SELECT name, created_by FROM api_keys WHERE id = :id""")
+                        SELECT k.name, k.created_by, m.role FROM api_keys k
+                        LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.created_by
+                        WHERE k.id = :id""")
                 .param("now", Timestamp.from(clock.instant())).param("id", found.get().id())
                 .param("since", Timestamp.from(clock.instant().minusSeconds(60)))
-                .query((rs, n) -> new Key(rs.getString(1), rs.getObject(2, UUID.class))).single();
-        return Optional.of(new ApiKeyAuthentication(found.get().id(), found.get().workspaceId(), found.get().role(),
+                .query((rs, n) -> new Key(rs.getString(1), rs.getObject(2, UUID.class),
+                        rs.getString(3) == null ? null : Role.valueOf(rs.getString(3)))).single();
+        // A key acts for its creator and never beyond them: revoked with their membership and capped with their
+        // role when that happens, and checked again here in case a change ever bypassed the service.
+        if (key.createdBy() != null && key.creatorRole() == null) {
+            throw new BadCredentialsException("This API key's creator is no longer a member of the workspace.");
+        }
+        Role role = key.creatorRole() == null || key.creatorRole().ordinal() <= found.get().role().ordinal()
+                ? found.get().role() : key.creatorRole();
+        return Optional.of(new ApiKeyAuthentication(found.get().id(), found.get().workspaceId(), role,
                 key.name(), key.createdBy()));
     }
 

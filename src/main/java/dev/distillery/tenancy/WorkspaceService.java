@@ -28,12 +28,15 @@ public class WorkspaceService {
     private final JdbcClient jdbc;
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
+    private final MemberCredentials credentials;
     private final Clock clock;
 
-    WorkspaceService(JdbcClient jdbc, CurrentTenant currentTenant, AuditLog auditLog, Clock clock) {
+    WorkspaceService(JdbcClient jdbc, CurrentTenant currentTenant, AuditLog auditLog, MemberCredentials credentials,
+            Clock clock) {
         this.jdbc = jdbc;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
+        this.credentials = credentials;
         this.clock = clock;
     }
 
@@ -101,7 +104,7 @@ public class WorkspaceService {
 
     /**
      * Changes a member's role. Nobody grants more than they hold, an ADMIN cannot change an OWNER, and the last
-     * OWNER stays an OWNER.
+     * OWNER stays an OWNER. A lower role caps the member's API keys and withdraws invitations it could not issue.
      */
     @Transactional
     public MemberSummary changeRole(UUID userId, Role role) {
@@ -117,10 +120,13 @@ public class WorkspaceService {
         jdbc.sql("UPDATE memberships SET role = ? WHERE workspace_id = app_workspace_id() AND user_id = ?")
                 .params(role.name(), userId).update();
         auditLog.record(tenant, "member.role-changed", member.email(), member.role() + " -> " + role);
+        if (role.ordinal() > member.role().ordinal()) {
+            credentials.capAt(tenant, userId, member.email(), role);
+        }
         return member(userId);
     }
 
-    /** Removes a member; members may also remove themselves (leave). */
+    /** Removes a member, revoking their API keys and open invitations; members may also remove themselves (leave). */
     @Transactional
     public void removeMember(UUID userId) {
         TenantContext tenant = currentTenant.require();
@@ -137,6 +143,7 @@ public class WorkspaceService {
         }
         jdbc.sql("DELETE FROM memberships WHERE workspace_id = app_workspace_id() AND user_id = ?").param(userId).update();
         auditLog.record(tenant, self ? "member.left" : "member.removed", member.email(), null);
+        credentials.revokeAll(tenant, userId, member.email());
     }
 
     private MemberSummary member(UUID userId) {

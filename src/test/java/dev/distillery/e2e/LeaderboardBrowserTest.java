@@ -70,8 +70,9 @@ class LeaderboardBrowserTest {
                 "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         dataset = JSON.readTree(upload.body()).get("datasetId").asString();
         String baseline = finished("""
-                {"name": "student alone", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
-                 "limit": 10, "roles": {"student": "%s"}, "concurrency": 4}""".formatted(dataset, student));
+                {"name": %s, "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
+                 "limit": 10, "roles": {"student": "%s"}, "concurrency": 4}""".formatted(JSON.writeValueAsString(HOSTILE),
+                dataset, student));
         String tot = finished("""
                 {"name": "tot with steps", "method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s",
                  "split": "test", "limit": 10, "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}"""
@@ -90,6 +91,34 @@ class LeaderboardBrowserTest {
         throw new AssertionError("The board did not show the comparison with " + baseline);
     }
 
+    /** The tooltips of a chart that is being redrawn for a new filter, once they show the hostile name. */
+    private static String tooltipsOnceRedrawn(Locator chart) throws InterruptedException {
+        String texts = "";
+        for (int attempt = 0; attempt < 50 && !texts.contains(TOOLTIP_TEXT); attempt++) {
+            Thread.sleep(200);
+            texts = everyTooltip(chart);
+        }
+        return texts;
+    }
+
+    /** Shows the tooltip of every data point of the chart in turn; returns what they said, as text. */
+    private static String everyTooltip(Locator chart) {
+        return (String) chart.evaluate("""
+                async el => {
+                  const chart = el.$chart || echarts.getInstanceByDom(el);
+                  const texts = [];
+                  const series = chart.getOption().series;
+                  for (let s = 0; s < series.length; s++) {
+                    for (let d = 0; d < (series[s].data || []).length; d++) {
+                      chart.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: d});
+                      await new Promise(done => setTimeout(done, 60));
+                      texts.push(el.innerText);
+                    }
+                  }
+                  return texts.join('\\n');
+                }""");
+    }
+
     private static String endpoint(String model) {
         HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + model
                 + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
@@ -99,6 +128,10 @@ class LeaderboardBrowserTest {
     private static String finished(String body) {
         return new TestRuns(http, JSON).completed(KEY, body);
     }
+
+    /** A run name that is markup and a spreadsheet formula at once. */
+    static final String HOSTILE = "=HYPERLINK(\"http://evil.example\",\"<img src=x onerror=window.pwned=1>\")";
+    static final String TOOLTIP_TEXT = "<img src=x onerror=window.pwned=1>";
 
     @AfterAll
     static void stop() {
@@ -143,9 +176,16 @@ class LeaderboardBrowserTest {
         Download json = page.waitForDownload(() -> page.locator("#export-json").click());
         assertThat(JSON.readTree(Files.readString(json.path())).get("rows")).isNotEmpty();
 
-        // Publish the whole dataset's board, with two sample traces.
+        // The whole dataset's board: a baseline run named like markup and a formula stays text in every tooltip.
         page.locator("#board-teacher").locator("[part~='clear-button']").click();
         page.locator("#board-student").locator("[part~='clear-button']").click();
+        for (String chart : List.of("#accuracy-chart", "#accuracy-cost-chart")) {
+            assertThat(tooltipsOnceRedrawn(page.locator(chart))).contains(TOOLTIP_TEXT);
+            assertThat(page.locator(chart + " img")).hasCount(0);
+        }
+        assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+
+        // Publish it, with two sample traces.
         page.locator("#publish-board").click();
         page.locator("#publish-slug input").fill("gsm8k-public");
         page.locator("#publish-traces input").fill("2");
@@ -162,6 +202,12 @@ class LeaderboardBrowserTest {
         assertThat(visitor.locator("#board")).containsText("tot with steps");
         assertThat(visitor.locator("#board")).containsText("+60.0 pts (+150%)");
         assertThat(visitor.locator("#chart canvas").first()).isVisible();
+        org.assertj.core.api.Assertions.assertThat(response.headers().get("content-security-policy"))
+                .contains("script-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(visitor.locator("#board")).containsText(HOSTILE);
+        assertThat(everyTooltip(visitor.locator("#chart"))).contains(TOOLTIP_TEXT);
+        assertThat(visitor.locator("img")).hasCount(0);
+        assertThat(visitor.evaluate("() => window.pwned === undefined")).isEqualTo(true);
         assertThat(visitor.locator("text=Sample traces")).isVisible();
         assertThat(visitor.locator("a")).hasCount(0);
         assertThat(visitor.context().cookies()).isEmpty();

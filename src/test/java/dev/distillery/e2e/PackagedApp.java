@@ -79,6 +79,7 @@ public final class PackagedApp implements AutoCloseable {
         builder.environment().put("DATABASE_USERNAME", TestDatabase.user());
         builder.environment().put("DATABASE_PASSWORD", TestDatabase.password());
         builder.environment().put("DISTILLERY_LOGIN_ATTEMPTS_PER_IP", "10000");
+        builder.environment().put("DISTILLERY_SIGNUPS_PER_IP_PER_HOUR", "1000");
         builder.environment().put("DISTILLERY_SECRET_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         // the simulators listen on localhost, which a server refuses unless allowed
         builder.environment().put("DISTILLERY_ENDPOINTS_ALLOWED_HOSTS", "localhost,127.0.0.1");

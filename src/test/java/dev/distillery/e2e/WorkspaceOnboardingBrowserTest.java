@@ -99,6 +99,22 @@ class WorkspaceOnboardingBrowserTest {
         owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Audit log")).click();
         assertThat(owner.locator("#audit-grid")).containsText("member.role-changed");
         assertThat(owner.locator("#audit-grid")).containsText("member.joined");
+
+        // Signing out everywhere ends the owner's other sessions and their "stay signed in" cookie too.
+        Page ownerElsewhere = browser.newUser();
+        signIn(ownerElsewhere, ownerEmail, false);
+        assertThat(ownerElsewhere.locator("#workspace-name")).isVisible();
+        List<Cookie> stillRemembered = owner.context().cookies().stream().filter(c -> c.name.equals("remember-me")).toList();
+        org.assertj.core.api.Assertions.assertThat(stillRemembered).hasSize(1);
+        owner.locator("#user-menu vaadin-menu-bar-button").first().click();
+        owner.locator("#sign-out-everywhere").click();
+        owner.waitForURL("**/login");
+        ownerElsewhere.navigate(app.url("/settings"));
+        ownerElsewhere.waitForURL("**/login");
+        Page withOldCookie = browser.newUser();
+        withOldCookie.context().addCookies(stillRemembered);
+        withOldCookie.navigate(app.url("/settings"));
+        withOldCookie.waitForURL("**/login");
     }
 
     @Test

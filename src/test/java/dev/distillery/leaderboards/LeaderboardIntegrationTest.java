@@ -147,7 +147,8 @@ class LeaderboardIntegrationTest extends ApiIntegrationTest {
         String shown = dataset(http, key, "Shown data");
         String hidden = dataset(http, key, "Private data");
         String shownRun = runs.completed(key, """
-                {"name": "visible baseline", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
+                {"name": "=HYPERLINK(\\"http://evil.example\\",\\"<img src=x onerror=alert(1)>\\") visible baseline",
+                 "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
                  "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(shown, student));
         String hiddenRun = runs.completed(key, """
                 {"name": "secret experiment", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
@@ -176,7 +177,18 @@ class LeaderboardIntegrationTest extends ApiIntegrationTest {
         String etag = page.headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> again = http.get(path, "If-None-Match", etag);
         assertThat(again.statusCode()).isEqualTo(304);
-        assertThat(http.call("GET", "/webjars/echarts/5.3.1/dist/echarts.min.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(http.call("GET", "/_static/echarts/6.0.0/dist/echarts.min.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(http.call("GET", "/_static/distillery/public-board.js", null, null).statusCode()).isEqualTo(200);
+        // A hostile run name is text on the page, behind a policy that runs no inline or foreign script anyway.
+        assertThat(page.body()).doesNotContain("<img src=x").contains("&lt;img src=x onerror=alert(1)&gt;");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+                .contains("default-src 'none'").contains("script-src 'self'").contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-eval").doesNotContain("script-src 'self' 'unsafe-inline'");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        HttpResponse<String> exported = http.call("GET", "/api/v1/leaderboards/export?datasetId=" + shown, key, null);
+        assertThat(exported.body()).contains("\"'=HYPERLINK(\"\"http://evil.example\"\"").doesNotContain(",=HYPERLINK");
+        assertThat(exported.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         HttpResponse<String> missing = http.call("GET", path.replace("gsm8k-board", "other"), null, null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("No published board here");

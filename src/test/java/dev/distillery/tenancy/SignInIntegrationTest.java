@@ -1,29 +1,41 @@
 package dev.distillery.tenancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.authenticated;
+import static org.springframework.security.test.web.servlet.response.SecurityMockMvcResultMatchers.unauthenticated;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import jakarta.servlet.http.Cookie;
 import dev.distillery.TestTenants;
+import dev.distillery.ApiIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.security.web.WebAttributes;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
-@SpringBootTest
-@AutoConfigureMockMvc
-@ActiveProfiles("test")
-class SignInIntegrationTest {
+/** The form sign-in chain through MockMvc, built on the shared web context (see ApiIntegrationTest). */
+class SignInIntegrationTest extends ApiIntegrationTest {
 
     @Autowired
-    MockMvc mvc;
+    WebApplicationContext context;
     @Autowired
     TestTenants fixtures;
+    MockMvc mvc;
+
+    @BeforeEach
+    void mockMvc() {
+        mvc = MockMvcBuilders.webAppContextSetup(context).apply(SecurityMockMvcConfigurers.springSecurity()).build();
+    }
+    @Autowired
+    AccountService accounts;
 
     @Test
     void signingInWithStaySignedInSetsARememberMeCookieThatSignsInLater() throws Exception {
@@ -43,6 +55,83 @@ class SignInIntegrationTest {
             assertThat(rows.getInt(1)).isEqualTo(1);
         }
         // That the cookie alone signs a new browser session in is shown by the browser test.
+    }
+
+    @Test
+    void theRememberMeTokenIsStoredOnlyAsADigestAndStillSignsIn() throws Exception {
+        String email = fixtures.signUp("digest");
+        Cookie remember = mvc.perform(post("/login").with(csrf())
+                        .param("username", email).param("password", TestTenants.PASSWORD).param("remember-me", "on"))
+                .andReturn().getResponse().getCookie("remember-me");
+        String[] seriesAndToken = decode(remember);
+        assertThat(storedToken(seriesAndToken[0])).isEqualTo(Secrets.hash(seriesAndToken[1])).isNotEqualTo(seriesAndToken[1]);
+
+        // The cookie alone signs in, and is renewed.
+        MvcResult later = mvc.perform(get("/").cookie(remember)).andExpect(authenticated().withUsername(email)).andReturn();
+        String[] renewed = decode(later.getResponse().getCookie("remember-me"));
+        assertThat(renewed[0]).isEqualTo(seriesAndToken[0]);
+        assertThat(storedToken(renewed[0])).isEqualTo(Secrets.hash(renewed[1]));
+
+        // The stored digest itself, put in a cookie, signs nobody in.
+        Cookie forged = new Cookie("remember-me", java.util.Base64.getEncoder().withoutPadding().encodeToString(
+                (java.net.URLEncoder.encode(renewed[0], java.nio.charset.StandardCharsets.UTF_8) + ":" + storedToken(renewed[0])).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // It is taken for a stolen cookie: refused, and the account's remember-me tokens are deleted.
+        assertThatThrownBy(() -> mvc.perform(get("/").cookie(forged)))
+                .satisfies(e -> assertThat(org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e))
+                        .isInstanceOf(org.springframework.security.web.authentication.rememberme.CookieTheftException.class));
+        mvc.perform(get("/").cookie(later.getResponse().getCookie("remember-me"))).andExpect(unauthenticated());
+    }
+
+    @Test
+    void signingOutEverywhereEndsEverySessionOfTheUserAndTheirRememberMeTokens() throws Exception {
+        String email = fixtures.signUp("everywhere");
+        MvcResult first = mvc.perform(post("/login").with(csrf())
+                .param("username", email).param("password", TestTenants.PASSWORD).param("remember-me", "on")).andReturn();
+        MvcResult second = mvc.perform(post("/login").with(csrf())
+                .param("username", email).param("password", TestTenants.PASSWORD)).andReturn();
+        var laptop = (org.springframework.mock.web.MockHttpSession) first.getRequest().getSession();
+        var phone = (org.springframework.mock.web.MockHttpSession) second.getRequest().getSession();
+        mvc.perform(get("/").session(phone)).andExpect(authenticated().withUsername(email));
+
+        fixtures.as(email, () -> accounts.signOutEverywhere());
+
+        mvc.perform(get("/").session(phone)).andExpect(unauthenticated());
+        mvc.perform(get("/").session(laptop)).andExpect(unauthenticated());
+        mvc.perform(get("/").cookie(first.getResponse().getCookie("remember-me"))).andExpect(unauthenticated());
+        MvcResult again = mvc.perform(post("/login").with(csrf())
+                .param("username", email).param("password", TestTenants.PASSWORD)).andReturn();
+        mvc.perform(get("/").session((org.springframework.mock.web.MockHttpSession) again.getRequest().getSession()))
+                .andExpect(authenticated().withUsername(email));
+    }
+
+    private static String[] decode(Cookie cookie) {
+        String value = cookie.getValue();
+        String[] parts = new String(java.util.Base64.getDecoder().decode(value + "=".repeat((4 - value.length() % 4) % 4)),
+                java.nio.charset.StandardCharsets.UTF_8).split(":");
+        // Spring Security URL-encodes each part before joining them.
+        return java.util.Arrays.stream(parts).map(part -> java.net.URLDecoder.decode(part, java.nio.charset.StandardCharsets.UTF_8))
+                .toArray(String[]::new);
+    }
+
+    private static String storedToken(String series) throws java.sql.SQLException {
+        try (var owner = dev.distillery.TestDatabase.ownerConnection()) {
+            var rows = owner.createStatement().executeQuery("SELECT token FROM persistent_logins WHERE series = '" + series + "'");
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    @Test
+    void everyPageForbidsFramingAndSniffingAndKeepsItsAddressToItself() throws Exception {
+        var http = new dev.distillery.TestHttp(port);
+        for (String path : new String[] {"/login", "/", "/api/v1/workspace", "/v3/api-docs", "/_static/distillery/public-board.js"}) {
+            var headers = http.call("GET", path, null, null).headers();
+            assertThat(headers.firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(
+                    csp -> assertThat(csp).contains("frame-ancestors 'none'"));
+            assertThat(headers.firstValue("X-Content-Type-Options")).as(path).contains("nosniff");
+            assertThat(headers.firstValue("Referrer-Policy")).as(path).hasValueSatisfying(
+                    policy -> assertThat(policy).isIn("same-origin", "no-referrer"));
+        }
     }
 
     @Test

@@ -24,10 +24,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.test.context.ActiveProfiles;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "distillery.bootstrap.admin-email=root@example.com",
-        "distillery.bootstrap.admin-password=violet tractor harbour 42 quietly",
-        "distillery.bootstrap.admin-api-key=dk_test_bootstrap_key_0123456789abcdef"})
+// The shared web context (see ApiIntegrationTest); its bootstrap administrator is set in application-test.properties.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 class TenancyIntegrationTest {
 
@@ -142,6 +140,26 @@ class TenancyIntegrationTest {
         assertThat(fixtures.as(owner, () -> workspaces.members())).extracting(MemberSummary::email).doesNotContain(viewer);
         List<String> actions = fixtures.as(owner, () -> auditLog.list(0, 100).stream().map(AuditEntry::action).toList());
         assertThat(actions).contains("member.role-changed", "member.removed", "member.joined", "invitation.created");
+    }
+
+    @Test
+    void oneAddressCreatesAFewAccountsAnHourAndNotMore() throws SQLException {
+        String address = "203.0.113." + (1 + new java.util.Random().nextInt(250));
+        for (int i = 0; i < 5; i++) {
+            accounts.signUp(fixtures.newEmail("script"), "Script", TestTenants.PASSWORD, address);
+        }
+        long before = count("SELECT count(*) FROM app_users");
+        assertThatThrownBy(() -> accounts.signUp(fixtures.newEmail("script"), "Script", TestTenants.PASSWORD, address))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("Too many accounts");
+        assertThat(count("SELECT count(*) FROM app_users")).isEqualTo(before);
+        accounts.signUp(fixtures.newEmail("neighbour"), "Neighbour", TestTenants.PASSWORD, "198.51.100.7");
+        // A refused form (weak password) does not use up the address's allowance.
+        String other = "198.51.100.8";
+        for (int i = 0; i < 6; i++) {
+            assertThatThrownBy(() -> accounts.signUp(fixtures.newEmail("weak"), "Weak", "password123", other))
+                    .isInstanceOf(InvalidInputException.class);
+        }
+        accounts.signUp(fixtures.newEmail("after-typos"), "Typo", TestTenants.PASSWORD, other);
     }
 
     @Test

@@ -37,6 +37,9 @@ class PublicPageController {
     private static final CacheControl CACHE = CacheControl.noCache().cachePublic();
     private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
+    /** The bundle the app's own charts load too (shared.ui.EChart), served from its jar. */
+    private static final String ECHARTS = "/_static/echarts/6.0.0/dist/echarts.min.js";
+
     private final PublicBoardService boards;
     private final JsonMapper json;
     private final ITemplateEngine templates;
@@ -66,7 +69,7 @@ class PublicPageController {
         String html = rendered.get(page.version(), version -> templates.process("public-board", new Context(Locale.ROOT,
                 Map.of("page", page, "rows", page.rows().stream().map(PublicPageController::row).toList(),
                         "chart", json.writeValueAsString(ChartOptions.accuracy(page.rows())),
-                        "script", "/webjars/echarts/5.3.1/dist/echarts.min.js"))));
+                        "script", ECHARTS))));
         return ResponseEntity.ok().eTag(etag).cacheControl(CACHE).header("X-Robots-Tag", "noarchive")
                 .contentType(HTML).body(html);
     }

@@ -11,14 +11,15 @@ import com.vaadin.flow.shared.Registration;
 
 /**
  * An Apache ECharts chart: the option is plain ECharts JSON built on the server, the library's browser bundle comes
- * from its WebJar on the classpath, so no frontend build is needed. Clicking a data point fires {@link PointClick}.
+ * from its jar on the classpath, so no frontend build is needed. Clicking a data point fires {@link PointClick}.
  */
 @Tag("div")
 @JavaScript(EChart.SCRIPT)
 public class EChart extends Component implements HasSize {
 
-    /** Where the ECharts bundle is served (Spring's WebJars handler); public pages load the same file. */
-    public static final String SCRIPT = "context://webjars/echarts/5.3.1/dist/echarts.min.js";
+    /** Where the ECharts bundle is served (from its mvnpm jar's META-INF/resources); public pages load the same file. */
+    public static final String PATH = "/_static/echarts/6.0.0/dist/echarts.min.js";
+    static final String SCRIPT = "context:/" + PATH;
 
     public EChart() {
         setWidthFull();

@@ -4,6 +4,7 @@ import com.vaadin.flow.spring.security.RequestUtil;
 import com.vaadin.flow.spring.security.VaadinSecurityConfigurer;
 import dev.distillery.tenancy.AccountService;
 import dev.distillery.tenancy.ApiKeyService;
+import dev.distillery.tenancy.RememberMeTokens;
 import dev.distillery.tenancy.ui.LoginView;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -24,8 +25,11 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.rememberme.JdbcTokenRepositoryImpl;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.rememberme.PersistentTokenBasedRememberMeServices;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -40,6 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebSecurity
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
+
+    /** Public pages: their own files only; inline styles stay allowed for the page's stylesheet and the chart's tooltips. */
+    static final String PUBLIC_PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    static final String FRAMING_POLICY = "frame-ancestors 'none'";
 
     @Bean
     static PasswordEncoder passwordEncoder() {
@@ -59,9 +68,7 @@ class SecurityConfiguration {
 
     @Bean
     PersistentTokenBasedRememberMeServices rememberMeServices(RememberMeKey key, AccountService accounts, DataSource dataSource) {
-        var tokens = new JdbcTokenRepositoryImpl();
-        tokens.setDataSource(dataSource);
-        var services = new PersistentTokenBasedRememberMeServices(key.value(), accounts, tokens);
+        var services = new DigestedRememberMeServices(key.value(), accounts, new RememberMeTokens(dataSource));
         services.setTokenValiditySeconds(30 * 24 * 3600);
         services.setParameter("remember-me");
         return services;
@@ -99,6 +106,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems.entryPoint())
                         .accessDeniedHandler(problems.accessDenied()))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .build();
     }
 
@@ -107,6 +117,9 @@ class SecurityConfiguration {
     SecurityFilterChain apiDocsChain(HttpSecurity http) throws Exception {
         return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(FRAMING_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .build();
     }
 
@@ -117,9 +130,14 @@ class SecurityConfiguration {
     @Bean
     @Order(3)
     SecurityFilterChain publicPagesChain(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/p/**", "/webjars/**")
-                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/p/**", "/webjars/**").permitAll()
+        return http.securityMatcher("/p/**", "/_static/**")
+                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/p/**", "/_static/**").permitAll()
                         .anyRequest().denyAll())
+                // Strict: the page's own script and the chart library, no inline script, nothing from elsewhere; a
+                // hostile run name stays text even if a template ever printed it unescaped.
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(PUBLIC_PAGE_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .csrf(csrf -> csrf.disable())
@@ -129,7 +147,8 @@ class SecurityConfiguration {
     @Bean
     @Order(4)
     SecurityFilterChain uiChain(HttpSecurity http, AuthenticationManager manager,
-            PersistentTokenBasedRememberMeServices rememberMe, RememberMeKey key, RequestUtil vaadinRequests)
+            PersistentTokenBasedRememberMeServices rememberMe, RememberMeKey key, RequestUtil vaadinRequests,
+            AccountService accounts)
             throws Exception {
         http.authenticationManager(manager);
         // Vaadin's own CSRF setup exempts the login URL; the sign-in form carries a token, so require it there too.
@@ -139,7 +158,22 @@ class SecurityConfiguration {
                 PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login")));
         http.authorizeHttpRequests(auth -> auth
                 .requestMatchers("/actuator/health", "/actuator/health/**", "/styles.css", "/error").permitAll());
+        // Vaadin's client needs inline scripts and styles, so the UI's policy only forbids framing (clickjacking);
+        // nosniff and X-Frame-Options come with Spring Security's defaults.
+        // Written before the request is handled: Vaadin's sign-in page is written by its servlet in a way that
+        // skips headers added when the response commits.
+        http.headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(FRAMING_POLICY))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
+                .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                    @Override
+                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                        filter.setShouldWriteHeadersEagerly(true);
+                        return filter;
+                    }
+                }));
         http.rememberMe(r -> r.rememberMeServices(rememberMe).key(key.value()));
+        http.addFilterBefore(new SessionEpochFilter(accounts), AuthorizationFilter.class);
         http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false));
         return http.build();
     }

@@ -7,8 +7,13 @@ import org.springframework.security.authentication.event.AbstractAuthenticationF
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
-/** Puts interactive sign-ins and failed password attempts into the audit log of the account's workspaces. */
+/**
+ * Puts interactive sign-ins and failed password attempts into the audit log of the account's workspaces, and stamps a
+ * new session with the account's session epoch.
+ */
 @Component
 class SignInAuditListener {
 
@@ -20,6 +25,9 @@ class SignInAuditListener {
 
     @EventListener
     void onSuccess(InteractiveAuthenticationSuccessEvent event) {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes request) {
+            SessionEpochFilter.stamp(request.getRequest().getSession(), accounts.sessionEpoch(event.getAuthentication().getName()));
+        }
         accounts.recordSignIn(event.getAuthentication().getName(), true, address(event.getAuthentication().getDetails()));
     }
 

@@ -54,7 +54,8 @@ public class SignupView extends VerticalLayout {
                 return;
             }
             try {
-                accounts.signUp(email.getValue(), name.getValue(), password.getValue());
+                accounts.signUp(email.getValue(), name.getValue(), password.getValue(),
+                        com.vaadin.flow.server.VaadinRequest.getCurrent().getRemoteAddr());
                 getUI().ifPresent(ui -> ui.getPage().setLocation("login?registered"));
             } catch (InvalidInputException e) {
                 var field = switch (e.errors().getFirst().field()) {

@@ -23,4 +23,15 @@ class LoginThrottleUnitTest {
         assertThat(throttle.tryAttempt("ada@example.com", "10.0.0.2")).isTrue();
         assertThat(throttle.tryAttempt("ADA@example.com", "10.0.0.3")).isFalse();
     }
+
+    @Test
+    void junkNamesAreRefusedAtOnceAndKeepNoBucket() {
+        var throttle = new LoginThrottle(5, 10_000);
+        String junk = "x".repeat(10_000);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(throttle.tryAttempt(junk + i, "10.0.0.9")).isFalse();
+        }
+        assertThat(throttle.entries()).as("only the address's bucket").isEqualTo(1);
+        assertThat(throttle.tryAttempt("x".repeat(LoginThrottle.MAX_ACCOUNT_LENGTH), "10.0.0.8")).isTrue();
+    }
 }
