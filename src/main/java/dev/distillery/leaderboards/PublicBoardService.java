@@ -2,6 +2,7 @@ package dev.distillery.leaderboards;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.distillery.datasets.DatasetService;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.InvalidInputException;
@@ -43,6 +44,7 @@ public class PublicBoardService {
     private final PublicBoards boards;
     private final Entries entries;
     private final RunService runs;
+    private final DatasetService datasets;
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
     private final TransactionTemplate readTx;
@@ -50,11 +52,12 @@ public class PublicBoardService {
     private final Cache<String, PublicPage> pages = Caffeine.newBuilder()
             .expireAfterWrite(PAGE_CACHE).maximumSize(1_000).build();
 
-    PublicBoardService(PublicBoards boards, Entries entries, RunService runs, CurrentTenant currentTenant,
-            AuditLog auditLog, PlatformTransactionManager transactions, Clock clock) {
+    PublicBoardService(PublicBoards boards, Entries entries, RunService runs, DatasetService datasets,
+            CurrentTenant currentTenant, AuditLog auditLog, PlatformTransactionManager transactions, Clock clock) {
         this.boards = boards;
         this.entries = entries;
         this.runs = runs;
+        this.datasets = datasets;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
         this.readTx = new TransactionTemplate(transactions);
@@ -86,6 +89,8 @@ public class PublicBoardService {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
+        // The dataset must be this workspace's: another's (or none) is not found, as any of its ids would be.
+        datasets.get(draft.datasetId());
         PublicBoardDraft clean = new PublicBoardDraft(slug, title, draft.datasetId(), LeaderboardFilter.blankToNull(draft.split()),
                 LeaderboardFilter.blankToNull(draft.method()), LeaderboardFilter.blankToNull(draft.teacher()),
                 LeaderboardFilter.blankToNull(draft.student()), draft.sampleTraces());

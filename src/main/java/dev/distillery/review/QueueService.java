@@ -135,6 +135,8 @@ public class QueueService {
     public void complete(UUID runId, String itemId, boolean verdict) {
         TenantContext tenant = currentTenant.require(Permission.REVIEW);
         UUID me = reviewer(tenant);
+        // Another workspace's run, or a run without a queue, is not found rather than "no slot held".
+        queues.reviewers(runId).orElseThrow(() -> new NotFoundException("This run has no review queue."));
         Integer revision = queues.latestRevisionBy(runId, itemId, tenant.actor().label());
         if (!queues.complete(runId, itemId, me, verdict, revision)) {
             throw new ConflictException("You hold no slot of " + itemId + " in this queue (it may have been done already).");
