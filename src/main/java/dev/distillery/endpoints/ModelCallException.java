@@ -20,6 +20,8 @@ public class ModelCallException extends RuntimeException {
         RATE_LIMITED("The server is rate limiting requests (429)", true),
         SERVER_ERROR("The server failed (5xx)", true),
         BAD_REQUEST("The server rejected the request (4xx)", false),
+        CONNECTION_LOST("The connection broke before the answer was complete", true),
+        TRUNCATED_RESPONSE("The server's answer was cut off before its end", true),
         MALFORMED_RESPONSE("The server's answer was not valid OpenAI JSON", false),
         EMPTY_RESPONSE("The server answered with no choices", false),
         OTHER("The call failed", false);

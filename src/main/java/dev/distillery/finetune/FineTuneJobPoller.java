@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.distillery.shared.AfterCommit;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -64,13 +65,15 @@ class FineTuneJobPoller {
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        CustomTask<PollData> fineTuneJobPollTask(@Lazy FineTuneJobService service, CurrentTenant currentTenant, Clock clock) {
+        CustomTask<PollData> fineTuneJobPollTask(@Lazy FineTuneJobService service, CurrentTenant currentTenant, DatabaseRetry retry,
+                Clock clock) {
             return Tasks.custom(TASK, PollData.class)
                     .onFailure(new FailureHandler.OnFailureRetryLater<>(RETRY_AFTER_FAILURE))
                     .onDeadExecutionRevive()
                     .execute((instance, context) -> {
                         PollData data = instance.getData();
-                        Optional<Duration> next = currentTenant.callAs(data.launcher(), () -> service.poll(data.jobId()));
+                        // A look is repeatable (it stores only what is new), so a database restart under it just means looking again.
+                        Optional<Duration> next = retry.call(() -> currentTenant.callAs(data.launcher(), () -> service.poll(data.jobId())));
                         if (next.isEmpty()) {
                             return new CompletionHandler.OnCompleteRemove<>();
                         }

@@ -8,6 +8,7 @@ import dev.distillery.review.StudentRerunRecorded;
 import dev.distillery.runs.RunCompleted;
 import dev.distillery.runs.RunRegraded;
 import dev.distillery.shared.AfterCommit;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -77,13 +78,15 @@ class LeaderboardUpdates {
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        OneTimeTask<UpdateData> leaderboardUpdateTask(@Lazy LeaderboardService leaderboards, CurrentTenant currentTenant) {
+        OneTimeTask<UpdateData> leaderboardUpdateTask(@Lazy LeaderboardService leaderboards, CurrentTenant currentTenant,
+                DatabaseRetry retry) {
             return Tasks.oneTime(TASK, UpdateData.class).execute((instance, context) -> {
                 UpdateData data = instance.getData();
-                currentTenant.callAs(new TenantContext(data.workspaceId(), Role.VIEWER, Actor.system()), () -> {
+                // A refresh reads the state as it is and writes it whole: repeatable through a database restart.
+                retry.run(() -> currentTenant.callAs(new TenantContext(data.workspaceId(), Role.VIEWER, Actor.system()), () -> {
                     leaderboards.refresh(data.runId());
                     return null;
-                });
+                }));
             });
         }
     }

@@ -6,6 +6,7 @@ import dev.distillery.runs.RunService;
 import dev.distillery.runs.RunStatus;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.ConflictException;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.tenancy.AuditLog;
 import dev.distillery.tenancy.CurrentTenant;
@@ -47,9 +48,12 @@ public class CorrectionService {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final DatabaseRetry retry;
 
     CorrectionService(RunService runs, Revisions revisions, CurrentTenant currentTenant, AuditLog auditLog, RerunJobs jobs,
-            SearchIndex searchIndex, PlatformTransactionManager transactions, Clock clock, ApplicationEventPublisher events) {
+            SearchIndex searchIndex, PlatformTransactionManager transactions, Clock clock, ApplicationEventPublisher events,
+            DatabaseRetry retry) {
+        this.retry = retry;
         this.searchIndex = searchIndex;
         this.runs = runs;
         this.revisions = revisions;
@@ -150,13 +154,14 @@ public class CorrectionService {
         }
         Revision.Rerun recorded = rerun;
         String version = graderVersion;
-        tx.executeWithoutResult(s -> {
+        // The student has answered: a database restart now must not cost the call, so the record waits it out.
+        retry.run(() -> tx.executeWithoutResult(s -> {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
             revisions.recordRerun(runId, itemId, target.revision(), recorded, version);
             events.publishEvent(new StudentRerunRecorded(runId, tenant.workspaceId()));
             auditLog.record(tenant, "trace.rerun", runId + "/" + itemId, "revision " + target.revision() + ": "
                     + (recorded.outcome() == null ? "error" : recorded.outcome().label()));
-        });
+        }));
         return Optional.of(target.withRerun(recorded));
     }
 

@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.distillery.shared.AfterCommit;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -72,6 +73,11 @@ class RerunJobs {
                         try {
                             corrections.rerunLatestUnlessDone(data.runId(), itemId);
                         } catch (RuntimeException e) {
+                            if (DatabaseRetry.isTransient(e)) {
+                                // The database stayed away longer than retries wait: fail the job, so db-scheduler
+                                // runs it again later; finished re-runs are skipped then.
+                                throw e;
+                            }
                             log.warn("Re-run of item {} of run {} failed: {}", itemId, data.runId(), e.toString());
                         }
                     }

@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.distillery.runs.RunCompleted;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -148,9 +149,9 @@ class SearchIndex {
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        OneTimeTask<IndexData> reviewSearchIndexTask(@Lazy SearchIndex index) {
+        OneTimeTask<IndexData> reviewSearchIndexTask(@Lazy SearchIndex index, DatabaseRetry retry) {
             return Tasks.oneTime(TASK, IndexData.class)
-                    .execute((instance, context) -> index.index(instance.getData().workspaceId(), instance.getData().runId()));
+                    .execute((instance, context) -> retry.run(() -> index.index(instance.getData().workspaceId(), instance.getData().runId())));
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.distillery.methods.MethodItem;
 import dev.distillery.methods.Prediction;
 import dev.distillery.methods.Preset;
 import dev.distillery.methods.Step;
+import dev.distillery.shared.DatabaseRetry;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * response cache when the same request was answered before, otherwise through the model outside any transaction),
  * hands every finished call to the {@link RunWriter} as soon as it returns, and finally grades the item and hands
  * over its result, which the writer stores after its calls and only under the item's lease. A provider error
- * becomes the item's error; the run goes on.
+ * becomes the item's error; the run goes on. A database that is briefly unavailable is waited for, not blamed on the
+ * item.
  */
 @Component
 class ItemProcessor {
@@ -53,15 +56,17 @@ class ItemProcessor {
     private final RunWriter writer;
     private final ModelInvoker invoker;
     private final Grader grader;
+    private final DatabaseRetry retry;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    ItemProcessor(Runs runs, RunWriter writer, ModelInvoker invoker, Grader grader, PlatformTransactionManager transactions,
-            Clock clock) {
+    ItemProcessor(Runs runs, RunWriter writer, ModelInvoker invoker, Grader grader, DatabaseRetry retry,
+            PlatformTransactionManager transactions, Clock clock) {
         this.runs = runs;
         this.writer = writer;
         this.invoker = invoker;
         this.grader = grader;
+        this.retry = retry;
         this.tx = new TransactionTemplate(transactions);
         this.clock = clock;
     }
@@ -99,33 +104,42 @@ class ItemProcessor {
         if (keys.isEmpty()) {
             return CacheSnapshot.NONE;
         }
-        return new CacheSnapshot(keys, tx.execute(s -> runs.cached(keys)));
+        return new CacheSnapshot(keys, retry.call(() -> tx.execute(s -> runs.cached(keys))));
     }
 
-    /** Processes the item; its model calls are made through {@code calls}. */
-    void process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot, CallQueue calls) {
-        List<CompletedCall> history = new ArrayList<>(resumed ? tx.execute(s -> runs.calls(job.runId(), item.itemId())) : List.of());
+    /**
+     * Processes the item; its model calls are made through {@code calls}. Returns the write of its result, which
+     * completes once the result is stored (or could not be).
+     *
+     * @throws RuntimeException a transient database failure that outlasted its retries: the item is not at fault and
+     *     stays unfinished, its finished calls kept
+     */
+    CompletableFuture<Boolean> process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot, CallQueue calls) {
+        List<CompletedCall> history = new ArrayList<>(resumed
+                ? retry.call(() -> tx.execute(s -> runs.calls(job.runId(), item.itemId()))) : List.of());
         Usage usage = new Usage();
         try {
             MethodItem methodItem = toMethodItem(item);
             for (int steps = 0; steps < MAX_STEPS; steps++) {
                 Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(history));
                 if (step instanceof Step.Done done) {
-                    finish(job, item, done.predictions(), usage);
-                    return;
+                    return finish(job, item, done.predictions(), usage);
                 }
                 for (CallRequest call : ((Step.Calls) step).calls()) {
                     history.add(call(job, item.itemId(), call, usage, snapshot, calls, history.size()));
                 }
             }
-            fail(job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage);
+            return fail(job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage);
         } catch (ModelCallException e) {
-            fail(job, item.itemId(), e.kind().name(), e.getMessage(), usage);
+            return fail(job, item.itemId(), e.kind().name(), e.getMessage(), usage);
         } catch (IllegalArgumentException e) {
-            fail(job, item.itemId(), "METHOD", e.getMessage() == null ? e.toString() : e.getMessage(), usage);
+            return fail(job, item.itemId(), "METHOD", e.getMessage() == null ? e.toString() : e.getMessage(), usage);
         } catch (RuntimeException e) {
+            if (DatabaseRetry.isTransient(e)) {
+                throw e;
+            }
             log.error("Item {} of run {} failed unexpectedly", item.itemId(), job.runId(), e);
-            fail(job, item.itemId(), "INTERNAL", e.toString(), usage);
+            return fail(job, item.itemId(), "INTERNAL", e.toString(), usage);
         }
     }
 
@@ -181,7 +195,7 @@ class ItemProcessor {
         String cacheKey = cacheKey(endpoint, request);
         Optional<Runs.CachedResponse> cached = snapshot.looked().contains(cacheKey)
                 ? Optional.ofNullable(snapshot.found().get(cacheKey))
-                : runs.cachedNow(job.workspaceId(), cacheKey);
+                : retry.call(() -> runs.cachedNow(job.workspaceId(), cacheKey));
         if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
             var hit = cached.get();
             return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
@@ -201,9 +215,9 @@ class ItemProcessor {
                 d.seed() != null ? d.seed() : job.run().seed(), Math.max(1, d.samples()));
     }
 
-    private void finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
+    private CompletableFuture<Boolean> finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
         Trace.Verdicts verdicts = Trace.Verdicts.of(predictions.stream().map(p -> grade(item, p)).toList());
-        writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), verdicts.correct(),
+        return writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), verdicts.correct(),
                 runs.json().writeValueAsString(verdicts.predictions()), null, null, usage.promptTokens,
                 usage.completionTokens, usage.cost, clock.instant(), Grader.VERSION, verdicts.answerFound()));
     }
@@ -214,8 +228,8 @@ class ItemProcessor {
         return Trace.GradedPrediction.of(p.label(), p.output(), grade, p.artifacts());
     }
 
-    private void fail(Job job, String itemId, String kind, String message, Usage usage) {
-        writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
+    private CompletableFuture<Boolean> fail(Job job, String itemId, String kind, String message, Usage usage) {
+        return writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
                 usage.promptTokens, usage.completionTokens, usage.cost, clock.instant(), null, null));
     }
 

@@ -12,6 +12,7 @@ import dev.distillery.datasets.DatasetService;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
 import dev.distillery.shared.AfterCommit;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -24,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +66,7 @@ class RunEngine {
     private final FairShare fairShare;
     private final RunWriter writer;
     private final CurrentTenant currentTenant;
+    private final DatabaseRetry retry;
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final ObjectProvider<Scheduler> scheduler;
@@ -84,7 +87,7 @@ class RunEngine {
             Thread.ofPlatform().daemon().name("run-lease-renewal").factory());
 
     RunEngine(Runs runs, DatasetService datasets, ItemProcessor processor, RunWriter writer, FairShare fairShare, CurrentTenant currentTenant,
-            PlatformTransactionManager transactions, ApplicationEventPublisher events, ObjectProvider<Scheduler> scheduler,
+            DatabaseRetry retry, PlatformTransactionManager transactions, ApplicationEventPublisher events, ObjectProvider<Scheduler> scheduler,
             Clock clock, @Value("${distillery.runs.workers-per-run:2}") int workersPerRun,
             @Value("${distillery.runs.lease:30s}") Duration lease) {
         this.runs = runs;
@@ -93,6 +96,7 @@ class RunEngine {
         this.fairShare = fairShare;
         this.writer = writer;
         this.currentTenant = currentTenant;
+        this.retry = retry;
         this.tx = new TransactionTemplate(transactions);
         this.events = events;
         this.scheduler = scheduler;
@@ -102,6 +106,15 @@ class RunEngine {
             throw new IllegalArgumentException("distillery.runs.lease must be at least 3 seconds");
         }
         this.lease = lease;
+    }
+
+    Optional<Duration> databaseUnavailableFor() {
+        return retry.unavailableFor();
+    }
+
+    /** Runs this instance is working on (for the health endpoint). */
+    int activeRuns() {
+        return active.size();
     }
 
     /** What a worker task carries: the tenant is explicit, never taken from a thread. */
@@ -153,14 +166,14 @@ class RunEngine {
 
     private Outcome run(TenantContext tenant, WorkerData data, ExecutionContext context) {
         UUID runId = data.runId();
-        Start start = tx.execute(s -> runs.snapshot(runId)
+        Start start = retry.call(() -> tx.execute(s -> runs.snapshot(runId)
                 .filter(r -> !runs.status(runId).orElseThrow().finished())
                 .map(r -> new Start(r, share(runId, fairShare.concurrency(r.concurrency()))))
-                .orElse(null));
+                .orElse(null)));
         if (start == null) {
             return Outcome.FINISHED;
         }
-        if (!Boolean.TRUE.equals(tx.execute(s -> admit(data.workspaceId(), runId)))) {
+        if (!Boolean.TRUE.equals(retry.call(() -> tx.execute(s -> admit(data.workspaceId(), runId))))) {
             // The workspace has as many runs running as it may: stay queued, and try again shortly.
             return Outcome.YIELDED;
         }
@@ -184,7 +197,7 @@ class RunEngine {
         var job = new ItemProcessor.Job(data.workspaceId(), runId, run, method, run.presetSnapshot().toPreset(), owner);
         Slots slots = new Slots(start.share());
         Lanes lanes = new Lanes(job, slots, context);
-        ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> renew(tenant, runId, owner),
+        ScheduledFuture<?> renewal = renewals.scheduleAtFixedRate(() -> renew(tenant, runId, owner, lanes.held()),
                 lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> rebalance = renewals.scheduleWithFixedDelay(() -> rebalance(tenant, runId, run, slots),
                 2, 2, TimeUnit.SECONDS);
@@ -223,13 +236,13 @@ class RunEngine {
         }
         // Published in the completing transaction: listeners can make their follow-up work part of it, and
         // after-commit listeners (@ApplicationModuleListener) run once it has committed.
-        boolean completed = Boolean.TRUE.equals(tx.execute(s -> {
+        boolean completed = Boolean.TRUE.equals(retry.call(() -> tx.execute(s -> {
             boolean done = runs.completeIfDone(runId, clock.instant());
             if (done) {
                 events.publishEvent(new RunCompleted(runId, data.workspaceId()));
             }
             return done;
-        }));
+        })));
         if (completed) {
             log.info("Run {} completed", runId);
         }
@@ -247,6 +260,12 @@ class RunEngine {
         private final Slots slots;
         private final ExecutionContext context;
         private final Deque<Claim> queue = new ArrayDeque<>();
+        /**
+         * Items this worker holds: claimed and not yet ended (queued here, being processed, or with their result on
+         * its way to the database). Only these leases are renewed, so an item whose processing ended any other way is
+         * not kept leased by a live worker; its lease runs out and it is claimed again.
+         */
+        private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private int claims;
         private volatile boolean stopped;
         private volatile boolean cancelled;
@@ -304,7 +323,42 @@ class RunEngine {
                 if (next == null) {
                     return;
                 }
-                processor.process(job, next.item(), next.resumed(), next.cache(), calls);
+                String itemId = next.item().itemId();
+                java.util.concurrent.CompletableFuture<Boolean> written;
+                try {
+                    written = processor.process(job, next.item(), next.resumed(), next.cache(), calls);
+                } catch (RuntimeException | Error e) {
+                    // Not the item's fault (the database stayed away past its retries, or worse): give it back and
+                    // let this worker yield; its finished calls are kept, so nothing is asked of the model twice.
+                    held.remove(itemId);
+                    release(List.of(itemId));
+                    stop();
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
+                    log.warn("Run {}: item {} given back, the database is unavailable: {}", job.runId(), itemId, e.toString());
+                    return;
+                }
+                written.whenComplete((counted, failure) -> {
+                    held.remove(itemId);
+                    if (failure != null) {
+                        release(List.of(itemId));
+                    }
+                });
+            }
+        }
+
+        java.util.List<String> held() {
+            return List.copyOf(held);
+        }
+
+        /** Gives leases back at once, if the database lets us; otherwise they run out and are claimed again. */
+        private void release(List<String> itemIds) {
+            try {
+                tx.executeWithoutResult(s -> runs.releaseLeases(job.runId(), job.owner(), itemIds));
+            } catch (RuntimeException e) {
+                log.warn("Run {}: could not give back {} item(s) now ({}); their leases will run out", job.runId(),
+                        itemIds.size(), e.toString());
             }
         }
 
@@ -322,11 +376,12 @@ class RunEngine {
                 // later batches keep every lane busy.
                 boolean first = claims++ == 0;
                 int batch = first ? slots.limit() : LANES_PER_SLOT * slots.limit();
-                List<Claim> claimed = claim(job, Math.min(500, Math.max(8, batch)), first);
+                List<Claim> claimed = claim(job, Math.min(500, Math.max(8, batch)), first, held());
                 if (claimed == null) {
                     cancelled = true;
                     return null;
                 }
+                claimed.forEach(c -> held.add(c.item().itemId()));
                 queue.addAll(claimed);
             }
             return queue.poll();
@@ -349,7 +404,8 @@ class RunEngine {
             if (!queue.isEmpty()) {
                 List<String> unstarted = queue.stream().map(c -> c.item().itemId()).toList();
                 queue.clear();
-                tx.executeWithoutResult(s -> runs.releaseLeases(job.runId(), job.owner(), unstarted));
+                unstarted.forEach(held::remove);
+                release(unstarted);
             }
         }
     }
@@ -386,15 +442,16 @@ class RunEngine {
      * transaction; a worker's {@code first} claim also marks a queued run as running. Null when the run has been
      * cancelled or has finished.
      */
-    private @org.jspecify.annotations.Nullable List<Claim> claim(ItemProcessor.Job job, int batch, boolean first) {
-        return tx.execute(s -> {
+    private @org.jspecify.annotations.Nullable List<Claim> claim(ItemProcessor.Job job, int batch, boolean first,
+            List<String> held) {
+        return retry.call(() -> tx.execute(s -> {
             if (runs.status(job.runId()).orElse(RunStatus.CANCELLED).finished()) {
                 return null;
             }
             if (first) {
                 runs.markStarted(job.runId(), clock.instant());
             }
-            List<Runs.ClaimedItem> claimed = runs.claim(job.runId(), job.owner(), batch, lease);
+            List<Runs.ClaimedItem> claimed = runs.claim(job.runId(), job.owner(), batch, lease, held);
             if (claimed.isEmpty()) {
                 return List.of();
             }
@@ -403,12 +460,12 @@ class RunEngine {
                     .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
             var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(c -> byId.get(c.itemId())).toList());
             return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed(), cache)).toList();
-        });
+        }));
     }
 
     private boolean othersStillWorking(UUID runId) {
         writer.flush(); // this instance's own finished items must not look unfinished
-        return Boolean.TRUE.equals(tx.execute(s -> runs.hasUnfinishedItems(runId)));
+        return Boolean.TRUE.equals(retry.call(() -> tx.execute(s -> runs.hasUnfinishedItems(runId))));
     }
 
     /** Follows instances joining or leaving the run, so together they keep to its concurrency. */
@@ -420,10 +477,14 @@ class RunEngine {
         }
     }
 
-    private void renew(TenantContext tenant, UUID runId, String owner) {
+    private void renew(TenantContext tenant, UUID runId, String owner, List<String> held) {
+        if (held.isEmpty()) {
+            return;
+        }
         try {
+            // Through an outage this waits and renews as soon as the database is back, before leases run out for long.
             currentTenant.callAs(tenant, () -> {
-                tx.executeWithoutResult(s -> runs.renewLeases(runId, owner, lease));
+                retry.run(() -> tx.executeWithoutResult(s -> runs.renewLeases(runId, owner, held, lease)));
                 return null;
             });
         } catch (RuntimeException e) {

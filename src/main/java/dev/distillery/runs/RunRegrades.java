@@ -15,6 +15,7 @@ import dev.distillery.methods.Methods;
 import dev.distillery.methods.Prediction;
 import dev.distillery.methods.Step;
 import dev.distillery.shared.AfterCommit;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.AuditLog;
@@ -202,13 +203,14 @@ class RunRegrades {
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        OneTimeTask<RegradeData> runRegradeTask(@Lazy RunRegrades regrades, CurrentTenant currentTenant) {
+        OneTimeTask<RegradeData> runRegradeTask(@Lazy RunRegrades regrades, CurrentTenant currentTenant, DatabaseRetry retry) {
             return Tasks.oneTime(TASK, RegradeData.class).execute((instance, context) -> {
                 RegradeData data = instance.getData();
-                currentTenant.callAs(data.requester(), () -> {
+                // Batches already re-graded are not stale any more, so starting again after a restart repeats none.
+                retry.run(() -> currentTenant.callAs(data.requester(), () -> {
                     regrades.regrade(data.requester(), data.runId());
                     return null;
-                });
+                }));
             });
         }
     }

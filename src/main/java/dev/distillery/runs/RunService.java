@@ -85,6 +85,11 @@ public class RunService {
         return fairShare.maxCallsPerWorkspace();
     }
 
+    /** How long the database has been failing this instance's run work, while it is (retried, never an item's error). */
+    public java.util.Optional<java.time.Duration> databaseUnavailableFor() {
+        return engine.databaseUnavailableFor();
+    }
+
     /** The version of the grader that grades new items and re-grades (see docs/GRADING.md). */
     public String graderVersion() {
         return Grader.VERSION;

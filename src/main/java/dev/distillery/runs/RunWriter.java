@@ -1,5 +1,6 @@
 package dev.distillery.runs;
 
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
@@ -41,14 +42,16 @@ class RunWriter implements DisposableBean {
 
     private final Runs runs;
     private final CurrentTenant currentTenant;
+    private final DatabaseRetry retry;
     private final TransactionTemplate tx;
     private final BlockingQueue<Write> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final Thread writer;
     private volatile boolean closing;
 
-    RunWriter(Runs runs, CurrentTenant currentTenant, PlatformTransactionManager transactions) {
+    RunWriter(Runs runs, CurrentTenant currentTenant, DatabaseRetry retry, PlatformTransactionManager transactions) {
         this.runs = runs;
         this.currentTenant = currentTenant;
+        this.retry = retry;
         this.tx = new TransactionTemplate(transactions);
         this.writer = Thread.ofPlatform().daemon().name("run-writer").start(this::loop);
     }
@@ -123,26 +126,47 @@ class RunWriter implements DisposableBean {
         }
         for (var group : byWorkspace.entrySet()) {
             try {
-                List<Boolean> outcomes = inTenant(group.getKey(), group.getValue());
+                // A database restart or failover holds the batch here, retried, rather than losing it.
+                List<Boolean> outcomes = retry.call(() -> inTenant(group.getKey(), group.getValue()));
                 for (int i = 0; i < outcomes.size(); i++) {
                     group.getValue().get(i).done().complete(outcomes.get(i));
                 }
             } catch (RuntimeException e) {
-                if (group.getValue().size() == 1) {
-                    group.getValue().getFirst().done().completeExceptionally(e);
+                if (DatabaseRetry.isTransient(e)) {
+                    // Out of retries: the items stay leased, nobody renews them, and they are claimed again.
+                    group.getValue().forEach(w -> w.done().completeExceptionally(e));
                     continue;
                 }
                 log.warn("A batch of {} run writes failed ({}); writing them one by one", group.getValue().size(), e.toString());
                 for (Write w : group.getValue()) {
-                    try {
-                        w.done().complete(inTenant(group.getKey(), List.of(w)).getFirst());
-                    } catch (RuntimeException single) {
-                        w.done().completeExceptionally(single);
-                    }
+                    writeAlone(group.getKey(), w);
                 }
             }
         }
         batch.stream().filter(w -> w.workspaceId() == null).forEach(w -> w.done().complete(true));
+    }
+
+    /**
+     * One write that failed in its batch. A result that cannot be stored becomes the item's internal error, so the item
+     * ends instead of being processed again and again.
+     */
+    private void writeAlone(UUID workspaceId, Write w) {
+        try {
+            w.done().complete(retry.call(() -> inTenant(workspaceId, List.of(w))).getFirst());
+        } catch (RuntimeException single) {
+            if (w.what() instanceof Runs.ItemResult result && !DatabaseRetry.isTransient(single)) {
+                log.error("The result of item {} of run {} could not be stored", result.itemId(), result.runId(), single);
+                try {
+                    Write error = new Write(workspaceId, result.asInternalError("The result could not be stored: " + single),
+                            w.done());
+                    w.done().complete(retry.call(() -> inTenant(workspaceId, List.of(error))).getFirst());
+                    return;
+                } catch (RuntimeException alsoFailed) {
+                    single.addSuppressed(alsoFailed);
+                }
+            }
+            w.done().completeExceptionally(single);
+        }
     }
 
     private List<Boolean> inTenant(UUID workspaceId, List<Write> writes) {

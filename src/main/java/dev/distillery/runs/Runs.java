@@ -235,11 +235,17 @@ class Runs {
      * source order; other workers skip rows locked here, so no item is handed out twice. The pick is a CTE, evaluated
      * once: as a subquery in FROM it could be re-scanned during the update and pick more rows than asked for.
      */
-    List<ClaimedItem> claim(UUID runId, String owner, int limit, Duration lease) {
+    /**
+     * Leases up to {@code limit} items: pending ones, and ones whose lease ran out (their worker died, or ended them
+     * abnormally), except those in {@code held}: the claiming worker's own, whose leases may have run out while the
+     * database was away but which it is still processing.
+     */
+    List<ClaimedItem> claim(UUID runId, String owner, int limit, Duration lease, List<String> held) {
         return jdbc.sql("""
                         WITH picked AS (
                             SELECT item_id, status AS previous FROM run_items
-                            WHERE run_id = :run AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < now()))
+                            WHERE run_id = :run AND (status = 'PENDING'
+                                   OR (status = 'RUNNING' AND lease_until < now() AND NOT item_id = ANY(:held)))
                             ORDER BY position LIMIT :limit FOR UPDATE SKIP LOCKED)
                         UPDATE run_items r SET status = 'RUNNING', lease_owner = :owner,
                             lease_until = now() + make_interval(secs => :lease)
@@ -247,15 +253,17 @@ class Runs {
                         WHERE r.run_id = :run AND r.item_id = picked.item_id
                         RETURNING r.item_id, r.position, picked.previous""")
                 .param("owner", owner).param("lease", (double) lease.toSeconds()).param("run", runId).param("limit", limit)
+                .param("held", held.toArray(String[]::new))
                 .query((rs, n) -> new ClaimedItem(rs.getString(1), rs.getInt(2), !"PENDING".equals(rs.getString(3))))
                 .list();
     }
 
-    void renewLeases(UUID runId, String owner, Duration lease) {
+    /** Extends the leases of the items a worker still holds (and only those). */
+    void renewLeases(UUID runId, String owner, List<String> itemIds, Duration lease) {
         jdbc.sql("""
                         UPDATE run_items SET lease_until = now() + make_interval(secs => ?)
-                        WHERE run_id = ? AND lease_owner = ? AND status = 'RUNNING'""")
-                .params((double) lease.toSeconds(), runId, owner).update();
+                        WHERE run_id = ? AND lease_owner = ? AND status = 'RUNNING' AND item_id = ANY(?)""")
+                .params((double) lease.toSeconds(), runId, owner, itemIds.toArray(String[]::new)).update();
     }
 
     /** Gives back leased items this worker will not process (cancel, shutdown). */
@@ -557,6 +565,12 @@ class Runs {
             Instant at, @Nullable String graderVersion, @Nullable Boolean answerFound) {
         boolean failed() {
             return errorKind != null;
+        }
+
+        /** The same end as an internal error: what is stored when the result itself cannot be. */
+        ItemResult asInternalError(String message) {
+            return new ItemResult(runId, itemId, owner, false, null, "INTERNAL", message, promptTokens, completionTokens,
+                    cost, at, null, null);
         }
     }
 

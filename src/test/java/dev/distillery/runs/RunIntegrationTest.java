@@ -116,6 +116,20 @@ class RunIntegrationTest extends ApiIntegrationTest {
     }
 
     @Test
+    void aRunUnderTenPercentBrokenConnectionsAndCutBodiesCompletesWithoutErrors() throws Exception {
+        var tenant = tenants.tenant("broken-connections", Role.MEMBER);
+        Setup s = setUp(tenant);
+        sim.failRandomly(0.1, 11, Fault.connectionReset(), Fault.truncatedBody());
+        JsonNode run = launch(tenant, s, "standard", null, 0, 100, 8, "{}");
+        JsonNode done = awaitFinished(tenant, run.get("id").asString());
+        assertThat(done.get("status").asString()).isEqualTo("completed");
+        assertThat(done.get("errors").asInt()).as("a broken connection or a cut body is asked again: "
+                + get(tenant, "/api/v1/runs/" + run.get("id").asString() + "/traces?outcome=error").body()).isZero();
+        assertThat(done.get("done").asInt()).isEqualTo(100);
+        assertThat(sim.requestCount()).as("some calls were retried").isGreaterThan(100);
+    }
+
+    @Test
     void aMalformedResponseFailsOnlyItsItemAndRetryFailedRedoesIt() throws Exception {
         var tenant = tenants.tenant("malformed", Role.MEMBER);
         Setup s = setUp(tenant);

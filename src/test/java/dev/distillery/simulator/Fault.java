@@ -36,6 +36,19 @@ public sealed interface Fault {
         return new EmptyChoices();
     }
 
+    /**
+     * 200 whose headers promise the whole completion, then half of it and the connection closed: the client reads an
+     * unexpected end of stream, as when a connection is reset mid-response.
+     */
+    static Fault connectionReset() {
+        return new ConnectionReset();
+    }
+
+    /** 200 with chunked encoding that ends cleanly after half of the completion's JSON: a body cut short. */
+    static Fault truncatedBody() {
+        return new TruncatedBody();
+    }
+
     /** Any status with an OpenAI error body carrying {@code message}. */
     static Fault status(int code, String message) {
         return new Status(code, message);
@@ -58,6 +71,10 @@ public sealed interface Fault {
     record MalformedJson() implements Fault {}
 
     record EmptyChoices() implements Fault {}
+
+    record ConnectionReset() implements Fault {}
+
+    record TruncatedBody() implements Fault {}
 
     record Status(int code, String message) implements Fault {
         public Status {

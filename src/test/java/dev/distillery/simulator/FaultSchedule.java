@@ -16,6 +16,7 @@ final class FaultSchedule {
     private double probability;
     private Random random;
     private List<Fault> randomFaults = List.of();
+    private int injected;
 
     synchronized void failNext(int count, Fault fault) {
         if (count < 0) {
@@ -42,12 +43,19 @@ final class FaultSchedule {
     /** The fault for the next request, or {@code null} to answer normally. */
     synchronized Fault next() {
         if (!queued.isEmpty()) {
+            injected++;
             return queued.poll();
         }
         if (random != null && random.nextDouble() < probability) {
+            injected++;
             return randomFaults.get(random.nextInt(randomFaults.size()));
         }
         return null;
+    }
+
+    /** How many requests got a fault so far. */
+    synchronized int injected() {
+        return injected;
     }
 
     synchronized void clear() {

@@ -114,6 +114,11 @@ public final class OpenAiSimulator implements AutoCloseable {
         return this;
     }
 
+    /** How many requests were answered with a fault instead of a completion so far. */
+    public int faultCount() {
+        return faults.injected();
+    }
+
     /**
      * How long a fine-tuning job stays in each of {@code validating_files}, {@code queued} and {@code running}
      * before it succeeds (default one second; zero finishes jobs at once).
@@ -133,6 +138,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     public void reset() {
         rules.clear();
         faults.clear();
+
         fineTuning.clear();
         log.clear();
     }

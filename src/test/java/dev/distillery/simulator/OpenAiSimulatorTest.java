@@ -329,6 +329,20 @@ class OpenAiSimulatorTest {
     }
 
     @Test
+    void aConnectionResetEndsTheResponseMidwayAndATruncatedBodyEndsCleanlyButHalfWay() throws Exception {
+        sim.failNext(1, Fault.connectionReset());
+        assertThatThrownBy(() -> post("/chat/completions", chat("hi"))).isInstanceOf(java.io.IOException.class);
+
+        String whole = post("/chat/completions", chat("hi")).body();
+        sim.failNext(1, Fault.truncatedBody());
+        HttpResponse<String> truncated = post("/chat/completions", chat("hi"));
+        assertThat(truncated.statusCode()).isEqualTo(200);
+        assertThat(truncated.body().length()).isLessThan(whole.length());
+        assertThat(whole).startsWith(truncated.body().substring(0, 20));
+        assertThatThrownBy(() -> JSON.readTree(truncated.body())).isInstanceOf(JacksonException.class);
+    }
+
+    @Test
     void anEmptyChoicesFaultIsA200WithNoChoices() throws Exception {
         sim.failNext(1, Fault.emptyChoices());
 

@@ -125,6 +125,8 @@ final class SimHandler implements HttpHandler {
                 complete(exchange, endpoint, request, false);
             }
             case Fault.EmptyChoices ignored -> complete(exchange, endpoint, request, true);
+            case Fault.ConnectionReset ignored -> cut(exchange, completionBytes(endpoint, request), true);
+            case Fault.TruncatedBody ignored -> cut(exchange, completionBytes(endpoint, request), false);
             case Fault.MalformedJson ignored -> send(exchange, 200, JSON_TYPE, WireFormat.MALFORMED_JSON.getBytes(UTF_8));
             case Fault.RateLimited rateLimited -> throw ApiError.rateLimited(rateLimited.retryAfter());
             case Fault.ServerError ignored -> throw ApiError.serverError();
@@ -160,19 +162,43 @@ final class SimHandler implements HttpHandler {
                 : java.util.stream.Stream.concat(config.models().stream(), fineTuned.stream()).toList();
     }
 
-    private void complete(HttpExchange exchange, Endpoint endpoint, SimRequest request, boolean withoutChoices)
-            throws IOException {
+    private Completion completion(Endpoint endpoint, SimRequest request, boolean withoutChoices) {
         Responder responder = responders.apply(request);
         List<Completion.Choice> choices = withoutChoices ? List.of() : IntStream.range(0, request.n())
                 .mapToObj(i -> Completion.Choice.shape(i, responder.reply(request, i), request))
                 .toList();
-        Completion completion = new Completion(endpoint.idPrefix + "sim-" + ids.incrementAndGet(),
+        return new Completion(endpoint.idPrefix + "sim-" + ids.incrementAndGet(),
                 Instant.now().getEpochSecond(), request.model(), choices, Completion.Usage.of(request, choices));
+    }
+
+    private void complete(HttpExchange exchange, Endpoint endpoint, SimRequest request, boolean withoutChoices)
+            throws IOException {
+        Completion completion = completion(endpoint, request, withoutChoices);
         if (request.stream()) {
             stream(exchange, WireFormat.chunks(endpoint, completion, request.includeUsage()));
         } else {
             send(exchange, 200, JSON_TYPE, WireFormat.bytes(WireFormat.completion(endpoint, completion)));
         }
+    }
+
+    /** A non-streamed completion's bytes, for the faults that cut it. */
+    private byte[] completionBytes(Endpoint endpoint, SimRequest request) {
+        return WireFormat.bytes(WireFormat.completion(endpoint, completion(endpoint, request, false)));
+    }
+
+    /**
+     * Sends half of {@code body}: with its full length announced and the connection then closed ({@code reset}), or
+     * chunked and ended cleanly.
+     */
+    private static void cut(HttpExchange exchange, byte[] body, boolean reset) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", JSON_TYPE);
+        answering(exchange);
+        exchange.sendResponseHeaders(200, reset ? body.length : 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        // With a length announced and not met, closing ends the connection instead of the exchange.
+        exchange.close();
     }
 
     private void authenticate(SimRequest request) {

@@ -11,8 +11,11 @@ final class WireFormat {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Cut off mid-object, the way a proxy that drops the connection leaves a body. */
-    static final String MALFORMED_JSON = "{\"id\":\"sim-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,";
+    /**
+     * Complete but not JSON (a stray token mid-object): the server's fault, unlike a body cut short on the way
+     * ({@link Fault#truncatedBody()}), which a client asks for again.
+     */
+    static final String MALFORMED_JSON = "{\"id\":\"sim-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0, oops}]}";
 
     /** Streams split each choice's text into this many content chunks at most: enough to exercise reassembly. */
     private static final int STREAM_PIECES = 4;

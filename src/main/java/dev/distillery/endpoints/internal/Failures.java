@@ -67,6 +67,15 @@ final class Failures {
             return new ModelCallException(kind, "HTTP " + status + (detail.isBlank() ? "" : " — " + detail), status, retryAfter, thrown);
         }
         for (Throwable t = thrown; t != null; t = t.getCause()) {
+            // Valid as far as it goes, then the end: a body cut short on the way, worth asking again. Looked for
+            // through the whole chain first, because client libraries wrap it in their own "invalid data" errors.
+            if (t instanceof com.fasterxml.jackson.core.io.JsonEOFException
+                    || t instanceof tools.jackson.core.exc.UnexpectedEndOfInputException
+                    || (t.getMessage() != null && t.getMessage().startsWith("Unexpected end-of-input"))) {
+                return new ModelCallException(Kind.TRUNCATED_RESPONSE, detail(t), null, null, thrown);
+            }
+        }
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException
                     || t instanceof dev.langchain4j.exception.UnresolvedModelServerException) {
                 return new ModelCallException(Kind.DNS, detail(t), null, null, thrown);
@@ -86,6 +95,12 @@ final class Failures {
             if (t instanceof com.fasterxml.jackson.core.JacksonException || t instanceof tools.jackson.core.JacksonException
                     || t instanceof com.openai.errors.OpenAIInvalidDataException) {
                 return new ModelCallException(Kind.MALFORMED_RESPONSE, detail(t), null, null, thrown);
+            }
+        }
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            // Any other I/O failure once connected: reset, unexpected end of stream, a stream the server closed.
+            if (t instanceof java.io.IOException) {
+                return new ModelCallException(Kind.CONNECTION_LOST, detail(t), null, null, thrown);
             }
         }
         if (detail.contains("no choices")) {

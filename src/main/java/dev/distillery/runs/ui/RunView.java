@@ -24,15 +24,20 @@ import dev.distillery.runs.RunPageAction;
 import dev.distillery.runs.RunProgress;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.Trace;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -51,6 +56,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final ProgressBar bar = new ProgressBar();
     private final Span stats = new Span();
     private final Span grading = new Span();
+    private final Span database = new Span();
     private final Button regrade = new Button("Re-grade");
     private final Button cancel = new Button("Cancel");
     private final Button resume = new Button("Resume");
@@ -65,6 +71,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private UUID runId;
     private ScheduledFuture<?> refresher;
     private RunProgress last;
+    private @Nullable Instant readsFailingSince;
 
     public RunView(RunService runs, WorkspaceService workspaces, ObjectProvider<RunPageAction> pageActions) {
         this.runs = runs;
@@ -82,6 +89,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         resume.addClickListener(e -> act(() -> runs.resume(runId), "Run resumed."));
         retry.addClickListener(e -> act(() -> runs.retryFailed(runId), "Failed items queued again."));
         grading.setId("run-grading");
+        database.setId("run-database");
+        database.setVisible(false);
+        database.getStyle().set("color", "var(--lumo-error-text-color)");
         regrade.setId("run-regrade");
         regrade.setTooltipText("Grade the stored outputs again with grader version " + runs.graderVersion() + "; no model is called");
         regrade.addClickListener(e -> act(() -> runs.regrade(runId), "Re-grading with grader version " + runs.graderVersion() + "…"));
@@ -121,7 +131,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         review.setId("run-review-link");
         HorizontalLayout links = new HorizontalLayout(outcome, review, moduleActions);
         links.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(title, config, progressRow, grading, actions, links, split);
+        add(title, config, progressRow, database, grading, actions, links, split);
         setFlexGrow(1, split);
     }
 
@@ -159,8 +169,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     protected void onAttach(AttachEvent event) {
         refresher = LivePush.every(event.getUI(), 1, () -> {
             if (runId != null && (last == null || !last.status().finished() || last.regrade() != null && last.regrade().running())) {
-                showProgress();
-                traces.getDataProvider().refreshAll();
+                refresh();
             }
         });
     }
@@ -170,6 +179,38 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         if (refresher != null) {
             refresher.cancel(false);
         }
+    }
+
+    /**
+     * A live update that rides out a database restart: while reads fail for a moment (or the engine's writes are
+     * being retried) the page says so and keeps trying, instead of going silent or showing a generic error.
+     */
+    private void refresh() {
+        try {
+            showProgress();
+            readsFailingSince = null;
+            traces.getDataProvider().refreshAll();
+        } catch (RuntimeException e) {
+            if (!DatabaseRetry.isTransient(e)) {
+                throw e;
+            }
+            if (readsFailingSince == null) {
+                readsFailingSince = Instant.now();
+            }
+        }
+        Optional<Duration> page = Optional.ofNullable(readsFailingSince)
+                .map(since -> Duration.between(since, Instant.now()));
+        Optional<Duration> engine = runs.databaseUnavailableFor();
+        Optional<Duration> longest = page.isPresent() && engine.isPresent()
+                ? Optional.of(page.get().compareTo(engine.get()) >= 0 ? page.get() : engine.get())
+                : page.or(() -> engine);
+        database.setVisible(longest.isPresent());
+        longest.ifPresent(d -> database.setText(unavailable(d)));
+    }
+
+    static String unavailable(Duration failingFor) {
+        return "Database unavailable, retrying (" + failingFor.toSeconds() + " s): finished items are kept and the run "
+                + "goes on by itself when the database is back.";
     }
 
     private void showProgress() {

@@ -46,8 +46,10 @@ class DatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     @FlywayDataSource
-    HikariDataSource ownerDataSource(ServerHandle server) {
+    HikariDataSource ownerDataSource(ServerHandle server, DatabaseProperties props) {
         var config = new HikariDataSource();
+        // Used by migrations at startup; afterwards only the health endpoint looks at it, which must not hang.
+        config.setConnectionTimeout(props.connectionTimeout().toMillis());
         config.setPoolName("owner");
         config.setJdbcUrl(server.server().jdbcUrl());
         config.setUsername(server.server().ownerUser());
@@ -69,6 +71,11 @@ class DatabaseConfiguration {
         config.setMaximumPoolSize(props.poolSize());
         // Lets JDBC batches travel as multi-row INSERTs: dataset imports and trace writes are batch-heavy.
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // Through a restart or failover a page or API call should hear "unavailable" in seconds, not hang for
+        // Hikari's default 30 s; background work retries anyway (DatabaseRetry). Keep-alives let a connection to a
+        // server that vanished without a reset be found dead.
+        config.setConnectionTimeout(props.connectionTimeout().toMillis());
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         return config;
     }
 

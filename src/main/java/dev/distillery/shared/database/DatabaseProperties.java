@@ -1,6 +1,7 @@
 package dev.distillery.shared.database;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param embeddedDataDir folder of the embedded server's data, kept across restarts
  * @param embeddedPort port of the embedded server
  * @param poolSize connections in the application's pool
+ * @param connectionTimeout how long a request waits for a connection before it is told the database is unavailable
  */
 @ConfigurationProperties("distillery.database")
 record DatabaseProperties(
@@ -25,5 +27,6 @@ record DatabaseProperties(
         String appPassword,
         Path embeddedDataDir,
         int embeddedPort,
-        int poolSize) {
+        int poolSize,
+        Duration connectionTimeout) {
 }

@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import dev.distillery.shared.ConflictException;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
 import org.slf4j.Logger;
@@ -33,6 +34,9 @@ class UserFacingErrors implements VaadinServiceInitListener {
             if (cause instanceof InvalidInputException || cause instanceof ConflictException
                     || cause instanceof NotFoundException || cause instanceof AccessDeniedException) {
                 message = cause.getMessage();
+            } else if (DatabaseRetry.isTransient(error.getThrowable())) {
+                log.warn("Database unavailable under a UI action: {}", error.getThrowable().toString());
+                message = DatabaseRetry.UNAVAILABLE;
             } else {
                 log.error("Unexpected error in the UI", error.getThrowable());
                 message = "Something went wrong on our side. The error has been logged; please try again.";

@@ -1,11 +1,16 @@
 package dev.distillery.shared.web;
 
 import dev.distillery.shared.ConflictException;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import tools.jackson.core.JacksonException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,6 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /** Maps the domain's exceptions to problem+json with a {@code detail} a user can act on. */
 @RestControllerAdvice(basePackages = "dev.distillery")
 class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler
     ProblemDetail notFound(NotFoundException e) {
@@ -56,6 +63,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "Parameter '" + e.getName() + "' has an invalid value: " + e.getValue());
+    }
+
+    /**
+     * A database restart or failover under a request: 503 with Retry-After, so clients (and our own API docs) treat it
+     * as the passing condition it is. Any other database failure is a fault of ours, logged with its trace.
+     */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> database(RuntimeException e) {
+        if (DatabaseRetry.isTransient(e)) {
+            log.warn("Database unavailable under a request: {}", e.toString());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                    .body(problem(HttpStatus.SERVICE_UNAVAILABLE, DatabaseRetry.UNAVAILABLE));
+        }
+        log.error("Database failure under a request", e);
+        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. The error has been logged; please try again."));
     }
 
     @ExceptionHandler
