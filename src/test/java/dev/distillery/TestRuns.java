@@ -31,13 +31,26 @@ public final class TestRuns {
 
     /** Launches a run from its JSON and waits up to a minute for it to complete; returns its id. */
     public String completed(String key, String launchJson) {
+        String id = launch(key, launchJson);
+        await(key, id, run -> run.get("status").asString().equals("completed"));
+        return id;
+    }
+
+    /** Launches a run from its JSON; returns its id. */
+    public String launch(String key, String launchJson) {
         HttpResponse<String> launched = http.call("POST", "/api/v1/runs", key, launchJson);
         assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
-        String id = json.readTree(launched.body()).get("id").asString();
+        return json.readTree(launched.body()).get("id").asString();
+    }
+
+    /** Polls the run (every 100 ms, up to a minute) until {@code until} holds for it; returns it then. */
+    public JsonNode await(String key, String runId, Predicate<JsonNode> until) {
         Instant deadline = Instant.now().plusSeconds(60);
+        JsonNode run = null;
         while (Instant.now().isBefore(deadline)) {
-            if (json.readTree(http.call("GET", "/api/v1/runs/" + id, key, null).body()).get("status").asString().equals("completed")) {
-                return id;
+            run = json.readTree(http.call("GET", "/api/v1/runs/" + runId, key, null).body());
+            if (until.test(run)) {
+                return run;
             }
             try {
                 Thread.sleep(100);
@@ -46,7 +59,7 @@ public final class TestRuns {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("The run " + id + " did not complete");
+        throw new AssertionError("The run " + runId + " did not get there; last seen " + run);
     }
 
     /** Waits up to a minute for the run's row on the leaderboard at {@code board} to be {@code ready}; returns it. */

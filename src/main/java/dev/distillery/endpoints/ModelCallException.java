@@ -18,6 +18,7 @@ public class ModelCallException extends RuntimeException {
         UNAUTHORIZED("The server refused the API key (401/403)", false),
         MODEL_NOT_FOUND("The server does not know this model (404)", false),
         RATE_LIMITED("The server is rate limiting requests (429)", true),
+        QUOTA_EXCEEDED("The account's quota or credit at the provider is used up (429 insufficient_quota)", false),
         SERVER_ERROR("The server failed (5xx)", true),
         BAD_REQUEST("The server rejected the request (4xx)", false),
         CONNECTION_LOST("The connection broke before the answer was complete", true),

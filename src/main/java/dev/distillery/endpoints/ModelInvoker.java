@@ -3,6 +3,7 @@ package dev.distillery.endpoints;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.endpoints.internal.EndpointRuntime;
+import dev.distillery.endpoints.internal.Pacer;
 import dev.distillery.endpoints.internal.EgressPolicy;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
@@ -10,6 +11,7 @@ import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -35,16 +37,21 @@ public class ModelInvoker {
     private final Cache<Key, EndpointRuntime> runtimes = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
+    // The pace a provider admits outlives the clients built for one version of the endpoint's settings.
+    private final Cache<Key, Pacer> pacers = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
 
     ModelInvoker(Endpoints endpoints, CurrentTenant currentTenant, PlatformTransactionManager transactions, EgressPolicy egress,
             @Value("${distillery.models.max-attempts:6}") int maxAttempts,
             @Value("${distillery.models.initial-backoff:500ms}") Duration initialBackoff,
-            @Value("${distillery.models.max-backoff:30s}") Duration maxBackoff) {
+            @Value("${distillery.models.max-backoff:30s}") Duration maxBackoff,
+            @Value("${distillery.models.rate-limit-patience:30m}") Duration rateLimitPatience) {
         this.endpoints = endpoints;
         this.currentTenant = currentTenant;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
-        this.retrySettings = new EndpointRuntime.RetrySettings(maxAttempts, initialBackoff, maxBackoff);
+        this.retrySettings = new EndpointRuntime.RetrySettings(maxAttempts, initialBackoff, maxBackoff, rateLimitPatience);
         this.egress = egress;
     }
 
@@ -57,6 +64,15 @@ public class ModelInvoker {
      */
     public ModelResponse invoke(UUID endpointId, ModelRequest request) {
         return runtime(endpointId, Permission.READ).invoke(request);
+    }
+
+    /**
+     * How the endpoint's provider is pacing calls on this instance (rate-limit headers or refusals), if it is; empty
+     * for an endpoint that has not been pushed back or is not the current workspace's.
+     */
+    public Optional<Pacing> pacing(UUID endpointId) {
+        Pacer pacer = pacers.getIfPresent(new Key(workspaceId(Permission.READ), endpointId));
+        return pacer == null ? Optional.empty() : pacer.pacing();
     }
 
     /** Sends one tiny request without retries and reports the outcome in plain words. */
@@ -86,13 +102,19 @@ public class ModelInvoker {
 
     /** The endpoint's cached runtime, after checking the current tenant may do {@code permission}. */
     EndpointRuntime runtime(UUID endpointId, Permission permission) {
+        UUID workspaceId = workspaceId(permission);
+        return runtimes.get(new Key(workspaceId, endpointId), key -> readOnly.execute(status ->
+                endpoints.config(endpointId)
+                        .map(config -> EndpointRuntime.create(config, retrySettings, egress,
+                                pacers.get(key, k -> new Pacer())))
+                        .orElseThrow(() -> new NotFoundException("Endpoint " + endpointId + " not found."))));
+    }
+
+    private UUID workspaceId(Permission permission) {
         UUID workspaceId = currentTenant.bound()
                 .map(tenant -> tenant.require(permission).workspaceId())
                 .orElseGet(() -> readOnly.execute(status -> currentTenant.require(permission).workspaceId()));
-        return runtimes.get(new Key(Objects.requireNonNull(workspaceId), endpointId), key -> readOnly.execute(status ->
-                endpoints.config(endpointId)
-                        .map(config -> EndpointRuntime.create(config, retrySettings, egress))
-                        .orElseThrow(() -> new NotFoundException("Endpoint " + endpointId + " not found."))));
+        return Objects.requireNonNull(workspaceId);
     }
 
     private record Key(UUID workspaceId, UUID endpointId) {

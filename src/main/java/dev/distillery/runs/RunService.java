@@ -6,6 +6,8 @@ import dev.distillery.datasets.DatasetService;
 import dev.distillery.datasets.VersionSummary;
 import dev.distillery.endpoints.EndpointDetails;
 import dev.distillery.endpoints.EndpointService;
+import dev.distillery.endpoints.ModelInvoker;
+import dev.distillery.endpoints.Pacing;
 import dev.distillery.methods.CompletedCall;
 import dev.distillery.grading.Grade;
 import dev.distillery.grading.Grader;
@@ -61,10 +63,12 @@ public class RunService {
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final ModelInvoker invoker;
 
     RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, RunRegrades regrades, FairShare fairShare,
             EndpointService endpoints, DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, ModelInvoker invoker) {
+        this.invoker = invoker;
         this.runs = runs;
         this.processor = processor;
         this.regrades = regrades;
@@ -83,6 +87,16 @@ public class RunService {
     /** How many model calls one workspace may have in flight on this instance: a run's concurrency is capped by it. */
     public int workspaceCallLimit() {
         return fairShare.maxCallsPerWorkspace();
+    }
+
+    /**
+     * Per role, how the provider is pacing the endpoint's calls on this instance (for "paced by provider: 19.6 req/s,
+     * 3 refusals in the last minute"); roles whose endpoint is not being pushed back are left out.
+     */
+    public Map<String, Pacing> pacing(RunDetails run) {
+        Map<String, Pacing> pacing = new java.util.TreeMap<>();
+        run.roles().forEach((role, endpoint) -> invoker.pacing(endpoint.endpointId()).ifPresent(p -> pacing.put(role, p)));
+        return pacing;
     }
 
     /** How long the database has been failing this instance's run work, while it is (retried, never an item's error). */

@@ -3,6 +3,7 @@ package dev.distillery.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.distillery.SharedDatasets;
 import dev.distillery.simulator.Config;
@@ -67,7 +68,7 @@ class ModelsAndDataBrowserTest {
         assertThat(page.locator("#endpoints-grid")).containsText("••••1234");
         assertThat(page.locator("#endpoints-grid")).not().containsText("sk-browser-1234");
         page.locator("[id='test-Teacher']").click();
-        assertThat(page.locator("#test-result")).containsText("Connected in");
+        assertThat(page.locator("#test-result")).containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
 
         // Moving the endpoint to another server asks for its key again: a stored key only goes where it was given.
@@ -80,7 +81,7 @@ class ModelsAndDataBrowserTest {
         page.locator("#save-endpoint").click();
         assertThat(page.locator("#endpoints-grid")).containsText("localhost");
         page.locator("[id='test-Teacher']").click();
-        assertThat(page.locator("#test-result")).containsText("Connected in");
+        assertThat(page.locator("#test-result")).containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();

@@ -107,9 +107,17 @@ class RunsBrowserTest {
         Pages.choose(page, "#run-role-extractor", "Teacher (teacher)");
         Pages.choose(page, "#run-dataset", "GSM8K");
         page.locator("#run-limit input").fill("40");
+        // The provider admits 16 requests in any 2 s: the page says the run is paced by it, then it completes.
+        sim.rateLimit(16, 0, Duration.ofSeconds(2), true);
         page.locator("#launch-run").click();
+        assertThat(page.locator("#run-pacing")).containsText("paced by provider:",
+                new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        assertThat(page.locator("#run-pacing")).containsText("req/s");
         assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
                 new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#run-stats")).containsText("0 errors");
+        assertThat(page.locator("#run-pacing")).isHidden();
+        sim.rateLimit(0, 0, Duration.ofSeconds(1), false);
         assertThat(page.locator("#run-config")).containsText("extractor: Teacher");
         assertThat(page.locator("#run-stats")).containsText("extractor: 40 calls");
 

@@ -22,6 +22,13 @@ final class ApiError extends RuntimeException {
         this.headers = headers;
     }
 
+    /** The same error with {@code more} headers (a limiter's x-ratelimit-* on its refusal). */
+    ApiError withHeaders(Map<String, String> more) {
+        var all = new java.util.LinkedHashMap<>(headers);
+        all.putAll(more);
+        return new ApiError(status, getMessage(), type, code, all);
+    }
+
     static ApiError badRequest(String message) {
         return new ApiError(400, message, "invalid_request_error", null, Map.of());
     }

@@ -51,6 +51,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     private final ExecutorService executor;
     private final RequestLog log = new RequestLog();
     private final FaultSchedule faults = new FaultSchedule();
+    private final RateLimits limits = new RateLimits();
     private final List<Stubbing.Rule> rules = new CopyOnWriteArrayList<>();
     private final FineTuningApi fineTuning;
 
@@ -60,7 +61,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         fineTuning = new FineTuningApi(config.models());
-        server.createContext("/", new SimHandler(config, log, faults, request -> rules.stream()
+        server.createContext("/", new SimHandler(config, log, faults, limits, request -> rules.stream()
                 .filter(rule -> rule.predicate().test(request))
                 .map(Stubbing.Rule::responder)
                 .findFirst()
@@ -114,6 +115,21 @@ public final class OpenAiSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Enforces a provider's limits from now on: at most {@code requests} requests (0: no limit) and {@code tokens}
+     * tokens (prompt plus max_tokens; 0: no limit) in any sliding {@code window}; over them, 429. With
+     * {@code headers}, answers carry OpenAI's x-ratelimit-* headers and refusals a Retry-After; without, a bare 429.
+     */
+    public OpenAiSimulator rateLimit(int requests, long tokens, Duration window, boolean headers) {
+        limits.set(requests, tokens, window, headers);
+        return this;
+    }
+
+    /** Rate-limit refusals sent so far. */
+    public int rateLimitRefusals() {
+        return limits.refusals();
+    }
+
     /** How many requests were answered with a fault instead of a completion so far. */
     public int faultCount() {
         return faults.injected();
@@ -138,7 +154,7 @@ public final class OpenAiSimulator implements AutoCloseable {
     public void reset() {
         rules.clear();
         faults.clear();
-
+        limits.clear();
         fineTuning.clear();
         log.clear();
     }

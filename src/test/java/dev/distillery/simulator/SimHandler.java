@@ -33,13 +33,15 @@ final class SimHandler implements HttpHandler {
     private final Config config;
     private final RequestLog log;
     private final FaultSchedule faults;
+    private final RateLimits limits;
     private final Function<SimRequest, Responder> responders;
     private final FineTuningApi fineTuning;
     private final Random jitter;
     private final AtomicLong ids = new AtomicLong();
 
-    SimHandler(Config config, RequestLog log, FaultSchedule faults, Function<SimRequest, Responder> responders,
-            FineTuningApi fineTuning) {
+    SimHandler(Config config, RequestLog log, FaultSchedule faults, RateLimits limits,
+            Function<SimRequest, Responder> responders, FineTuningApi fineTuning) {
+        this.limits = limits;
         this.config = config;
         this.log = log;
         this.faults = faults;
@@ -118,6 +120,8 @@ final class SimHandler implements HttpHandler {
     private void generate(HttpExchange exchange, Endpoint endpoint, SimRequest request)
             throws IOException, InterruptedException {
         validate(endpoint, request);
+        long tokens = Tokens.count(request.prompt()) + (request.maxTokens() == null ? 0 : request.maxTokens());
+        limits.admit(tokens).forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         switch (faults.next()) {
             case null -> complete(exchange, endpoint, request, false);
             case Fault.Timeout timeout -> {

@@ -319,6 +319,12 @@ public class EgressPolicy {
                 .build();
     }
 
+    /** {@link #client(Duration, Duration)} that also shows every response to {@code observer} (rate-limit headers). */
+    public OkHttpClient client(Duration connectTimeout, Duration timeout, okhttp3.@Nullable Interceptor observer) {
+        OkHttpClient client = client(connectTimeout, timeout);
+        return observer == null ? client : client.newBuilder().addInterceptor(observer).build();
+    }
+
     static boolean refusal(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RefusedException) {

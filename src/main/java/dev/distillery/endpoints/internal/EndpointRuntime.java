@@ -18,29 +18,37 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An endpoint ready to call: its clients plus Resilience4j's concurrency cap (bulkhead), request and token rate
- * limiters, and a retry policy with exponential jittered backoff that waits as long as a {@code Retry-After} asks.
- * One instance per endpoint version, shared by every caller so the limits hold across runs.
+ * limiters for declared limits, the endpoint's {@link Pacer} (the pace its provider admits, learned from rate-limit
+ * headers and refusals), and a retry policy with exponential jittered backoff for failures. A refusal (429) is not a
+ * failure: it is waited out as long as {@code Retry-After} asks and the pace slows, without spending an attempt,
+ * for up to the rate-limit patience. One instance per endpoint version, shared by every caller so the limits hold
+ * across runs.
  */
 public final class EndpointRuntime {
 
     private static final Duration LONG_WAIT = Duration.ofMinutes(30);
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
-    private static final int DEFAULT_OUTPUT_ESTIMATE = 256;
 
     private final EndpointConfig config;
     private final EgressPolicy policy;
     private final ModelClient single;
     private final java.util.function.Supplier<ModelClient> multi;
     private final Bulkhead bulkhead;
-    private final @Nullable RateLimiter requests;
+    private final @Nullable DeclaredRequests requests;
     private final @Nullable RateLimiter tokens;
     private final Retry retry;
+    private final Pacer pacer;
+    private final TokenEstimator tokenEstimator;
+    private final Duration rateLimitPatience;
     private final java.util.concurrent.atomic.AtomicReference<OpenAiFineTuningClient> fineTuning =
             new java.util.concurrent.atomic.AtomicReference<>();
 
     private EndpointRuntime(EndpointConfig config, EgressPolicy policy, ModelClient single,
-            java.util.function.Supplier<ModelClient> multi, RetrySettings settings) {
+            java.util.function.Supplier<ModelClient> multi, RetrySettings settings, Pacer pacer) {
         this.config = config;
+        this.pacer = pacer;
+        this.tokenEstimator = new TokenEstimator(config.model());
+        this.rateLimitPatience = settings.rateLimitPatience();
         this.policy = policy;
         this.single = single;
         this.multi = multi;
@@ -49,13 +57,15 @@ public final class EndpointRuntime {
                 .maxConcurrentCalls(Math.max(1, config.limits().maxConcurrency()))
                 .maxWaitDuration(LONG_WAIT)
                 .build());
-        this.requests = perSecond(name + "-rpm", config.limits().rpm());
+        Integer rpm = config.limits().rpm();
+        this.requests = rpm == null || rpm <= 0 ? null : new DeclaredRequests(rpm);
         this.tokens = perSecond(name + "-tpm", config.limits().tpm());
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5,
                 settings.maxBackoff());
         this.retry = Retry.of(name, RetryConfig.<ModelResponse>custom()
                 .maxAttempts(Math.max(1, settings.maxAttempts()))
-                .retryOnException(e -> e instanceof ModelCallException m && m.kind().isTransient())
+                .retryOnException(e -> e instanceof ModelCallException m && m.kind().isTransient()
+                        && m.kind() != ModelCallException.Kind.RATE_LIMITED)
                 .intervalBiFunction((attempt, outcome) -> outcome.isLeft()
                         && outcome.getLeft() instanceof ModelCallException m && m.retryAfter() != null
                         ? Math.min(m.retryAfter().toMillis(), MAX_RETRY_AFTER.toMillis())
@@ -64,20 +74,28 @@ public final class EndpointRuntime {
                 .build());
     }
 
-    /** Retry policy settings: how many attempts, and the backoff when the server gives no Retry-After. */
-    public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    /**
+     * Retry policy settings: how many attempts a failure may take, the backoff when the server gives no
+     * Retry-After, and how long refusals (429) are waited out before the call fails as rate limited.
+     */
+    public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration rateLimitPatience) {
     }
 
-    /** The endpoint's clients, every connection of which keeps to {@code policy}. */
-    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings, EgressPolicy policy) {
+    /**
+     * The endpoint's clients, every connection of which keeps to {@code policy} and shows its responses to
+     * {@code pacer} (which outlives this runtime: it belongs to the endpoint).
+     */
+    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings, EgressPolicy policy, Pacer pacer) {
+        okhttp3.Interceptor observer = pacer.observer();
         // The OpenAI SDK is heavy to start; chat endpoints only need it for several samples per prompt.
         if (config.apiStyle() == ApiStyle.COMPLETIONS) {
-            ModelClient sdk = new OpenAiSdkClient(config, policy);
-            return new EndpointRuntime(config, policy, sdk, () -> sdk, settings);
+            ModelClient sdk = new OpenAiSdkClient(config, policy, observer);
+            return new EndpointRuntime(config, policy, sdk, () -> sdk, settings, pacer);
         }
         var sdk = new java.util.concurrent.atomic.AtomicReference<ModelClient>();
-        return new EndpointRuntime(config, policy, new LangChainChatClient(config, policy),
-                () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config, policy)), settings);
+        return new EndpointRuntime(config, policy, new LangChainChatClient(config, policy, observer),
+                () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config, policy, observer)),
+                settings, pacer);
     }
 
     public EndpointConfig config() {
@@ -89,7 +107,7 @@ public final class EndpointRuntime {
         return fineTuning.updateAndGet(existing -> existing != null ? existing : new OpenAiFineTuningClient(config, policy));
     }
 
-    /** Calls the model within the endpoint's limits, retrying transient failures. */
+    /** Calls the model within the endpoint's limits and pace, retrying transient failures and waiting out refusals. */
     public ModelResponse invoke(ModelRequest request) {
         ModelRequest resolved = withDefaults(request);
         AtomicInteger attempts = new AtomicInteger();
@@ -97,9 +115,46 @@ public final class EndpointRuntime {
             attempts.incrementAndGet();
             return attempt(resolved);
         });
-        ModelResponse response = guarded.get();
-        return new ModelResponse(response.texts(), response.finishReason(), response.promptTokens(),
-                response.completionTokens(), response.latencyMillis(), attempts.get());
+        long giveUpAt = System.nanoTime() + rateLimitPatience.toNanos();
+        while (true) {
+            try {
+                ModelResponse response = guarded.get();
+                pacer.used(response.promptTokens() + response.completionTokens());
+                if (tokens != null) {
+                    tokenEstimator.observe(resolved.prompt(), response.promptTokens(), response.completionTokens(), resolved.samples());
+                }
+                return new ModelResponse(response.texts(), response.finishReason(), response.promptTokens(),
+                        response.completionTokens(), response.latencyMillis(), attempts.get());
+            } catch (ModelCallException e) {
+                if (e.kind() != ModelCallException.Kind.RATE_LIMITED || System.nanoTime() - giveUpAt > 0) {
+                    throw e;
+                }
+                // The provider's pace, not the call's fault: no attempt is spent. Wait as long as it asks (the pacer
+                // has slowed meanwhile and spaces the next try).
+                pause(e.retryAfter() == null ? Duration.ZERO : min(e.retryAfter(), MAX_RETRY_AFTER));
+            }
+        }
+    }
+
+    /** How the provider is pacing this endpoint's calls now, if it is. */
+    public java.util.Optional<dev.distillery.endpoints.Pacing> pacing() {
+        return pacer.pacing();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void pause(Duration wait) {
+        if (wait.isZero() || wait.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting out a rate limit", null, null, e);
+        }
     }
 
     /** One attempt, no retries (for "Test connection", where the user wants to see the first failure). */
@@ -108,12 +163,17 @@ public final class EndpointRuntime {
     }
 
     private ModelResponse attempt(ModelRequest request) {
+        try {
+            pacer.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
+        }
         if (requests != null) {
-            RateLimiter.waitForPermission(requests, 1);
+            requests.acquire(pacer.requestsWindow());
         }
         if (tokens != null) {
-            int estimate = (request.prompt().length() / 4
-                    + (request.maxTokens() == null ? DEFAULT_OUTPUT_ESTIMATE : request.maxTokens())) * request.samples();
+            int estimate = tokenEstimator.estimate(request.prompt(), request.maxTokens(), request.samples());
             RateLimiter.waitForPermission(tokens, Math.min(estimate, tokens.getRateLimiterConfig().getLimitForPeriod()));
         }
         bulkhead.acquirePermission();
@@ -133,6 +193,46 @@ public final class EndpointRuntime {
                 !request.stop().isEmpty() ? request.stop() : d.stop(),
                 request.seed(),
                 Math.max(1, request.samples()));
+    }
+
+    /**
+     * A declared requests-per-minute limit: a Bucket4j bucket refilled evenly at the declared rate, holding one
+     * second's worth, or, once the provider's headers have shown its window, the declared rate over that window
+     * (a provider allowing 100 per 5 s, declared as 1,200 RPM, takes a burst of 100 and then 20/s).
+     */
+    private static final class DeclaredRequests {
+        private final int perMinute;
+        private final io.github.bucket4j.Bucket bucket;
+        private long window = Duration.ofSeconds(1).toNanos();
+
+        DeclaredRequests(int perMinute) {
+            this.perMinute = perMinute;
+            this.bucket = io.github.bucket4j.Bucket.builder().withNanosecondPrecision().addLimit(limit(window)).build();
+        }
+
+        private io.github.bucket4j.Bandwidth limit(long windowNanos) {
+            long capacity = Math.max(1, Math.round(perMinute * (windowNanos / 60e9)));
+            return io.github.bucket4j.Bandwidth.builder().capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1))
+                    .initialTokens(capacity).build();
+        }
+
+        void acquire(long providerWindow) {
+            if (providerWindow > window) {
+                synchronized (this) {
+                    if (providerWindow > window) {
+                        window = providerWindow;
+                        bucket.replaceConfiguration(io.github.bucket4j.BucketConfiguration.builder().addLimit(limit(window)).build(),
+                                io.github.bucket4j.TokensInheritanceStrategy.ADDITIVE);
+                    }
+                }
+            }
+            try {
+                bucket.asBlocking().consume(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the declared rate limit", null, null, e);
+            }
+        }
     }
 
     /** A per-minute budget refilled every second, so a burst cannot spend a whole minute's allowance at once. */

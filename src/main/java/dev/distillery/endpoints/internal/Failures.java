@@ -56,12 +56,15 @@ final class Failures {
                     + "; set the endpoint's base URL to where the server points instead", status, null, thrown);
         }
         if (status != null) {
+            String raw = detail;
             detail = providerMessage(detail);
             Kind kind = switch (status) {
                 case 401, 403 -> Kind.UNAUTHORIZED;
                 case 404 -> Kind.MODEL_NOT_FOUND;
                 case 408 -> Kind.TIMEOUT;
-                case 429 -> Kind.RATE_LIMITED;
+                // OpenAI answers an exhausted quota with 429 too, but waiting does not help there.
+                case 429 -> raw.contains("insufficient_quota") || detail.contains("exceeded your current quota")
+                        ? Kind.QUOTA_EXCEEDED : Kind.RATE_LIMITED;
                 default -> status >= 500 ? Kind.SERVER_ERROR : Kind.BAD_REQUEST;
             };
             return new ModelCallException(kind, "HTTP " + status + (detail.isBlank() ? "" : " — " + detail), status, retryAfter, thrown);

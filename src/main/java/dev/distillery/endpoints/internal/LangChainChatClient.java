@@ -15,9 +15,9 @@ final class LangChainChatClient implements ModelClient {
 
     private final OpenAiChatModel model;
 
-    LangChainChatClient(EndpointConfig config, EgressPolicy policy) {
+    LangChainChatClient(EndpointConfig config, EgressPolicy policy, okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
         this.model = OpenAiChatModel.builder()
-                .httpClientBuilder(new RetryAfterAwareTransport.Builder(policy))
+                .httpClientBuilder(new RetryAfterAwareTransport.Builder(policy, observer))
                 .baseUrl(config.baseUrl())
                 .apiKey(config.apiKey() == null ? "none" : config.apiKey())
                 .modelName(config.model())

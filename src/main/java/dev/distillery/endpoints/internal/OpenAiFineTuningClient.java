@@ -35,7 +35,7 @@ public final class OpenAiFineTuningClient {
     OpenAiFineTuningClient(EndpointConfig config, EgressPolicy policy) {
         this.config = config;
         // uploads may take longer than a completion: the connection allows the longer of the two
-        this.client = OpenAiSdkClient.sdk(config, policy, longest(config.timeout(), MIN_UPLOAD_TIMEOUT));
+        this.client = OpenAiSdkClient.sdk(config, policy, longest(config.timeout(), MIN_UPLOAD_TIMEOUT), null);
     }
 
     public FineTuning.ProviderFile upload(String fileName, byte[] content) {

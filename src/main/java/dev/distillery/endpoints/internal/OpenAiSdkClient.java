@@ -23,18 +23,19 @@ final class OpenAiSdkClient implements ModelClient {
     private final OpenAIClient client;
     private final EndpointConfig config;
 
-    OpenAiSdkClient(EndpointConfig config, EgressPolicy policy) {
+    OpenAiSdkClient(EndpointConfig config, EgressPolicy policy, okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
         this.config = config;
-        this.client = sdk(config, policy, config.timeout());
+        this.client = sdk(config, policy, config.timeout(), observer);
     }
 
     /**
      * An SDK client for the endpoint's URL, key, headers and timeout, without retries of its own, on an HTTP client
      * that keeps to the egress policy.
      */
-    static OpenAIClient sdk(EndpointConfig config, EgressPolicy policy, java.time.Duration callTimeout) {
+    static OpenAIClient sdk(EndpointConfig config, EgressPolicy policy, java.time.Duration callTimeout,
+            okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
         var builder = OpenAIOkHttpClient.builder()
-                .okHttpClient(policy.client(java.time.Duration.ofSeconds(10), callTimeout))
+                .okHttpClient(policy.client(java.time.Duration.ofSeconds(10), callTimeout, observer))
                 .baseUrl(config.baseUrl())
                 .apiKey(config.apiKey() == null ? "none" : config.apiKey())
                 .timeout(config.timeout())

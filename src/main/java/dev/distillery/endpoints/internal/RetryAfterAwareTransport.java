@@ -68,11 +68,13 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
     static final class Builder implements HttpClientBuilder {
 
         private final EgressPolicy policy;
+        private final okhttp3.@Nullable Interceptor observer;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
 
-        Builder(EgressPolicy policy) {
+        Builder(EgressPolicy policy, okhttp3.@Nullable Interceptor observer) {
             this.policy = policy;
+            this.observer = observer;
         }
 
         @Override
@@ -103,7 +105,7 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
 
         @Override
         public dev.langchain4j.http.client.HttpClient build() {
-            return new RetryAfterAwareTransport(policy.client(connectTimeout, readTimeout));
+            return new RetryAfterAwareTransport(policy.client(connectTimeout, readTimeout, observer));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.distillery.runs.api;
 
+import dev.distillery.endpoints.Pacing;
 import dev.distillery.methods.Decoding;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.ModelRole;
@@ -86,7 +87,7 @@ class RunController {
                 new Decoding(d.temperature(), d.topP(), d.maxTokens(), d.stop() == null ? List.of() : d.stop(),
                         d.seed() != null ? d.seed() : body.seed(), 1),
                 body.concurrency() == null ? 16 : body.concurrency(), body.seed()));
-        return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunJson.of(run, runs.progress(run.id())));
+        return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(json(run));
     }
 
     @PostMapping(value = "/runs/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -113,15 +114,21 @@ class RunController {
                     : Path.of(file.getOriginalFilename()).getFileName().toString();
             RunDetails run = imports.importRun(new RunImportDraft(name, datasetId, datasetVersionId, split, method,
                     student, teacher, answerType), temp, fileName);
-            return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunJson.of(run, runs.progress(run.id())));
+            return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(json(run));
         } finally {
             Files.deleteIfExists(temp);
         }
     }
 
+    /** A run as the API shows it: configuration, progress and, while it runs, how its providers pace it. */
+    private RunJson json(RunDetails run) {
+        RunProgress progress = runs.progress(run.id());
+        return RunJson.of(run, progress, progress.status().finished() ? Map.of() : runs.pacing(run));
+    }
+
     @GetMapping("/runs/{id}")
     RunJson get(@PathVariable UUID id) {
-        return RunJson.of(runs.get(id), runs.progress(id));
+        return json(runs.get(id));
     }
 
     @GetMapping("/runs")
@@ -133,17 +140,17 @@ class RunController {
 
     @PostMapping("/runs/{id}/cancel")
     RunJson cancel(@PathVariable UUID id) {
-        return RunJson.of(runs.cancel(id), runs.progress(id));
+        return json(runs.cancel(id));
     }
 
     @PostMapping("/runs/{id}/resume")
     RunJson resume(@PathVariable UUID id) {
-        return RunJson.of(runs.resume(id), runs.progress(id));
+        return json(runs.resume(id));
     }
 
     @PostMapping("/runs/{id}/retry-failed")
     RunJson retryFailed(@PathVariable UUID id) {
-        return RunJson.of(runs.retryFailed(id), runs.progress(id));
+        return json(runs.retryFailed(id));
     }
 
     @PostMapping("/runs/{id}/regrade")
@@ -153,7 +160,8 @@ class RunController {
                     + "review outcomes follow when it is done. 409 while the run is queued or running.")
     ResponseEntity<RunJson> regrade(@PathVariable UUID id) {
         RunProgress progress = runs.regrade(id);
-        return ResponseEntity.accepted().body(RunJson.of(runs.get(id), progress));
+        RunDetails run = runs.get(id);
+        return ResponseEntity.accepted().body(RunJson.of(run, progress, Map.of()));
     }
 
     @GetMapping("/runs/{id}/traces")
@@ -189,16 +197,16 @@ class RunController {
             double itemsPerSecond, @Nullable Long etaSeconds,
             @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
             boolean imported, int noAnswer, Map<String, Integer> graderVersions, RunProgress.@Nullable Regrade regrade,
-            @Nullable String waiting) {
+            @Nullable String waiting, Map<String, Pacing> pacing) {
 
-        static RunJson of(RunDetails r, RunProgress p) {
+        static RunJson of(RunDetails r, RunProgress p, Map<String, Pacing> pacing) {
             return new RunJson(r.id(), r.name(), p.status().id(), r.method(), r.preset(), r.presetVersion(), r.datasetId(),
                     r.datasetName(), r.datasetVersion(), r.split(), r.offset(), r.limit(), r.roles(), r.params(),
                     r.decoding(), r.concurrency(), r.seed(), r.total(), p.done(), p.correct(), p.errors(), p.accuracy(),
                     Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
                             "total", p.promptTokens() + p.completionTokens()),
                     p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt(),
-                    r.imported(), p.noAnswer(), p.graderVersions(), p.regrade(), p.waiting());
+                    r.imported(), p.noAnswer(), p.graderVersions(), p.regrade(), p.waiting(), pacing);
         }
     }
 

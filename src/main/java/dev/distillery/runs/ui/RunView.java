@@ -57,6 +57,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Span stats = new Span();
     private final Span grading = new Span();
     private final Span database = new Span();
+    private final Span pacing = new Span();
+    private RunDetails details;
     private final Button regrade = new Button("Re-grade");
     private final Button cancel = new Button("Cancel");
     private final Button resume = new Button("Resume");
@@ -89,6 +91,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         resume.addClickListener(e -> act(() -> runs.resume(runId), "Run resumed."));
         retry.addClickListener(e -> act(() -> runs.retryFailed(runId), "Failed items queued again."));
         grading.setId("run-grading");
+        pacing.setId("run-pacing");
         database.setId("run-database");
         database.setVisible(false);
         database.getStyle().set("color", "var(--lumo-error-text-color)");
@@ -131,7 +134,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         review.setId("run-review-link");
         HorizontalLayout links = new HorizontalLayout(outcome, review, moduleActions);
         links.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(title, config, progressRow, database, grading, actions, links, split);
+        add(title, config, progressRow, pacing, database, grading, actions, links, split);
         setFlexGrow(1, split);
     }
 
@@ -140,6 +143,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         try {
             runId = UUID.fromString(event.getRouteParameters().get("runId").orElse(""));
             RunDetails run = runs.get(runId);
+            details = run;
             title.setText(run.name());
             review.setHref("runs/" + runId + "/review");
             config.setText((run.imported() ? "imported · " : "") + run.method() + " / " + run.preset() + " v" + run.presetVersion() + " · "
@@ -227,6 +231,10 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                         + (e.getValue().promptTokens() + e.getValue().completionTokens()) + " tokens")
                         .collect(Collectors.joining()));
         grading.setText(grading(p, runs.graderVersion()));
+        String paced = p.status().finished() || details == null ? "" : runs.pacing(details).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue().describe()).collect(Collectors.joining(" · "));
+        pacing.setText(paced);
+        pacing.setVisible(!paced.isEmpty());
         regrade.setEnabled(p.status().finished() && (p.regrade() == null || !p.regrade().running()));
         cancel.setEnabled(!p.status().finished());
         resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED || p.status() == dev.distillery.runs.RunStatus.FAILED);
