@@ -51,7 +51,6 @@ public class DatabaseRetry {
                 .failAfterMaxAttempts(false)
                 .build());
         retry.getEventPublisher().onRetry(event -> failingSince.compareAndSet(null, clock.instant()));
-        retry.getEventPublisher().onSuccess(event -> failingSince.set(null));
     }
 
     /** Runs {@code work} (one transaction), again while the database is briefly unavailable. */

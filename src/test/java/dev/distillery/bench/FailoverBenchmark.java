@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -122,20 +121,7 @@ class FailoverBenchmark {
     }
 
     private JsonNode await(PackagedApp app, String runId, Predicate<JsonNode> until, Duration timeout) throws InterruptedException {
-        TestHttp http = new TestHttp(URI.create(app.url("/")).getPort());
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode run = null;
-        while (Instant.now().isBefore(deadline)) {
-            var response = http.call("GET", "/api/v1/runs/" + runId, KEY, null);
-            if (response.statusCode() == 200) {
-                run = json.readTree(response.body());
-                if (until.test(run)) {
-                    return run;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting; last state " + run);
+        return app.awaitRun(KEY, runId, until, timeout);
     }
 
     /** item → status, verdict and stored results (outputs, extracted answers, rules) of each item, read past the app. */

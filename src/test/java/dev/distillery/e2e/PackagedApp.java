@@ -93,6 +93,29 @@ public final class PackagedApp implements AutoCloseable {
         return new PackagedApp(builder.start(), port, databaseUrl);
     }
 
+    /**
+     * Polls {@code GET /api/v1/runs/{id}} with {@code apiKey} until {@code until} holds, tolerating error answers (a
+     * database outage answers 503 for a while); returns the run then.
+     */
+    public tools.jackson.databind.JsonNode awaitRun(String apiKey, String runId,
+            java.util.function.Predicate<tools.jackson.databind.JsonNode> until, Duration timeout) throws InterruptedException {
+        var http = new dev.distillery.TestHttp(URI.create(url("/")).getPort());
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
+        Instant deadline = Instant.now().plus(timeout);
+        tools.jackson.databind.JsonNode run = null;
+        while (Instant.now().isBefore(deadline)) {
+            var response = http.call("GET", "/api/v1/runs/" + runId, apiKey, null);
+            if (response.statusCode() == 200) {
+                run = json.readTree(response.body());
+                if (until.test(run)) {
+                    return run;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting; last state " + run);
+    }
+
     public String url(String path) {
         return "http://localhost:" + port + path;
     }

@@ -264,21 +264,7 @@ class RunRecoveryTest {
 
     private JsonNode await(PackagedApp app, String runId, java.util.function.Predicate<JsonNode> until, Duration timeout)
             throws InterruptedException {
-        TestHttp http = new TestHttp(URI.create(app.url("/")).getPort());
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode run = null;
-        while (Instant.now().isBefore(deadline)) {
-            var response = http.call("GET", "/api/v1/runs/" + runId, KEY, null);
-            // During a database outage the API answers with an error for a while.
-            if (response.statusCode() == 200) {
-                run = json.readTree(response.body());
-                if (until.test(run)) {
-                    return run;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting; last state " + run);
+        return app.awaitRun(KEY, runId, until, timeout);
     }
 
     private static Set<String> persistedPrompts(String databaseUrl, String runId) throws Exception {

@@ -69,7 +69,6 @@ public final class Pacer {
     private long tokensRemaining = Long.MAX_VALUE;
     private long requestsWindow;
     private long requestsLimit;
-    private long tokensWindow;
     private long nextProbe = Long.MIN_VALUE / 2;
     /** The probe under way, if any (its call number): one at a time, its answer says what came back. */
     private long probe;
@@ -191,9 +190,6 @@ public final class Pacer {
             if (headers.requests() != null) {
                 requestsWindow = Math.max(requestsWindow, headers.requests().reset().toNanos());
                 requestsLimit = headers.requests().limit();
-            }
-            if (headers.tokens() != null) {
-                tokensWindow = Math.max(tokensWindow, headers.tokens().reset().toNanos());
             }
             notifyAll();
         }

@@ -41,10 +41,6 @@ final class TokenEstimator {
         return REGISTRY.getEncodingForModel(name).orElse(null);
     }
 
-    boolean knowsTokenizer() {
-        return encoding != null;
-    }
-
     /** The prompt's tokens as counted here, before any correction. */
     int count(String prompt) {
         return encoding != null ? encoding.countTokensOrdinary(prompt) : (prompt.length() + 2) / 3;
