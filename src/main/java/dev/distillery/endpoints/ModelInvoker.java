@@ -3,7 +3,7 @@ package dev.distillery.endpoints;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.endpoints.internal.EndpointRuntime;
-import dev.distillery.endpoints.internal.Pacer;
+import dev.distillery.endpoints.internal.ProviderAccount;
 import dev.distillery.endpoints.internal.EgressPolicy;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
@@ -37,8 +37,12 @@ public class ModelInvoker {
     private final Cache<Key, EndpointRuntime> runtimes = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
-    // The pace a provider admits outlives the clients built for one version of the endpoint's settings.
-    private final Cache<Key, Pacer> pacers = Caffeine.newBuilder()
+    // The pace a provider admits outlives the clients built for one version of an endpoint's settings, and is shared
+    // by the endpoints calling one account.
+    private final Cache<ProviderAccount.Key, ProviderAccount> accounts = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
+    private final Cache<Key, ProviderAccount.Key> accountOfEndpoint = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofHours(1))
             .build();
 
@@ -68,11 +72,13 @@ public class ModelInvoker {
 
     /**
      * How the endpoint's provider is pacing calls on this instance (rate-limit headers or refusals), if it is; empty
-     * for an endpoint that has not been pushed back or is not the current workspace's.
+     * for an endpoint that has not been pushed back or is not the current workspace's. Endpoints on one provider
+     * account (base URL and key) share one pace.
      */
     public Optional<Pacing> pacing(UUID endpointId) {
-        Pacer pacer = pacers.getIfPresent(new Key(workspaceId(Permission.READ), endpointId));
-        return pacer == null ? Optional.empty() : pacer.pacing();
+        ProviderAccount.Key account = accountOfEndpoint.getIfPresent(new Key(workspaceId(Permission.READ), endpointId));
+        ProviderAccount shared = account == null ? null : accounts.getIfPresent(account);
+        return shared == null ? Optional.empty() : shared.pacing();
     }
 
     /** Sends one tiny request without retries and reports the outcome in plain words. */
@@ -105,8 +111,12 @@ public class ModelInvoker {
         UUID workspaceId = workspaceId(permission);
         return runtimes.get(new Key(workspaceId, endpointId), key -> readOnly.execute(status ->
                 endpoints.config(endpointId)
-                        .map(config -> EndpointRuntime.create(config, retrySettings, egress,
-                                pacers.get(key, k -> new Pacer())))
+                        .map(config -> {
+                            ProviderAccount.Key account = ProviderAccount.Key.of(config);
+                            accountOfEndpoint.put(key, account);
+                            return EndpointRuntime.create(config, retrySettings, egress,
+                                    accounts.get(account, k -> new ProviderAccount()));
+                        })
                         .orElseThrow(() -> new NotFoundException("Endpoint " + endpointId + " not found."))));
     }
 

@@ -8,7 +8,6 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
@@ -34,7 +33,7 @@ public final class EndpointRuntime {
     private final ModelClient single;
     private final java.util.function.Supplier<ModelClient> multi;
     private final Bulkhead bulkhead;
-    private final @Nullable DeclaredRequests requests;
+    private final ProviderAccount.@Nullable DeclaredRequests requests;
     private final @Nullable RateLimiter tokens;
     private final Retry retry;
     private final Pacer pacer;
@@ -44,9 +43,9 @@ public final class EndpointRuntime {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     private EndpointRuntime(EndpointConfig config, EgressPolicy policy, ModelClient single,
-            java.util.function.Supplier<ModelClient> multi, RetrySettings settings, Pacer pacer) {
+            java.util.function.Supplier<ModelClient> multi, RetrySettings settings, ProviderAccount account) {
         this.config = config;
-        this.pacer = pacer;
+        this.pacer = account.pacer();
         this.tokenEstimator = new TokenEstimator(config.model());
         this.rateLimitPatience = settings.rateLimitPatience();
         this.policy = policy;
@@ -57,9 +56,8 @@ public final class EndpointRuntime {
                 .maxConcurrentCalls(Math.max(1, config.limits().maxConcurrency()))
                 .maxWaitDuration(LONG_WAIT)
                 .build());
-        Integer rpm = config.limits().rpm();
-        this.requests = rpm == null || rpm <= 0 ? null : new DeclaredRequests(rpm);
-        this.tokens = perSecond(name + "-tpm", config.limits().tpm());
+        this.requests = account.requests(config.limits().rpm());
+        this.tokens = account.tokens(config.limits().tpm());
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5,
                 settings.maxBackoff());
         this.retry = Retry.of(name, RetryConfig.<ModelResponse>custom()
@@ -82,20 +80,22 @@ public final class EndpointRuntime {
     }
 
     /**
-     * The endpoint's clients, every connection of which keeps to {@code policy} and shows its responses to
-     * {@code pacer} (which outlives this runtime: it belongs to the endpoint).
+     * The endpoint's clients, every connection of which keeps to {@code policy} and shows its responses to the
+     * pace of its provider {@code account} (which outlives this runtime and is shared with the account's other
+     * endpoints).
      */
-    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings, EgressPolicy policy, Pacer pacer) {
-        okhttp3.Interceptor observer = pacer.observer();
+    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings, EgressPolicy policy,
+            ProviderAccount account) {
+        okhttp3.Interceptor observer = account.pacer().observer();
         // The OpenAI SDK is heavy to start; chat endpoints only need it for several samples per prompt.
         if (config.apiStyle() == ApiStyle.COMPLETIONS) {
             ModelClient sdk = new OpenAiSdkClient(config, policy, observer);
-            return new EndpointRuntime(config, policy, sdk, () -> sdk, settings, pacer);
+            return new EndpointRuntime(config, policy, sdk, () -> sdk, settings, account);
         }
         var sdk = new java.util.concurrent.atomic.AtomicReference<ModelClient>();
         return new EndpointRuntime(config, policy, new LangChainChatClient(config, policy, observer),
                 () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config, policy, observer)),
-                settings, pacer);
+                settings, account);
     }
 
     public EndpointConfig config() {
@@ -170,7 +170,12 @@ public final class EndpointRuntime {
             throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
         }
         if (requests != null) {
-            requests.acquire(pacer.requestsWindow());
+            try {
+                requests.acquire(pacer.requestsWindow());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the declared rate limit", null, null, e);
+            }
         }
         if (tokens != null) {
             int estimate = tokenEstimator.estimate(request.prompt(), request.maxTokens(), request.samples());
@@ -193,57 +198,5 @@ public final class EndpointRuntime {
                 !request.stop().isEmpty() ? request.stop() : d.stop(),
                 request.seed(),
                 Math.max(1, request.samples()));
-    }
-
-    /**
-     * A declared requests-per-minute limit: a Bucket4j bucket refilled evenly at the declared rate, holding one
-     * second's worth, or, once the provider's headers have shown its window, the declared rate over that window
-     * (a provider allowing 100 per 5 s, declared as 1,200 RPM, takes a burst of 100 and then 20/s).
-     */
-    private static final class DeclaredRequests {
-        private final int perMinute;
-        private final io.github.bucket4j.Bucket bucket;
-        private long window = Duration.ofSeconds(1).toNanos();
-
-        DeclaredRequests(int perMinute) {
-            this.perMinute = perMinute;
-            this.bucket = io.github.bucket4j.Bucket.builder().withNanosecondPrecision().addLimit(limit(window)).build();
-        }
-
-        private io.github.bucket4j.Bandwidth limit(long windowNanos) {
-            long capacity = Math.max(1, Math.round(perMinute * (windowNanos / 60e9)));
-            return io.github.bucket4j.Bandwidth.builder().capacity(capacity).refillGreedy(perMinute, Duration.ofMinutes(1))
-                    .initialTokens(capacity).build();
-        }
-
-        void acquire(long providerWindow) {
-            if (providerWindow > window) {
-                synchronized (this) {
-                    if (providerWindow > window) {
-                        window = providerWindow;
-                        bucket.replaceConfiguration(io.github.bucket4j.BucketConfiguration.builder().addLimit(limit(window)).build(),
-                                io.github.bucket4j.TokensInheritanceStrategy.ADDITIVE);
-                    }
-                }
-            }
-            try {
-                bucket.asBlocking().consume(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the declared rate limit", null, null, e);
-            }
-        }
-    }
-
-    /** A per-minute budget refilled every second, so a burst cannot spend a whole minute's allowance at once. */
-    private static @Nullable RateLimiter perSecond(String name, @Nullable Integer perMinute) {
-        if (perMinute == null || perMinute <= 0) {
-            return null;
-        }
-        return RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitForPeriod(Math.max(1, perMinute / 60))
-                .limitRefreshPeriod(perMinute >= 60 ? Duration.ofSeconds(1) : Duration.ofMillis(60_000L / perMinute))
-                .timeoutDuration(LONG_WAIT)
-                .build());
     }
 }

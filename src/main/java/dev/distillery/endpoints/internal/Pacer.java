@@ -69,6 +69,9 @@ public final class Pacer {
     private long tokensRemaining = Long.MAX_VALUE;
     private long requestsWindow;
     private long requestsLimit;
+    private long reportSentAt;
+    /** When this pacer's requests went out (nanos), oldest first, for as long as they may count in a window. */
+    private final ArrayDeque<Long> sends = new ArrayDeque<>();
     private long nextProbe = Long.MIN_VALUE / 2;
     /** The probe under way, if any (its call number): one at a time, its answer says what came back. */
     private long probe;
@@ -93,9 +96,10 @@ public final class Pacer {
     /** An OkHttp interceptor that shows every response of the endpoint's clients to this pacer. */
     okhttp3.Interceptor observer() {
         return chain -> {
+            long sentAt = sent();
             okhttp3.Response response = chain.proceed(chain.request());
             observe(response.code(), RateLimitHeaders.of(response::header, java.time.Instant.now()),
-                    response.code() == 429 ? Failures.retryAfter(response.headers().toMultimap()) : null);
+                    response.code() == 429 ? Failures.retryAfter(response.headers().toMultimap()) : null, sentAt);
             return response;
         };
     }
@@ -112,7 +116,11 @@ public final class Pacer {
                     share = Math.min(1.0, share + 0.02 * Math.min(now - lastShareGrowth, SECOND) / SECOND);
                     lastShareGrowth = now;
                     long budget = budget();
-                    if (budget > 0 || (probe == 0 && now - nextProbe >= 0)) {
+                    // A probe finds room the account does not show (a slot left unused, others' requests gone), but
+                    // not while one of this pacer's own requests is about to leave the window: that is news enough.
+                    long credit = nextCredit(now);
+                    boolean probeDue = probe == 0 && now - nextProbe >= 0 && credit - now > 2 * probeInterval();
+                    if (budget > 0 || probeDue) {
                         ++started;
                         if (budget <= 0) {
                             nextProbe = now + probeInterval();
@@ -124,7 +132,8 @@ public final class Pacer {
                         return;
                     }
                     // Woken early by any answer that reports more remaining.
-                    wait(Math.max(1, (nextProbe - now) / 1_000_000));
+                    long until = probe == 0 && credit - nextProbe > 2 * probeInterval() ? nextProbe : credit;
+                    wait(Math.clamp((until - now) / 1_000_000, 1, 1000));
                     continue;
                 }
                 if (closedFor <= 0 && rate > 0) {
@@ -153,13 +162,64 @@ public final class Pacer {
         }
     }
 
-    /** Calls that may start now by the latest answer's account. */
+    /** A request is going out now: remembered so its place in the provider's window is known. */
+    synchronized long sent() {
+        long now = nanos.getAsLong();
+        sends.addLast(now);
+        // Kept for two windows: the credit reaches back one window before the latest report.
+        trim(sends, now - 2 * Math.max(requestsWindow, SECOND) - SECOND);
+        return now;
+    }
+
+    /**
+     * Calls that may start now by the latest answer's account: what it said remained, less the calls started since,
+     * plus this pacer's own requests that have left the provider's window since it was counted (sent within the
+     * window before the report, and a window and a margin ago now). Requests sent about a window before the report
+     * may have left the window before the report was counted: they get no credit, or they would count twice. The credit is what lets a sliding window or a
+     * refilling bucket be used as it comes back, without probing.
+     */
     private long budget() {
         long since = started - reportedBy;
+        long credit = 0;
+        if (requestsWindow > 0) {
+            long expiredBy = nanos.getAsLong() - requestsWindow - margin();
+            long windowStart = reportSentAt - requestsWindow + margin();
+            for (long sentAt : sends) {
+                if (sentAt > expiredBy) {
+                    break;
+                }
+                if (sentAt > windowStart) {
+                    credit++;
+                }
+            }
+        }
+        since -= credit;
         long byRequests = requestsRemaining == Long.MAX_VALUE ? Long.MAX_VALUE : (long) (requestsRemaining * share) - since;
         long byTokens = tokensRemaining == Long.MAX_VALUE || tokensPerCall <= 0 ? Long.MAX_VALUE
                 : (long) (tokensRemaining * share / tokensPerCall) - since;
         return Math.min(byRequests, byTokens);
+    }
+
+    /** When the next of this pacer's requests counted in the latest report leaves the provider's window. */
+    private long nextCredit(long now) {
+        if (requestsWindow > 0) {
+            long expiredBy = now - requestsWindow - margin();
+            long windowStart = reportSentAt - requestsWindow + margin();
+            for (long sentAt : sends) {
+                if (sentAt > windowStart && sentAt > expiredBy) {
+                    return sentAt + requestsWindow + margin();
+                }
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Slack after a request leaves the provider's window by this instance's clock: the provider counts the arrival,
+     * a little after the send, and latencies vary.
+     */
+    private long margin() {
+        return 50_000_000L + requestsWindow / 100;
     }
 
     private long probeInterval() {
@@ -173,6 +233,11 @@ public final class Pacer {
 
     /** As {@link #observe(int, RateLimitHeaders)}, with the refusal's {@code Retry-After} when it had one. */
     synchronized void observe(int status, RateLimitHeaders headers, @Nullable Duration retryAfter) {
+        observe(status, headers, retryAfter, nanos.getAsLong());
+    }
+
+    /** As above, for the request sent at {@code sentAt} (nanos). */
+    synchronized void observe(int status, RateLimitHeaders headers, @Nullable Duration retryAfter, long sentAt) {
         long now = nanos.getAsLong();
         // The call this thread started (a stale number from another pacer is never beyond this one's count).
         long call = CALL.get()[0] == 0 || CALL.get()[0] > started ? started : CALL.get()[0];
@@ -184,6 +249,7 @@ public final class Pacer {
             budgeted = true;
             if (call >= reportedBy) {
                 reportedBy = call;
+                reportSentAt = sentAt;
                 requestsRemaining = headers.requests() == null ? Long.MAX_VALUE : headers.requests().remaining();
                 tokensRemaining = headers.tokens() == null ? Long.MAX_VALUE : headers.tokens().remaining();
             }
@@ -194,6 +260,8 @@ public final class Pacer {
             notifyAll();
         }
         if (status == 429) {
+            // Refused requests hold no place in the provider's window.
+            sends.removeLastOccurrence(sentAt);
             refusals.addLast(now);
             trim(refusals, now - REFUSALS_WINDOW);
             if (!budgeted) {

@@ -60,8 +60,9 @@ class EndpointForm extends FormLayout {
         maxConcurrency.setValue(EndpointDraft.Limits.defaults().maxConcurrency());
         maxConcurrency.setMin(1);
         timeout.setValue(EndpointDraft.DEFAULT_TIMEOUT_SECONDS);
-        rpm.setHelperText("Empty: no limit");
-        tpm.setHelperText("Empty: no limit");
+        // Providers count per key: endpoints with this base URL and key share one pace and one declared limit.
+        rpm.setHelperText("Your provider's limit for this key, shared with its other endpoints here. Empty: learned from the provider");
+        tpm.setHelperText("Shared like requests per minute. Empty: learned from the provider");
         sizeLabel.setPlaceholder("7B");
         if (existing != null) {
             name.setValue(existing.name());

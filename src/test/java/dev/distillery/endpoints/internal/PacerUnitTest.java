@@ -107,6 +107,40 @@ class PacerUnitTest {
         assertThat(pacer.budgetNow()).isEqualTo(5);
     }
 
+    @Test
+    void ownRequestsLeavingTheProvidersWindowComeBackAsBudgetWithoutProbing() throws Exception {
+        // Ten requests sent 100 ms apart into a window of 10 per 5 s; the last answer says none remain.
+        long firstSent = clock.get();
+        for (int i = 0; i < 10; i++) {
+            pacer.acquire();
+            long sentAt = pacer.sent();
+            pacer.observe(200, headers(10, 9 - i, Duration.ofSeconds(5)), null, sentAt);
+            clock.addAndGet(100 * MS);
+        }
+        assertThat(pacer.budgetNow()).isZero();
+        // The margin for a 5 s window is 100 ms: the first request counts as gone 5.1 s after it was sent.
+        clock.set(firstSent + 5099 * MS);
+        assertThat(pacer.budgetNow()).isZero();
+        clock.set(firstSent + 5100 * MS);
+        assertThat(pacer.budgetNow()).isEqualTo(1);
+        clock.set(firstSent + 5400 * MS);
+        assertThat(pacer.budgetNow()).isEqualTo(4);
+        pacer.acquire();
+        assertThat(pacer.budgetNow()).as("a call started since spends one").isEqualTo(3);
+    }
+
+    @Test
+    void aRefusedRequestHoldsNoPlaceInTheWindow() throws Exception {
+        long firstSent = clock.get();
+        pacer.acquire();
+        pacer.observe(200, headers(10, 0, Duration.ofSeconds(5)), null, pacer.sent());
+        clock.addAndGet(10 * MS);
+        long refusedAt = pacer.sent();
+        pacer.observe(429, headers(10, 0, Duration.ofSeconds(5)), Duration.ofMillis(1), refusedAt);
+        clock.set(firstSent + 6000 * MS);
+        assertThat(pacer.budgetNow()).as("only the admitted request comes back").isEqualTo(1);
+    }
+
     private static RateLimitHeaders headers(long limit, long remaining, Duration reset) {
         return RateLimitHeaders.of(Map.of("x-ratelimit-limit-requests", String.valueOf(limit),
                 "x-ratelimit-remaining-requests", String.valueOf(remaining),
