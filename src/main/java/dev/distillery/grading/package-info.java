@@ -4,6 +4,7 @@
  * check outputs with it on the Grader page or in batches of up to 10,000 over the API. Extraction rules and
  * equivalence checks live in {@code grading.rules}.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "shared :: ui"})
 @NullMarked
 package dev.distillery.grading;
 

@@ -3,6 +3,7 @@
  * outputs, decide the next model call). No I/O, no database, no model client: the runs module executes what a
  * method asks for, hands the outputs back, and grades the predictions with the grading module's grader.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared"})
 @NullMarked
 package dev.distillery.methods;
 

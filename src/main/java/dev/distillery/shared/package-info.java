@@ -1,4 +1,5 @@
 /** Small types every module may use: identifiers, error types that map to HTTP problems, UI helpers. */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {})
 @NullMarked
 package dev.distillery.shared;
 

@@ -37,17 +37,16 @@ import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Three filter chains: {@code /api/**} is stateless and takes only workspace API keys; the API documentation is
- * public; everything else is the Vaadin UI with form sign-in, throttling and persistent remember-me.
+ * Authentication's two filter chains: {@code /api/**} (order 1) is stateless and takes only workspace API keys;
+ * everything else (order 4) is the Vaadin UI with form sign-in, throttling and persistent remember-me. Modules add
+ * chains for what they make public in between: the API documentation (shared.web, 2) and published leaderboards
+ * (leaderboards.web, 3).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
 
-    /** Public pages: their own files only; inline styles stay allowed for the page's stylesheet and the chart's tooltips. */
-    static final String PUBLIC_PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     static final String FRAMING_POLICY = "frame-ancestors 'none'";
 
     @Bean
@@ -109,38 +108,6 @@ class SecurityConfiguration {
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
-                .build();
-    }
-
-    @Bean
-    @Order(2)
-    SecurityFilterChain apiDocsChain(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
-                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(FRAMING_POLICY))
-                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
-                .build();
-    }
-
-    /**
-     * Published leaderboards and the chart library they load: readable by anyone, read-only, and stateless, so a
-     * visitor gets neither a session nor a UI.
-     */
-    @Bean
-    @Order(3)
-    SecurityFilterChain publicPagesChain(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/p/**", "/_static/**")
-                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/p/**", "/_static/**").permitAll()
-                        .anyRequest().denyAll())
-                // Strict: the page's own script and the chart library, no inline script, nothing from elsewhere; a
-                // hostile run name stays text even if a template ever printed it unescaped.
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(PUBLIC_PAGE_POLICY))
-                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(cache -> cache.disable())
-                .csrf(csrf -> csrf.disable())
                 .build();
     }
 
