@@ -51,6 +51,11 @@ public final class TestDatabase {
         return DriverManager.getConnection(url(), USER, PASSWORD);
     }
 
+    /** The test database as its owner, a new connection per use (for tests that read or set up what RLS hides). */
+    public static javax.sql.DataSource ownerDataSource() {
+        return new org.springframework.jdbc.datasource.DriverManagerDataSource(url(), USER, PASSWORD);
+    }
+
     private static String create() {
         String db = "distillery_test_" + ProcessHandle.current().pid() + "_"
                 + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);

@@ -7,7 +7,6 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.distillery.review.StudentRerunRecorded;
 import dev.distillery.runs.RunCompleted;
 import dev.distillery.runs.RunRegraded;
-import dev.distillery.shared.AfterCommit;
 import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
@@ -23,14 +22,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.transaction.annotation.Propagation;
 
 /**
  * Keeps entries current: a completed or re-graded run or a recorded student re-run schedules the db-scheduler task
- * {@value #TASK} in the same transaction, so the update is as durable as the change that asks for it and runs once
- * that change has committed. Events within one {@link #BUCKET_SECONDS}-second window share one task (the task reads
- * the state as it is then), so re-running a whole run's corrections refreshes its entry a few times, not per item.
+ * {@value #TASK} once the change has committed. The events come through Spring Modulith's publication registry,
+ * stored with the change itself, so a crash before this listener ran publishes them again at the next start. Events
+ * within one {@link #BUCKET_SECONDS}-second window share one task (the task reads the state as it is then), so
+ * re-running a whole run's corrections refreshes its entry a few times, not per item.
  */
 @Component
 class LeaderboardUpdates {
@@ -41,22 +41,25 @@ class LeaderboardUpdates {
     private final ObjectProvider<Scheduler> scheduler;
     private final Clock clock;
 
-    LeaderboardUpdates(ObjectProvider<Scheduler> scheduler, Clock clock) {
+    private final DatabaseRetry retry;
+
+    LeaderboardUpdates(ObjectProvider<Scheduler> scheduler, Clock clock, DatabaseRetry retry) {
         this.scheduler = scheduler;
         this.clock = clock;
+        this.retry = retry;
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(RunCompleted event) {
         schedule(event.workspaceId(), event.runId());
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(RunRegraded event) {
         schedule(event.workspaceId(), event.runId());
     }
 
-    @TransactionalEventListener(phase = TransactionPhase.BEFORE_COMMIT)
+    @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(StudentRerunRecorded event) {
         schedule(event.workspaceId(), event.runId());
     }
@@ -64,9 +67,10 @@ class LeaderboardUpdates {
     private void schedule(UUID workspaceId, UUID runId) {
         long bucket = clock.instant().getEpochSecond() / BUCKET_SECONDS;
         Instant due = Instant.ofEpochSecond((bucket + 1) * BUCKET_SECONDS);
-        scheduler.getObject().scheduleIfNotExists(
-                new TaskInstance<>(TASK, runId + "-" + bucket, new UpdateData(workspaceId, runId)), due);
-        AfterCommit.run(() -> scheduler.getObject().triggerCheckForDueExecutions());
+        // Outside any transaction (the task row commits at once), retried through a database restart.
+        retry.run(() -> scheduler.getObject().scheduleIfNotExists(
+                new TaskInstance<>(TASK, runId + "-" + bucket, new UpdateData(workspaceId, runId)), due));
+        scheduler.getObject().triggerCheckForDueExecutions();
     }
 
     /** The task's data: whose run to refresh. */

@@ -3,7 +3,6 @@ package dev.distillery.review;
 import dev.distillery.endpoints.ModelCallException;
 import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunService;
-import dev.distillery.runs.RunStatus;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.DatabaseRetry;
@@ -217,18 +216,14 @@ public class CorrectionService {
     }
 
     /**
-     * Whether a text filter can go through the search table; a completed run that is not in it yet (finished before
-     * the table existed, or its indexing was lost) is searched by scanning and queued for indexing.
+     * Whether a text filter can go through the search table; a run that is not in it (still running, or its
+     * completion's indexing not done yet: the registry publishes the completion again after a crash) is scanned.
      */
     private boolean indexedSearch(TenantContext tenant, RunDetails run, ReviewFilter filter) {
         if (filter.text() == null || filter.text().isBlank()) {
             return false;
         }
-        boolean indexed = searchIndex.indexed(run.id());
-        if (!indexed && run.status() == RunStatus.COMPLETED) {
-            searchIndex.scheduleIndexing(tenant.workspaceId(), run.id());
-        }
-        return indexed;
+        return searchIndex.indexed(run.id());
     }
 
     @Transactional(readOnly = true)

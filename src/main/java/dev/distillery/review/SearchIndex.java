@@ -1,65 +1,50 @@
 package dev.distillery.review;
 
-import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
-import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.distillery.runs.RunCompleted;
 import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
 import dev.distillery.tenancy.TenantContext;
-import java.io.Serial;
-import java.io.Serializable;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The review grid's search table ({@code trace_search}): a completed run's questions and graded outputs, one row per
  * text, under a trigram index. It is filled off the write paths of imports and runs: when a run completes (in one
- * INSERT … SELECT, after the completion has committed), and for a completed run that is not indexed yet (finished
- * before the table existed, or whose completion event was lost in a crash) by the one-time job
- * {@code review-search-index}, which a search of that run schedules. Until then the grid scans as before. Indexing is
- * idempotent: a run already indexed for its current completion is skipped, and two indexings of one run wait for
- * each other on its row in {@code trace_search_runs}.
+ * INSERT … SELECT, after the completion has committed). The completion comes through Spring Modulith's publication
+ * registry, stored with the completion, so a crash before the indexing finished publishes it again at the next start.
+ * Until a run is indexed the grid scans as before. Indexing is idempotent: a run already indexed for its current
+ * completion is skipped, and two indexings of one run (a publication resubmitted on two instances) wait for each
+ * other on its row in {@code trace_search_runs}.
  */
 @Component
 class SearchIndex {
 
-    static final String TASK = "review-search-index";
     private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
 
     private final JdbcClient jdbc;
     private final CurrentTenant currentTenant;
     private final TransactionTemplate tx;
-    private final TransactionTemplate separate;
-    private final ObjectProvider<Scheduler> scheduler;
+    private final DatabaseRetry retry;
     private final Clock clock;
 
     SearchIndex(JdbcClient jdbc, CurrentTenant currentTenant, PlatformTransactionManager transactions,
-            ObjectProvider<Scheduler> scheduler, Clock clock) {
+            DatabaseRetry retry, Clock clock) {
         this.jdbc = jdbc;
         this.currentTenant = currentTenant;
         this.tx = new TransactionTemplate(transactions);
-        this.separate = new TransactionTemplate(transactions);
-        this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        this.scheduler = scheduler;
+        this.retry = retry;
         this.clock = clock;
     }
 
@@ -69,7 +54,8 @@ class SearchIndex {
      */
     @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
     void on(RunCompleted event) {
-        index(event.workspaceId(), event.runId());
+        // Through a database restart; should it still fail, the publication stays and is published again at start.
+        retry.run(() -> index(event.workspaceId(), event.runId()));
     }
 
     /** Indexes the run in its workspace; the number of texts indexed, or -1 when skipped. */
@@ -123,35 +109,7 @@ class SearchIndex {
                 .param(runId).query(Boolean.class).single();
     }
 
-    /**
-     * Schedules the indexing of a completed run that is not indexed (once: a job already waiting is kept). In a
-     * transaction of its own, so a read-only caller can ask for it.
-     */
-    void scheduleIndexing(UUID workspaceId, UUID runId) {
-        separate.executeWithoutResult(s -> {
-            if (scheduler.getObject().scheduleIfNotExists(
-                    new TaskInstance<>(TASK, runId.toString(), new IndexData(workspaceId, runId)), clock.instant())) {
-                log.info("Run {} is completed but not indexed for search: indexing it in the background", runId);
-            }
-        });
-    }
-
     private static TenantContext system(UUID workspaceId) {
         return new TenantContext(workspaceId, Role.MEMBER, Actor.system());
-    }
-
-    /** The job's data: the run and its workspace. */
-    record IndexData(UUID workspaceId, UUID runId) implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class TaskConfiguration {
-        @Bean
-        OneTimeTask<IndexData> reviewSearchIndexTask(@Lazy SearchIndex index, DatabaseRetry retry) {
-            return Tasks.oneTime(TASK, IndexData.class)
-                    .execute((instance, context) -> retry.run(() -> index.index(instance.getData().workspaceId(), instance.getData().runId())));
-        }
     }
 }
