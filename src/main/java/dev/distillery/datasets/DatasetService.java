@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,15 +56,14 @@ public class DatasetService {
     private final UploadSource.Limits limits;
 
     DatasetService(Datasets datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock, JsonMapper json,
-            @Value("${distillery.datasets.max-file-bytes:209715200}") long maxFileBytes,
-            @Value("${distillery.datasets.max-zip-entries:20000}") int maxZipEntries,
-            @Value("${distillery.datasets.max-unpacked-bytes:1073741824}") long maxUnpackedBytes) {
+            DatasetProperties properties) {
         this.datasets = datasets;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
         this.clock = clock;
         this.json = json;
-        this.limits = new UploadSource.Limits(maxFileBytes, maxZipEntries, maxUnpackedBytes);
+        this.limits = new UploadSource.Limits(properties.maxFileBytes().toBytes(), properties.maxZipEntries(),
+                properties.maxUnpackedBytes().toBytes());
     }
 
     /** The upload limits users see next to the upload field. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,15 +46,13 @@ public class ModelInvoker {
             .build();
 
     ModelInvoker(Endpoints endpoints, CurrentTenant currentTenant, PlatformTransactionManager transactions, EgressPolicy egress,
-            @Value("${distillery.models.max-attempts:6}") int maxAttempts,
-            @Value("${distillery.models.initial-backoff:500ms}") Duration initialBackoff,
-            @Value("${distillery.models.max-backoff:30s}") Duration maxBackoff,
-            @Value("${distillery.models.rate-limit-patience:30m}") Duration rateLimitPatience) {
+            ModelCallProperties properties) {
         this.endpoints = endpoints;
         this.currentTenant = currentTenant;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
-        this.retrySettings = new EndpointRuntime.RetrySettings(maxAttempts, initialBackoff, maxBackoff, rateLimitPatience);
+        this.retrySettings = new EndpointRuntime.RetrySettings(properties.maxAttempts(), properties.initialBackoff(),
+                properties.maxBackoff(), properties.rateLimitPatience());
         this.egress = egress;
     }
 

@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -63,9 +62,9 @@ public class FineTuneJobService {
 
     FineTuneJobService(FineTuneJobs jobs, FineTuning fineTuning, EndpointService endpoints, CurrentTenant currentTenant,
             AuditLog auditLog, FineTuneJobPoller poller, PlatformTransactionManager transactions, JsonMapper json,
-            Clock clock,
-            @Value("${distillery.fine-tuning.poll-initial:5s}") Duration pollInitial,
-            @Value("${distillery.fine-tuning.poll-max:60s}") Duration pollMax) {
+            Clock clock, FineTuningProperties properties) {
+        Duration pollInitial = properties.pollInitial();
+        Duration pollMax = properties.pollMax();
         this.jobs = jobs;
         this.fineTuning = fineTuning;
         this.endpoints = endpoints;

@@ -1,7 +1,5 @@
 package dev.distillery.grading;
 
-import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 class GradingConfiguration {
 
     @Bean
-    Grader grader(@Value("${distillery.grading.math-time-limit:2s}") Duration mathTimeLimit) {
-        return new Grader(mathTimeLimit);
+    Grader grader(GradingProperties properties) {
+        return new Grader(properties.mathTimeLimit());
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,12 +34,10 @@ class FairShare {
      */
     private final ThreadPoolExecutor callers;
 
-    FairShare(@Value("${distillery.runs.workspace-max-running-runs:4}") int maxRunningRuns,
-            @Value("${distillery.runs.workspace-max-calls:64}") int maxCallsPerWorkspace,
-            @Value("${distillery.runs.max-callers:512}") int maxCallers) {
-        this.maxRunningRuns = Math.max(1, maxRunningRuns);
-        this.maxCallsPerWorkspace = Math.max(1, maxCallsPerWorkspace);
-        this.maxCallers = Math.max(1, maxCallers);
+    FairShare(RunsProperties properties) {
+        this.maxRunningRuns = properties.workspaceMaxRunningRuns();
+        this.maxCallsPerWorkspace = properties.workspaceMaxCalls();
+        this.maxCallers = properties.maxCallers();
         this.callers = new ThreadPoolExecutor(0, this.maxCallers, 10, TimeUnit.MINUTES, new SynchronousQueue<>(),
                 Thread.ofPlatform().daemon().name("run-caller-", 0).factory());
     }

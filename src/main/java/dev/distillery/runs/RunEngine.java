@@ -37,7 +37,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -88,8 +87,9 @@ class RunEngine {
 
     RunEngine(Runs runs, DatasetService datasets, ItemProcessor processor, RunWriter writer, FairShare fairShare, CurrentTenant currentTenant,
             DatabaseRetry retry, PlatformTransactionManager transactions, ApplicationEventPublisher events, ObjectProvider<Scheduler> scheduler,
-            Clock clock, @Value("${distillery.runs.workers-per-run:2}") int workersPerRun,
-            @Value("${distillery.runs.lease:30s}") Duration lease) {
+            Clock clock, RunsProperties properties) {
+        int workersPerRun = properties.workersPerRun();
+        Duration lease = properties.lease();
         this.runs = runs;
         this.datasets = datasets;
         this.processor = processor;

@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -76,8 +75,9 @@ public class RunImportService {
 
     RunImportService(Runs runs, RunQueries queries, DatasetService datasets, Grader grader, CurrentTenant currentTenant,
             AuditLog auditLog, ApplicationEventPublisher events, JsonMapper json, PlatformTransactionManager transactions,
-            Clock clock, @Value("${distillery.runs.import-max-bytes:104857600}") long maxBytes,
-            @Value("${distillery.runs.import-max-rows:100000}") int maxRows) {
+            Clock clock, RunsProperties properties) {
+        long maxBytes = properties.importMaxBytes();
+        int maxRows = properties.importMaxRows();
         this.runs = runs;
         this.queries = queries;
         this.datasets = datasets;

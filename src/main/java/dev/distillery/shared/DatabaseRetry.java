@@ -13,10 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 
@@ -27,7 +25,6 @@ import org.springframework.transaction.TransactionSystemException;
  * transaction, so a failed attempt left nothing behind. While attempts fail, {@link #unavailableFor()} says for how
  * long, for pages to show.
  */
-@Component
 public class DatabaseRetry {
 
     /** What a user is told when a request meets a database restart or failover. */
@@ -38,7 +35,7 @@ public class DatabaseRetry {
     private final Clock clock;
     private final AtomicReference<@Nullable Instant> failingSince = new AtomicReference<>();
 
-    public DatabaseRetry(Clock clock, @Value("${distillery.database.retry-for:5m}") Duration retryFor) {
+    public DatabaseRetry(Clock clock, Duration retryFor) {
         this.clock = clock;
         Duration first = Duration.ofMillis(200);
         Duration most = Duration.ofSeconds(5);

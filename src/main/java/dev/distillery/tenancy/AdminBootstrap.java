@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,16 +28,14 @@ class AdminBootstrap implements ApplicationRunner {
     private final String apiKey;
 
     AdminBootstrap(AccountService accounts, ApiKeyService apiKeys, JdbcClient jdbc, TransactionTemplate tx,
-            @Value("${distillery.bootstrap.admin-email:}") String email,
-            @Value("${distillery.bootstrap.admin-password:}") String password,
-            @Value("${distillery.bootstrap.admin-api-key:}") String apiKey) {
+            BootstrapProperties properties) {
         this.accounts = accounts;
         this.apiKeys = apiKeys;
         this.jdbc = jdbc;
         this.tx = tx;
-        this.email = email;
-        this.password = password;
-        this.apiKey = apiKey;
+        this.email = properties.adminEmail();
+        this.password = properties.adminPassword();
+        this.apiKey = properties.adminApiKey();
     }
 
     @Override

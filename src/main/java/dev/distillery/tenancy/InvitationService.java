@@ -1,5 +1,6 @@
 package dev.distillery.tenancy;
 
+import dev.distillery.tenancy.security.SecurityProperties;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
@@ -37,7 +37,8 @@ public class InvitationService {
     private final Duration validity;
 
     InvitationService(JdbcClient jdbc, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
-            @Value("${distillery.security.invitation-validity:P7D}") Duration validity) {
+            SecurityProperties security) {
+        Duration validity = security.invitationValidity();
         this.jdbc = jdbc;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;

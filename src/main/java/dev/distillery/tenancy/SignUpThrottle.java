@@ -1,11 +1,11 @@
 package dev.distillery.tenancy;
 
+import dev.distillery.tenancy.security.SecurityProperties;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,8 +21,8 @@ class SignUpThrottle {
             .build();
     private final int perHour;
 
-    SignUpThrottle(@Value("${distillery.security.sign-ups-per-ip-per-hour:5}") int perHour) {
-        this.perHour = perHour;
+    SignUpThrottle(SecurityProperties security) {
+        this.perHour = security.signUpsPerIpPerHour();
     }
 
     /** Whether {@code address} may create another account now; does not use up the allowance. */

@@ -1,5 +1,6 @@
 package dev.distillery.endpoints.internal;
 
+import dev.distillery.shared.Installation;
 import dev.distillery.shared.InvalidInputException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -24,7 +25,6 @@ import okhttp3.ConnectionPool;
 import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
@@ -66,15 +66,13 @@ public class EgressPolicy {
     private final Set<String> allowedNames;
     private final List<IPAddress> allowedRanges;
 
-    EgressPolicy(@Value("${distillery.endpoints.allow-private-networks:}") String allowPrivateNetworks,
-            @Value("${distillery.endpoints.allowed-hosts:}") String allowedHosts,
-            @Value("${distillery.database.url:}") String databaseUrl) {
+    EgressPolicy(EndpointsProperties properties, Installation installation) {
         // a local install on the embedded database runs its models on localhost; a server refuses by default
-        this.allowPrivateNetworks = StringUtils.hasText(allowPrivateNetworks)
-                ? Boolean.parseBoolean(allowPrivateNetworks.strip()) : !StringUtils.hasText(databaseUrl);
+        Boolean allowPrivate = properties.allowPrivateNetworks();
+        this.allowPrivateNetworks = allowPrivate != null ? allowPrivate : installation.local();
         List<String> names = new ArrayList<>();
         List<IPAddress> ranges = new ArrayList<>();
-        for (String entry : allowedHosts.split(",")) {
+        for (String entry : properties.allowedHosts()) {
             String host = entry.strip().toLowerCase(Locale.ROOT);
             if (host.isEmpty()) {
                 continue;
@@ -92,7 +90,8 @@ public class EgressPolicy {
 
     /** The policy as configured, for tests and tools. */
     public static EgressPolicy of(boolean allowPrivateNetworks, String allowedHosts) {
-        return new EgressPolicy(Boolean.toString(allowPrivateNetworks), allowedHosts, "");
+        return new EgressPolicy(new EndpointsProperties(allowPrivateNetworks, List.of(allowedHosts.split(","))),
+                new Installation(false));
     }
 
     /** Raised when a connection would go where the policy does not allow; never retried. */

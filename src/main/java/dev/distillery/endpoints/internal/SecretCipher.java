@@ -1,5 +1,6 @@
 package dev.distillery.endpoints.internal;
 
+import dev.distillery.shared.Installation;
 import dev.distillery.shared.startup.StartupProblem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.crypto.encrypt.AesBytesEncryptor;
 import org.springframework.security.crypto.keygen.KeyGenerators;
 import org.springframework.stereotype.Component;
@@ -58,14 +58,12 @@ public class SecretCipher {
     /** Every configured key by its id, the current one first. */
     private final Map<Integer, byte[]> keys = new LinkedHashMap<>();
 
-    SecretCipher(@Value("${distillery.secrets.key:}") String configuredKey,
-            @Value("${distillery.secrets.previous-keys:}") String previousKeys,
-            @Value("${distillery.database.url:}") String databaseUrl,
-            @Value("${distillery.secrets.key-file}") Path keyFile) throws IOException {
+    SecretCipher(SecretsProperties properties, Installation installation) throws IOException {
+        String configuredKey = properties.key();
         if (StringUtils.hasText(configuredKey)) {
             current = decode(configuredKey.strip(), "DISTILLERY_SECRET_KEY");
-        } else if (!StringUtils.hasText(databaseUrl)) {
-            current = localKey(keyFile);
+        } else if (installation.local()) {
+            current = localKey(properties.keyFile());
         } else {
             throw new StartupProblem("DISTILLERY_SECRET_KEY is not set: with an external database (DATABASE_URL) "
                     + "Distillery does not store endpoint API keys under a key it made up itself.",
@@ -74,7 +72,7 @@ public class SecretCipher {
         }
         currentId = id(current);
         keys.put(currentId, current);
-        for (String previous : previousKeys.split(",")) {
+        for (String previous : properties.previousKeys()) {
             if (!previous.isBlank()) {
                 byte[] key = decode(previous.strip(), "DISTILLERY_SECRET_KEY_PREVIOUS");
                 keys.putIfAbsent(id(key), key);
@@ -85,7 +83,8 @@ public class SecretCipher {
     /** A cipher for tests and tools: the first key is the current one. */
     public static SecretCipher of(String currentKey, String... previousKeys) {
         try {
-            return new SecretCipher(currentKey, String.join(",", previousKeys), "external", Path.of("unused"));
+            return new SecretCipher(new SecretsProperties(currentKey, List.of(previousKeys), Path.of("unused")),
+                    new Installation(false));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

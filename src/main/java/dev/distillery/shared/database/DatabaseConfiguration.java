@@ -1,12 +1,14 @@
 package dev.distillery.shared.database;
 
+import dev.distillery.shared.DatabaseRetry;
+import dev.distillery.shared.Installation;
+import java.time.Clock;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,10 +20,19 @@ import org.springframework.util.StringUtils;
  * security applies to. Without a configured database an embedded PostgreSQL starts, keeping its data on disk.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DatabaseProperties.class)
 class DatabaseConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean
+    Installation installation(DatabaseProperties props) {
+        return new Installation(!StringUtils.hasText(props.url()));
+    }
+
+    @Bean
+    DatabaseRetry databaseRetry(Clock clock, DatabaseProperties props) {
+        return new DatabaseRetry(clock, props.retryFor());
+    }
 
     @Bean(destroyMethod = "close")
     ServerHandle databaseServer(DatabaseProperties props) {

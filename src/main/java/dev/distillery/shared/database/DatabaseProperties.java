@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param embeddedPort port of the embedded server
  * @param poolSize connections in the application's pool
  * @param connectionTimeout how long a request waits for a connection before it is told the database is unavailable
+ * @param retryFor how long runs and background work retry through a database restart before a unit of work gives up
  */
 @ConfigurationProperties("distillery.database")
 record DatabaseProperties(
@@ -28,5 +29,6 @@ record DatabaseProperties(
         Path embeddedDataDir,
         int embeddedPort,
         int poolSize,
-        Duration connectionTimeout) {
+        Duration connectionTimeout,
+        Duration retryFor) {
 }

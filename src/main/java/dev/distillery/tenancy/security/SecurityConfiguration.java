@@ -9,7 +9,6 @@ import dev.distillery.tenancy.ui.LoginView;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import javax.sql.DataSource;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,7 +43,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
-@EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
 
     static final String FRAMING_POLICY = "frame-ancestors 'none'";
