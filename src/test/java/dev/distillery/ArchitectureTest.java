@@ -70,6 +70,12 @@ class ArchitectureTest {
             .because("CSV exports go through shared.SafeCsv, which keeps cells from being read as formulas");
 
     @ArchTest
+    static final ArchRule pagesAreStyledByTheStylesheet = noClasses()
+            .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                    com.tngtech.archunit.core.domain.properties.HasName.Predicates.name("getStyle")))
+            .because("pages are styled by the classes in styles.css, not by inline styles set from Java");
+
+    @ArchTest
     static final ArchRule viewsAreNamedAsViewsOrLayouts = classes()
             .that().areAnnotatedWith(com.vaadin.flow.router.Route.class)
             .should().haveSimpleNameEndingWith("View");

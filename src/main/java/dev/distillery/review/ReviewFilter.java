@@ -1,44 +1,57 @@
 package dev.distillery.review;
 
+import dev.distillery.shared.InvalidInputException;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the review grid shows: verdict (correct, incorrect, error), review state (unreviewed, reviewed), only
- * traces whose teacher trace was edited, only the items the review queue has handed to the viewer and they have not
- * finished, text in the question or the outputs, and the sort.
+ * What the review grid shows: verdict (correct, incorrect, error), review state (unreviewed, reviewed, overridden),
+ * only traces whose teacher trace was edited, only the items the review queue has handed to the viewer and they have
+ * not finished, text in the question or the outputs, and the sort. Values only: the repository turns them into SQL.
  */
-public record ReviewFilter(@Nullable String verdict, @Nullable String state, boolean editedOnly, boolean assignedToMe,
+public record ReviewFilter(@Nullable Verdict verdict, @Nullable State state, boolean editedOnly, boolean assignedToMe,
         @Nullable String text, Sort sort, boolean descending) {
 
     public static final ReviewFilter ALL = new ReviewFilter(null, null, false, false, null, Sort.ITEM, false);
 
+    /** The grade of a trace. */
+    public enum Verdict {
+        CORRECT, INCORRECT, ERROR;
+
+        /** Parsed from a user's choice (any case); null or blank means any verdict. */
+        public static @Nullable Verdict of(@Nullable String name) {
+            return parse(Verdict.class, name, "verdict", "Filter on correct, incorrect or error, not '" + name + "'.");
+        }
+    }
+
+    /** Where a trace is in review. */
+    public enum State {
+        UNREVIEWED, REVIEWED, OVERRIDDEN;
+
+        /** Parsed from a user's choice (any case); null or blank means any state. */
+        public static @Nullable State of(@Nullable String name) {
+            return parse(State.class, name, "state", "Filter on unreviewed, reviewed or overridden, not '" + name + "'.");
+        }
+    }
+
     /** Sortable columns. */
     public enum Sort {
-        ITEM("i.position", "position"),
-        VERDICT("(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order"),
-        TOKENS("(i.prompt_tokens + i.completion_tokens)", "tokens"),
-        REVIEWER("s.last_reviewer", "reviewer");
-
-        /** The sort expression over the run's items (the one its index is on), and its name in the page's rows. */
-        final String column;
-        final String alias;
-
-        Sort(String column, String alias) {
-            this.column = column;
-            this.alias = alias;
-        }
+        ITEM, VERDICT, TOKENS, REVIEWER;
 
         public static Sort of(@Nullable String name) {
-            if (name == null || name.isBlank()) {
-                return ITEM;
-            }
-            try {
-                return valueOf(name.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new dev.distillery.shared.InvalidInputException("sort",
-                        "Sort by item, verdict, tokens or reviewer, not '" + name + "'.");
-            }
+            Sort sort = parse(Sort.class, name, "sort", "Sort by item, verdict, tokens or reviewer, not '" + name + "'.");
+            return sort == null ? ITEM : sort;
+        }
+    }
+
+    private static <E extends Enum<E>> @Nullable E parse(Class<E> type, @Nullable String name, String field, String problem) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(field, problem);
         }
     }
 }

@@ -183,10 +183,10 @@ class Revisions {
                       FROM run_items i
                       LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
                       WHERE i.run_id = :run""" + where.sql()
-                + " ORDER BY " + filter.sort().column + direction + ", i.position" + direction
+                + " ORDER BY " + column(filter.sort()) + direction + ", i.position" + direction
                 + " OFFSET :offset LIMIT :limit) p"
                 + " JOIN dataset_items d ON d.version_id = :version AND d.item_id = p.item_id"
-                + " ORDER BY p." + filter.sort().alias + direction + ", p.position" + direction;
+                + " ORDER BY p." + alias(filter.sort()) + direction + ", p.position" + direction;
         var spec = jdbc.sql(sql).param("version", versionId).param("run", runId).param("offset", offset).param("limit", limit);
         for (var p : where.params()) {
             spec = spec.param(p.name(), p.value());
@@ -199,7 +199,7 @@ class Revisions {
     int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch) {
         var where = where(filter, me, indexedSearch);
         // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
-        boolean states = f(filter.state()) || filter.editedOnly();
+        boolean states = filter.state() != null || filter.editedOnly();
         var spec = jdbc.sql("SELECT count(*) FROM run_items i"
                 + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
                 + " WHERE i.run_id = :run" + where.sql()).param("run", runId);
@@ -212,6 +212,26 @@ class Revisions {
         return spec.query(Integer.class).single();
     }
 
+    /** The sort expression over the run's items (the one its index is on). */
+    private static String column(ReviewFilter.Sort sort) {
+        return switch (sort) {
+            case ITEM -> "i.position";
+            case VERDICT -> "(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)";
+            case TOKENS -> "(i.prompt_tokens + i.completion_tokens)";
+            case REVIEWER -> "s.last_reviewer";
+        };
+    }
+
+    /** The sort column's name in a page's rows. */
+    private static String alias(ReviewFilter.Sort sort) {
+        return switch (sort) {
+            case ITEM -> "position";
+            case VERDICT -> "verdict_order";
+            case TOKENS -> "tokens";
+            case REVIEWER -> "reviewer";
+        };
+    }
+
     private record Param(String name, Object value) {
     }
 
@@ -221,22 +241,18 @@ class Revisions {
     private static Where where(ReviewFilter f, @Nullable UUID me, boolean indexedSearch) {
         StringBuilder sql = new StringBuilder();
         List<Param> params = new ArrayList<>();
-        if (f.verdict() != null && !f.verdict().isBlank()) {
-            sql.append(switch (f.verdict().strip().toLowerCase(Locale.ROOT)) {
-                case "correct" -> " AND i.status = 'DONE' AND i.correct";
-                case "incorrect" -> " AND i.status = 'DONE' AND NOT i.correct";
-                case "error" -> " AND i.status = 'ERROR'";
-                default -> throw new dev.distillery.shared.InvalidInputException("verdict",
-                        "Filter on correct, incorrect or error, not '" + f.verdict() + "'.");
+        if (f.verdict() != null) {
+            sql.append(switch (f.verdict()) {
+                case CORRECT -> " AND i.status = 'DONE' AND i.correct";
+                case INCORRECT -> " AND i.status = 'DONE' AND NOT i.correct";
+                case ERROR -> " AND i.status = 'ERROR'";
             });
         }
-        if (f.state() != null && !f.state().isBlank()) {
-            sql.append(switch (f.state().strip().toLowerCase(Locale.ROOT)) {
-                case "unreviewed" -> " AND s.item_id IS NULL";
-                case "reviewed" -> " AND s.item_id IS NOT NULL";
-                case "overridden" -> " AND s.verdict IS NOT NULL";
-                default -> throw new dev.distillery.shared.InvalidInputException("state",
-                        "Filter on unreviewed, reviewed or overridden, not '" + f.state() + "'.");
+        if (f.state() != null) {
+            sql.append(switch (f.state()) {
+                case UNREVIEWED -> " AND s.item_id IS NULL";
+                case REVIEWED -> " AND s.item_id IS NOT NULL";
+                case OVERRIDDEN -> " AND s.verdict IS NOT NULL";
             });
         }
         if (f.editedOnly()) {

@@ -1,5 +1,6 @@
 package dev.distillery.runs;
 
+import dev.distillery.shared.Sizes;
 import dev.distillery.shared.InvalidInputException.FieldError;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class ImportFile {
         try {
             long size = Files.size(file);
             if (size > maxBytes) {
-                problems.add(new FieldError("file", "The file has " + megabytes(size) + "; the limit is " + megabytes(maxBytes) + "."));
+                problems.add(new FieldError("file", "The file has " + Sizes.about(size) + "; the limit is " + Sizes.bytes(maxBytes) + "."));
                 return new Parsed(rows, problems);
             }
             if (size == 0) {
@@ -186,7 +187,4 @@ final class ImportFile {
         return value.isEmpty() ? null : value;
     }
 
-    private static String megabytes(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
-    }
 }

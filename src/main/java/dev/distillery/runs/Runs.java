@@ -35,8 +35,10 @@ class Runs {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
     private final JsonMapper json;
+    private final java.time.Clock clock;
 
-    Runs(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json) {
+    Runs(JdbcClient jdbc, JdbcTemplate batch, JsonMapper json, java.time.Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.batch = batch;
         this.json = json;
@@ -510,7 +512,7 @@ class Runs {
                     int errors = rs.getInt(7);
                     int left = rs.getInt(8);
                     double seconds = started == null ? 0
-                            : ((finished == null ? Instant.now() : finished.toInstant()).toEpochMilli() - started.getTime()) / 1000.0;
+                            : ((finished == null ? clock.instant() : finished.toInstant()).toEpochMilli() - started.getTime()) / 1000.0;
                     double rate = seconds > 0 ? (done + errors) / seconds : 0;
                     Long eta = left == 0 ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round(left / rate)) : null;
                     String regradeStatus = rs.getString(13);

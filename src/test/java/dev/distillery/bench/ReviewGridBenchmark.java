@@ -57,13 +57,13 @@ class ReviewGridBenchmark {
         double indexing = complete(tenant.workspaceId(), runId);
         Map<String, ReviewFilter> cases = new LinkedHashMap<>();
         cases.put("first page", ReviewFilter.ALL);
-        cases.put("incorrect", new ReviewFilter("incorrect", null, false, false, null, ReviewFilter.Sort.ITEM, false));
-        cases.put("reviewed", new ReviewFilter(null, "reviewed", false, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put("incorrect", new ReviewFilter(ReviewFilter.Verdict.INCORRECT, null, false, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put("reviewed", new ReviewFilter(null, ReviewFilter.State.REVIEWED, false, false, null, ReviewFilter.Sort.ITEM, false));
         cases.put("edited", new ReviewFilter(null, null, true, false, null, ReviewFilter.Sort.ITEM, false));
         cases.put("text search", apples);
         cases.put("sort by tokens desc", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.TOKENS, true));
         cases.put("sort by verdict", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.VERDICT, false));
-        cases.put("incorrect, sorted by reviewer", new ReviewFilter("incorrect", null, false, false, null, ReviewFilter.Sort.REVIEWER, false));
+        cases.put("incorrect, sorted by reviewer", new ReviewFilter(ReviewFilter.Verdict.INCORRECT, null, false, false, null, ReviewFilter.Sort.REVIEWER, false));
         StringBuilder report = new StringBuilder(" | " + ITEMS + " traces");
         report.append(String.format(" | text search of a running run (scan) %.1f ms | search index of the run %.0f ms", scan, indexing));
         for (var c : cases.entrySet()) {

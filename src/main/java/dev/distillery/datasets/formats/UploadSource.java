@@ -1,5 +1,6 @@
 package dev.distillery.datasets.formats;
 
+import dev.distillery.shared.Sizes;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -145,18 +146,9 @@ public final class UploadSource implements ImportSource {
         return false;
     }
 
-    /** "1 GiB", "200 MiB", "1,000 bytes". */
+    /** As every page shows sizes ({@link Sizes}). */
     static String bytes(long count) {
-        if (count >= GIB && count % GIB == 0) {
-            return count / GIB + " GiB";
-        }
-        if (count >= MIB && count % MIB == 0) {
-            return count / MIB + " MiB";
-        }
-        if (count >= KIB && count % KIB == 0) {
-            return count / KIB + " KiB";
-        }
-        return String.format(Locale.ROOT, "%,d bytes", count);
+        return Sizes.bytes(count);
     }
 
     /**

@@ -85,7 +85,7 @@ public class DatasetView extends VerticalLayout implements BeforeEnterObserver {
             return v == null ? 0 : datasets.countItems(v.id(), split.getValue(), search.getValue());
         });
         items.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(DatasetView::describe).orElse("")));
-        detail.getStyle().set("white-space", "pre-wrap").set("max-height", "14rem").set("overflow", "auto");
+        detail.addClassName("detail-box");
 
         HorizontalLayout filters = new HorizontalLayout(version, split, search, export);
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);

@@ -1,5 +1,6 @@
 package dev.distillery.datasets.ui;
 
+import dev.distillery.shared.Sizes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -73,9 +74,9 @@ class UploadDialog extends Dialog {
         upload.setMaxFiles(1);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()));
         upload.setDropLabel(new com.vaadin.flow.component.html.Span("Drop a file here: .jsonl, .json, .csv or a .zip"
-                + " (MATH layout). Up to " + limits.maxFileBytes() / (1024 * 1024) + " MB; zips up to "
-                + String.format("%,d", limits.maxZipEntries()) + " files and " + limits.maxUnpackedBytes() / (1024 * 1024)
-                + " MB unpacked."));
+                + " (MATH layout). Up to " + Sizes.bytes(limits.maxFileBytes()) + "; zips up to "
+                + String.format("%,d", limits.maxZipEntries()) + " files and " + Sizes.bytes(limits.maxUnpackedBytes())
+                + " unpacked."));
         upload.addFileRejectedListener(event -> status.setText("Rejected: " + event.getErrorMessage()));
 
         name.setId("dataset-name");

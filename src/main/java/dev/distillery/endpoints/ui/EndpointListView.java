@@ -132,7 +132,7 @@ public class EndpointListView extends VerticalLayout {
                 ? "Connected in " + result.latencyMillis() + " ms. The model replied: " + result.reply()
                 : "Failed after " + result.latencyMillis() + " ms. " + result.error());
         outcome.setId("test-result");
-        outcome.getStyle().set("color", result.ok() ? "var(--lumo-success-text-color)" : "var(--lumo-error-text-color)");
+        outcome.addClassName(result.ok() ? "text-success" : "text-error");
         dialog.add(outcome);
         dialog.getFooter().add(new Button("Close", click -> dialog.close()));
         dialog.open();

@@ -63,7 +63,7 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
         status.setId("ft-status");
         settings.setId("ft-settings");
         error.setId("ft-error");
-        error.getStyle().set("color", "var(--lumo-error-text-color)");
+        error.addClassName("text-error");
         cancel.setId("ft-cancel");
         cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
         cancel.addClickListener(click -> {

@@ -119,8 +119,9 @@ public class GraderView extends VerticalLayout {
                 List.of(new GradingItem(output.getValue(), gold.getValue(), options))).getFirst();
         extracted.setText(grade.extracted() == null ? "(no answer found)" : grade.extracted());
         verdict.setText(grade.flagged() ? "flagged (undecided within the time limit)" : grade.correct() ? "correct" : "incorrect");
-        verdict.getStyle().set("color", grade.correct() ? "var(--lumo-success-text-color)"
-                : grade.flagged() ? "var(--lumo-warning-text-color, var(--lumo-body-text-color))" : "var(--lumo-error-text-color)");
+        verdict.setClassName("text-success", grade.correct());
+        verdict.setClassName("text-warning", !grade.correct() && grade.flagged());
+        verdict.setClassName("text-error", !grade.correct() && !grade.flagged());
         ruleUsed.setText(grade.rule() + (grade.answerFound() ? " · characters " + grade.start() + "–" + grade.end() : "")
                 + " · grader v" + grade.graderVersion());
         readFrom.removeAll();
@@ -152,7 +153,7 @@ public class GraderView extends VerticalLayout {
 
     private static Span bold(String caption) {
         Span label = new Span(caption);
-        label.getStyle().set("font-weight", "600");
+        label.addClassName("field-label");
         return label;
     }
 

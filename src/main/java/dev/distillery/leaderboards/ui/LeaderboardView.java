@@ -1,5 +1,6 @@
 package dev.distillery.leaderboards.ui;
 
+import dev.distillery.shared.ui.UrlState;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -300,31 +301,22 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
     }
 
     private void updateUrl() {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (dataset.getValue() != null) {
-            params.put("dataset", dataset.getValue().id().toString());
-        }
-        put(params, "split", split.getValue());
-        put(params, "method", method.getValue());
-        put(params, "teacher", teacher.getValue());
-        put(params, "student", student.getValue());
-        put(params, "from", from.getValue() == null ? null : from.getValue().toString());
-        put(params, "to", to.getValue() == null ? null : to.getValue().toString());
-        put(params, "tab", tabs.getSelectedIndex() == 0 ? null : Integer.toString(tabs.getSelectedIndex()));
-        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
-                new Location("leaderboards", QueryParameters.simple(params))));
-    }
-
-    private static void put(Map<String, String> params, String key, @Nullable String value) {
-        if (value != null && !value.isBlank()) {
-            params.put(key, value);
-        }
+        UrlState.empty()
+                .put("dataset", dataset.getValue() == null ? null : dataset.getValue().id().toString())
+                .put("split", split.getValue())
+                .put("method", method.getValue())
+                .put("teacher", teacher.getValue())
+                .put("student", student.getValue())
+                .put("from", from.getValue() == null ? null : from.getValue().toString())
+                .put("to", to.getValue() == null ? null : to.getValue().toString())
+                .put("tab", tabs.getSelectedIndex() == 0 ? null : Integer.toString(tabs.getSelectedIndex()))
+                .replace("leaderboards");
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
-        Function<String, @Nullable String> param = key -> query.getOrDefault(key, List.of()).stream().findFirst().orElse(null);
+        UrlState url = UrlState.of(event.getLocation());
+        Function<String, @Nullable String> param = key -> url.get(key).orElse(null);
         restoring = true;
         String datasetId = param.apply("dataset");
         if (datasetId != null) {

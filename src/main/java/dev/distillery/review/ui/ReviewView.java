@@ -1,5 +1,6 @@
 package dev.distillery.review.ui;
 
+import dev.distillery.shared.ui.UrlState;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.Shortcuts;
@@ -187,7 +188,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
             event.forwardTo("runs");
             return;
         }
-        restore(event.getLocation().getQueryParameters());
+        restore(UrlState.of(event.getLocation()));
         queue.show(runId);
         grid.setItems(query -> {
             List<ReviewRow> rows = corrections.rows(runId, filter(query.getSortOrders().stream().findFirst().orElse(null)),
@@ -207,8 +208,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private ReviewFilter filter(@Nullable QuerySortOrder sort) {
         String sortKey = sort != null ? sort.getSorted() : currentSortKey();
         boolean descending = sort != null ? sort.getDirection() == SortDirection.DESCENDING : currentSortDescending();
-        return new ReviewFilter(emptyToNull(verdict.getValue()), emptyToNull(state.getValue()), edited.getValue(), mine.getValue(),
-                emptyToNull(search.getValue()), ReviewFilter.Sort.of(sortKey), descending);
+        return new ReviewFilter(ReviewFilter.Verdict.of(verdict.getValue()), ReviewFilter.State.of(state.getValue()),
+                edited.getValue(), mine.getValue(), emptyToNull(search.getValue()), ReviewFilter.Sort.of(sortKey), descending);
     }
 
     private @Nullable String currentSortKey() {
@@ -255,44 +256,25 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         if (restoring || runId == null) {
             return;
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        if (!verdict.getValue().isEmpty()) {
-            params.put("verdict", verdict.getValue());
-        }
-        if (!state.getValue().isEmpty()) {
-            params.put("state", state.getValue());
-        }
-        if (edited.getValue()) {
-            params.put("edited", "true");
-        }
-        if (mine.getValue()) {
-            params.put("mine", "true");
-        }
-        if (!search.getValue().isBlank()) {
-            params.put("q", search.getValue());
-        }
-        grid.getSortOrder().stream().findFirst().ifPresent(o -> {
-            params.put("sort", o.getSorted().getKey());
-            params.put("dir", o.getDirection() == SortDirection.DESCENDING ? "desc" : "asc");
-        });
+        UrlState url = UrlState.empty().put("verdict", verdict.getValue()).put("state", state.getValue())
+                .flag("edited", edited.getValue()).flag("mine", mine.getValue()).put("q", search.getValue());
+        grid.getSortOrder().stream().findFirst().ifPresent(o -> url.put("sort", o.getSorted().getKey())
+                .put("dir", o.getDirection() == SortDirection.DESCENDING ? "desc" : "asc"));
         if (!columns.getValue().containsAll(COLUMNS)) {
-            params.put("cols", String.join(",", COLUMNS.stream().filter(columns.getValue()::contains).toList()));
+            url.put("cols", String.join(",", COLUMNS.stream().filter(columns.getValue()::contains).toList()));
         }
-        getUI().ifPresent(ui -> ui.getPage().getHistory().replaceState(null,
-                new Location("runs/" + runId + "/review", QueryParameters.simple(params))));
+        url.replace("runs/" + runId + "/review");
     }
 
-    private void restore(QueryParameters query) {
+    private void restore(UrlState url) {
         restoring = true;
         try {
-            Map<String, List<String>> p = query.getParameters();
-            verdict.setValue(one(p, "verdict", List.of("correct", "incorrect", "error")));
-            state.setValue(one(p, "state", List.of("unreviewed", "reviewed", "overridden")));
-            edited.setValue("true".equals(first(p, "edited")));
-            mine.setValue("true".equals(first(p, "mine")));
-            search.setValue(first(p, "q") == null ? "" : first(p, "q"));
-            String cols = first(p, "cols");
-            if (cols != null) {
+            verdict.setValue(url.oneOf("verdict", List.of("correct", "incorrect", "error")).orElse(""));
+            state.setValue(url.oneOf("state", List.of("unreviewed", "reviewed", "overridden")).orElse(""));
+            edited.setValue(url.flag("edited"));
+            mine.setValue(url.flag("mine"));
+            search.setValue(url.get("q").orElse(""));
+            url.get("cols").ifPresent(cols -> {
                 Set<String> chosen = new LinkedHashSet<>();
                 for (String c : cols.split(",")) {
                     if (COLUMNS.contains(c)) {
@@ -301,25 +283,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
                 }
                 columns.setValue(chosen);
                 columnsByKey.forEach((key, column) -> column.setVisible(chosen.contains(key)));
-            }
-            String sort = first(p, "sort");
-            if (sort != null && columnsByKey.containsKey(sort) && columnsByKey.get(sort).isSortable()) {
-                grid.sort(List.of(new GridSortOrder<>(columnsByKey.get(sort),
-                        "desc".equals(first(p, "dir")) ? SortDirection.DESCENDING : SortDirection.ASCENDING)));
-            }
+            });
+            url.get("sort").filter(sort -> columnsByKey.containsKey(sort) && columnsByKey.get(sort).isSortable())
+                    .ifPresent(sort -> grid.sort(List.of(new GridSortOrder<>(columnsByKey.get(sort),
+                            url.get("dir").filter("desc"::equals).isPresent() ? SortDirection.DESCENDING : SortDirection.ASCENDING))));
         } finally {
             restoring = false;
         }
-    }
-
-    private static String one(Map<String, List<String>> p, String key, List<String> allowed) {
-        String value = first(p, key);
-        return value != null && allowed.contains(value) ? value : "";
-    }
-
-    private static @Nullable String first(Map<String, List<String>> p, String key) {
-        List<String> values = p.get(key);
-        return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
     private static @Nullable String emptyToNull(@Nullable String s) {

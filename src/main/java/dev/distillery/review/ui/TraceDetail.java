@@ -68,7 +68,7 @@ final class TraceDetail extends VerticalLayout {
         setId("review-detail");
         setPadding(true);
         setHeightFull();
-        getStyle().set("overflow", "auto"); // long traces scroll inside the panel, beside the grid
+        addClassName("scroll-panel"); // long traces scroll inside the panel, beside the grid
         body.setPadding(false);
         add(new Paragraph("Select a trace to review it."));
     }
@@ -262,12 +262,12 @@ final class TraceDetail extends VerticalLayout {
                             case REMOVED -> "- ";
                             case ADDED -> "+ ";
                         }) + line.text());
-                        row.getStyle().set("white-space", "pre-wrap").set("font-family", "monospace")
-                                .set("color", switch (line.kind()) {
-                                    case SAME -> "inherit";
-                                    case REMOVED -> "var(--lumo-error-text-color)";
-                                    case ADDED -> "var(--lumo-success-text-color)";
-                                });
+                        row.addClassName("mono-text");
+                        switch (line.kind()) {
+                            case SAME -> { }
+                            case REMOVED -> row.addClassName("text-error");
+                            case ADDED -> row.addClassName("text-success");
+                        }
                         lines.add(row);
                     }
                 }
@@ -350,7 +350,7 @@ final class TraceDetail extends VerticalLayout {
             lines.forEach(l -> {
                 Div row = new Div();
                 row.setText(String.valueOf(l));
-                row.getStyle().set("white-space", "pre-wrap").set("font-family", "monospace");
+                row.addClassName("mono-text");
                 diff.add(row);
             });
             dialog.add(diff);
@@ -406,7 +406,7 @@ final class TraceDetail extends VerticalLayout {
             for (String step : TeacherSteps.parse(teacherOutput).steps()) {
                 ListItem item = new ListItem();
                 item.setText(step);
-                item.getStyle().set("white-space", "pre-wrap");
+                item.addClassName("pre-text");
                 list.add(item);
             }
         }
@@ -417,13 +417,13 @@ final class TraceDetail extends VerticalLayout {
         Div div = new Div();
         div.setId(id);
         div.setText(value);
-        div.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
+        div.addClassName("pre-text");
         return div;
     }
 
     private static Component labelled(String label, Component value) {
         Span l = new Span(label);
-        l.getStyle().set("font-weight", "600");
+        l.addClassName("field-label");
         VerticalLayout box = new VerticalLayout(l, value);
         box.setPadding(false);
         box.setSpacing(false);
@@ -554,10 +554,10 @@ final class TraceDetail extends VerticalLayout {
             mine.removeAll();
             mine.setId("review-editor-mine");
             Span label = new Span("Your version, to merge by hand:");
-            label.getStyle().set("font-weight", "600");
+            label.addClassName("field-label");
             Div value = new Div();
             value.setText(text);
-            value.getStyle().set("white-space", "pre-wrap").set("font-family", "monospace");
+            value.addClassName("mono-text");
             mine.add(label, value);
         }
 

@@ -1,5 +1,6 @@
 package dev.distillery.runs.ui;
 
+import dev.distillery.shared.Sizes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -90,7 +91,7 @@ class ImportRunDialog extends Dialog {
         upload.setMaxFiles(1);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, imports.maxFileBytes()));
         upload.setDropLabel(new Span("Drop a .jsonl file of {\"itemId\" or \"question\", \"output\", \"teacherTrace\"} "
-                + "objects, or a .csv with a header of the same names. Up to " + imports.maxFileBytes() / (1024 * 1024) + " MB."));
+                + "objects, or a .csv with a header of the same names. Up to " + Sizes.bytes(imports.maxFileBytes()) + "."));
         upload.addFileRejectedListener(event -> status.setText("Rejected: " + event.getErrorMessage()));
 
         problems.setId("import-run-problems");

@@ -1,5 +1,6 @@
 package dev.distillery.runs.ui;
 
+import dev.distillery.shared.ui.UrlState;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
@@ -118,7 +119,7 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
         concurrency.setHelperText("Model calls in flight at once for this run; each endpoint's own limits apply too.");
         name.setId("run-name");
         errors.setId("run-errors");
-        errors.getStyle().set("color", "var(--lumo-error-text-color)");
+        errors.addClassName("text-error");
 
         Button launch = new Button("Launch run", click -> launch());
         launch.setId("launch-run");
@@ -137,16 +138,12 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
-        first(query, "method").flatMap(id -> runs.methods().stream().filter(m -> m.id().equals(id)).findFirst())
+        UrlState url = UrlState.of(event.getLocation());
+        url.get("method").flatMap(id -> runs.methods().stream().filter(m -> m.id().equals(id)).findFirst())
                 .ifPresent(method::setValue);
-        roleSelects.forEach((role, select) -> first(query, role.id())
+        roleSelects.forEach((role, select) -> url.get(role.id())
                 .flatMap(id -> endpoints.stream().filter(e -> e.id().toString().equals(id)).findFirst())
                 .ifPresent(select::setValue));
-    }
-
-    private static java.util.Optional<String> first(Map<String, List<String>> query, String name) {
-        return query.getOrDefault(name, List.of()).stream().findFirst();
     }
 
     private void methodChanged() {

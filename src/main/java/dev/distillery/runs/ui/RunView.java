@@ -94,7 +94,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         pacing.setId("run-pacing");
         database.setId("run-database");
         database.setVisible(false);
-        database.getStyle().set("color", "var(--lumo-error-text-color)");
+        database.addClassName("text-error");
         regrade.setId("run-regrade");
         regrade.setTooltipText("Grade the stored outputs again with grader version " + runs.graderVersion() + "; no model is called");
         regrade.addClickListener(e -> act(() -> runs.regrade(runId), "Re-grading with grader version " + runs.graderVersion() + "…"));
@@ -121,8 +121,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 q -> runs.countTraces(runId, outcome.getValue()));
         traces.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(RunView::describe).orElse("")));
         detail.setId("trace-detail");
-        detail.getStyle().set("white-space", "pre-wrap").set("overflow", "auto").set("margin", "0")
-                .set("font-size", "var(--lumo-font-size-s)").set("padding", "0 var(--lumo-space-m)");
+        detail.addClassName("trace-text");
         SplitLayout split = new SplitLayout(traces, detail);
         split.setSplitterPosition(60);
         split.setSizeFull();

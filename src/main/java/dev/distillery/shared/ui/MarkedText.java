@@ -23,7 +23,7 @@ public final class MarkedText {
             @Nullable String answer) {
         Div div = new Div();
         div.setId(id);
-        div.getStyle().set("white-space", "pre-wrap").set("overflow-wrap", "anywhere");
+        div.addClassName("pre-text");
         int from = -1;
         int to = -1;
         if (start != null && end != null && 0 <= start && start < end && end <= text.length()) {
@@ -39,7 +39,7 @@ public final class MarkedText {
         }
         Span mark = new Span(text.substring(from, to));
         mark.setClassName("extracted");
-        mark.getStyle().set("background", "var(--lumo-primary-color-10pct)").set("font-weight", "600");
+        mark.addClassName("search-mark");
         div.add(new Span(text.substring(0, from)), mark, new Span(text.substring(to)));
         return div;
     }

@@ -68,7 +68,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
             form.appendChild(hidden);
         }
         Div fields = new Div(email, password, remember, submit);
-        fields.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-s)");
+        fields.addClassName("stack-s");
         form.appendChild(fields.getElement());
         // Submit natively (button click or Enter in a field), with no round trip through the server-side UI.
         form.executeJs("""
@@ -90,13 +90,13 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         message.removeAll();
         if (params.containsKey("error")) {
             message.add(new Paragraph(lastError()));
-            message.getStyle().set("color", "var(--lumo-error-text-color)");
+            message.addClassName("text-error");
         } else if (params.containsKey("registered")) {
             message.add(new Paragraph("Your account is ready. Sign in with it."));
-            message.getStyle().set("color", "var(--lumo-success-text-color)");
+            message.addClassName("text-success");
         } else if (params.containsKey("expired")) {
             message.add(new Paragraph("The sign-in form had expired. Please sign in again."));
-            message.getStyle().set("color", "var(--lumo-error-text-color)");
+            message.addClassName("text-error");
         } else if (params.containsKey("logout")) {
             message.add(new Paragraph("You are signed out."));
         }

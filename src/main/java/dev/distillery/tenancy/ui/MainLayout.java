@@ -36,7 +36,7 @@ public class MainLayout extends AppLayout {
 
     public MainLayout(WorkspaceService workspaces, AccountService accounts, AuthenticationContext auth) {
         Span title = new Span("Distillery");
-        title.getStyle().set("font-weight", "600").set("font-size", "var(--lumo-font-size-l)");
+        title.addClassName("app-title");
 
         Select<WorkspaceSummary> switcher = new Select<>();
         switcher.setId("workspace-switcher");
@@ -77,7 +77,7 @@ public class MainLayout extends AppLayout {
         bar.setAlignItems(FlexComponent.Alignment.CENTER);
         bar.setWidthFull();
         HorizontalLayout right = new HorizontalLayout(userMenu);
-        right.getStyle().set("margin-inline-end", "var(--lumo-space-m)");
+        right.addClassName("navbar-end");
         addToNavbar(bar, right);
 
         SideNav nav = new SideNav();
