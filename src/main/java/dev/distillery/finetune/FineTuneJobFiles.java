@@ -1,10 +1,8 @@
 package dev.distillery.finetune;
 
+import dev.distillery.shared.text.TextLines;
+import java.io.ByteArrayInputStream;
 import dev.distillery.shared.InvalidInputException.FieldError;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -34,24 +32,16 @@ final class FineTuneJobFiles {
      * examples it has.
      */
     static int check(String field, byte[] content, List<FieldError> problems) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
-        } catch (CharacterCodingException e) {
-            problems.add(new FieldError(field, "The file is not UTF-8 text."));
-            return 0;
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
         int examples = 0;
-        int lineNumber = 0;
         @Nullable Shape first = null;
         int firstLine = 0;
-        for (String line : text.split("\r?\n", -1)) {
-            lineNumber++;
-            if (line.isBlank()) {
+        TextLines lines = new TextLines(new ByteArrayInputStream(content), TextLines.DEFAULT_MAX_LENGTH);
+        for (TextLines.Line line = next(lines); line != null; line = next(lines)) {
+            int lineNumber = line.number();
+            if (line.problem() != null) {
+                if (problems.size() < MAX_PROBLEMS) {
+                    problems.add(new FieldError(field, "The line is " + line.problem() + ".", lineNumber));
+                }
                 continue;
             }
             examples++;
@@ -61,7 +51,7 @@ final class FineTuneJobFiles {
             @Nullable String problem;
             @Nullable Shape shape = null;
             try {
-                JsonNode node = JSON.readTree(line);
+                JsonNode node = JSON.readTree(line.text());
                 if (!node.isObject()) {
                     problem = "Each line must be a JSON object.";
                 } else if (node.has("messages")) {
@@ -95,6 +85,15 @@ final class FineTuneJobFiles {
             problems.add(new FieldError(field, "The file has no examples."));
         }
         return examples;
+    }
+
+    private static TextLines.@Nullable Line next(TextLines lines) {
+        try {
+            return lines.next();
+        } catch (java.io.IOException e) {
+            // Reading bytes held in memory: nothing to fail but the decoding, which TextLines reports per line.
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static @Nullable String chatProblem(JsonNode messages) {

@@ -1,16 +1,13 @@
 package dev.distillery.runs;
 
+import dev.distillery.shared.text.Csv;
+import dev.distillery.shared.text.CsvText;
+import dev.distillery.shared.text.TextLines;
 import dev.distillery.shared.Sizes;
 import dev.distillery.shared.InvalidInputException.FieldError;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +15,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.csv.DuplicateHeaderMode;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -41,13 +36,6 @@ final class ImportFile {
             "output", List.of("output"),
             "teacherTrace", List.of("teachertrace", "teacher_trace"));
 
-    private static final CSVFormat CSV = CSVFormat.RFC4180.builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .setIgnoreEmptyLines(true)
-            .setAllowMissingColumnNames(true)
-            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
-            .get();
 
     private ImportFile() {
     }
@@ -76,16 +64,13 @@ final class ImportFile {
                 return new Parsed(rows, problems);
             }
             try (InputStream in = Files.newInputStream(file)) {
-                Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+                TextLines lines = new TextLines(in, TextLines.DEFAULT_MAX_LENGTH);
                 if (fileName.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-                    csv(reader, rows, problems, maxRows, maxProblems);
+                    csv(new CsvText(lines), rows, problems, maxRows, maxProblems);
                 } else {
-                    jsonl(new BufferedReader(reader), rows, problems, maxRows, maxProblems, json);
+                    jsonl(lines, rows, problems, maxRows, maxProblems, json);
                 }
             }
-        } catch (CharacterCodingException e) {
-            problems.add(new FieldError("file", "The file is not UTF-8 text."));
         } catch (IOException | UncheckedIOException e) {
             problems.add(new FieldError("file", "The file could not be read: " + e.getMessage()));
         }
@@ -95,34 +80,30 @@ final class ImportFile {
         return new Parsed(rows, problems);
     }
 
-    private static void jsonl(BufferedReader reader, List<Row> rows, List<FieldError> problems, int maxRows,
+    private static void jsonl(TextLines lines, List<Row> rows, List<FieldError> problems, int maxRows,
             int maxProblems, JsonMapper json) throws IOException {
-        String text;
-        int line = 0;
-        while ((text = reader.readLine()) != null && problems.size() < maxProblems) {
-            line++;
-            if (line == 1 && text.startsWith("\uFEFF")) {
-                text = text.substring(1);
-            }
-            if (text.isBlank()) {
+        for (TextLines.Line line = lines.next(); line != null && problems.size() < maxProblems; line = lines.next()) {
+            if (line.problem() != null) {
+                problems.add(unreadable(line));
                 continue;
             }
             if (rows.size() >= maxRows) {
-                problems.add(new FieldError("file", "An import has at most " + maxRows + " rows.", line));
+                problems.add(new FieldError("file", "An import has at most " + maxRows + " rows.", line.number()));
                 return;
             }
+            String text = line.text();
             JsonNode node;
             try {
                 node = json.readTree(text);
             } catch (JacksonException e) {
-                problems.add(new FieldError("(line)", "Not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""), line));
+                problems.add(new FieldError("(line)", "Not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""), line.number()));
                 continue;
             }
             if (node == null || !node.isObject()) {
-                problems.add(new FieldError("(line)", "Each line is a JSON object such as {\"itemId\": \"test-0\", \"output\": \"...\"}.", line));
+                problems.add(new FieldError("(line)", "Each line is a JSON object such as {\"itemId\": \"test-0\", \"output\": \"...\"}.", line.number()));
                 continue;
             }
-            rows.add(new Row(line, text(node, "itemId"), text(node, "question"), text(node, "output"), text(node, "teacherTrace")));
+            rows.add(new Row(line.number(), text(node, "itemId"), text(node, "question"), text(node, "output"), text(node, "teacherTrace")));
         }
     }
 
@@ -136,9 +117,9 @@ final class ImportFile {
         return null;
     }
 
-    private static void csv(Reader reader, List<Row> rows, List<FieldError> problems, int maxRows, int maxProblems)
+    private static void csv(CsvText text, List<Row> rows, List<FieldError> problems, int maxRows, int maxProblems)
             throws IOException {
-        try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(CSV).get()) {
+        try (CSVParser parser = CSVParser.builder().setReader(text).setFormat(Csv.HEADED).get()) {
             Map<String, Integer> header = new java.util.HashMap<>();
             List<String> names = parser.getHeaderNames();
             for (int i = 0; i < names.size(); i++) {
@@ -161,6 +142,7 @@ final class ImportFile {
                 CSVRecord record;
                 try {
                     if (!records.hasNext()) {
+                        text.problemsBefore(Integer.MAX_VALUE, bad -> problems.add(unreadable(bad)));
                         return;
                     }
                     record = records.next();
@@ -169,6 +151,7 @@ final class ImportFile {
                     return;
                 }
                 end = parser.getCurrentLineNumber();
+                text.problemsBefore(line, bad -> problems.add(unreadable(bad)));
                 if (rows.size() >= maxRows) {
                     problems.add(new FieldError("file", "An import has at most " + maxRows + " rows.", line));
                     return;
@@ -177,6 +160,10 @@ final class ImportFile {
                         cell(record, header.get("output")), cell(record, header.get("teacherTrace"))));
             }
         }
+    }
+
+    private static FieldError unreadable(TextLines.Line line) {
+        return new FieldError("(line)", "The line is " + line.problem() + ".", line.number());
     }
 
     private static @Nullable String cell(CSVRecord record, @Nullable Integer column) {

@@ -50,7 +50,9 @@ class FineTuneJobFilesUnitTest {
         List<FieldError> problems = new ArrayList<>();
         FineTuneJobFiles.check("trainingFile", "\n \n".getBytes(UTF_8), problems);
         FineTuneJobFiles.check("trainingFile", new byte[] {(byte) 0xff, (byte) 0xfe, 0x41}, problems);
-        assertThat(problems).extracting(FieldError::message).containsExactly("The file has no examples.", "The file is not UTF-8 text.");
+        assertThat(problems).extracting(FieldError::message).containsExactly("The file has no examples.",
+                "The line is not valid UTF-8 text (save the file as UTF-8).", "The file has no examples.");
+        assertThat(problems.get(1).line()).isEqualTo(1);
     }
 
     @Test

@@ -1,17 +1,16 @@
 package dev.distillery.datasets.formats;
 
+import dev.distillery.shared.text.Csv;
+import dev.distillery.shared.text.CsvText;
+import dev.distillery.shared.text.TextLines;
 import dev.distillery.datasets.formats.ImportRun.ItemReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.csv.DuplicateHeaderMode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,13 +20,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class CsvRecords {
 
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .setIgnoreEmptyLines(true)
-            .setAllowMissingColumnNames(true)
-            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
-            .get();
 
     private CsvRecords() {
     }
@@ -39,8 +31,8 @@ final class CsvRecords {
      */
     static void rows(String path, InputStream in, ImportRun run, List<String> columns, ItemReader reader)
             throws IOException {
-        LineFeed text = new LineFeed(new TextLines(in, run.options().maxLineLength()));
-        try (CSVParser parser = CSVParser.builder().setReader(text).setFormat(FORMAT).get()) {
+        CsvText text = new CsvText(new TextLines(in, run.options().maxLineLength()));
+        try (CSVParser parser = CSVParser.builder().setReader(text).setFormat(Csv.HEADED).get()) {
             List<String> header = parser.getHeaderNames();
             if (header.isEmpty()) {
                 run.problem(1, "(header)", "the file has no header row naming its columns");
@@ -57,7 +49,7 @@ final class CsvRecords {
             while (!run.stopped() && hasNext(rows, parser, run)) {
                 CSVRecord row = rows.next();
                 int line = startLine(row, parser.getCurrentLineNumber());
-                text.reportProblemsBefore(line, run);
+                text.problemsBefore(line, problem -> run.problem(problem.number(), "(file)", "line " + problem.number() + " is " + problem.problem()));
                 run.read(new JsonRecord(toObject(header, row), path, line, line, path + ":" + line,
                         run.nextPosition()), reader);
             }
@@ -67,7 +59,7 @@ final class CsvRecords {
             int end = message.indexOf(". ");
             run.problem(1, "(header)", end > 0 ? message.substring(0, end) : message);
         } finally {
-            text.reportProblemsBefore(Integer.MAX_VALUE, run);
+            text.problemsBefore(Integer.MAX_VALUE, problem -> run.problem(problem.number(), "(file)", "line " + problem.number() + " is " + problem.problem()));
         }
     }
 
@@ -97,80 +89,5 @@ final class CsvRecords {
             }
         }
         return node;
-    }
-
-    /**
-     * The text of {@link TextLines} for the CSV parser, with the original line numbering: a skipped blank or bad line
-     * still counts as a line break. Bad lines' problems wait until the rows before them have been emitted.
-     */
-    private static final class LineFeed extends Reader {
-
-        private final TextLines lines;
-        private final ArrayDeque<ImportProblem> problems = new ArrayDeque<>();
-        private String current = "";
-        private int offset;
-        private int owedBreaks;
-        private int lastLine;
-        private boolean ended;
-
-        LineFeed(TextLines lines) {
-            this.lines = lines;
-        }
-
-        void reportProblemsBefore(int line, ImportRun run) {
-            while (!problems.isEmpty() && problems.peekFirst().line() < line) {
-                run.problem(problems.removeFirst());
-            }
-        }
-
-        @Override
-        public int read(char[] target, int off, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
-            int written = 0;
-            while (written < length) {
-                if (owedBreaks > 0) {
-                    target[off + written++] = '\n';
-                    owedBreaks--;
-                } else if (offset < current.length()) {
-                    int n = Math.min(length - written, current.length() - offset);
-                    current.getChars(offset, offset + n, target, off + written);
-                    offset += n;
-                    written += n;
-                } else if (!advance()) {
-                    break;
-                }
-            }
-            return written == 0 ? -1 : written;
-        }
-
-        /** Moves to the next line; false at the end. */
-        private boolean advance() throws IOException {
-            if (ended) {
-                return false;
-            }
-            TextLines.Line line = lines.next();
-            if (line == null) {
-                ended = true;
-                return false;
-            }
-            owedBreaks = line.number() - lastLine - 1;
-            lastLine = line.number();
-            offset = 0;
-            ImportProblem problem = line.problem();
-            if (problem != null) {
-                problems.add(problem);
-                current = "\n";
-            } else {
-                current = line.text() + "\n";
-            }
-            return true;
-        }
-
-        @Override
-        public void close() {
-            ended = true;
-        }
     }
 }

@@ -25,7 +25,7 @@ public record FormatOptions(
         @Nullable AnswerType answerType,
         int maxLineLength) {
 
-    public static final int DEFAULT_MAX_LINE_LENGTH = 1_000_000;
+    public static final int DEFAULT_MAX_LINE_LENGTH = dev.distillery.shared.text.TextLines.DEFAULT_MAX_LENGTH;
 
     public static FormatOptions defaults() {
         return new FormatOptions(null, null, null, null, null, null, DEFAULT_MAX_LINE_LENGTH);

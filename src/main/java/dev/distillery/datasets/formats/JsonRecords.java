@@ -1,5 +1,7 @@
 package dev.distillery.datasets.formats;
 
+import dev.distillery.shared.text.StrictUtf8Reader;
+import dev.distillery.shared.text.TextLines;
 import dev.distillery.datasets.formats.ImportRun.ItemReader;
 import java.io.FilterReader;
 import java.io.IOException;
@@ -49,9 +51,9 @@ final class JsonRecords {
         TextLines lines = new TextLines(in, run.options().maxLineLength());
         for (TextLines.Line line = lines.next(); line != null && !run.stopped(); line = lines.next()) {
             int position = run.nextPosition();
-            ImportProblem unreadable = line.problem();
+            String unreadable = line.problem();
             if (unreadable != null) {
-                run.problem(unreadable);
+                run.problem(line.number(), "(file)", "line " + line.number() + " is " + unreadable);
                 continue;
             }
             JsonNode node;

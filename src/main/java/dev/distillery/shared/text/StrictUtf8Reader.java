@@ -1,4 +1,4 @@
-package dev.distillery.datasets.formats;
+package dev.distillery.shared.text;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,11 +15,11 @@ import java.nio.charset.StandardCharsets;
  * replace bad bytes silently or fail for good; this reader tells its listener which line holds them, skips the rest
  * of that line's bytes and goes on, so one bad line does not hide the rest of the file.
  */
-final class StrictUtf8Reader extends Reader {
+public final class StrictUtf8Reader extends Reader {
 
     /** Told about each line holding bytes that are not UTF-8; may throw to abandon the read. */
     @FunctionalInterface
-    interface MalformedLineListener {
+    public interface MalformedLineListener {
         void malformed(int line) throws IOException;
     }
 
@@ -37,7 +37,7 @@ final class StrictUtf8Reader extends Reader {
     private boolean atStart = true;
     private int line = 1;
 
-    StrictUtf8Reader(InputStream in, MalformedLineListener listener) {
+    public StrictUtf8Reader(InputStream in, MalformedLineListener listener) {
         this.in = in;
         this.listener = listener;
     }

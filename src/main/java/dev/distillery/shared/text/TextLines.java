@@ -1,4 +1,4 @@
-package dev.distillery.datasets.formats;
+package dev.distillery.shared.text;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +11,16 @@ import org.jspecify.annotations.Nullable;
  * that is not UTF-8 or is longer than the limit comes back as a {@link Line} with a problem instead of text; an
  * over-long line is skipped as it streams past, so memory stays bounded by the limit.
  */
-final class TextLines {
+public final class TextLines {
 
-    /** A line's number and either its text (without the line break) or why it cannot be used. */
-    record Line(int number, String text, @Nullable ImportProblem problem) {
+    /** The longest line read unless a caller says otherwise, in characters. */
+    public static final int DEFAULT_MAX_LENGTH = 1_000_000;
+
+    /**
+     * A line's number and either its text (without the line break) or why it cannot be used, said of the line
+     * ("not valid UTF-8 text …", "longer than the limit of … characters").
+     */
+    public record Line(int number, String text, @Nullable String problem) {
     }
 
     private final StrictUtf8Reader reader;
@@ -26,13 +32,13 @@ final class TextLines {
     private int lineNumber;
     private boolean endOfInput;
 
-    TextLines(InputStream in, int maxLength) {
+    public TextLines(InputStream in, int maxLength) {
         this.reader = new StrictUtf8Reader(in, malformedLines::add);
         this.maxLength = maxLength;
     }
 
     /** The next non-blank line, or null at the end of the file. */
-    @Nullable Line next() throws IOException {
+    public @Nullable Line next() throws IOException {
         while (!endOfInput || bufferPosition < bufferLimit) {
             Line line = readLine();
             if (line != null) {
@@ -50,6 +56,12 @@ final class TextLines {
         while (true) {
             if (bufferPosition == bufferLimit && !refill()) {
                 if (!sawAnything) {
+                    // A last line of nothing but bad bytes leaves no characters behind, only its number.
+                    if (!malformedLines.isEmpty() && malformedLines.peekLast() > lineNumber) {
+                        lineNumber = malformedLines.peekLast();
+                        malformedLines.clear();
+                        return problem("not valid UTF-8 text (save the file as UTF-8)");
+                    }
                     return null;
                 }
                 break;
@@ -73,11 +85,10 @@ final class TextLines {
             text.setLength(text.length() - 1);
         }
         if (wasMalformed(lineNumber)) {
-            return problem("line " + lineNumber + " is not valid UTF-8 text (save the file as UTF-8)");
+            return problem("not valid UTF-8 text (save the file as UTF-8)");
         }
         if (tooLong || text.length() > maxLength) {
-            return problem("line " + lineNumber + " is longer than the limit of "
-                    + String.format(Locale.ROOT, "%,d", maxLength) + " characters");
+            return problem("longer than the limit of " + String.format(Locale.ROOT, "%,d", maxLength) + " characters");
         }
         String value = text.toString();
         return value.isBlank() ? null : new Line(lineNumber, value, null);
@@ -95,7 +106,7 @@ final class TextLines {
     }
 
     private Line problem(String message) {
-        return new Line(lineNumber, "", new ImportProblem(lineNumber, "(file)", message));
+        return new Line(lineNumber, "", message);
     }
 
     private boolean refill() throws IOException {
