@@ -167,6 +167,7 @@ class Revisions {
             int limit) {
         var where = where(filter, me, indexedSearch);
         String direction = filter.descending() ? " DESC" : "";
+        SortSql sort = SortSql.of(filter.sort());
         // The page is chosen from the run's items alone (in index order where there is one), and only its rows are
         // joined to their questions.
         String sql = """
@@ -183,10 +184,10 @@ class Revisions {
                       FROM run_items i
                       LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
                       WHERE i.run_id = :run""" + where.sql()
-                + " ORDER BY " + column(filter.sort()) + direction + ", i.position" + direction
+                + " ORDER BY " + sort.column() + direction + ", i.position" + direction
                 + " OFFSET :offset LIMIT :limit) p"
                 + " JOIN dataset_items d ON d.version_id = :version AND d.item_id = p.item_id"
-                + " ORDER BY p." + alias(filter.sort()) + direction + ", p.position" + direction;
+                + " ORDER BY p." + sort.alias() + direction + ", p.position" + direction;
         var spec = jdbc.sql(sql).param("version", versionId).param("run", runId).param("offset", offset).param("limit", limit);
         for (var p : where.params()) {
             spec = spec.param(p.name(), p.value());
@@ -212,24 +213,17 @@ class Revisions {
         return spec.query(Integer.class).single();
     }
 
-    /** The sort expression over the run's items (the one its index is on). */
-    private static String column(ReviewFilter.Sort sort) {
-        return switch (sort) {
-            case ITEM -> "i.position";
-            case VERDICT -> "(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)";
-            case TOKENS -> "(i.prompt_tokens + i.completion_tokens)";
-            case REVIEWER -> "s.last_reviewer";
-        };
-    }
+    /** A sort as SQL: its expression over the run's items (the one its index is on), and its name in a page's rows. */
+    private record SortSql(String column, String alias) {
 
-    /** The sort column's name in a page's rows. */
-    private static String alias(ReviewFilter.Sort sort) {
-        return switch (sort) {
-            case ITEM -> "position";
-            case VERDICT -> "verdict_order";
-            case TOKENS -> "tokens";
-            case REVIEWER -> "reviewer";
-        };
+        static SortSql of(ReviewFilter.Sort sort) {
+            return switch (sort) {
+                case ITEM -> new SortSql("i.position", "position");
+                case VERDICT -> new SortSql("(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order");
+                case TOKENS -> new SortSql("(i.prompt_tokens + i.completion_tokens)", "tokens");
+                case REVIEWER -> new SortSql("s.last_reviewer", "reviewer");
+            };
+        }
     }
 
     private record Param(String name, Object value) {

@@ -115,10 +115,11 @@ public final class Pacer {
                 if (closedFor <= 0 && budgeted) {
                     share = Math.min(1.0, share + 0.02 * Math.min(now - lastShareGrowth, SECOND) / SECOND);
                     lastShareGrowth = now;
-                    long budget = budget();
+                    Credit own = credit(now);
+                    long budget = budget(own.count());
                     // A probe finds room the account does not show (a slot left unused, others' requests gone), but
                     // not while one of this pacer's own requests is about to leave the window: that is news enough.
-                    long credit = nextCredit(now);
+                    long credit = own.next();
                     boolean probeDue = probe == 0 && now - nextProbe >= 0 && credit - now > 2 * probeInterval();
                     if (budget > 0 || probeDue) {
                         ++started;
@@ -173,45 +174,44 @@ public final class Pacer {
 
     /**
      * Calls that may start now by the latest answer's account: what it said remained, less the calls started since,
-     * plus this pacer's own requests that have left the provider's window since it was counted (sent within the
-     * window before the report, and a window and a margin ago now). Requests sent about a window before the report
-     * may have left the window before the report was counted: they get no credit, or they would count twice. The credit is what lets a sliding window or a
-     * refilling bucket be used as it comes back, without probing.
+     * plus {@code credit}, this pacer's own requests that have left the provider's window since it was counted.
      */
-    private long budget() {
-        long since = started - reportedBy;
-        long credit = 0;
-        if (requestsWindow > 0) {
-            long expiredBy = nanos.getAsLong() - requestsWindow - margin();
-            long windowStart = reportSentAt - requestsWindow + margin();
-            for (long sentAt : sends) {
-                if (sentAt > expiredBy) {
-                    break;
-                }
-                if (sentAt > windowStart) {
-                    credit++;
-                }
-            }
-        }
-        since -= credit;
+    private long budget(long credit) {
+        long since = started - reportedBy - credit;
         long byRequests = requestsRemaining == Long.MAX_VALUE ? Long.MAX_VALUE : (long) (requestsRemaining * share) - since;
         long byTokens = tokensRemaining == Long.MAX_VALUE || tokensPerCall <= 0 ? Long.MAX_VALUE
                 : (long) (tokensRemaining * share / tokensPerCall) - since;
         return Math.min(byRequests, byTokens);
     }
 
-    /** When the next of this pacer's requests counted in the latest report leaves the provider's window. */
-    private long nextCredit(long now) {
-        if (requestsWindow > 0) {
-            long expiredBy = now - requestsWindow - margin();
-            long windowStart = reportSentAt - requestsWindow + margin();
-            for (long sentAt : sends) {
-                if (sentAt > windowStart && sentAt > expiredBy) {
-                    return sentAt + requestsWindow + margin();
-                }
-            }
+    /**
+     * This pacer's own requests counted in the latest report (sent within the window before it) that have left the
+     * provider's window by {@code now} (a window and a margin after they went), and when the next of them leaves it
+     * ({@link Long#MAX_VALUE}: none will). The credit is what lets a sliding window or a refilling bucket be used as
+     * it comes back, without probing. Requests sent about a window before the report may have left the window
+     * before the report was counted: they get no credit, or they would count twice.
+     */
+    private Credit credit(long now) {
+        if (requestsWindow <= 0) {
+            return new Credit(0, Long.MAX_VALUE);
         }
-        return Long.MAX_VALUE;
+        long margin = margin();
+        long expiredBy = now - requestsWindow - margin;
+        long windowStart = reportSentAt - requestsWindow + margin;
+        long count = 0;
+        for (long sentAt : sends) {
+            if (sentAt <= windowStart) {
+                continue;
+            }
+            if (sentAt > expiredBy) {
+                return new Credit(count, sentAt + requestsWindow + margin);
+            }
+            count++;
+        }
+        return new Credit(count, Long.MAX_VALUE);
+    }
+
+    private record Credit(long count, long next) {
     }
 
     /**
@@ -358,7 +358,7 @@ public final class Pacer {
 
     /** For tests: calls that may start now by the headers' account. */
     synchronized long budgetNow() {
-        return budget();
+        return budget(credit(nanos.getAsLong()).count());
     }
 
     /** The provider's request window as its headers have shown it (the longest reset seen), 0 while unknown. */
