@@ -102,13 +102,13 @@ class Datasets {
     }
 
     List<VersionSummary> versions(UUID datasetId) {
-        return jdbc.sql("SELECT " + VERSION_COLUMNS + " FROM dataset_versions v LEFT JOIN app_users u ON u.id = v.created_by"
+        return jdbc.sql("SELECT " + VERSION_COLUMNS + " FROM dataset_versions v LEFT JOIN account_names u ON u.id = v.created_by"
                         + " WHERE v.dataset_id = ? ORDER BY v.version DESC")
                 .param(datasetId).query(this::mapVersion).list();
     }
 
     Optional<VersionSummary> version(UUID versionId) {
-        return jdbc.sql("SELECT " + VERSION_COLUMNS + " FROM dataset_versions v LEFT JOIN app_users u ON u.id = v.created_by"
+        return jdbc.sql("SELECT " + VERSION_COLUMNS + " FROM dataset_versions v LEFT JOIN account_names u ON u.id = v.created_by"
                         + " WHERE v.id = ?")
                 .param(versionId).query(this::mapVersion).optional();
     }
@@ -119,13 +119,15 @@ class Datasets {
 
     List<DatasetSummary> list() {
         return jdbc.sql("""
-                        SELECT d.id, d.name, v.source, v.version, v.id, v.item_count, v.split_counts::text, v.created_at
+                        SELECT d.id, d.name, v.source, v.version, v.id AS version_id, v.item_count, v.split_counts::text,
+                            v.created_at
                         FROM datasets d
                         JOIN LATERAL (SELECT * FROM dataset_versions x WHERE x.dataset_id = d.id ORDER BY x.version DESC LIMIT 1) v ON true
                         ORDER BY lower(d.name)""")
-                .query((rs, n) -> new DatasetSummary(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getInt(4), rs.getObject(5, UUID.class), rs.getInt(6), json.readValue(rs.getString(7), COUNTS),
-                        rs.getTimestamp(8).toInstant()))
+                .query((rs, n) -> new DatasetSummary(rs.getObject("id", UUID.class), rs.getString("name"),
+                        rs.getString("source"), rs.getInt("version"), rs.getObject("version_id", UUID.class),
+                        rs.getInt("item_count"), json.readValue(rs.getString("split_counts"), COUNTS),
+                        rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 
@@ -143,7 +145,7 @@ class Datasets {
                         SELECT item_id, position FROM dataset_items WHERE version_id = ? AND split = ?
                         ORDER BY position OFFSET ? LIMIT ?""")
                 .params(versionId, split, offset, limit)
-                .query((rs, n) -> new DatasetItem.Ref(rs.getString(1), rs.getInt(2))).list();
+                .query(DatasetItem.Ref.class).list();
     }
 
     List<DatasetItem> itemsByIds(UUID versionId, List<String> itemIds) {
@@ -186,19 +188,23 @@ class Datasets {
     }
 
     private VersionSummary mapVersion(ResultSet rs, int n) throws SQLException {
-        return new VersionSummary(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7), json.readValue(rs.getString(8), COUNTS),
-                json.readValue(rs.getString(9), COUNTS), rs.getString(10), rs.getTimestamp(11).toInstant());
+        return new VersionSummary(rs.getObject("id", UUID.class), rs.getObject("dataset_id", UUID.class),
+                rs.getInt("version"), rs.getString("format"), rs.getString("file_name"), rs.getString("source"),
+                rs.getInt("item_count"), json.readValue(rs.getString("split_counts"), COUNTS),
+                json.readValue(rs.getString("type_counts"), COUNTS), rs.getString("email"),
+                rs.getTimestamp("created_at").toInstant());
     }
 
     private DatasetItem mapItem(ResultSet rs, int n) throws SQLException {
-        String choices = rs.getString(5);
-        String steps = rs.getString(10);
-        String metadata = rs.getString(13);
-        return new DatasetItem(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+        String choices = rs.getString("choices");
+        String steps = rs.getString("decomposition");
+        String metadata = rs.getString("metadata");
+        return new DatasetItem(rs.getString("item_id"), rs.getInt("position"), rs.getString("split"),
+                rs.getString("question"),
                 choices == null ? List.of() : List.of(json.readValue(choices, DatasetItem.Choice[].class)),
-                rs.getString(6), rs.getString(7), AnswerType.valueOf(rs.getString(8)), rs.getString(9),
-                steps == null ? List.of() : json.readValue(steps, STEPS), rs.getInt(11), rs.getString(12),
+                rs.getString("gold_raw"), rs.getString("gold"), AnswerType.valueOf(rs.getString("answer_type")),
+                rs.getString("rationale"), steps == null ? List.of() : json.readValue(steps, STEPS),
+                rs.getInt("source_line"), rs.getString("source_ref"),
                 metadata == null ? Map.of() : json.readValue(metadata, OBJECT));
     }
 }

@@ -14,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What exports are built from, read in a tenant transaction: a read model over the tables of runs (items, results,
- * calls), datasets (questions, splits) and review (latest revisions), read-only, so exports of large runs take a few
+ * What exports are built from, read in a tenant transaction through the views runs (items, results, calls), datasets
+ * (questions, splits) and review (latest revisions) publish (db/migration/V17), so exports of large runs take a few
  * queries instead of a trace at a time. Also the contamination check, which compares normalised-question keys in SQL.
  */
 @Repository
@@ -54,7 +54,7 @@ class ExportSources {
 
     /** The run's template for questions with options, as stored in its preset snapshot. */
     Optional<String> choicesTemplate(UUID runId) {
-        return jdbc.sql("SELECT preset_snapshot -> 'templates' ->> 'question-with-choices' FROM runs WHERE id = ?")
+        return jdbc.sql("SELECT preset_snapshot -> 'templates' ->> 'question-with-choices' FROM run_overview WHERE run_id = ?")
                 .param(runId).query(String.class).optional();
     }
 
@@ -62,43 +62,37 @@ class ExportSources {
     List<RunItem> items(UUID runId, UUID versionId) {
         return jdbc.sql("""
                         SELECT i.item_id, d.question, d.choices::text, d.gold, i.results::text
-                        FROM run_items i JOIN dataset_items d ON d.version_id = ? AND d.item_id = i.item_id
+                        FROM run_item_outcomes i JOIN dataset_item_texts d ON d.version_id = ? AND d.item_id = i.item_id
                         WHERE i.run_id = ? AND i.status = 'DONE' ORDER BY i.position""")
                 .params(versionId, runId)
-                .query((rs, n) -> new RunItem(rs.getString(1), rs.getString(2), choices(rs.getString(3)),
-                        rs.getString(4), predictions(rs.getString(5))))
+                .query((rs, n) -> new RunItem(rs.getString("item_id"), rs.getString("question"),
+                        choices(rs.getString("choices")), rs.getString("gold"), predictions(rs.getString("results"))))
                 .list();
     }
 
     /** The latest revision of each reviewed trace of the run, by item. */
     Map<String, LatestRevision> latestRevisions(UUID runId) {
         return jdbc.sql("""
-                        SELECT s.item_id, r.teacher_output, s.edited, r.verdict,
-                            CASE WHEN r.rerun_status = 'DONE' THEN r.rerun_correct END
-                        FROM review_states s
-                        JOIN trace_revisions r ON r.run_id = s.run_id AND r.item_id = s.item_id
-                            AND r.revision = s.latest_revision
-                        WHERE s.run_id = ?""")
+                        SELECT item_id, teacher_output, edited, verdict, rerun_correct FROM review_latest_revisions
+                        WHERE run_id = ?""")
                 .param(runId)
-                .query((rs, n) -> Map.entry(rs.getString(1), new LatestRevision(rs.getString(2), rs.getBoolean(3),
-                        (Boolean) rs.getObject(4), (Boolean) rs.getObject(5))))
+                .query((rs, n) -> Map.entry(rs.getString("item_id"), new LatestRevision(rs.getString("teacher_output"),
+                        rs.getBoolean("edited"), rs.getObject("verdict", Boolean.class),
+                        rs.getObject("rerun_correct", Boolean.class))))
                 .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The run's traces whose latest revision edits the teacher's output, in source order. */
     List<EditedTrace> editedTraces(UUID runId) {
         return jdbc.sql("""
-                        SELECT s.item_id, c.prompt, c.outputs ->> 0, r.teacher_output
-                        FROM review_states s
-                        JOIN trace_revisions r ON r.run_id = s.run_id AND r.item_id = s.item_id
-                            AND r.revision = s.latest_revision
-                        JOIN run_calls c ON c.run_id = s.run_id AND c.item_id = s.item_id AND c.call_key = r.call_key
-                        JOIN run_items i ON i.run_id = s.run_id AND i.item_id = s.item_id
-                        WHERE s.run_id = ? AND s.edited AND r.teacher_output IS NOT NULL
+                        SELECT r.item_id, c.prompt, coalesce(c.first_output, '') AS original, r.teacher_output AS corrected
+                        FROM review_latest_revisions r
+                        JOIN run_call_texts c ON c.run_id = r.run_id AND c.item_id = r.item_id AND c.call_key = r.call_key
+                        JOIN run_item_outcomes i ON i.run_id = r.run_id AND i.item_id = r.item_id
+                        WHERE r.run_id = ? AND r.edited AND r.teacher_output IS NOT NULL
                         ORDER BY i.position""")
                 .param(runId)
-                .query((rs, n) -> new EditedTrace(rs.getString(1), rs.getString(2),
-                        rs.getString(3) == null ? "" : rs.getString(3), rs.getString(4)))
+                .query(EditedTrace.class)
                 .list();
     }
 
@@ -109,21 +103,20 @@ class ExportSources {
      */
     List<ContaminatedItem> contaminated(UUID versionId, List<String> itemIds) {
         return jdbc.sql("""
-                        SELECT d.item_id, d.split = 'test', m.item_id, ds.name, v.version
-                        FROM dataset_items d
+                        SELECT d.item_id, d.split = 'test' AS test_split, m.item_id AS match_item_id,
+                            v.dataset_name AS match_dataset, v.version AS match_version
+                        FROM dataset_item_texts d
                         LEFT JOIN LATERAL (
-                            SELECT t.item_id, t.version_id FROM dataset_items t
+                            SELECT t.item_id, t.version_id FROM dataset_item_texts t
                             WHERE t.workspace_id = app_workspace_id() AND t.split = 'test'
                               AND export_question_key(t.question) = export_question_key(d.question)
                               AND NOT (t.version_id = d.version_id AND t.item_id = d.item_id)
                             LIMIT 1) m ON true
-                        LEFT JOIN dataset_versions v ON v.id = m.version_id
-                        LEFT JOIN datasets ds ON ds.id = v.dataset_id
+                        LEFT JOIN dataset_version_names v ON v.version_id = m.version_id
                         WHERE d.version_id = ? AND d.item_id = ANY(?) AND (d.split = 'test' OR m.item_id IS NOT NULL)
                         ORDER BY d.split, d.position""")
                 .params(versionId, itemIds.toArray(String[]::new))
-                .query((rs, n) -> new ContaminatedItem(rs.getString(1), rs.getBoolean(2), rs.getString(3),
-                        rs.getString(4), (Integer) rs.getObject(5)))
+                .query(ContaminatedItem.class)
                 .list();
     }
 

@@ -41,11 +41,11 @@ class Queues {
     /** Creates the slots: each selected item times the reviews it needs; returns how many items. */
     int insertSlots(UUID workspaceId, UUID runId, QueueService.QueueDraft d) {
         String items = switch (d.selection()) {
-            case ALL -> "SELECT item_id, position FROM run_items WHERE run_id = :run AND status = 'DONE'";
-            case INCORRECT -> "SELECT item_id, position FROM run_items WHERE run_id = :run AND status = 'DONE' AND NOT correct";
+            case ALL -> "SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE'";
+            case INCORRECT -> "SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE' AND NOT correct";
             // A reproducible sample: the same run and size always give the same items.
             case SAMPLE -> """
-                    SELECT item_id, position FROM run_items WHERE run_id = :run AND status = 'DONE'
+                    SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE'
                     ORDER BY md5(run_id::text || item_id) LIMIT :sample""";
         };
         var spec = jdbc.sql("""
@@ -63,29 +63,35 @@ class Queues {
     Optional<List<UUID>> reviewers(UUID runId) {
         return jdbc.sql("SELECT reviewers FROM review_queues WHERE run_id = ?")
                 .param(runId)
-                .query((rs, n) -> ids(rs.getArray(1)))
+                .query((rs, n) -> ids(rs.getArray("reviewers")))
                 .optional();
     }
 
     Optional<QueueService.QueueStatus> status(UUID runId) {
         Map<String, Integer> byReviewer = new LinkedHashMap<>();
         jdbc.sql("""
-                        SELECT reviewer, count(*) FROM review_slots WHERE run_id = ? AND done_at IS NOT NULL
+                        SELECT reviewer, count(*) AS done FROM review_slots WHERE run_id = ? AND done_at IS NOT NULL
                         GROUP BY reviewer ORDER BY reviewer""")
                 .param(runId)
                 .query(rs -> {
-                    byReviewer.put(rs.getString(1), rs.getInt(2));
+                    byReviewer.put(rs.getString("reviewer"), rs.getInt("done"));
                 });
         return jdbc.sql("""
                         SELECT q.reviews_per_item, q.selection, q.sample_size, q.reviewers,
-                            (SELECT count(DISTINCT item_id) FROM review_slots s WHERE s.run_id = q.run_id),
-                            (SELECT count(*) FROM review_slots s WHERE s.run_id = q.run_id),
-                            (SELECT count(*) FROM review_slots s WHERE s.run_id = q.run_id AND s.done_at IS NOT NULL)
+                            (SELECT count(DISTINCT item_id) FROM review_slots s WHERE s.run_id = q.run_id) AS items,
+                            (SELECT count(*) FROM review_slots s WHERE s.run_id = q.run_id) AS slots,
+                            (SELECT count(*) FROM review_slots s WHERE s.run_id = q.run_id AND s.done_at IS NOT NULL) AS done
                         FROM review_queues q WHERE q.run_id = ?""")
                 .param(runId)
-                .query((rs, n) -> new QueueService.QueueStatus(rs.getInt(1), QueueService.Selection.valueOf(rs.getString(2)),
-                        (Integer) rs.getObject(3), ids(rs.getArray(4)), rs.getInt(5), rs.getInt(6), rs.getInt(7), byReviewer))
+                .query((rs, n) -> new QueueService.QueueStatus(rs.getInt("reviews_per_item"),
+                        QueueService.Selection.valueOf(rs.getString("selection")), rs.getObject("sample_size", Integer.class),
+                        ids(rs.getArray("reviewers")), rs.getInt("items"), rs.getInt("slots"), rs.getInt("done"), byReviewer))
                 .optional();
+    }
+
+    private static QueueService.Assignment assignment(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new QueueService.Assignment(rs.getString("item_id"), rs.getInt("slot"),
+                rs.getTimestamp("leased_until").toInstant());
     }
 
     private static List<UUID> ids(java.sql.@Nullable Array array) throws java.sql.SQLException {
@@ -102,7 +108,7 @@ class Queues {
                         WHERE run_id = :run AND reviewer_id = :me AND done_at IS NULL
                         RETURNING item_id, slot, leased_until""")
                 .param("lease", (double) lease.toSeconds()).param("run", runId).param("me", reviewer)
-                .query((rs, n) -> new QueueService.Assignment(rs.getString(1), rs.getInt(2), rs.getTimestamp(3).toInstant()))
+                .query(Queues::assignment)
                 .list().stream().findFirst();
         if (held.isPresent()) {
             return held;
@@ -124,7 +130,7 @@ class Queues {
                         WHERE s.run_id = :run AND s.item_id = picked.item_id AND s.slot = picked.slot
                         RETURNING s.item_id, s.slot, s.leased_until""")
                 .param("me", reviewer).param("label", label).param("lease", (double) lease.toSeconds()).param("run", runId)
-                .query((rs, n) -> new QueueService.Assignment(rs.getString(1), rs.getInt(2), rs.getTimestamp(3).toInstant()))
+                .query(Queues::assignment)
                 .optional();
     }
 
@@ -142,7 +148,6 @@ class Queues {
                 .params(runId, itemId, author).query(Integer.class).optional().orElse(null);
     }
 
-    /** A finished review, with the corrected teacher trace and its student re-run when the reviewer made one. */
     /** A finished review; {@code revision} is the reviewer's latest revision of the trace when they gave it, if any. */
     record DoneSlot(String itemId, String reviewer, boolean verdict, @Nullable Integer revision, @Nullable String teacherOutput,
             @Nullable Boolean rerunCorrect) {
@@ -155,8 +160,7 @@ class Queues {
                         LEFT JOIN trace_revisions r ON r.run_id = s.run_id AND r.item_id = s.item_id AND r.revision = s.revision
                         WHERE s.run_id = ? AND s.done_at IS NOT NULL ORDER BY s.item_id, s.slot""")
                 .param(runId)
-                .query((rs, n) -> new DoneSlot(rs.getString(1), rs.getString(2), rs.getBoolean(3), (Integer) rs.getObject(4),
-                        rs.getString(5), (Boolean) rs.getObject(6)))
+                .query(DoneSlot.class)
                 .list();
     }
 
@@ -165,7 +169,7 @@ class Queues {
         jdbc.sql("SELECT item_id, adjudicated_by FROM review_states WHERE run_id = ? AND adjudicated_by IS NOT NULL")
                 .param(runId)
                 .query(rs -> {
-                    out.put(rs.getString(1), rs.getString(2));
+                    out.put(rs.getString("item_id"), rs.getString("adjudicated_by"));
                 });
         return out;
     }

@@ -16,8 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * SQL of revisions, review states and the review grid; always inside a tenant transaction. The grid reads the run's
- * items and the dataset's questions directly: it is a read model over several modules' tables, one query per page.
+ * SQL of revisions, review states and the review grid; always inside a tenant transaction. The grid joins the run's
+ * items and the dataset's questions through the views runs and datasets publish (db/migration/V17), one query per page.
  */
 @Repository
 class Revisions {
@@ -32,7 +32,8 @@ class Revisions {
         return jdbc.sql("""
                         SELECT revision, base_revision, call_key, teacher_output, verdict, reason, comment, author,
                             created_at, rerun_status, rerun_output, rerun_rule, rerun_extracted, rerun_correct, rerun_error,
-                            rerun_at, (SELECT correct FROM run_items i WHERE i.run_id = r.run_id AND i.item_id = r.item_id)
+                            rerun_at, (SELECT correct FROM run_item_outcomes i WHERE i.run_id = r.run_id AND i.item_id = r.item_id)
+                            AS item_correct
                         FROM trace_revisions r WHERE run_id = ? AND item_id = ? ORDER BY revision""")
                 .params(runId, itemId)
                 .query(Revisions::revision)
@@ -84,12 +85,12 @@ class Revisions {
     /** The run's finished re-runs not graded by {@code version}. */
     List<FinishedRerun> rerunsToRegrade(UUID runId, String version) {
         return jdbc.sql("""
-                        SELECT item_id, revision, rerun_output FROM trace_revisions
+                        SELECT item_id, revision, rerun_output AS output FROM trace_revisions
                         WHERE run_id = ? AND rerun_status = 'DONE' AND rerun_output IS NOT NULL
                           AND rerun_grader_version IS DISTINCT FROM ?
                         ORDER BY item_id, revision""")
                 .params(runId, version)
-                .query((rs, n) -> new FinishedRerun(rs.getString(1), rs.getInt(2), rs.getString(3)))
+                .query(FinishedRerun.class)
                 .list();
     }
 
@@ -111,7 +112,7 @@ class Revisions {
                         UPDATE review_states s SET outcome = CASE
                                 WHEN coalesce(i.correct, false) = r.rerun_correct THEN 'NO_CHANGE'
                                 WHEN r.rerun_correct THEN 'FIXED' ELSE 'WORSE' END
-                        FROM trace_revisions r, run_items i
+                        FROM trace_revisions r, run_item_outcomes i
                         WHERE s.run_id = ? AND r.run_id = s.run_id AND r.item_id = s.item_id
                           AND r.revision = s.latest_revision AND r.rerun_status = 'DONE'
                           AND i.run_id = s.run_id AND i.item_id = s.item_id""")
@@ -127,7 +128,7 @@ class Revisions {
                         WHERE run_id = ? AND rerun_status = 'DONE' ORDER BY item_id, revision DESC""")
                 .param(runId)
                 .query(rs -> {
-                    verdicts.put(rs.getString(1), rs.getBoolean(2));
+                    verdicts.put(rs.getString("item_id"), rs.getBoolean("rerun_correct"));
                 });
         return verdicts;
     }
@@ -135,12 +136,12 @@ class Revisions {
     /** Items whose latest revision edits the teacher trace, with that revision. */
     List<EditedItem> edited(UUID runId, @Nullable List<String> onlyItems) {
         return jdbc.sql("""
-                        SELECT s.item_id, s.latest_revision FROM review_states s
+                        SELECT s.item_id, s.latest_revision AS revision FROM review_states s
                         WHERE s.run_id = ? AND s.edited AND (CAST(? AS text[]) IS NULL OR s.item_id = ANY(?))
                         ORDER BY s.item_id""")
                 .params(runId, onlyItems == null ? null : onlyItems.toArray(String[]::new),
                         onlyItems == null ? null : onlyItems.toArray(String[]::new))
-                .query((rs, n) -> new EditedItem(rs.getString(1), rs.getInt(2)))
+                .query(EditedItem.class)
                 .list();
     }
 
@@ -150,12 +151,12 @@ class Revisions {
     /** Corrections of a run and what their re-runs changed. */
     CorrectionSummary summary(UUID runId) {
         return jdbc.sql("""
-                        SELECT count(*) FILTER (WHERE edited), count(*) FILTER (WHERE outcome IS NOT NULL),
-                            count(*) FILTER (WHERE outcome = 'FIXED'), count(*) FILTER (WHERE outcome = 'WORSE'),
-                            count(*) FILTER (WHERE verdict IS NOT NULL)
+                        SELECT count(*) FILTER (WHERE edited) AS edited, count(*) FILTER (WHERE outcome IS NOT NULL) AS rerun,
+                            count(*) FILTER (WHERE outcome = 'FIXED') AS fixed, count(*) FILTER (WHERE outcome = 'WORSE') AS worse,
+                            count(*) FILTER (WHERE verdict IS NOT NULL) AS overridden
                         FROM review_states WHERE run_id = ?""")
                 .param(runId)
-                .query((rs, n) -> new CorrectionSummary(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5)))
+                .query(CorrectionSummary.class)
                 .single();
     }
 
@@ -171,8 +172,8 @@ class Revisions {
         // The page is chosen from the run's items alone (in index order where there is one), and only its rows are
         // joined to their questions.
         String sql = """
-                SELECT p.item_id, p.position, left(d.question, 240), d.gold, p.extracted, p.verdict, p.state, p.reviewer,
-                    p.edited, p.tokens, p.outcome
+                SELECT p.item_id, p.position, left(d.question, 240) AS question, d.gold, p.extracted, p.verdict,
+                    p.state AS review_state, p.reviewer, p.edited, p.tokens, p.outcome
                 FROM (SELECT i.item_id, i.position, i.results -> 0 ->> 'extracted' AS extracted,
                           CASE WHEN i.status = 'ERROR' THEN 'error' WHEN i.status <> 'DONE' THEN 'pending'
                                WHEN i.correct THEN 'correct' ELSE 'incorrect' END AS verdict,
@@ -181,27 +182,25 @@ class Revisions {
                           s.last_reviewer AS reviewer, coalesce(s.edited, false) AS edited,
                           i.prompt_tokens + i.completion_tokens AS tokens, s.outcome,
                           CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END AS verdict_order
-                      FROM run_items i
+                      FROM run_item_outcomes i
                       LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
                       WHERE i.run_id = :run""" + where.sql()
                 + " ORDER BY " + sort.column() + direction + ", i.position" + direction
                 + " OFFSET :offset LIMIT :limit) p"
-                + " JOIN dataset_items d ON d.version_id = :version AND d.item_id = p.item_id"
+                + " JOIN dataset_item_texts d ON d.version_id = :version AND d.item_id = p.item_id"
                 + " ORDER BY p." + sort.alias() + direction + ", p.position" + direction;
         var spec = jdbc.sql(sql).param("version", versionId).param("run", runId).param("offset", offset).param("limit", limit);
         for (var p : where.params()) {
             spec = spec.param(p.name(), p.value());
         }
-        return spec.query((rs, n) -> new ReviewRow(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9), rs.getInt(10),
-                rs.getString(11) == null ? null : Revision.Outcome.valueOf(rs.getString(11)))).list();
+        return spec.query(ReviewRow.class).list();
     }
 
     int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch) {
         var where = where(filter, me, indexedSearch);
         // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
         boolean states = filter.state() != null || filter.editedOnly();
-        var spec = jdbc.sql("SELECT count(*) FROM run_items i"
+        var spec = jdbc.sql("SELECT count(*) FROM run_item_outcomes i"
                 + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
                 + " WHERE i.run_id = :run" + where.sql()).param("run", runId);
         if (f(filter.text()) && !indexedSearch) {
@@ -274,18 +273,19 @@ class Revisions {
     }
 
     private static Revision revision(ResultSet rs, int n) throws SQLException {
-        String status = rs.getString(10);
+        String status = rs.getString("rerun_status");
         Revision.Rerun rerun = null;
         if (status != null) {
-            Boolean correct = (Boolean) rs.getObject(14);
-            Timestamp at = rs.getTimestamp(16);
-            rerun = new Revision.Rerun(status.toLowerCase(Locale.ROOT), rs.getString(11), rs.getString(12),
-                    rs.getString(13), correct, rs.getString(15),
-                    correct == null ? null : Revision.Outcome.of((Boolean) rs.getObject(17), correct),
+            Boolean correct = rs.getObject("rerun_correct", Boolean.class);
+            Timestamp at = rs.getTimestamp("rerun_at");
+            rerun = new Revision.Rerun(status.toLowerCase(Locale.ROOT), rs.getString("rerun_output"),
+                    rs.getString("rerun_rule"), rs.getString("rerun_extracted"), correct, rs.getString("rerun_error"),
+                    correct == null ? null : Revision.Outcome.of(rs.getObject("item_correct", Boolean.class), correct),
                     at == null ? null : at.toInstant());
         }
-        return new Revision(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4), (Boolean) rs.getObject(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(), rerun);
+        return new Revision(rs.getInt("revision"), rs.getInt("base_revision"), rs.getString("call_key"),
+                rs.getString("teacher_output"), rs.getObject("verdict", Boolean.class), rs.getString("reason"),
+                rs.getString("comment"), rs.getString("author"), rs.getTimestamp("created_at").toInstant(), rerun);
     }
 
     Optional<Integer> latest(UUID runId, String itemId) {

@@ -73,8 +73,8 @@ class SearchIndex {
         // Taking the run's row here first makes a second indexing of the same run wait, then find it done.
         boolean due = jdbc.sql("""
                         INSERT INTO trace_search_runs (workspace_id, run_id, finished_at, texts, indexed_at)
-                        SELECT r.workspace_id, r.id, r.finished_at, 0, ? FROM runs r
-                        WHERE r.id = ? AND r.status = 'COMPLETED' AND r.finished_at IS NOT NULL
+                        SELECT r.workspace_id, r.run_id, r.finished_at, 0, ? FROM run_overview r
+                        WHERE r.run_id = ? AND r.status = 'COMPLETED' AND r.finished_at IS NOT NULL
                         ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, texts = 0,
                             indexed_at = excluded.indexed_at
                         WHERE trace_search_runs.finished_at <> excluded.finished_at""")
@@ -87,13 +87,13 @@ class SearchIndex {
         int texts = jdbc.sql("""
                         INSERT INTO trace_search (workspace_id, run_id, item_id, doc)
                         SELECT i.workspace_id, i.run_id, i.item_id, d.question
-                        FROM run_items i
-                        JOIN runs r ON r.id = i.run_id
-                        JOIN dataset_items d ON d.version_id = r.dataset_version_id AND d.item_id = i.item_id
+                        FROM run_item_outcomes i
+                        JOIN run_overview r ON r.run_id = i.run_id
+                        JOIN dataset_item_texts d ON d.version_id = r.dataset_version_id AND d.item_id = i.item_id
                         WHERE i.run_id = :run
                         UNION ALL
                         SELECT i.workspace_id, i.run_id, i.item_id, p.value ->> 'output'
-                        FROM run_items i CROSS JOIN LATERAL jsonb_array_elements(i.results) p
+                        FROM run_item_outcomes i CROSS JOIN LATERAL jsonb_array_elements(i.results) p
                         WHERE i.run_id = :run AND jsonb_typeof(i.results) = 'array' AND p.value ->> 'output' IS NOT NULL""")
                 .param("run", runId).update();
         jdbc.sql("UPDATE trace_search_runs SET texts = ? WHERE run_id = ?").params(texts, runId).update();
@@ -104,7 +104,7 @@ class SearchIndex {
     /** Whether the table holds the run's texts as they are now (the run completed, and was indexed since). */
     boolean indexed(UUID runId) {
         return jdbc.sql("""
-                        SELECT EXISTS (SELECT 1 FROM trace_search_runs m JOIN runs r ON r.id = m.run_id
+                        SELECT EXISTS (SELECT 1 FROM trace_search_runs m JOIN run_overview r ON r.run_id = m.run_id
                                        WHERE m.run_id = ? AND r.status = 'COMPLETED' AND m.finished_at = r.finished_at)""")
                 .param(runId).query(Boolean.class).single();
     }

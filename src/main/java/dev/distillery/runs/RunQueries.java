@@ -38,56 +38,61 @@ class RunQueries {
     Optional<RunDetails> details(UUID runId) {
         return jdbc.sql("""
                         SELECT r.id, r.name, r.method, r.preset, r.preset_version, r.params::text, r.decoding::text,
-                            r.roles::text, r.dataset_id, d.name, r.dataset_version_id, v.version, r.split, r.item_offset,
-                            r.item_limit, r.concurrency, r.seed, r.total, r.status, r.error, u.email, r.created_at,
-                            r.started_at, r.finished_at, r.imported
-                        FROM runs r JOIN datasets d ON d.id = r.dataset_id
-                        JOIN dataset_versions v ON v.id = r.dataset_version_id
-                        LEFT JOIN app_users u ON u.id = r.created_by
+                            r.roles::text, r.dataset_id, v.dataset_name, r.dataset_version_id, v.version, r.split,
+                            r.item_offset, r.item_limit, r.concurrency, r.seed, r.total, r.status, r.error,
+                            u.email AS created_by, r.created_at, r.started_at, r.finished_at, r.imported
+                        FROM runs r JOIN dataset_version_names v ON v.version_id = r.dataset_version_id
+                        LEFT JOIN account_names u ON u.id = r.created_by
                         WHERE r.id = ?""")
                 .param(runId)
                 .query((rs, n) -> {
-                    Map<String, RunSnapshot.RoleEndpoint> stored = json.readValue(rs.getString(8),
+                    Map<String, RunSnapshot.RoleEndpoint> stored = json.readValue(rs.getString("roles"),
                             new TypeReference<LinkedHashMap<String, RunSnapshot.RoleEndpoint>>() { });
                     Map<String, RunDetails.RoleEndpoint> roles = stored.entrySet().stream().collect(Collectors.toMap(
                             e -> e.getKey().toLowerCase(java.util.Locale.ROOT),
                             e -> new RunDetails.RoleEndpoint(e.getValue().endpointId(), e.getValue().name(), e.getValue().model()),
                             (a, b) -> a, LinkedHashMap::new));
-                    return new RunDetails(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getInt(5), json.readValue(rs.getString(6), OBJECT), json.readValue(rs.getString(7), Decoding.class),
-                            roles, rs.getObject(9, UUID.class), rs.getString(10), rs.getObject(11, UUID.class), rs.getInt(12),
-                            rs.getString(13), rs.getInt(14), (Integer) rs.getObject(15), rs.getInt(16), (Integer) rs.getObject(17),
-                            rs.getInt(18), RunStatus.valueOf(rs.getString(19)), rs.getString(20), rs.getString(21),
-                            rs.getTimestamp(22).toInstant(), instant(rs.getTimestamp(23)), instant(rs.getTimestamp(24)),
-                            rs.getBoolean(25));
+                    return new RunDetails(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("method"),
+                            rs.getString("preset"), rs.getInt("preset_version"), json.readValue(rs.getString("params"), OBJECT),
+                            json.readValue(rs.getString("decoding"), Decoding.class), roles,
+                            rs.getObject("dataset_id", UUID.class), rs.getString("dataset_name"),
+                            rs.getObject("dataset_version_id", UUID.class), rs.getInt("version"), rs.getString("split"),
+                            rs.getInt("item_offset"), rs.getObject("item_limit", Integer.class), rs.getInt("concurrency"),
+                            rs.getObject("seed", Integer.class), rs.getInt("total"), RunStatus.valueOf(rs.getString("status")),
+                            rs.getString("error"), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
+                            instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")),
+                            rs.getBoolean("imported"));
                 })
                 .optional();
     }
 
     List<RunSummary> list(@Nullable UUID datasetId, int offset, int limit) {
         return jdbc.sql("""
-                        SELECT r.id, r.name, r.method, r.preset, d.name, r.split, r.status, r.total,
-                            (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE'),
-                            (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE' AND i.correct),
-                            (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'ERROR'),
+                        SELECT r.id, r.name, r.method, r.preset, v.dataset_name, r.split, r.status, r.total,
+                            (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE') AS done,
+                            (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE' AND i.correct)
+                                AS correct,
+                            (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'ERROR') AS errors,
                             r.created_at, r.imported
-                        FROM runs r JOIN datasets d ON d.id = r.dataset_id
+                        FROM runs r JOIN dataset_version_names v ON v.version_id = r.dataset_version_id
                         WHERE (CAST(:dataset AS uuid) IS NULL OR r.dataset_id = :dataset)
                         ORDER BY r.created_at DESC OFFSET :offset LIMIT :limit""")
                 .param("dataset", datasetId).param("offset", offset).param("limit", limit)
-                .query((rs, n) -> new RunSummary(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6), RunStatus.valueOf(rs.getString(7)), rs.getInt(8),
-                        rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getTimestamp(12).toInstant(), rs.getBoolean(13)))
+                .query((rs, n) -> new RunSummary(rs.getObject("id", UUID.class), rs.getString("name"),
+                        rs.getString("method"), rs.getString("preset"), rs.getString("dataset_name"), rs.getString("split"),
+                        RunStatus.valueOf(rs.getString("status")), rs.getInt("total"), rs.getInt("done"),
+                        rs.getInt("correct"), rs.getInt("errors"), rs.getTimestamp("created_at").toInstant(),
+                        rs.getBoolean("imported")))
                 .list();
     }
 
     /** Finished items in item-id order (byte order, so every caller sorts the same way). */
     List<ItemOutcome> outcomes(UUID runId) {
         return jdbc.sql("""
-                        SELECT item_id, coalesce(correct, false), status = 'ERROR' FROM run_items
+                        SELECT item_id, coalesce(correct, false) AS correct, status = 'ERROR' AS error FROM run_items
                         WHERE run_id = ? AND status IN ('DONE', 'ERROR') ORDER BY item_id COLLATE "C\"""")
                 .param(runId)
-                .query((rs, n) -> new ItemOutcome(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)))
+                .query(ItemOutcome.class)
                 .list();
     }
 
@@ -120,10 +125,11 @@ class RunQueries {
                             completion_tokens, latency_ms, attempts, cached
                         FROM run_calls WHERE run_id = ? AND item_id = ANY(?) ORDER BY created_at, call_key""")
                 .params(runId, itemIds.toArray(String[]::new))
-                .query((rs, n) -> Map.entry(rs.getString(1), new Trace.Call(rs.getString(2),
-                        rs.getString(3).toLowerCase(java.util.Locale.ROOT), rs.getString(4), rs.getString(5),
-                        json.readValue(rs.getString(6), STRINGS), rs.getString(7), rs.getInt(8), rs.getInt(9),
-                        rs.getLong(10), rs.getInt(11), rs.getBoolean(12))))
+                .query((rs, n) -> Map.entry(rs.getString("item_id"), new Trace.Call(rs.getString("call_key"),
+                        rs.getString("role").toLowerCase(java.util.Locale.ROOT), rs.getString("endpoint_id"),
+                        rs.getString("prompt"), json.readValue(rs.getString("outputs"), STRINGS),
+                        rs.getString("finish_reason"), rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
+                        rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getBoolean("cached"))))
                 .list().stream()
                 .collect(Collectors.groupingBy(Map.Entry::getKey, LinkedHashMap::new,
                         Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
@@ -143,10 +149,12 @@ class RunQueries {
     }
 
     private ItemRow row(ResultSet rs, int n) throws SQLException {
-        String results = rs.getString(5);
-        return new ItemRow(rs.getString(1), rs.getInt(2), rs.getString(3).toLowerCase(java.util.Locale.ROOT),
-                (Boolean) rs.getObject(4), results == null ? List.of() : json.readValue(results, PREDICTIONS),
-                rs.getString(6), rs.getString(7), rs.getInt(8), rs.getInt(9), rs.getBigDecimal(10));
+        String results = rs.getString("results");
+        return new ItemRow(rs.getString("item_id"), rs.getInt("position"),
+                rs.getString("status").toLowerCase(java.util.Locale.ROOT), rs.getObject("correct", Boolean.class),
+                results == null ? List.of() : json.readValue(results, PREDICTIONS), rs.getString("error_kind"),
+                rs.getString("error"), rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
+                rs.getBigDecimal("cost"));
     }
 
     private static java.time.@Nullable Instant instant(@Nullable Timestamp t) {
