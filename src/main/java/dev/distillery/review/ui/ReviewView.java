@@ -41,6 +41,7 @@ import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,12 +85,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private final java.util.TreeMap<Integer, ReviewRow> fetched = new java.util.TreeMap<>();
     private boolean restoring;
 
-    public ReviewView(CorrectionService corrections, QueueService queues, RunService runs, WorkspaceService workspaces) {
+    public ReviewView(CorrectionService corrections, QueueService queues, RunService runs, WorkspaceService workspaces,
+            Clock clock) {
         this.corrections = corrections;
         this.runs = runs;
         var role = workspaces.current().role();
         this.canReview = role.can(Permission.REVIEW);
-        this.detail = new TraceDetail(corrections, canReview, this::afterChange);
+        this.detail = new TraceDetail(corrections, clock, canReview, this::afterChange);
         this.queue = new QueuePanel(queues, workspaces::members, role, this::openFromQueue, this::afterChange);
         setSizeFull();
         title.setId("review-title");
