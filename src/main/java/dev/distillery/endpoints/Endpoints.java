@@ -67,8 +67,10 @@ class Endpoints {
     boolean insertCopy(UUID id, UUID sourceId, String name, String model, Instant now) {
         record Secrets(byte @Nullable [] key, byte @Nullable [] headers) {
         }
-        Optional<Secrets> source = jdbc.sql("SELECT api_key_cipher, headers_cipher FROM endpoints WHERE id = ? AND deleted_at IS NULL")
-                .param(sourceId).query((rs, n) -> new Secrets(rs.getBytes(1), rs.getBytes(2))).optional();
+        Optional<Secrets> source = jdbc.sql("""
+                        SELECT api_key_cipher AS key, headers_cipher AS headers FROM endpoints
+                        WHERE id = ? AND deleted_at IS NULL""")
+                .param(sourceId).query(Secrets.class).optional();
         if (source.isEmpty()) {
             return false;
         }
@@ -97,8 +99,8 @@ class Endpoints {
     int reencrypt() {
         record Row(UUID id, byte @Nullable [] key, byte @Nullable [] headers) {
         }
-        List<Row> rows = jdbc.sql("SELECT id, api_key_cipher, headers_cipher FROM endpoints FOR UPDATE")
-                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getBytes(2), rs.getBytes(3))).list();
+        List<Row> rows = jdbc.sql("SELECT id, api_key_cipher AS key, headers_cipher AS headers FROM endpoints FOR UPDATE")
+                .query(Row.class).list();
         int changed = 0;
         for (Row row : rows) {
             boolean staleKey = row.key() != null && cipher.stale(row.key());
@@ -119,8 +121,11 @@ class Endpoints {
     /** How many of the workspace's endpoints hold a secret under an older key or format. */
     int staleSecrets() {
         return (int) jdbc.sql("SELECT api_key_cipher, headers_cipher FROM endpoints")
-                .query((rs, n) -> (rs.getBytes(1) != null && cipher.stale(rs.getBytes(1)))
-                        || (rs.getBytes(2) != null && cipher.stale(rs.getBytes(2))))
+                .query((rs, n) -> {
+                    byte[] key = rs.getBytes("api_key_cipher");
+                    byte[] headers = rs.getBytes("headers_cipher");
+                    return (key != null && cipher.stale(key)) || (headers != null && cipher.stale(headers));
+                })
                 .list().stream().filter(Boolean::booleanValue).count();
     }
 

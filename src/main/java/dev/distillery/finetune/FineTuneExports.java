@@ -39,10 +39,12 @@ class FineTuneExports {
                             actor, created_at
                         FROM finetune_exports WHERE run_id = ? ORDER BY created_at DESC, id""")
                 .param(runId)
-                .query((rs, n) -> new ExportRecord(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getString(3), rs.getString(4), rs.getDouble(5), rs.getLong(6), rs.getBoolean(7), rs.getInt(8),
-                        rs.getInt(9), rs.getInt(10), rs.getInt(11), List.of((String[]) rs.getArray(12).getArray()),
-                        rs.getString(13), rs.getString(14), rs.getTimestamp(15).toInstant()))
+                .query((rs, n) -> new ExportRecord(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class),
+                        rs.getString("format"), rs.getString("base_format"), rs.getDouble("validation_fraction"),
+                        rs.getLong("seed"), rs.getBoolean("apply_corrections"), rs.getInt("items"),
+                        rs.getInt("train_samples"), rs.getInt("validation_samples"), rs.getInt("contaminated_items"),
+                        List.of((String[]) rs.getArray("contaminated_examples").getArray()),
+                        rs.getString("override_reason"), rs.getString("actor"), rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 }

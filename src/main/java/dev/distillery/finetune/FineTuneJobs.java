@@ -115,21 +115,20 @@ class FineTuneJobs {
                         SELECT created_at, level, message FROM fine_tune_job_events WHERE job_id = ?
                         ORDER BY created_at, provider_event_id""")
                 .param(jobId)
-                .query((rs, n) -> new FineTuneJobEvent(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3)))
+                .query((rs, n) -> new FineTuneJobEvent(rs.getTimestamp("created_at").toInstant(), rs.getString("level"),
+                        rs.getString("message")))
                 .list();
     }
 
     private FineTuneJobSummary summary(ResultSet rs, int n) throws SQLException {
-        long tokens = rs.getLong("trained_tokens");
-        Long trainedTokens = rs.wasNull() ? null : tokens;
-        int validation = rs.getInt("validation_examples");
-        Integer validationExamples = rs.wasNull() ? null : validation;
         Timestamp finished = rs.getTimestamp("finished_at");
         return new FineTuneJobSummary(rs.getObject("id", UUID.class), rs.getObject("endpoint_id", UUID.class),
                 rs.getString("endpoint_name"), rs.getString("base_model"), rs.getString("suffix"),
                 FineTuneJobStatus.valueOf(rs.getString("status")), rs.getString("training_file_name"),
-                rs.getInt("training_examples"), rs.getString("validation_file_name"), validationExamples,
-                rs.getString("provider_job_id"), rs.getString("fine_tuned_model"), trainedTokens,
+                rs.getInt("training_examples"), rs.getString("validation_file_name"),
+                rs.getObject("validation_examples", Integer.class),
+                rs.getString("provider_job_id"), rs.getString("fine_tuned_model"),
+                rs.getObject("trained_tokens", Long.class),
                 rs.getObject("created_endpoint_id", UUID.class), rs.getString("error"), rs.getInt("events_seen"),
                 rs.getString("created_by_label"), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(), finished == null ? null : finished.toInstant());

@@ -80,9 +80,13 @@ class Entries {
                         + " FROM leaderboard_entries WHERE " + which
                         + " AND dataset_version_id = ? AND split = ? AND student_id = ? ORDER BY finished_at DESC")
                 .params(datasetVersionId, split, studentId)
-                .query((rs, i) -> new Entry.Verdicts(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getInt(5), rs.getInt(6), BitSet.valueOf(rs.getBytes(7)),
-                        rs.getBytes(8) == null ? null : BitSet.valueOf(rs.getBytes(8)), rs.getTimestamp(9).toInstant()))
+                .query((rs, i) -> {
+                    byte[] corrected = rs.getBytes("corrected_outcomes");
+                    return new Entry.Verdicts(rs.getObject("run_id", UUID.class), rs.getString("run_name"),
+                            rs.getString("method"), rs.getString("items_key"), rs.getInt("n"), rs.getInt("correct"),
+                            BitSet.valueOf(rs.getBytes("outcomes")), corrected == null ? null : BitSet.valueOf(corrected),
+                            rs.getTimestamp("finished_at").toInstant());
+                })
                 .list();
     }
 
@@ -143,32 +147,37 @@ class Entries {
     }
 
     private static LeaderboardRow row(ResultSet rs) throws SQLException {
-        int n = rs.getInt(13);
-        int correct = rs.getInt(14);
+        int n = rs.getInt("n");
+        int correct = rs.getInt("correct");
         double accuracy = n == 0 ? 0 : (double) correct / n;
         double[] ci = Statistics.wilson(correct, n);
-        Integer baselineCorrect = (Integer) rs.getObject(18);
+        Integer baselineCorrect = rs.getObject("baseline_correct", Integer.class);
         Double baselineAccuracy = baselineCorrect == null || n == 0 ? null : (double) baselineCorrect / n;
         LeaderboardRow.Corrected corrected = null;
-        Integer correctedCorrect = (Integer) rs.getObject(24);
+        Integer correctedCorrect = rs.getObject("corrected_correct", Integer.class);
         if (correctedCorrect != null) {
             double correctedAccuracy = n == 0 ? 0 : (double) correctedCorrect / n;
             double[] correctedCi = Statistics.wilson(correctedCorrect, n);
-            corrected = new LeaderboardRow.Corrected(rs.getInt(23), correctedCorrect, correctedAccuracy,
+            corrected = new LeaderboardRow.Corrected(rs.getInt("corrected_items"), correctedCorrect, correctedAccuracy,
                     correctedCi[0], correctedCi[1], points(correctedAccuracy, baselineAccuracy),
-                    relative(correctedAccuracy, baselineAccuracy), (Double) rs.getObject(25), (Double) rs.getObject(26),
-                    (Double) rs.getObject(27));
+                    relative(correctedAccuracy, baselineAccuracy), rs.getObject("corrected_p_value", Double.class),
+                    rs.getObject("corrected_diff_low", Double.class), rs.getObject("corrected_diff_high", Double.class));
         }
-        BigDecimal cost = rs.getBigDecimal(30);
-        return new LeaderboardRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                rs.getString(4), rs.getInt(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
-                rs.getString(10), rs.getString(11), rs.getString(12), (Double) rs.getObject(34), n, correct, rs.getInt(15), accuracy, ci[0], ci[1],
-                rs.getObject(16, UUID.class), rs.getString(17), baselineAccuracy, points(accuracy, baselineAccuracy),
-                relative(accuracy, baselineAccuracy), (Double) rs.getObject(20), (Double) rs.getObject(21),
-                (Double) rs.getObject(22), rs.getString(19), corrected, rs.getLong(28) + rs.getLong(29), rs.getLong(28),
-                rs.getLong(29), cost,
+        BigDecimal cost = rs.getBigDecimal("cost");
+        long promptTokens = rs.getLong("prompt_tokens");
+        long completionTokens = rs.getLong("completion_tokens");
+        return new LeaderboardRow(rs.getObject("run_id", UUID.class), rs.getString("run_name"),
+                rs.getObject("dataset_id", UUID.class), rs.getString("dataset_name"), rs.getInt("dataset_version"),
+                rs.getString("split"), rs.getString("method"), rs.getString("preset"), rs.getBoolean("is_baseline"),
+                rs.getString("teacher_name"), rs.getString("student_name"), rs.getString("student_model"),
+                rs.getObject("student_params_b", Double.class), n, correct, rs.getInt("errors"), accuracy, ci[0], ci[1],
+                rs.getObject("baseline_run_id", UUID.class), rs.getString("baseline_name"), baselineAccuracy,
+                points(accuracy, baselineAccuracy), relative(accuracy, baselineAccuracy),
+                rs.getObject("p_value", Double.class), rs.getObject("diff_low", Double.class),
+                rs.getObject("diff_high", Double.class), rs.getString("baseline_note"), corrected,
+                promptTokens + completionTokens, promptTokens, completionTokens, cost,
                 correct == 0 ? null : cost.divide(BigDecimal.valueOf(correct), 8, java.math.RoundingMode.HALF_UP),
-                rs.getBoolean(31), rs.getString(32), rs.getTimestamp(33).toInstant());
+                rs.getBoolean("imported"), rs.getString("created_by"), rs.getTimestamp("finished_at").toInstant());
     }
 
     private static @Nullable Double points(double accuracy, @Nullable Double baseline) {

@@ -27,8 +27,9 @@ class PublicBoards {
     Optional<Published> findPublished(String workspaceSlug, String boardSlug) {
         return jdbc.sql("SELECT board_id, workspace_id, workspace_name, updated_at FROM find_public_board(?, ?)")
                 .params(workspaceSlug, boardSlug)
-                .query((rs, n) -> new Published(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getString(3), rs.getTimestamp(4).toInstant()))
+                .query((rs, n) -> new Published(rs.getObject("board_id", UUID.class),
+                        rs.getObject("workspace_id", UUID.class), rs.getString("workspace_name"),
+                        rs.getTimestamp("updated_at").toInstant()))
                 .optional();
     }
 
@@ -69,8 +70,9 @@ class PublicBoards {
     }
 
     private static PublicBoard board(ResultSet rs) throws SQLException {
-        return new PublicBoard(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getBoolean(10),
-                rs.getString(11), rs.getTimestamp(12).toInstant());
+        return new PublicBoard(rs.getObject("id", UUID.class), rs.getString("slug"), rs.getString("title"),
+                rs.getObject("dataset_id", UUID.class), rs.getString("split"), rs.getString("method"),
+                rs.getString("teacher_name"), rs.getString("student_name"), rs.getInt("sample_traces"),
+                rs.getBoolean("published"), rs.getString("created_by"), rs.getTimestamp("updated_at").toInstant());
     }
 }

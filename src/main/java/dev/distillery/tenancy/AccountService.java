@@ -2,7 +2,6 @@ package dev.distillery.tenancy;
 
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +9,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -24,7 +22,8 @@ public class AccountService implements UserDetailsService {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
-    private final JdbcClient jdbc;
+    private final Users users;
+    private final Memberships memberships;
     private final PasswordEncoder passwordEncoder;
     private final CurrentTenant currentTenant;
     private final WorkspaceService workspaces;
@@ -32,9 +31,10 @@ public class AccountService implements UserDetailsService {
     private final SignUpThrottle signUps;
     private final Clock clock;
 
-    AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, CurrentTenant currentTenant,
+    AccountService(Users users, Memberships memberships, PasswordEncoder passwordEncoder, CurrentTenant currentTenant,
             WorkspaceService workspaces, AuditLog auditLog, SignUpThrottle signUps, Clock clock) {
-        this.jdbc = jdbc;
+        this.users = users;
+        this.memberships = memberships;
         this.passwordEncoder = passwordEncoder;
         this.currentTenant = currentTenant;
         this.workspaces = workspaces;
@@ -74,7 +74,7 @@ public class AccountService implements UserDetailsService {
     @Transactional
     public Optional<UUID> ensureAdmin(String email, String password) {
         String normalized = email.strip();
-        if (emailTaken(normalized)) {
+        if (users.emailTaken(normalized)) {
             return Optional.empty();
         }
         int at = normalized.indexOf('@');
@@ -83,13 +83,11 @@ public class AccountService implements UserDetailsService {
 
     private UUID create(String email, String name, String password, String workspaceName) {
         validate(email, name, password);
-        if (emailTaken(email)) {
+        if (users.emailTaken(email)) {
             throw new ConflictException("An account with " + email + " already exists. Sign in instead.");
         }
         UUID userId = UUID.randomUUID();
-        jdbc.sql("INSERT INTO app_users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(userId, email, name, passwordEncoder.encode(password), Timestamp.from(clock.instant()))
-                .update();
+        users.insert(userId, email, name, passwordEncoder.encode(password), clock.instant());
         workspaces.createOwned(userId, email, workspaceName);
         return userId;
     }
@@ -97,11 +95,7 @@ public class AccountService implements UserDetailsService {
     @Override
     @Transactional(readOnly = true)
     public UserDetails loadUserByUsername(String username) {
-        return jdbc.sql("SELECT id, email, display_name, password_hash FROM app_users WHERE lower(email) = lower(?)")
-                .param(username.strip())
-                .query((rs, n) -> new AccountPrincipal(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4)))
-                .optional()
+        return users.principal(username.strip())
                 .orElseThrow(() -> new UsernameNotFoundException("No account for " + username));
     }
 
@@ -113,14 +107,12 @@ public class AccountService implements UserDetailsService {
     /** Writes a sign-in (or failed sign-in) line into the audit log of every workspace of the account. */
     @Transactional
     public void recordSignIn(String email, boolean succeeded, String remoteAddress) {
-        Optional<UUID> userId = jdbc.sql("SELECT id FROM app_users WHERE lower(email) = lower(?)")
-                .param(email.strip()).query(UUID.class).optional();
+        Optional<UUID> userId = users.idByEmail(email.strip());
         if (userId.isEmpty()) {
             return;
         }
-        jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(userId.get().toString()).query().singleValue();
-        List<UUID> memberOf = jdbc.sql("SELECT workspace_id FROM memberships WHERE user_id = ?")
-                .param(userId.get()).query(UUID.class).list();
+        currentTenant.bindUser(userId.get());
+        List<UUID> memberOf = memberships.workspaceIdsOf(userId.get());
         for (UUID workspaceId : memberOf) {
             currentTenant.bindWorkspace(workspaceId);
             auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(userId.get(), email.strip())),
@@ -131,8 +123,7 @@ public class AccountService implements UserDetailsService {
     /** The user's session epoch: a session signed in at an older one has been ended by "sign out everywhere". */
     @Transactional(readOnly = true)
     public OptionalInt sessionEpoch(String email) {
-        return jdbc.sql("SELECT session_epoch FROM app_users WHERE lower(email) = lower(?)").param(email.strip())
-                .query(Integer.class).optional().map(OptionalInt::of).orElse(OptionalInt.empty());
+        return users.sessionEpoch(email.strip()).map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
     /**
@@ -143,20 +134,14 @@ public class AccountService implements UserDetailsService {
     public void signOutEverywhere() {
         AccountPrincipal user = currentTenant.currentPrincipal()
                 .orElseThrow(() -> new org.springframework.security.access.AccessDeniedException("Sign in first."));
-        jdbc.sql("UPDATE app_users SET session_epoch = session_epoch + 1 WHERE id = ?").param(user.id()).update();
-        jdbc.sql("DELETE FROM persistent_logins WHERE lower(username) = lower(?)").param(user.email()).update();
-        jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(user.id().toString()).query().singleValue();
-        for (UUID workspaceId : jdbc.sql("SELECT workspace_id FROM memberships WHERE user_id = ?")
-                .param(user.id()).query(UUID.class).list()) {
+        users.nextSessionEpoch(user.id());
+        users.deleteRememberMeTokens(user.email());
+        currentTenant.bindUser(user.id());
+        for (UUID workspaceId : memberships.workspaceIdsOf(user.id())) {
             currentTenant.bindWorkspace(workspaceId);
             auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(user.id(), user.email())),
                     "auth.signed-out-everywhere", user.email(), null);
         }
-    }
-
-    private boolean emailTaken(String email) {
-        return jdbc.sql("SELECT count(*) FROM app_users WHERE lower(email) = lower(?)").param(email)
-                .query(Integer.class).single() > 0;
     }
 
     private static void validate(String email, String name, String password) {

@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -21,17 +20,21 @@ class AdminBootstrap implements ApplicationRunner {
 
     private final AccountService accounts;
     private final ApiKeyService apiKeys;
-    private final JdbcClient jdbc;
+    private final Users users;
+    private final Memberships memberships;
+    private final CurrentTenant currentTenant;
     private final TransactionTemplate tx;
     private final String email;
     private final String password;
     private final String apiKey;
 
-    AdminBootstrap(AccountService accounts, ApiKeyService apiKeys, JdbcClient jdbc, TransactionTemplate tx,
-            BootstrapProperties properties) {
+    AdminBootstrap(AccountService accounts, ApiKeyService apiKeys, Users users, Memberships memberships,
+            CurrentTenant currentTenant, TransactionTemplate tx, BootstrapProperties properties) {
         this.accounts = accounts;
         this.apiKeys = apiKeys;
-        this.jdbc = jdbc;
+        this.users = users;
+        this.memberships = memberships;
+        this.currentTenant = currentTenant;
         this.tx = tx;
         this.email = properties.adminEmail();
         this.password = properties.adminPassword();
@@ -49,13 +52,9 @@ class AdminBootstrap implements ApplicationRunner {
             return;
         }
         tx.executeWithoutResult(status -> {
-            UUID userId = jdbc.sql("SELECT id FROM app_users WHERE lower(email) = lower(?)").param(email.strip())
-                    .query(UUID.class).single();
-            jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(userId.toString()).query().singleValue();
-            UUID workspaceId = jdbc.sql("""
-                            SELECT w.id FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
-                            WHERE m.user_id = ? AND m.role = 'OWNER' ORDER BY (w.name = 'Default') DESC, w.created_at LIMIT 1""")
-                    .param(userId).query(UUID.class).single();
+            UUID userId = users.idByEmail(email.strip()).orElseThrow();
+            currentTenant.bindUser(userId);
+            UUID workspaceId = memberships.firstOwned(userId).orElseThrow();
             if (apiKeys.ensureKey(workspaceId, userId, email.strip(), "bootstrap", apiKey)) {
                 log.info("Created the bootstrap API key for {}", email);
             }

@@ -3,16 +3,10 @@ package dev.distillery.tenancy;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
@@ -29,13 +23,13 @@ public class ApiKeyService {
     static final String SECRET_PREFIX = "dk_";
     private static final int SHOWN_PREFIX = 10;
 
-    private final JdbcClient jdbc;
+    private final ApiKeys apiKeys;
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
     private final Clock clock;
 
-    ApiKeyService(JdbcClient jdbc, CurrentTenant currentTenant, AuditLog auditLog, Clock clock) {
-        this.jdbc = jdbc;
+    ApiKeyService(ApiKeys apiKeys, CurrentTenant currentTenant, AuditLog auditLog, Clock clock) {
+        this.apiKeys = apiKeys;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
         this.clock = clock;
@@ -59,24 +53,18 @@ public class ApiKeyService {
     @Transactional(readOnly = true)
     public List<ApiKeySummary> list() {
         currentTenant.require(Permission.MANAGE_API_KEYS);
-        return jdbc.sql("""
-                        SELECT k.id, k.name, k.prefix, k.role, u.email, k.created_at, k.last_used_at, k.revoked_at
-                        FROM api_keys k LEFT JOIN app_users u ON u.id = k.created_by ORDER BY k.created_at DESC""")
-                .query(this::map).list();
+        return apiKeys.list();
     }
 
     @Transactional
     public void revoke(UUID id) {
         TenantContext tenant = currentTenant.require(Permission.MANAGE_API_KEYS);
-        ApiKeySummary key = jdbc.sql("""
-                        SELECT k.id, k.name, k.prefix, k.role, u.email, k.created_at, k.last_used_at, k.revoked_at
-                        FROM api_keys k LEFT JOIN app_users u ON u.id = k.created_by WHERE k.id = ?""")
-                .param(id).query(this::map).optional()
+        ApiKeySummary key = apiKeys.find(id)
                 .orElseThrow(() -> new NotFoundException("API key " + id + " not found."));
         if (!key.active()) {
             throw new ConflictException("API key \"" + key.name() + "\" is already revoked.");
         }
-        jdbc.sql("UPDATE api_keys SET revoked_at = ? WHERE id = ?").params(Timestamp.from(clock.instant()), id).update();
+        apiKeys.revoke(id, clock.instant());
         auditLog.record(tenant, "api-key.revoked", key.name(), key.prefix() + "…");
     }
 
@@ -87,13 +75,7 @@ public class ApiKeyService {
      */
     @Transactional
     public Optional<Authentication> authenticate(String secret) {
-        record Found(UUID id, UUID workspaceId, Role role, boolean revoked) {
-        }
-        Optional<Found> found = jdbc.sql("SELECT id, workspace_id, role, revoked FROM find_api_key(?)")
-                .param(Secrets.hash(secret.strip()))
-                .query((rs, n) -> new Found(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        Role.valueOf(rs.getString(3)), rs.getBoolean(4)))
-                .optional();
+        Optional<ApiKeys.Match> found = apiKeys.findByHash(Secrets.hash(secret.strip()));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -101,20 +83,7 @@ public class ApiKeyService {
             throw new BadCredentialsException("This API key has been revoked. Create a new key in Workspace settings.");
         }
         currentTenant.bindWorkspace(found.get().workspaceId());
-        // Touch at most once a minute: a busy client should not turn every read into a write.
-        record Key(String name, @Nullable UUID createdBy, @Nullable Role creatorRole) {
-        }
-        Key key = jdbc.sql("""
-                        WITH touched AS (
-                            UPDATE api_keys SET last_used_at = :now
-                            WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :since))
-                        SELECT k.name, k.created_by, m.role FROM api_keys k
-                        LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.created_by
-                        WHERE k.id = :id""")
-                .param("now", Timestamp.from(clock.instant())).param("id", found.get().id())
-                .param("since", Timestamp.from(clock.instant().minusSeconds(60)))
-                .query((rs, n) -> new Key(rs.getString(1), rs.getObject(2, UUID.class),
-                        rs.getString(3) == null ? null : Role.valueOf(rs.getString(3)))).single();
+        ApiKeys.Use key = apiKeys.use(found.get().id(), clock.instant());
         // A key acts for its creator and never beyond them: revoked with their membership and capped with their
         // role when that happens, and checked again here in case a change ever bypassed the service.
         if (key.createdBy() != null && key.creatorRole() == null) {
@@ -129,7 +98,7 @@ public class ApiKeyService {
     /** Stores a given secret as an ADMIN key of the bound workspace, unless a key with that secret exists. */
     @Transactional
     public boolean ensureKey(UUID workspaceId, UUID ownerId, String ownerEmail, String name, String secret) {
-        if (jdbc.sql("SELECT count(*) FROM find_api_key(?)").param(Secrets.hash(secret.strip())).query(Integer.class).single() > 0) {
+        if (apiKeys.exists(Secrets.hash(secret.strip()))) {
             return false;
         }
         if (secret.strip().length() < 24) {
@@ -142,22 +111,9 @@ public class ApiKeyService {
 
     private UUID insert(TenantContext tenant, String name, Role role, String secret) {
         UUID id = UUID.randomUUID();
-        jdbc.sql("""
-                        INSERT INTO api_keys (id, workspace_id, name, prefix, key_hash, role, created_by, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(id, tenant.workspaceId(), name, secret.substring(0, Math.min(SHOWN_PREFIX, secret.length())),
-                        Secrets.hash(secret), role.name(), tenant.actor().userId(), Timestamp.from(clock.instant()))
-                .update();
+        apiKeys.insert(id, tenant.workspaceId(), name, secret.substring(0, Math.min(SHOWN_PREFIX, secret.length())),
+                Secrets.hash(secret), role, tenant.actor().userId(), clock.instant());
         auditLog.record(tenant, "api-key.created", name, role.name());
         return id;
     }
-
-    private ApiKeySummary map(ResultSet rs, int n) throws SQLException {
-        Timestamp used = rs.getTimestamp(7);
-        Timestamp revoked = rs.getTimestamp(8);
-        return new ApiKeySummary(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                Role.valueOf(rs.getString(4)), rs.getString(5), rs.getTimestamp(6).toInstant(),
-                used == null ? null : used.toInstant(), revoked == null ? null : revoked.toInstant());
-    }
-
 }

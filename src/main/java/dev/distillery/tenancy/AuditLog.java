@@ -1,10 +1,8 @@
 package dev.distillery.tenancy;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -16,12 +14,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class AuditLog {
 
-    private final JdbcClient jdbc;
+    private final AuditEvents events;
     private final CurrentTenant currentTenant;
     private final Clock clock;
 
-    AuditLog(JdbcClient jdbc, CurrentTenant currentTenant, Clock clock) {
-        this.jdbc = jdbc;
+    AuditLog(AuditEvents events, CurrentTenant currentTenant, Clock clock) {
+        this.events = events;
         this.currentTenant = currentTenant;
         this.clock = clock;
     }
@@ -35,30 +33,20 @@ public class AuditLog {
     /** Records an action in {@code tenant}'s workspace, which must be bound in this transaction. */
     @Transactional
     public void record(TenantContext tenant, String action, @Nullable String target, @Nullable String details) {
-        jdbc.sql("""
-                        INSERT INTO audit_events (workspace_id, occurred_at, actor_id, actor, action, target, details)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)""")
-                .params(tenant.workspaceId(), Timestamp.from(clock.instant()), tenant.actor().userId(),
-                        tenant.actor().label(), action, target, details)
-                .update();
+        events.insert(tenant.workspaceId(), clock.instant(), tenant.actor().userId(), tenant.actor().label(), action,
+                target, details);
     }
 
     /** The newest entries first; OWNER and ADMIN only. */
     @Transactional(readOnly = true)
     public List<AuditEntry> list(int offset, int limit) {
         currentTenant.require(Permission.VIEW_AUDIT);
-        return jdbc.sql("""
-                        SELECT id, occurred_at, actor, action, target, details FROM audit_events
-                        ORDER BY id DESC OFFSET ? LIMIT ?""")
-                .params(Math.max(0, offset), Math.clamp(limit, 1, 500))
-                .query((rs, n) -> new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)))
-                .list();
+        return events.list(Math.max(0, offset), Math.clamp(limit, 1, 500));
     }
 
     @Transactional(readOnly = true)
     public int count() {
         currentTenant.require(Permission.VIEW_AUDIT);
-        return jdbc.sql("SELECT count(*) FROM audit_events").query(Integer.class).single();
+        return events.count();
     }
 }

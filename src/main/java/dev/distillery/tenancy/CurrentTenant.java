@@ -25,9 +25,11 @@ public class CurrentTenant {
     private static final ThreadLocal<TenantContext> BOUND = new ThreadLocal<>();
 
     private final JdbcClient jdbc;
+    private final Memberships memberships;
 
-    CurrentTenant(JdbcClient jdbc) {
+    CurrentTenant(JdbcClient jdbc, Memberships memberships) {
         this.jdbc = jdbc;
+        this.memberships = memberships;
     }
 
     /**
@@ -57,7 +59,7 @@ public class CurrentTenant {
                 return new TenantContext(selected, role.get(), Actor.user(user.id(), user.email()));
             }
         }
-        UUID fallback = defaultWorkspace(user.id()).orElseThrow(NoWorkspaceException::new);
+        UUID fallback = memberships.defaultWorkspace(user.id()).orElseThrow(NoWorkspaceException::new);
         Role role = bindMembership(fallback, user.id()).orElseThrow(NoWorkspaceException::new);
         storeSelection(fallback);
         return new TenantContext(fallback, role, Actor.user(user.id(), user.email()));
@@ -118,22 +120,17 @@ public class CurrentTenant {
         jdbc.sql("SELECT set_config('app.workspace_id', ?, true)").param(workspaceId.toString()).query().singleValue();
     }
 
+    /** Sets this transaction's user for row-level security, for work done on a user's behalf before sign-in. */
+    void bindUser(UUID userId) {
+        jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(userId.toString()).query().singleValue();
+    }
+
     private Optional<Role> bindMembership(UUID workspaceId, UUID userId) {
         return jdbc.sql("""
                         SELECT m.role, set_config('app.workspace_id', ?, true)
                         FROM memberships m WHERE m.workspace_id = ? AND m.user_id = ?""")
                 .params(workspaceId.toString(), workspaceId, userId)
-                .query((rs, n) -> Role.valueOf(rs.getString(1)))
-                .optional();
-    }
-
-    private Optional<UUID> defaultWorkspace(UUID userId) {
-        return jdbc.sql("""
-                        SELECT m.workspace_id FROM memberships m JOIN app_users u ON u.id = m.user_id
-                        WHERE m.user_id = ?
-                        ORDER BY (m.workspace_id = u.last_workspace_id) DESC, m.created_at LIMIT 1""")
-                .param(userId)
-                .query(UUID.class)
+                .query((rs, n) -> Role.valueOf(rs.getString("role")))
                 .optional();
     }
 

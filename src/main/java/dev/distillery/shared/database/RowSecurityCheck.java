@@ -61,14 +61,14 @@ class RowSecurityCheck implements SmartInitializingSingleton {
         List<String> problems = new ArrayList<>();
         try (var statement = connection.createStatement()) {
             try (var role = statement.executeQuery(
-                    "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")) {
+                    "SELECT current_user AS name, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")) {
                 role.next();
-                String name = role.getString(1);
-                if (role.getBoolean(2)) {
+                String name = role.getString("name");
+                if (role.getBoolean("rolsuper")) {
                     problems.add("it is a superuser, which no policy applies to (ALTER ROLE " + quote(name)
                             + " NOSUPERUSER, or use another role)");
                 }
-                if (role.getBoolean(3)) {
+                if (role.getBoolean("rolbypassrls")) {
                     problems.add("it has BYPASSRLS (ALTER ROLE " + quote(name) + " NOBYPASSRLS)");
                 }
             }
@@ -76,13 +76,15 @@ class RowSecurityCheck implements SmartInitializingSingleton {
             List<String> unprotected = new ArrayList<>();
             try (var tables = statement.executeQuery(TENANT_TABLES)) {
                 while (tables.next()) {
-                    String table = tables.getString(1);
-                    if (tables.getBoolean(5)) {
+                    String table = tables.getString("relname");
+                    boolean enabled = tables.getBoolean("relrowsecurity");
+                    boolean forced = tables.getBoolean("relforcerowsecurity");
+                    if (tables.getBoolean("owned")) {
                         owned.add(table);
                     }
-                    if (!tables.getBoolean(2) || !tables.getBoolean(3) || !tables.getBoolean(4)) {
-                        unprotected.add(table + " (" + (!tables.getBoolean(2) ? "row-level security not enabled"
-                                : !tables.getBoolean(3) ? "not forced" : "no policy") + ")");
+                    if (!enabled || !forced || !tables.getBoolean("has_policy")) {
+                        unprotected.add(table + " (" + (!enabled ? "row-level security not enabled"
+                                : !forced ? "not forced" : "no policy") + ")");
                     }
                 }
             }
