@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs one item to its end: replays its stored calls, asks the method for the next step, makes each call (from the
@@ -52,22 +53,24 @@ class ItemProcessor {
     private static final Logger log = LoggerFactory.getLogger(ItemProcessor.class);
     private static final int MAX_STEPS = 200;
 
-    private final Runs runs;
+    private final RunCalls runCalls;
     private final RunWriter writer;
     private final ModelInvoker invoker;
     private final Grader grader;
     private final DatabaseRetry retry;
     private final TransactionTemplate tx;
+    private final JsonMapper json;
     private final Clock clock;
 
-    ItemProcessor(Runs runs, RunWriter writer, ModelInvoker invoker, Grader grader, DatabaseRetry retry,
-            PlatformTransactionManager transactions, Clock clock) {
-        this.runs = runs;
+    ItemProcessor(RunCalls runCalls, RunWriter writer, ModelInvoker invoker, Grader grader, DatabaseRetry retry,
+            PlatformTransactionManager transactions, JsonMapper json, Clock clock) {
+        this.runCalls = runCalls;
         this.writer = writer;
         this.invoker = invoker;
         this.grader = grader;
         this.retry = retry;
         this.tx = new TransactionTemplate(transactions);
+        this.json = json;
         this.clock = clock;
     }
 
@@ -79,7 +82,7 @@ class ItemProcessor {
      * Responses already looked up for a claimed batch's first calls, so a fresh item's first call skips its own
      * look-up. A key looked up and not found means "call the model"; a key not looked up means "ask the cache".
      */
-    record CacheSnapshot(Set<String> looked, Map<String, Runs.CachedResponse> found) {
+    record CacheSnapshot(Set<String> looked, Map<String, RunCalls.CachedResponse> found) {
         static final CacheSnapshot NONE = new CacheSnapshot(Set.of(), Map.of());
     }
 
@@ -104,7 +107,7 @@ class ItemProcessor {
         if (keys.isEmpty()) {
             return CacheSnapshot.NONE;
         }
-        return new CacheSnapshot(keys, retry.call(() -> tx.execute(s -> runs.cached(keys))));
+        return new CacheSnapshot(keys, retry.call(() -> tx.execute(s -> runCalls.cached(keys))));
     }
 
     /**
@@ -116,7 +119,7 @@ class ItemProcessor {
      */
     CompletableFuture<Boolean> process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot, CallQueue calls) {
         List<CompletedCall> history = new ArrayList<>(resumed
-                ? retry.call(() -> tx.execute(s -> runs.calls(job.runId(), item.itemId()))) : List.of());
+                ? retry.call(() -> tx.execute(s -> runCalls.calls(job.runId(), item.itemId()))) : List.of());
         Usage usage = new Usage();
         try {
             MethodItem methodItem = toMethodItem(item);
@@ -160,7 +163,7 @@ class ItemProcessor {
             }
             for (CallRequest call : ((Step.Calls) step).calls()) {
                 Answer answer = answer(job, call, CacheSnapshot.NONE, null, 0);
-                Runs.StoredCall c = answer.stored();
+                RunCalls.StoredCall c = answer.stored();
                 made.add(new Trace.Call(c.key(), c.role().id(), c.endpointId().toString(), c.prompt(), c.outputs(),
                         c.finishReason(), c.promptTokens(), c.completionTokens(), c.latencyMs(), c.attempts(), c.cached()));
                 calls.add(new CompletedCall(call.key(), call.role(), call.prompt(), c.outputs()));
@@ -172,13 +175,13 @@ class ItemProcessor {
     private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot, CallQueue calls,
             int made) {
         Answer answer = answer(job, call, snapshot, calls, made);
-        writer.call(job.workspaceId(), new Runs.CallRecord(job.runId(), itemId, answer.stored(), answer.cacheKey(), clock.instant()));
+        writer.call(job.workspaceId(), new RunCalls.CallRecord(job.runId(), itemId, answer.stored(), answer.cacheKey(), clock.instant()));
         usage.add(answer.stored());
         return new CompletedCall(call.key(), call.role(), call.prompt(), answer.stored().outputs());
     }
 
     /** A call's answer and the cache key of its request. */
-    private record Answer(Runs.StoredCall stored, String cacheKey) {
+    private record Answer(RunCalls.StoredCall stored, String cacheKey) {
     }
 
     /**
@@ -193,17 +196,17 @@ class ItemProcessor {
         }
         ModelRequest request = request(job, call);
         String cacheKey = cacheKey(endpoint, request);
-        Optional<Runs.CachedResponse> cached = snapshot.looked().contains(cacheKey)
+        Optional<RunCalls.CachedResponse> cached = snapshot.looked().contains(cacheKey)
                 ? Optional.ofNullable(snapshot.found().get(cacheKey))
-                : retry.call(() -> runs.cachedNow(job.workspaceId(), cacheKey));
+                : retry.call(() -> runCalls.cachedNow(job.workspaceId(), cacheKey));
         if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
             var hit = cached.get();
-            return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
+            return new Answer(new RunCalls.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
                     hit.finishReason(), hit.promptTokens(), hit.completionTokens(), BigDecimal.ZERO, 0, 0, true), cacheKey);
         }
         ModelResponse response = calls == null ? invoker.invoke(endpoint.endpointId(), request)
                 : calls.call(made, () -> invoker.invoke(endpoint.endpointId(), request));
-        return new Answer(new Runs.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), response.texts(),
+        return new Answer(new RunCalls.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), response.texts(),
                 response.finishReason(), response.promptTokens(), response.completionTokens(),
                 cost(endpoint, response.promptTokens(), response.completionTokens()), response.latencyMillis(),
                 response.attempts(), false), cacheKey);
@@ -217,8 +220,8 @@ class ItemProcessor {
 
     private CompletableFuture<Boolean> finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
         Trace.Verdicts verdicts = Trace.Verdicts.of(predictions.stream().map(p -> grade(item, p)).toList());
-        return writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), item.itemId(), job.owner(), verdicts.correct(),
-                runs.json().writeValueAsString(verdicts.predictions()), null, null, usage.promptTokens,
+        return writer.result(job.workspaceId(), new RunItems.ItemResult(job.runId(), item.itemId(), job.owner(), verdicts.correct(),
+                json.writeValueAsString(verdicts.predictions()), null, null, usage.promptTokens,
                 usage.completionTokens, usage.cost, clock.instant(), Grader.VERSION, verdicts.answerFound()));
     }
 
@@ -229,7 +232,7 @@ class ItemProcessor {
     }
 
     private CompletableFuture<Boolean> fail(Job job, String itemId, String kind, String message, Usage usage) {
-        return writer.result(job.workspaceId(), new Runs.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
+        return writer.result(job.workspaceId(), new RunItems.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
                 usage.promptTokens, usage.completionTokens, usage.cost, clock.instant(), null, null));
     }
 
@@ -265,7 +268,7 @@ class ItemProcessor {
         int completionTokens;
         BigDecimal cost = BigDecimal.ZERO;
 
-        void add(Runs.StoredCall call) {
+        void add(RunCalls.StoredCall call) {
             promptTokens += call.promptTokens();
             completionTokens += call.completionTokens();
             cost = cost.add(call.cost());

@@ -60,6 +60,8 @@ public class RunImportService {
     private static final int MAX_TEXT = 200_000;
 
     private final Runs runs;
+    private final RunItems runItems;
+    private final RunCalls runCalls;
     private final RunQueries queries;
     private final DatasetService datasets;
     private final Grader grader;
@@ -73,12 +75,14 @@ public class RunImportService {
     private final long maxBytes;
     private final int maxRows;
 
-    RunImportService(Runs runs, RunQueries queries, DatasetService datasets, Grader grader, CurrentTenant currentTenant,
-            AuditLog auditLog, ApplicationEventPublisher events, JsonMapper json, PlatformTransactionManager transactions,
-            Clock clock, RunsProperties properties) {
+    RunImportService(Runs runs, RunItems runItems, RunCalls runCalls, RunQueries queries, DatasetService datasets,
+            Grader grader, CurrentTenant currentTenant, AuditLog auditLog, ApplicationEventPublisher events, JsonMapper json,
+            PlatformTransactionManager transactions, Clock clock, RunsProperties properties) {
         long maxBytes = properties.importMaxBytes();
         int maxRows = properties.importMaxRows();
         this.runs = runs;
+        this.runItems = runItems;
+        this.runCalls = runCalls;
         this.queries = queries;
         this.datasets = datasets;
         this.grader = grader;
@@ -181,10 +185,10 @@ public class RunImportService {
         if (teacherEndpoint != null) {
             roles.put(ModelRole.TEACHER, teacherEndpoint);
         }
-        List<Runs.ImportedItem> graded = new ArrayList<>(matched.size());
+        List<RunItems.ImportedItem> graded = new ArrayList<>(matched.size());
         int correct = 0;
         for (Matched m : matched) {
-            Runs.ImportedItem item = grade(m, answerType, studentEndpoint, teacherEndpoint);
+            RunItems.ImportedItem item = grade(m, answerType, studentEndpoint, teacherEndpoint);
             correct += item.correct() ? 1 : 0;
             graded.add(item);
         }
@@ -207,7 +211,9 @@ public class RunImportService {
             Instant now = clock.instant();
             runs.insertImportedRun(runId, tenant.workspaceId(), runName, snapshot, total, tenant.actor().userId(), now);
             for (int from = 0; from < total; from += 1000) {
-                runs.insertImportedItems(runId, tenant.workspaceId(), graded.subList(from, Math.min(total, from + 1000)), now);
+                List<RunItems.ImportedItem> chunk = graded.subList(from, Math.min(total, from + 1000));
+                runItems.insertImported(runId, tenant.workspaceId(), chunk, now);
+                runCalls.insertImported(runId, tenant.workspaceId(), chunk, now);
             }
             auditLog.record(tenant, "run.imported", runName, method + " by " + student
                     + (teacher == null ? "" : " with " + teacher) + ": " + right + "/" + total + " correct on "
@@ -282,7 +288,7 @@ public class RunImportService {
     }
 
     /** Grades a row as the engine grades a prediction, with the calls that would have produced it. */
-    private Runs.ImportedItem grade(Matched m, @Nullable AnswerType override, RunSnapshot.RoleEndpoint student,
+    private RunItems.ImportedItem grade(Matched m, @Nullable AnswerType override, RunSnapshot.RoleEndpoint student,
             RunSnapshot.@Nullable RoleEndpoint teacher) {
         DatasetItem item = m.item();
         String output = m.row().output();
@@ -291,20 +297,20 @@ public class RunImportService {
                 item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());
         Map<String, String> artifacts = trace == null ? Map.of() : Map.of("steps", trace);
         var prediction = Trace.GradedPrediction.of("prediction", output, grade, artifacts);
-        List<Runs.StoredCall> calls = new ArrayList<>(2);
+        List<RunCalls.StoredCall> calls = new ArrayList<>(2);
         // The keys of Trace-of-Thought's calls, so the review grid finds the teacher's steps where it looks for them.
         if (trace != null) {
             RunSnapshot.RoleEndpoint by = teacher != null ? teacher : student;
             calls.add(call("teacher", ModelRole.TEACHER, by, item.question(), trace));
         }
         calls.add(call("student", ModelRole.STUDENT, student, item.question(), output));
-        return new Runs.ImportedItem(item.itemId(), item.position(), grade.correct(),
+        return new RunItems.ImportedItem(item.itemId(), item.position(), grade.correct(),
                 json.writeValueAsString(List.of(prediction)), calls, grade.graderVersion(), grade.answerFound());
     }
 
-    private static Runs.StoredCall call(String key, ModelRole role, RunSnapshot.RoleEndpoint endpoint, String prompt,
+    private static RunCalls.StoredCall call(String key, ModelRole role, RunSnapshot.RoleEndpoint endpoint, String prompt,
             String output) {
-        return new Runs.StoredCall(key, role, endpoint.endpointId(), prompt, List.of(output), null, 0, 0,
+        return new RunCalls.StoredCall(key, role, endpoint.endpointId(), prompt, List.of(output), null, 0, 0,
                 BigDecimal.ZERO, 0, 0, false);
     }
 

@@ -41,6 +41,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Re-grades a run's stored outputs with the current grader, calling no model: the db-scheduler task {@value #TASK}
@@ -60,23 +61,30 @@ class RunRegrades {
     private static final Logger log = LoggerFactory.getLogger(RunRegrades.class);
 
     private final Runs runs;
+    private final RunItems runItems;
+    private final RunCalls runCalls;
     private final DatasetService datasets;
     private final Grader grader;
     private final ObjectProvider<Scheduler> scheduler;
     private final ApplicationEventPublisher events;
     private final AuditLog auditLog;
     private final TransactionTemplate tx;
+    private final JsonMapper json;
     private final Clock clock;
 
-    RunRegrades(Runs runs, DatasetService datasets, Grader grader, ObjectProvider<Scheduler> scheduler,
-            ApplicationEventPublisher events, AuditLog auditLog, PlatformTransactionManager transactions, Clock clock) {
+    RunRegrades(Runs runs, RunItems runItems, RunCalls runCalls, DatasetService datasets, Grader grader,
+            ObjectProvider<Scheduler> scheduler, ApplicationEventPublisher events, AuditLog auditLog,
+            PlatformTransactionManager transactions, JsonMapper json, Clock clock) {
         this.runs = runs;
+        this.runItems = runItems;
+        this.runCalls = runCalls;
         this.datasets = datasets;
         this.grader = grader;
         this.scheduler = scheduler;
         this.events = events;
         this.auditLog = auditLog;
         this.tx = new TransactionTemplate(transactions);
+        this.json = json;
         this.clock = clock;
     }
 
@@ -108,24 +116,24 @@ class RunRegrades {
         int after = -1;
         while (true) {
             int from = after;
-            List<Runs.StaleItem> stale = tx.execute(s -> runs.staleItems(runId, Grader.VERSION, from, BATCH));
+            List<RunItems.StaleItem> stale = tx.execute(s -> runItems.staleItems(runId, Grader.VERSION, from, BATCH));
             if (stale == null || stale.isEmpty()) {
                 break;
             }
             after = stale.getLast().position();
-            List<String> ids = stale.stream().map(Runs.StaleItem::itemId).toList();
+            List<String> ids = stale.stream().map(RunItems.StaleItem::itemId).toList();
             Batch batch = tx.execute(s -> new Batch(datasets.itemsByIds(run.datasetVersionId(), ids).stream()
                     .collect(java.util.stream.Collectors.toMap(DatasetItem::itemId, i -> i)),
-                    ways.method() == null ? Map.of() : runs.callsOf(runId, ids)));
-            List<Runs.Regraded> results = new ArrayList<>(stale.size());
-            for (Runs.StaleItem item : stale) {
+                    ways.method() == null ? Map.of() : runCalls.callsOf(runId, ids)));
+            List<RunItems.Regraded> results = new ArrayList<>(stale.size());
+            for (RunItems.StaleItem item : stale) {
                 Trace.Verdicts verdicts = regrade(ways, batch.items().get(item.itemId()), item,
                         batch.calls().getOrDefault(item.itemId(), List.of()));
                 changed += verdicts.correct() != item.correct() ? 1 : 0;
-                results.add(new Runs.Regraded(item.itemId(), verdicts.correct(),
-                        runs.json().writeValueAsString(verdicts.predictions()), Grader.VERSION, verdicts.answerFound()));
+                results.add(new RunItems.Regraded(item.itemId(), verdicts.correct(),
+                        json.writeValueAsString(verdicts.predictions()), Grader.VERSION, verdicts.answerFound()));
             }
-            tx.executeWithoutResult(s -> runs.recordRegraded(runId, results));
+            tx.executeWithoutResult(s -> runItems.recordRegraded(runId, results));
             regraded += results.size();
         }
         int items = regraded;
@@ -157,13 +165,13 @@ class RunRegrades {
     }
 
     /** One item's verdicts with the current grader. */
-    Trace.Verdicts regrade(Ways ways, DatasetItem item, Runs.StaleItem stored, List<CompletedCall> calls) {
+    Trace.Verdicts regrade(Ways ways, DatasetItem item, RunItems.StaleItem stored, List<CompletedCall> calls) {
         List<Prediction> replayed = ways.method() == null ? null : replay(ways, item, calls);
         if (replayed != null) {
             return Trace.Verdicts.of(replayed.stream().map(p -> grade(item, p.rule(), ways.answerType(), p.label(),
                     p.output(), p.artifacts())).toList());
         }
-        List<Trace.GradedPrediction> before = runs.json().readValue(stored.results(), PREDICTIONS);
+        List<Trace.GradedPrediction> before = json.readValue(stored.results(), PREDICTIONS);
         return Trace.Verdicts.of(before.stream().map(p -> grade(item, null, ways.answerType(), p.label(), p.output(),
                 p.artifacts())).toList());
     }

@@ -52,7 +52,10 @@ public class RunService {
     private static final int LAUNCH_CHUNK = 50_000;
 
     private final Runs runs;
+    private final RunItems runItems;
+    private final RunCalls runCalls;
     private final RunQueries queries;
+    private final RunTasks tasks;
     private final RunEngine engine;
     private final ItemProcessor processor;
     private final RunRegrades regrades;
@@ -65,17 +68,21 @@ public class RunService {
     private final Clock clock;
     private final ModelInvoker invoker;
 
-    RunService(Runs runs, RunQueries queries, RunEngine engine, ItemProcessor processor, RunRegrades regrades, FairShare fairShare,
-            EndpointService endpoints, DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
+    RunService(Runs runs, RunItems runItems, RunCalls runCalls, RunQueries queries, RunTasks tasks, RunEngine engine,
+            ItemProcessor processor, RunRegrades regrades, FairShare fairShare, EndpointService endpoints,
+            DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
             PlatformTransactionManager transactions, ModelInvoker invoker) {
         this.invoker = invoker;
         this.runs = runs;
+        this.runItems = runItems;
+        this.runCalls = runCalls;
         this.processor = processor;
         this.regrades = regrades;
         this.fairShare = fairShare;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.queries = queries;
+        this.tasks = tasks;
         this.engine = engine;
         this.endpoints = endpoints;
         this.datasets = datasets;
@@ -207,11 +214,11 @@ public class RunService {
         for (int from = draft.offset(); from < draft.offset() + count; from += LAUNCH_CHUNK) {
             List<DatasetItem.Ref> refs = datasets.itemRefs(version.id(), split, from,
                     Math.min(LAUNCH_CHUNK, draft.offset() + count - from));
-            inserted += runs.insertItems(runId, tenant.workspaceId(), refs.stream().map(DatasetItem.Ref::itemId).toList(),
+            inserted += runItems.insertItems(runId, tenant.workspaceId(), refs.stream().map(DatasetItem.Ref::itemId).toList(),
                     refs.stream().map(DatasetItem.Ref::position).toList());
         }
         runs.setTotal(runId, inserted);
-        engine.start(tenant.workspaceId(), runId);
+        tasks.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.launched", name, method.id() + "/" + preset.id() + " on " + inserted + " items of "
                 + dataset.name() + " v" + version.version() + " " + split);
         return queries.details(runId).orElseThrow();
@@ -292,7 +299,7 @@ public class RunService {
             DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
                     .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
             List<CompletedCall> history = new ArrayList<>();
-            for (CompletedCall call : runs.calls(runId, itemId)) {
+            for (CompletedCall call : runCalls.calls(runId, itemId)) {
                 if (call.key().equals(callKey)) {
                     history.add(new CompletedCall(call.key(), call.role(), call.prompt(), List.of(correctedOutput)));
                     return new Loaded(tenant.workspaceId(), run, item, history);
@@ -333,7 +340,7 @@ public class RunService {
             throw new ConflictException("Only a cancelled or failed run can be resumed; this one is " + run.status().id() + ".");
         }
         runs.setStatus(runId, run.status(), RunStatus.QUEUED);
-        engine.start(tenant.workspaceId(), runId);
+        tasks.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.resumed", run.name(), null);
         return get(runId);
     }
@@ -343,14 +350,14 @@ public class RunService {
     public RunDetails retryFailed(UUID runId) {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
         RunDetails run = get(runId);
-        int reset = runs.resetErrors(runId);
+        int reset = runItems.resetErrors(runId);
         if (reset == 0) {
             throw new ConflictException("The run has no failed items.");
         }
         if (run.status().finished()) {
             runs.setStatus(runId, run.status(), RunStatus.QUEUED);
         }
-        engine.start(tenant.workspaceId(), runId);
+        tasks.start(tenant.workspaceId(), runId);
         auditLog.record(tenant, "run.retry-failed", run.name(), reset + " items");
         return get(runId);
     }
@@ -384,7 +391,7 @@ public class RunService {
         DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
                 .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
         boolean imported = runs.imported(runId);
-        return regrades.gradeLike(regrades.ways(run, imported), item, imported ? List.of() : runs.calls(runId, itemId), output);
+        return regrades.gradeLike(regrades.ways(run, imported), item, imported ? List.of() : runCalls.calls(runId, itemId), output);
     }
 
     private static NotFoundException notFound(UUID runId) {

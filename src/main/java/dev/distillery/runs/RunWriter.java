@@ -40,7 +40,8 @@ class RunWriter implements DisposableBean {
     private static final int CAPACITY = 10_000;
     private static final Actor ACTOR = new Actor(null, null, "run worker");
 
-    private final Runs runs;
+    private final RunItems items;
+    private final RunCalls calls;
     private final CurrentTenant currentTenant;
     private final DatabaseRetry retry;
     private final TransactionTemplate tx;
@@ -48,8 +49,10 @@ class RunWriter implements DisposableBean {
     private final Thread writer;
     private volatile boolean closing;
 
-    RunWriter(Runs runs, CurrentTenant currentTenant, DatabaseRetry retry, PlatformTransactionManager transactions) {
-        this.runs = runs;
+    RunWriter(RunItems items, RunCalls calls, CurrentTenant currentTenant, DatabaseRetry retry,
+            PlatformTransactionManager transactions) {
+        this.items = items;
+        this.calls = calls;
         this.currentTenant = currentTenant;
         this.retry = retry;
         this.tx = new TransactionTemplate(transactions);
@@ -61,12 +64,12 @@ class RunWriter implements DisposableBean {
     }
 
     /** Queues a finished call (and its response for the cache). */
-    CompletableFuture<Boolean> call(UUID workspaceId, Runs.CallRecord call) {
+    CompletableFuture<Boolean> call(UUID workspaceId, RunCalls.CallRecord call) {
         return submit(workspaceId, call);
     }
 
     /** Queues an item's result; completes with {@code false} when the item's lease had passed to another worker. */
-    CompletableFuture<Boolean> result(UUID workspaceId, Runs.ItemResult result) {
+    CompletableFuture<Boolean> result(UUID workspaceId, RunItems.ItemResult result) {
         return submit(workspaceId, result);
     }
 
@@ -154,7 +157,7 @@ class RunWriter implements DisposableBean {
         try {
             w.done().complete(retry.call(() -> inTenant(workspaceId, List.of(w))).getFirst());
         } catch (RuntimeException single) {
-            if (w.what() instanceof Runs.ItemResult result && !DatabaseRetry.isTransient(single)) {
+            if (w.what() instanceof RunItems.ItemResult result && !DatabaseRetry.isTransient(single)) {
                 log.error("The result of item {} of run {} could not be stored", result.itemId(), result.runId(), single);
                 try {
                     Write error = new Write(workspaceId, result.asInternalError("The result could not be stored: " + single),
@@ -170,25 +173,25 @@ class RunWriter implements DisposableBean {
     }
 
     private List<Boolean> inTenant(UUID workspaceId, List<Write> writes) {
-        List<Runs.CallRecord> calls = new ArrayList<>();
-        List<Runs.ItemResult> results = new ArrayList<>();
+        List<RunCalls.CallRecord> finished = new ArrayList<>();
+        List<RunItems.ItemResult> results = new ArrayList<>();
         for (Write w : writes) {
             switch (w.what()) {
-                case Runs.CallRecord call -> calls.add(call);
-                case Runs.ItemResult result -> results.add(result);
+                case RunCalls.CallRecord call -> finished.add(call);
+                case RunItems.ItemResult result -> results.add(result);
                 default -> throw new IllegalStateException("Unknown write " + w.what());
             }
         }
         var tenant = new TenantContext(workspaceId, Role.MEMBER, ACTOR);
         List<Boolean> counted = currentTenant.callAs(tenant, () -> tx.execute(s -> {
             // Calls first: an item's result may sit in the same batch as its last call.
-            runs.saveCalls(workspaceId, calls);
-            return runs.recordResults(results);
+            calls.saveCalls(workspaceId, finished);
+            return items.recordResults(results);
         }));
         List<Boolean> outcomes = new ArrayList<>(writes.size());
         int next = 0;
         for (Write w : writes) {
-            outcomes.add(w.what() instanceof Runs.ItemResult ? counted.get(next++) : Boolean.TRUE);
+            outcomes.add(w.what() instanceof RunItems.ItemResult ? counted.get(next++) : Boolean.TRUE);
         }
         return outcomes;
     }

@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class RunStorageIntegrationTest extends ApiIntegrationTest {
 
     @Autowired
-    Runs runs;
+    RunCalls calls;
     @Autowired
     RunWriter writer;
     @Autowired
@@ -43,12 +43,12 @@ class RunStorageIntegrationTest extends ApiIntegrationTest {
             st.executeUpdate();
         }
 
-        assertThat(runs.cachedNow(a, "key-of-a")).hasValueSatisfying(hit -> {
+        assertThat(calls.cachedNow(a, "key-of-a")).hasValueSatisfying(hit -> {
             assertThat(hit.outputs()).containsExactly("an answer");
             assertThat(hit.promptTokens()).isEqualTo(3);
         });
-        assertThat(runs.cachedNow(a, "key-of-b")).as("another workspace's response").isEmpty();
-        assertThat(runs.cachedNow(b, "key-of-missing")).isEmpty();
+        assertThat(calls.cachedNow(a, "key-of-b")).as("another workspace's response").isEmpty();
+        assertThat(calls.cachedNow(b, "key-of-missing")).isEmpty();
         // Every pooled connection, used outside a transaction, is back to seeing no tenant rows.
         for (int i = 0; i < 30; i++) {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM response_cache", Integer.class)).isZero();
@@ -58,10 +58,10 @@ class RunStorageIntegrationTest extends ApiIntegrationTest {
     @Test
     void aFailedWriteIsReportedAloneAndAResultWithoutItsLeaseIsNotCounted() {
         UUID ws = tenants.tenant("writer", Role.MEMBER).workspaceId();
-        var call = new Runs.StoredCall("teacher", ModelRole.TEACHER, UUID.randomUUID(), "prompt", List.of("output"), "stop",
+        var call = new RunCalls.StoredCall("teacher", ModelRole.TEACHER, UUID.randomUUID(), "prompt", List.of("output"), "stop",
                 1, 1, BigDecimal.ZERO, 5, 1, false);
-        var orphanCall = writer.call(ws, new Runs.CallRecord(UUID.randomUUID(), "item-1", call, "k1", Instant.now()));
-        var unleased = writer.result(ws, new Runs.ItemResult(UUID.randomUUID(), "item-2", "someone", true, "[]", null, null,
+        var orphanCall = writer.call(ws, new RunCalls.CallRecord(UUID.randomUUID(), "item-1", call, "k1", Instant.now()));
+        var unleased = writer.result(ws, new RunItems.ItemResult(UUID.randomUUID(), "item-2", "someone", true, "[]", null, null,
                 1, 1, BigDecimal.ZERO, Instant.now(), "2", true));
         writer.flush();
 
