@@ -7,6 +7,7 @@ import dev.distillery.ApiIntegrationTest;
 import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
 import dev.distillery.TestRuns;
+import dev.distillery.TraceOfThoughtSimulation;
 import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
@@ -30,36 +31,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class LeaderboardIntegrationTest extends ApiIntegrationTest {
 
-    static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
-    static final Map<String, Integer> INDEX = new HashMap<>();
-    static final Map<String, String> GOLD = new HashMap<>();
+    static final Map<String, Integer> INDEX = TraceOfThoughtSimulation.INDEX;
+    static final Map<String, String> GOLD = TraceOfThoughtSimulation.GOLD;
     static OpenAiSimulator sim;
 
-
     @BeforeAll
-    static void startSimulator() throws Exception {
-        List<String> lines = Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl"));
-        JsonMapper mapper = JsonMapper.builder().build();
-        for (int i = 0; i < 40; i++) {
-            JsonNode item = mapper.readTree(lines.get(i));
-            String answer = item.get("answer").asString();
-            INDEX.put(item.get("question").asString(), i);
-            GOLD.put(item.get("question").asString(), answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""));
-        }
-        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
-        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
-        // With the teacher's steps the student solves 4 items in 5 (or reports what a corrected step tells it to);
-        // alone it solves 1 in 5, and those are among the 4.
-        sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
-            Matcher m = REPORT.matcher(r.prompt());
-            if (m.find()) {
-                return "The answer is " + m.group(1) + ".";
-            }
-            String question = r.prompt().split("\n")[1];
-            return "The answer is " + (INDEX.get(question) % 5 != 4 ? GOLD.get(question) : "-1") + ".";
-        });
-        sim.when(r -> GOLD.containsKey(r.prompt())).reply((r, i) ->
-                "The answer is " + (INDEX.get(r.prompt()) % 5 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
+    static void startSimulator() {
+        sim = TraceOfThoughtSimulation.start();
     }
 
     @AfterAll
