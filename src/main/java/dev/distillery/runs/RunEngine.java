@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -166,7 +168,7 @@ class RunEngine {
 
     private Outcome run(TenantContext tenant, WorkerData data, ExecutionContext context) {
         UUID runId = data.runId();
-        Start start = retry.call(() -> tx.execute(s -> runs.snapshot(runId)
+        Start start = retry.call(() -> tx.<@Nullable Start>execute(s -> runs.snapshot(runId)
                 .filter(r -> !runs.status(runId).orElseThrow().finished())
                 .map(r -> new Start(r, share(runId, fairShare.concurrency(r.concurrency()))))
                 .orElse(null)));
@@ -444,7 +446,7 @@ class RunEngine {
      */
     private @org.jspecify.annotations.Nullable List<Claim> claim(ItemProcessor.Job job, int batch, boolean first,
             List<String> held) {
-        return retry.call(() -> tx.execute(s -> {
+        return retry.<@Nullable List<Claim>>call(() -> tx.<@Nullable List<Claim>>execute(s -> {
             if (runs.status(job.runId()).orElse(RunStatus.CANCELLED).finished()) {
                 return null;
             }
@@ -458,8 +460,9 @@ class RunEngine {
             Map<String, DatasetItem> byId = datasets.itemsByIds(job.run().datasetVersionId(),
                             claimed.stream().map(Runs.ClaimedItem::itemId).toList())
                     .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-            var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(c -> byId.get(c.itemId())).toList());
-            return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed(), cache)).toList();
+            Function<Runs.ClaimedItem, DatasetItem> item = c -> Objects.requireNonNull(byId.get(c.itemId()), c.itemId());
+            var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(item).toList());
+            return claimed.stream().map(c -> new Claim(item.apply(c), c.resumed(), cache)).toList();
         }));
     }
 

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -119,7 +120,7 @@ class RunRegrades {
                     ways.method() == null ? Map.of() : runs.callsOf(runId, ids)));
             List<Runs.Regraded> results = new ArrayList<>(stale.size());
             for (Runs.StaleItem item : stale) {
-                Trace.Verdicts verdicts = regrade(ways, batch.items().get(item.itemId()), item,
+                Trace.Verdicts verdicts = regrade(ways, Objects.requireNonNull(batch.items().get(item.itemId()), item.itemId()), item,
                         batch.calls().getOrDefault(item.itemId(), List.of()));
                 changed += verdicts.correct() != item.correct() ? 1 : 0;
                 results.add(new Runs.Regraded(item.itemId(), verdicts.correct(),
@@ -181,8 +182,12 @@ class RunRegrades {
 
     /** The item's predictions from its stored calls, as the method gives them; null when the calls do not finish it. */
     private static @Nullable List<Prediction> replay(Ways ways, DatasetItem item, List<CompletedCall> calls) {
+        Method method = ways.method();
+        if (method == null) {
+            return null;
+        }
         try {
-            Step step = ways.method().next(ItemProcessor.toMethodItem(item), ways.run().presetSnapshot().toPreset(),
+            Step step = method.next(ItemProcessor.toMethodItem(item), ways.run().presetSnapshot().toPreset(),
                     ways.run().params(), ways.run().decoding(), calls);
             return step instanceof Step.Done done ? done.predictions() : null;
         } catch (RuntimeException e) {

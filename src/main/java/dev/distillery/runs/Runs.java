@@ -363,7 +363,7 @@ class Runs {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("cachedNow runs outside transactions");
         }
-        return Optional.ofNullable(batch.execute((ConnectionCallback<CachedResponse>) con -> {
+        return Optional.ofNullable(batch.<@Nullable CachedResponse>execute((ConnectionCallback<@Nullable CachedResponse>) con -> {
             if (!con.getAutoCommit()) {
                 throw new IllegalStateException("cachedNow needs an autocommit connection");
             }
