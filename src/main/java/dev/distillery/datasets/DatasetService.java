@@ -296,7 +296,7 @@ public class DatasetService {
         if (mapping == null || mapping.answerType() == null) {
             errors.add(new FieldError("mapping.answerType", "Choose the answer type: number, math, choice, yesno or string."));
         }
-        if (!errors.isEmpty()) {
+        if (!errors.isEmpty() || mapping == null || mapping.question() == null || mapping.answer() == null) {
             throw new InvalidInputException(errors);
         }
         return new FormatOptions(mapping.question().strip(), mapping.answer().strip(), blankToNull(mapping.choices()),

@@ -285,8 +285,8 @@ public class EndpointService {
         d.headers().forEach((headerName, value) -> {
             if (!HEADER_NAME.matcher(headerName).matches()) {
                 errors.add(new FieldError("headers", "'" + headerName + "' is not a valid HTTP header name."));
-            } else if (EgressPolicy.refusedHeader(headerName) != null) {
-                errors.add(new FieldError("headers", EgressPolicy.refusedHeader(headerName)));
+            } else if (EgressPolicy.refusedHeader(headerName) instanceof String refusal) {
+                errors.add(new FieldError("headers", refusal));
             }
             if (value == null || value.length() > 4096 || value.contains("\n") || value.contains("\r")) {
                 errors.add(new FieldError("headers", "The value of '" + headerName + "' must be one line of at most 4,096 characters."));

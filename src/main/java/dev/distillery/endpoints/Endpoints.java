@@ -50,7 +50,7 @@ class Endpoints {
                             :topP, :maxTokens, :stop, :concurrency, :rpm, :tpm, :timeout, :priceIn, :priceOut, :size,
                             :params, :now, :now)""")
                 .param("id", id).param("ws", workspaceId)
-                .param("key", blankToNull(d.apiKey()) == null ? null : cipher.encrypt(d.apiKey().strip(), keyPlace(id)))
+                .param("key", blankToNull(d.apiKey()) instanceof String key ? cipher.encrypt(key.strip(), keyPlace(id)) : null)
                 .param("last4", last4(d.apiKey()))
                 .param("headers", d.headers().isEmpty() ? null : cipher.encrypt(json.writeValueAsString(d.headers()), headersPlace(id)))
                 .param("headerNames", d.headers().keySet().toArray(String[]::new))
@@ -103,14 +103,19 @@ class Endpoints {
                 .query(Row.class).list();
         int changed = 0;
         for (Row row : rows) {
-            boolean staleKey = row.key() != null && cipher.stale(row.key());
-            boolean staleHeaders = row.headers() != null && cipher.stale(row.headers());
+            byte @Nullable [] key = row.key();
+            byte @Nullable [] headers = row.headers();
+            boolean staleKey = key != null && cipher.stale(key);
+            boolean staleHeaders = headers != null && cipher.stale(headers);
             if (!staleKey && !staleHeaders) {
                 continue;
             }
-            byte[] key = staleKey ? cipher.encrypt(cipher.decrypt(row.key(), keyPlace(row.id())), keyPlace(row.id())) : row.key();
-            byte[] headers = staleHeaders
-                    ? cipher.encrypt(cipher.decrypt(row.headers(), headersPlace(row.id())), headersPlace(row.id())) : row.headers();
+            if (key != null && staleKey) {
+                key = cipher.encrypt(cipher.decrypt(key, keyPlace(row.id())), keyPlace(row.id()));
+            }
+            if (headers != null && staleHeaders) {
+                headers = cipher.encrypt(cipher.decrypt(headers, headersPlace(row.id())), headersPlace(row.id()));
+            }
             jdbc.sql("UPDATE endpoints SET api_key_cipher = ?, headers_cipher = ? WHERE id = ?")
                     .params(key, headers, row.id()).update();
             changed++;
@@ -160,7 +165,7 @@ class Endpoints {
         return jdbc.sql("""
                         UPDATE endpoints SET api_key_cipher = ?, api_key_last4 = ?, updated_at = ?, version = version + 1
                         WHERE id = ? AND deleted_at IS NULL""")
-                .params(blankToNull(apiKey) == null ? null : cipher.encrypt(apiKey.strip(), keyPlace(id)), last4(apiKey),
+                .params(blankToNull(apiKey) instanceof String key ? cipher.encrypt(key.strip(), keyPlace(id)) : null, last4(apiKey),
                         Timestamp.from(now), id)
                 .update() == 1;
     }

@@ -1,6 +1,7 @@
 package dev.distillery.endpoints;
 
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** A model call that failed, classified so callers and users know what happened and whether to retry. */
@@ -68,5 +69,11 @@ public class ModelCallException extends RuntimeException {
     /** How long the server asked us to wait (Retry-After), when it said. */
     public @Nullable Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** Never null: every constructor takes the message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

@@ -169,8 +169,11 @@ public class ExperimentService {
                     errors.add(new FieldError("students", resolved.method().label() + " needs a student: choose at least one."));
                     continue;
                 }
-                for (UUID s : student ? draft.students() : java.util.Collections.<@Nullable UUID>singletonList(null)) {
-                    for (UUID t : teacher ? draft.teachers() : java.util.Collections.<@Nullable UUID>singletonList(null)) {
+                // A method without a teacher runs once per student, not once per teacher (and likewise for students).
+                for (int si = 0; si < (student ? draft.students().size() : 1); si++) {
+                    for (int ti = 0; ti < (teacher ? draft.teachers().size() : 1); ti++) {
+                        @Nullable UUID s = student ? draft.students().get(si) : null;
+                        @Nullable UUID t = teacher ? draft.teachers().get(ti) : null;
                         cells.add(new PlannedCell(field, resolved.method(), resolved.preset(), resolved.params(), t, s));
                     }
                 }

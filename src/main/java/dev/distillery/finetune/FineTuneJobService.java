@@ -198,7 +198,7 @@ public class FineTuneJobService {
      * @return when to look again, or empty when the job is finished
      */
     Optional<Duration> poll(UUID id) {
-        FineTuneJobSummary job = readOnly.execute(status -> {
+        FineTuneJobSummary job = readOnly.<@Nullable FineTuneJobSummary>execute(status -> {
             currentTenant.require(Permission.READ);
             return jobs.find(id).orElse(null);
         });

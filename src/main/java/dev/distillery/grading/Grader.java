@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -79,7 +80,7 @@ public final class Grader {
 
     /** The rule ids a user may choose for {@code type}, {@code "default"} first. */
     public static List<String> rules(AnswerType type) {
-        return RULES.get(type);
+        return Objects.requireNonNull(RULES.get(type), "every answer type has rules");
     }
 
     /**

@@ -4,11 +4,12 @@ import dev.distillery.shared.SafeCsv;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** A board as CSV (one row per entry; the columns of the REST API's rows, flattened), formula-safe. */
 public final class LeaderboardExport {
 
-    private record Column(String name, Function<LeaderboardRow, ?> value) {
+    private record Column(String name, Function<LeaderboardRow, @Nullable Object> value) {
     }
 
     private static final List<Column> COLUMNS = List.of(

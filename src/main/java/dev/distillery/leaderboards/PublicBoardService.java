@@ -79,19 +79,20 @@ public class PublicBoardService {
         if (title.isEmpty() || title.length() > 200) {
             errors.add(new InvalidInputException.FieldError("title", "Give the board a title of up to 200 characters."));
         }
-        if (draft.datasetId() == null) {
+        UUID datasetId = draft.datasetId();
+        if (datasetId == null) {
             errors.add(new InvalidInputException.FieldError("datasetId", "Choose the dataset the board shows."));
         }
         if (draft.sampleTraces() < 0 || draft.sampleTraces() > MAX_SAMPLE_TRACES) {
             errors.add(new InvalidInputException.FieldError("sampleTraces",
                     "Show between 0 and " + MAX_SAMPLE_TRACES + " sample traces."));
         }
-        if (!errors.isEmpty()) {
+        if (!errors.isEmpty() || datasetId == null) {
             throw new InvalidInputException(errors);
         }
         // The dataset must be this workspace's: another's (or none) is not found, as any of its ids would be.
-        datasets.get(draft.datasetId());
-        PublicBoardDraft clean = new PublicBoardDraft(slug, title, draft.datasetId(), LeaderboardFilter.blankToNull(draft.split()),
+        datasets.get(datasetId);
+        PublicBoardDraft clean = new PublicBoardDraft(slug, title, datasetId, LeaderboardFilter.blankToNull(draft.split()),
                 LeaderboardFilter.blankToNull(draft.method()), LeaderboardFilter.blankToNull(draft.teacher()),
                 LeaderboardFilter.blankToNull(draft.student()), draft.sampleTraces());
         PublicBoard board = boards.upsert(tenant.workspaceId(), clean, tenant.actor().label(), clock.instant());

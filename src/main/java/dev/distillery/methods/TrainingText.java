@@ -3,6 +3,7 @@ package dev.distillery.methods;
 import dev.distillery.methods.MethodItem.Choice;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The text of fine-tuning samples, built by the same code that writes prompts and reads outputs, so that training
@@ -52,19 +53,24 @@ public final class TrainingText {
 
     /** What a fine-tuned decomposer is asked at inference, after the pairs answered so far. */
     public static String decomposerPrompt(String question, List<QaPair> before) {
-        return Prompts.fill(FINETUNED_SOCRATIC.templates().get(SocraticInference.DECOMPOSER),
+        return Prompts.fill(template(SocraticInference.DECOMPOSER),
                 Map.of("question", question, "pairs", QaLayout.block(layout(before))));
     }
 
     /** What a fine-tuned solver is asked at inference for {@code subquestion}, after the pairs answered so far. */
     public static String solverPrompt(String question, List<QaPair> before, String subquestion) {
-        return Prompts.fill(FINETUNED_SOCRATIC.templates().get(SocraticInference.SOLVER),
+        return Prompts.fill(template(SocraticInference.SOLVER),
                 Map.of("question", question, "pairs", QaLayout.block(layout(before)), "subquestion", subquestion));
     }
 
     /** The marker a fine-tuned decomposer writes when the problem is solved. */
     public static String stopMarker() {
-        return FINETUNED_SOCRATIC.templates().get(SocraticInference.STOP);
+        return template(SocraticInference.STOP);
+    }
+
+    /** The built-in preset defines every template these prompts use. */
+    private static String template(String name) {
+        return Objects.requireNonNull(FINETUNED_SOCRATIC.templates().get(name), name);
     }
 
     private static List<QaLayout.Pair> layout(List<QaPair> pairs) {

@@ -97,7 +97,7 @@ public class CorrectionService {
         String teacherOutput = validate(review, draft);
         Revision next = new Revision(latest.revision() + 1, latest.revision(), review.teacherCallKey(), teacherOutput,
                 draft.verdict() != null ? draft.verdict() : latest.verdict(),
-                draft.verdict() != null ? draft.reason().strip() : latest.reason(),
+                draft.verdict() != null ? Objects.requireNonNull(draft.reason(), "validated").strip() : latest.reason(),
                 blankToNull(draft.comment()), tenant.actor().label(), clock.instant(), null);
         if (!revisions.insert(tenant.workspaceId(), runId, itemId, next, tenant.actor().userId())) {
             throw conflict(review(runId, itemId), draft.baseRevision());

@@ -166,9 +166,9 @@ public class QueueService {
             int yes = (int) slots.stream().filter(Queues.DoneSlot::verdict).count();
             Agreement.Votes v = new Agreement.Votes(yes, slots.size() - yes);
             votes.add(v);
-            if (v.total() >= 2) {
+            if (v.total() >= 2 && v.agreement() instanceof Double agreed) {
                 rated++;
-                agreementSum += v.agreement();
+                agreementSum += agreed;
             }
             if (v.disagreement()) {
                 Map<String, Boolean> verdicts = new TreeMap<>();

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -260,7 +261,7 @@ class Revisions {
             // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. Both
             // functions search the questions and the graded predictions' outputs: through the trigram-indexed search
             // table once the run is in it, else by scanning the run's texts.
-            String escaped = f.text().strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            String escaped = Objects.requireNonNull(f.text()).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
             sql.append(indexedSearch ? " AND i.item_id IN (SELECT review_search_matches(:run, :text))"
                     : " AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
             params.add(new Param("text", "%" + escaped + "%"));

@@ -109,7 +109,7 @@ final class ImportFile {
 
     private static @Nullable String text(JsonNode node, String name) {
         for (var field : node.properties()) {
-            if (field.getKey().equals(name) || NAMES.get(name).contains(field.getKey().toLowerCase(Locale.ROOT))) {
+            if (field.getKey().equals(name) || NAMES.getOrDefault(name, List.of()).contains(field.getKey().toLowerCase(Locale.ROOT))) {
                 JsonNode value = field.getValue();
                 return value == null || value.isNull() ? null : value.isValueNode() ? value.asString() : value.toString();
             }

@@ -1,5 +1,6 @@
 package dev.distillery.runs;
 
+import java.util.Objects;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
@@ -237,7 +238,7 @@ class ItemLanes {
      * cancelled or has finished.
      */
     private @Nullable List<Claim> claim(ItemProcessor.Job job, int batch, boolean first, List<String> held) {
-        return retry.call(() -> tx.execute(s -> {
+        return retry.<@Nullable List<Claim>>call(() -> tx.<@Nullable List<Claim>>execute(s -> {
             if (runs.status(job.runId()).orElse(RunStatus.CANCELLED).finished()) {
                 return null;
             }
@@ -251,8 +252,9 @@ class ItemLanes {
             Map<String, DatasetItem> byId = datasets.itemsByIds(job.run().datasetVersionId(),
                             claimed.stream().map(RunItems.ClaimedItem::itemId).toList())
                     .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-            var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(c -> byId.get(c.itemId())).toList());
-            return claimed.stream().map(c -> new Claim(byId.get(c.itemId()), c.resumed(), cache)).toList();
+            Function<RunItems.ClaimedItem, DatasetItem> item = c -> Objects.requireNonNull(byId.get(c.itemId()), c.itemId());
+            var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(item).toList());
+            return claimed.stream().map(c -> new Claim(item.apply(c), c.resumed(), cache)).toList();
         }));
     }
 

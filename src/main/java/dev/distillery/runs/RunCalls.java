@@ -1,5 +1,6 @@
 package dev.distillery.runs;
 
+import java.util.Objects;
 import dev.distillery.methods.CompletedCall;
 import dev.distillery.methods.ModelRole;
 import java.math.BigDecimal;
@@ -94,7 +95,7 @@ class RunCalls {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("cachedNow runs outside transactions");
         }
-        return Optional.ofNullable(batch.execute((ConnectionCallback<CachedResponse>) con -> {
+        return Optional.ofNullable(batch.<@Nullable CachedResponse>execute((ConnectionCallback<@Nullable CachedResponse>) con -> {
             if (!con.getAutoCommit()) {
                 throw new IllegalStateException("cachedNow needs an autocommit connection");
             }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param decoding explicit decoding that overrides the preset's for every call (null values: keep the preset's)
  */
 public record RunDraft(@Nullable String name, String method, @Nullable String preset, UUID datasetId,
-        @Nullable Integer datasetVersion, String split, int offset, @Nullable Integer limit,
+        @Nullable Integer datasetVersion, @Nullable String split, int offset, @Nullable Integer limit,
         Map<ModelRole, UUID> roles, Map<String, Object> params, Decoding decoding, int concurrency,
         @Nullable Integer seed) {
 }

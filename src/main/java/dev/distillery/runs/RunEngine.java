@@ -1,5 +1,7 @@
 package dev.distillery.runs;
 
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
@@ -103,7 +105,7 @@ class RunEngine {
 
     private Outcome run(TenantContext tenant, WorkerData data, ExecutionContext context) {
         UUID runId = data.runId();
-        Start start = retry.call(() -> tx.execute(s -> runs.snapshot(runId)
+        Start start = retry.call(() -> tx.<@Nullable Start>execute(s -> runs.snapshot(runId)
                 .filter(r -> !runs.status(runId).orElseThrow().finished())
                 .map(r -> new Start(r, share(runId, fairShare.concurrency(r.concurrency()))))
                 .orElse(null)));

@@ -128,26 +128,27 @@ public class RunImportService {
         if (name != null && name.length() > MAX_NAME) {
             errors.add(new FieldError("name", "Keep the name under " + MAX_NAME + " characters."));
         }
-        String method = text(draft.method()) == null ? DEFAULT_METHOD : text(draft.method()).toLowerCase(Locale.ROOT);
+        String method = Objects.requireNonNullElse(text(draft.method()), DEFAULT_METHOD).toLowerCase(Locale.ROOT);
         if (!LABEL.matcher(method).matches()) {
             errors.add(new FieldError("method", "The method label is up to 64 lower-case letters, digits, '.', '_' or '-'."));
         }
-        String split = text(draft.split()) == null ? "test" : text(draft.split()).toLowerCase(Locale.ROOT);
+        String split = Objects.requireNonNullElse(text(draft.split()), "test").toLowerCase(Locale.ROOT);
         if (!SPLITS.contains(split)) {
             errors.add(new FieldError("split", "The split is train, test or dev."));
         }
         AnswerType answerType = null;
-        if (text(draft.answerType()) != null) {
+        if (draft.answerType() instanceof String answerTypeId && text(answerTypeId) != null) {
             try {
-                answerType = AnswerType.fromId(draft.answerType());
+                answerType = AnswerType.fromId(answerTypeId);
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("answerType", e.getMessage()));
+                errors.add(new FieldError("answerType", Objects.requireNonNullElse(e.getMessage(), "Unknown answer type.")));
             }
         }
-        if (draft.datasetId() == null) {
+        UUID datasetId = draft.datasetId();
+        if (datasetId == null) {
             errors.add(new FieldError("datasetId", "Choose the dataset the outputs answer."));
         }
-        if (!errors.isEmpty()) {
+        if (!errors.isEmpty() || student == null || datasetId == null) {
             throw new InvalidInputException(errors);
         }
 
@@ -155,7 +156,7 @@ public class RunImportService {
         }
         Loaded loaded = Objects.requireNonNull(readOnly.execute(s -> {
             currentTenant.require(Permission.LAUNCH_RUNS);
-            DatasetDetails dataset = datasets.get(draft.datasetId());
+            DatasetDetails dataset = datasets.get(datasetId);
             VersionSummary version = draft.datasetVersionId() == null ? dataset.latest() : dataset.versions().stream()
                     .filter(v -> v.id().equals(draft.datasetVersionId())).findFirst()
                     .orElseThrow(() -> new NotFoundException("Dataset " + dataset.name() + " has no version " + draft.datasetVersionId() + "."));
@@ -291,7 +292,7 @@ public class RunImportService {
     private RunItems.ImportedItem grade(Matched m, @Nullable AnswerType override, RunSnapshot.RoleEndpoint student,
             RunSnapshot.@Nullable RoleEndpoint teacher) {
         DatasetItem item = m.item();
-        String output = m.row().output();
+        String output = Objects.requireNonNull(m.row().output(), "match() keeps only rows with an output");
         String trace = m.row().teacherTrace() == null || m.row().teacherTrace().isBlank() ? null : m.row().teacherTrace();
         Grade grade = grader.grade(override != null ? override : item.answerType(), null, output, item.gold(),
                 item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());

@@ -1,5 +1,6 @@
 package dev.distillery.runs;
 
+import java.util.Objects;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -127,7 +128,7 @@ class RunRegrades {
                     ways.method() == null ? Map.of() : runCalls.callsOf(runId, ids)));
             List<RunItems.Regraded> results = new ArrayList<>(stale.size());
             for (RunItems.StaleItem item : stale) {
-                Trace.Verdicts verdicts = regrade(ways, batch.items().get(item.itemId()), item,
+                Trace.Verdicts verdicts = regrade(ways, Objects.requireNonNull(batch.items().get(item.itemId()), item.itemId()), item,
                         batch.calls().getOrDefault(item.itemId(), List.of()));
                 changed += verdicts.correct() != item.correct() ? 1 : 0;
                 results.add(new RunItems.Regraded(item.itemId(), verdicts.correct(),
@@ -189,8 +190,12 @@ class RunRegrades {
 
     /** The item's predictions from its stored calls, as the method gives them; null when the calls do not finish it. */
     private static @Nullable List<Prediction> replay(Ways ways, DatasetItem item, List<CompletedCall> calls) {
+        Method method = ways.method();
+        if (method == null) {
+            return null;
+        }
         try {
-            Step step = ways.method().next(ItemProcessor.toMethodItem(item), ways.run().presetSnapshot().toPreset(),
+            Step step = method.next(ItemProcessor.toMethodItem(item), ways.run().presetSnapshot().toPreset(),
                     ways.run().params(), ways.run().decoding(), calls);
             return step instanceof Step.Done done ? done.predictions() : null;
         } catch (RuntimeException e) {

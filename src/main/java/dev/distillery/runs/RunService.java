@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -147,7 +148,7 @@ public class RunService {
         try {
             params = Methods.resolveParams(method, preset, draft.params() == null ? Map.of() : draft.params());
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("params", e.getMessage()));
+            errors.add(new FieldError("params", Objects.requireNonNullElse(e.getMessage(), "Invalid parameters.")));
         }
         Map<ModelRole, RunSnapshot.RoleEndpoint> roles = new EnumMap<>(ModelRole.class);
         for (ModelRole role : method.roles()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -60,7 +61,7 @@ class RunWriter implements DisposableBean {
     }
 
     /** One queued write; {@code done} completes with whether it took effect (a result: whether it was counted). */
-    private record Write(UUID workspaceId, Object what, CompletableFuture<Boolean> done) {
+    private record Write(@Nullable UUID workspaceId, Object what, CompletableFuture<Boolean> done) {
     }
 
     /** Queues a finished call (and its response for the cache). */
@@ -78,7 +79,7 @@ class RunWriter implements DisposableBean {
         submit(null, Boolean.TRUE).join();
     }
 
-    private CompletableFuture<Boolean> submit(UUID workspaceId, Object what) {
+    private CompletableFuture<Boolean> submit(@Nullable UUID workspaceId, Object what) {
         Write write = new Write(workspaceId, what, new CompletableFuture<>());
         if (closing) {
             // Shutting down: the writer may have stopped already, so the caller writes for itself.

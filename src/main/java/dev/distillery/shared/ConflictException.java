@@ -1,6 +1,7 @@
 package dev.distillery.shared;
 
 import java.util.Map;
+import java.util.Objects;
 
 /** The request is valid but clashes with the current state (a duplicate, a used invitation, the last owner). */
 public class ConflictException extends RuntimeException {
@@ -19,5 +20,11 @@ public class ConflictException extends RuntimeException {
 
     public Map<String, Object> details() {
         return details;
+    }
+
+    /** Never null: every constructor takes the message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

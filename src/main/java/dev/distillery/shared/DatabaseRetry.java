@@ -51,7 +51,7 @@ public class DatabaseRetry {
     }
 
     /** Runs {@code work} (one transaction), again while the database is briefly unavailable. */
-    public <T> T call(Supplier<T> work) {
+    public <T extends @Nullable Object> T call(Supplier<T> work) {
         T result = retry.executeSupplier(work);
         failingSince.set(null);
         return result;

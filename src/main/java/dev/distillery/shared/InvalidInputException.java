@@ -1,6 +1,7 @@
 package dev.distillery.shared;
 
 import java.util.List;
+import java.util.Objects;
 
 /** User input failed validation; each {@link FieldError} says which field (or line) and why. */
 public class InvalidInputException extends RuntimeException {
@@ -18,6 +19,12 @@ public class InvalidInputException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** Never null: every constructor takes the message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 
     /** One problem with one field; {@code line} is set when the input is a file. */

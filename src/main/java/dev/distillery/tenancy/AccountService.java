@@ -1,5 +1,6 @@
 package dev.distillery.tenancy;
 
+import java.util.Objects;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import java.time.Clock;
@@ -87,7 +88,7 @@ public class AccountService implements UserDetailsService {
             throw new ConflictException("An account with " + email + " already exists. Sign in instead.");
         }
         UUID userId = UUID.randomUUID();
-        users.insert(userId, email, name, passwordEncoder.encode(password), clock.instant());
+        users.insert(userId, email, name, Objects.requireNonNull(passwordEncoder.encode(password)), clock.instant());
         workspaces.createOwned(userId, email, workspaceName);
         return userId;
     }

@@ -1,6 +1,7 @@
 package dev.distillery.datasets.formats;
 
 import java.io.Serial;
+import java.util.Objects;
 
 /**
  * Thrown while turning one record into an item when a field is missing or unusable; the parse loop reports it as an
@@ -24,5 +25,11 @@ final class FieldProblem extends RuntimeException {
 
     String field() {
         return field;
+    }
+
+    /** Never null: every constructor takes the message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

@@ -119,6 +119,10 @@ final class GenericFormat implements DatasetFormat {
         return value == null || value.isBlank();
     }
 
+    private static @Nullable String strippedOrNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
     /** The user's mapping, checked non-empty by {@link #unmapped}. */
     private static final class Mapping {
 
@@ -135,9 +139,9 @@ final class GenericFormat implements DatasetFormat {
             this.question = Objects.requireNonNull(options.question()).strip();
             this.answer = Objects.requireNonNull(options.answer()).strip();
             this.answerType = Objects.requireNonNull(options.answerType());
-            this.choices = blank(options.choices()) ? null : options.choices().strip();
-            this.id = blank(options.id()) ? null : options.id().strip();
-            this.split = blank(options.split()) ? null : options.split().strip();
+            this.choices = strippedOrNull(options.choices());
+            this.id = strippedOrNull(options.id());
+            this.split = strippedOrNull(options.split());
             for (String field : fields()) {
                 used.add(field);
                 used.add(field.split("\\.", 2)[0]);

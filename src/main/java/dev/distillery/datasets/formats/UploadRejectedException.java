@@ -1,6 +1,7 @@
 package dev.distillery.datasets.formats;
 
 import java.io.Serial;
+import java.util.Objects;
 
 /**
  * The upload as a whole cannot be read: it is empty, too large, a zip with too many files or too much unpacked
@@ -17,5 +18,11 @@ public class UploadRejectedException extends RuntimeException {
 
     public UploadRejectedException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** Never null: every constructor takes the message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

@@ -76,10 +76,10 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
         evaluate.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         evaluate.addClickListener(click -> {
             FineTuneJobSummary job = shown;
-            if (job != null && job.createdEndpointId() != null) {
+            if (job != null && job.createdEndpointId() instanceof UUID endpointId) {
                 // By address: the run form belongs to the runs module, which fine-tuning does not depend on.
                 getUI().ifPresent(ui -> ui.navigate("runs/new", QueryParameters.simple(
-                        Map.of("method", STUDENT_METHOD, "student", job.createdEndpointId().toString()))));
+                        Map.of("method", STUDENT_METHOD, "student", endpointId.toString()))));
             }
         });
         HorizontalLayout succeeded = new HorizontalLayout(endpointLink, evaluate);

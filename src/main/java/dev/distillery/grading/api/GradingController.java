@@ -82,7 +82,7 @@ class GradingController {
             throw new InvalidInputException(field + ".gold", "is required");
         }
         List<dev.distillery.grading.Choice> choices = new ArrayList<>();
-        List<@Nullable Choice> given = item.choices() == null ? List.of() : item.choices();
+        List<@Nullable Choice> given = item.choices() == null ? List.<@Nullable Choice>of() : item.choices();
         for (int j = 0; j < given.size(); j++) {
             Choice choice = given.get(j);
             if (choice == null || choice.label() == null || choice.label().isBlank() || choice.text() == null) {

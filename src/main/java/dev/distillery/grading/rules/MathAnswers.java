@@ -75,7 +75,7 @@ public final class MathAnswers {
             Extraction boxed = boxed(output);
             Extraction marked = afterMarker(output);
             // a statement after the last box wins only with a value: "The final answer is positive, because …" does not
-            if (boxed.found() && !(marked.found() && markerAfterLastBox(output) && valueLike(marked.answer()))) {
+            if (boxed.found() && !(marked.answer() instanceof String answer && markerAfterLastBox(output) && valueLike(answer))) {
                 return boxed;
             }
             if (marked.found()) {

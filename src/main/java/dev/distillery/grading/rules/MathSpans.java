@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the math spans of a text: {@code $$…$$} and {@code \[…\]} (display, may span lines), {@code $…$} and
@@ -66,7 +67,7 @@ final class MathSpans {
     }
 
     /** The span opened at {@code at} by a delimiter of {@code openLength} and closed by {@code close}, or null. */
-    private static Span closed(String text, int at, int openLength, String close, boolean inline) {
+    private static @Nullable Span closed(String text, int at, int openLength, String close, boolean inline) {
         int from = at + openLength;
         int search = from;
         while (true) {

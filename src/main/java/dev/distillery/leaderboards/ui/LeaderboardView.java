@@ -189,7 +189,7 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         column(LeaderboardView::gain, "Gain").setComparator(r -> Objects.requireNonNullElse(r.gainPoints(), -1000.0));
         column(r -> r.pValue() == null ? "" : pValue(r.pValue()), "p (McNemar)")
                 .setComparator(r -> Objects.requireNonNullElse(r.pValue(), 2.0));
-        column(r -> r.diffLow() == null ? "" : String.format(Locale.ROOT, "%+.1f to %+.1f", 100 * r.diffLow(), 100 * r.diffHigh()),
+        column(r -> r.diffLow() == null || r.diffHigh() == null ? "" : String.format(Locale.ROOT, "%+.1f to %+.1f", 100 * r.diffLow(), 100 * r.diffHigh()),
                 "Bootstrap 95% of gain");
         column(LeaderboardView::corrected, "With corrections")
                 .setComparator(r -> r.corrected() == null ? -1.0 : r.corrected().accuracy());

@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The run's review queue in the review view: set it up (reviews per item, which items, who), take the next item,
@@ -43,6 +44,7 @@ final class QueuePanel extends HorizontalLayout {
     private final Button setUp = new Button("Set up review queue");
     private final Button next = new Button("Next in queue (n)");
     private final Button agreement = new Button("Agreement");
+    @SuppressWarnings("NullAway.Init") // set by show(), which runs before the panel is visible
     private UUID runId;
 
     QueuePanel(QueueService queues, Supplier<List<MemberSummary>> members, Role role, Consumer<String> open, Runnable changed) {
@@ -240,7 +242,7 @@ final class QueuePanel extends HorizontalLayout {
         return row;
     }
 
-    private static String kappa(Double value) {
+    private static String kappa(@Nullable Double value) {
         return value == null ? "–" : String.format(Locale.ROOT, "%.2f", value);
     }
 }

@@ -80,6 +80,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private final Map<String, Grid.Column<ReviewRow>> columnsByKey = new LinkedHashMap<>();
     private final Button rerunAll = new Button("Re-run student on edited traces");
     private final QueuePanel queue;
+    @SuppressWarnings("NullAway.Init") // set by beforeEnter(), which runs before any listener can
     private UUID runId;
     /** Rows the grid has fetched, by index, so next and previous need no query when the neighbour is loaded. */
     private final java.util.TreeMap<Integer, ReviewRow> fetched = new java.util.TreeMap<>();

@@ -24,6 +24,7 @@ import jakarta.annotation.security.PermitAll;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All runs of the workspace with their status, refreshed live while any is in progress; imported runs are marked,
@@ -39,7 +40,7 @@ public class RunListView extends VerticalLayout {
 
     private final RunService runs;
     private final Grid<RunSummary> grid = new Grid<>();
-    private ScheduledFuture<?> refresher;
+    private @Nullable ScheduledFuture<?> refresher;
 
     public RunListView(RunService runs, RunImportService imports, DatasetService datasets, WorkspaceService workspaces) {
         this.runs = runs;

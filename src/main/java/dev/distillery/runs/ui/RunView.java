@@ -33,6 +33,7 @@ import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
@@ -58,7 +59,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Span grading = new Span();
     private final Span database = new Span();
     private final Span pacing = new Span();
-    private RunDetails details;
+    private @Nullable RunDetails details;
     private final Button regrade = new Button("Re-grade");
     private final Button cancel = new Button("Cancel");
     private final Button resume = new Button("Resume");
@@ -70,9 +71,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final com.vaadin.flow.component.html.Anchor review = new com.vaadin.flow.component.html.Anchor("", "Review and correct traces");
     private final List<RunPageAction> pageActions;
     private final HorizontalLayout moduleActions = new HorizontalLayout();
-    private UUID runId;
-    private ScheduledFuture<?> refresher;
-    private RunProgress last;
+    private @Nullable UUID runId;
+    private @Nullable ScheduledFuture<?> refresher;
+    private @Nullable RunProgress last;
     private @Nullable Instant readsFailingSince;
 
     public RunView(RunService runs, WorkspaceService workspaces, ObjectProvider<RunPageAction> pageActions) {
@@ -87,9 +88,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         cancel.setId("run-cancel");
         resume.setId("run-resume");
         retry.setId("run-retry");
-        cancel.addClickListener(e -> act(() -> runs.cancel(runId), "Run cancelled."));
-        resume.addClickListener(e -> act(() -> runs.resume(runId), "Run resumed."));
-        retry.addClickListener(e -> act(() -> runs.retryFailed(runId), "Failed items queued again."));
+        cancel.addClickListener(e -> act(() -> runs.cancel(shownRunId()), "Run cancelled."));
+        resume.addClickListener(e -> act(() -> runs.resume(shownRunId()), "Run resumed."));
+        retry.addClickListener(e -> act(() -> runs.retryFailed(shownRunId()), "Failed items queued again."));
         grading.setId("run-grading");
         pacing.setId("run-pacing");
         database.setId("run-database");
@@ -97,7 +98,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         database.addClassName("text-error");
         regrade.setId("run-regrade");
         regrade.setTooltipText("Grade the stored outputs again with grader version " + runs.graderVersion() + "; no model is called");
-        regrade.addClickListener(e -> act(() -> runs.regrade(runId), "Re-grading with grader version " + runs.graderVersion() + "…"));
+        regrade.addClickListener(e -> act(() -> runs.regrade(shownRunId()), "Re-grading with grader version " + runs.graderVersion() + "…"));
         cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout actions = new HorizontalLayout(cancel, resume, retry, regrade);
         actions.setVisible(canLaunch);
@@ -117,8 +118,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 : t.predictions().getFirst().extracted()).setHeader("Extracted").setAutoWidth(true);
         traces.addColumn(RunView::verdict).setHeader("Verdict").setAutoWidth(true);
         traces.addColumn(t -> t.promptTokens() + t.completionTokens()).setHeader("Tokens");
-        traces.setItems(q -> runs.traces(runId, outcome.getValue(), q.getOffset(), q.getLimit()).stream(),
-                q -> runs.countTraces(runId, outcome.getValue()));
+        traces.setItems(q -> runs.traces(shownRunId(), outcome.getValue(), q.getOffset(), q.getLimit()).stream(),
+                q -> runs.countTraces(shownRunId(), outcome.getValue()));
         traces.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(RunView::describe).orElse("")));
         detail.setId("trace-detail");
         detail.addClassName("trace-text");
@@ -156,7 +157,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                     + (run.imported() ? " · imported by " : " · launched by ") + (run.createdBy() == null ? "?" : run.createdBy()));
             moduleActions.removeAll();
             pageActions.stream().filter(a -> a.availableFor(run)).forEach(a -> {
-                Button button = new Button(a.label(), e -> a.open(runs.get(runId)));
+                Button button = new Button(a.label(), e -> a.open(runs.get(shownRunId())));
                 button.setId(a.id());
                 moduleActions.add(button);
             });
@@ -216,8 +217,13 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 + "goes on by itself when the database is back.";
     }
 
+    /** The run on the page; listeners and refreshes only run while one is shown. */
+    private UUID shownRunId() {
+        return Objects.requireNonNull(runId, "no run shown");
+    }
+
     private void showProgress() {
-        RunProgress p = runs.progress(runId);
+        RunProgress p = runs.progress(shownRunId());
         last = p;
         bar.setValue(p.total() == 0 ? 0 : Math.min(1.0, (double) p.finished() / p.total()));
         stats.setText(p.status().id() + (p.waiting() == null ? "" : " (" + p.waiting() + ")") + " · " + p.finished() + " / " + p.total() + " items"

@@ -7,6 +7,7 @@ import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
@@ -33,7 +34,7 @@ class UserFacingErrors implements VaadinServiceInitListener {
             String message;
             if (cause instanceof InvalidInputException || cause instanceof ConflictException
                     || cause instanceof NotFoundException || cause instanceof AccessDeniedException) {
-                message = cause.getMessage();
+                message = Objects.requireNonNullElse(cause.getMessage(), "You may not do that.");
             } else if (DatabaseRetry.isTransient(error.getThrowable())) {
                 log.warn("Database unavailable under a UI action: {}", error.getThrowable().toString());
                 message = DatabaseRetry.UNAVAILABLE;

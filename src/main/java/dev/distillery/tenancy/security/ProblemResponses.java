@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -29,7 +30,7 @@ class ProblemResponses {
     }
 
     AccessDeniedHandler accessDenied() {
-        return (request, response, exception) -> write(response, HttpStatus.FORBIDDEN, exception.getMessage());
+        return (request, response, exception) -> write(response, HttpStatus.FORBIDDEN, Objects.requireNonNullElse(exception.getMessage(), "Access denied."));
     }
 
     void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {

@@ -1,6 +1,7 @@
 package dev.distillery.tenancy.security;
 
 import dev.distillery.tenancy.AccountService;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
@@ -39,7 +40,7 @@ class SignInAuditListener {
         }
     }
 
-    private static String address(Object details) {
+    private static String address(@Nullable Object details) {
         return details instanceof WebAuthenticationDetails web && web.getRemoteAddress() != null
                 ? web.getRemoteAddress() : "unknown";
     }

@@ -19,6 +19,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.VaadinServletRequest;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import jakarta.servlet.http.HttpSession;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.WebAttributes;
 import org.springframework.security.web.csrf.CsrfToken;
@@ -113,7 +114,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         return "Incorrect email or password.";
     }
 
-    private static CsrfToken csrfToken() {
+    private static @Nullable CsrfToken csrfToken() {
         VaadinServletRequest request = VaadinServletRequest.getCurrent();
         return request == null ? null
                 : (CsrfToken) request.getHttpServletRequest().getAttribute(CsrfToken.class.getName());
