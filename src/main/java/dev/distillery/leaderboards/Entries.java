@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -117,14 +118,7 @@ class Entries {
     /** The board's rows, newest first, without the verdict vectors. */
     List<LeaderboardRow> rows(LeaderboardFilter f) {
         List<Object> params = new ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE true");
-        condition(where, params, " AND dataset_id = ?", f.datasetId());
-        condition(where, params, " AND split = ?", f.split());
-        condition(where, params, " AND method = ?", f.method());
-        condition(where, params, " AND teacher_name = ?", f.teacher());
-        condition(where, params, " AND student_name = ?", f.student());
-        condition(where, params, " AND finished_at >= ?", f.from() == null ? null : Timestamp.from(f.from()));
-        condition(where, params, " AND finished_at < ?", f.to() == null ? null : Timestamp.from(f.to()));
+        String where = where(f, params);
         params.add(MAX_ROWS);
         return jdbc.sql("""
                          SELECT run_id, run_name, dataset_id, dataset_name, dataset_version, split, method, preset,
@@ -137,6 +131,28 @@ class Entries {
                 .params(params)
                 .query((rs, i) -> row(rs))
                 .list();
+    }
+
+    /** The dataset of the newest entry that passes the filter, if any does. */
+    Optional<UUID> newestDataset(LeaderboardFilter f) {
+        List<Object> params = new ArrayList<>();
+        String where = where(f, params);
+        return jdbc.sql("SELECT dataset_id FROM leaderboard_entries" + where + " ORDER BY finished_at DESC, run_id LIMIT 1")
+                .params(params)
+                .query(UUID.class)
+                .optional();
+    }
+
+    private static String where(LeaderboardFilter f, List<Object> params) {
+        StringBuilder where = new StringBuilder(" WHERE true");
+        condition(where, params, " AND dataset_id = ?", f.datasetId());
+        condition(where, params, " AND split = ?", f.split());
+        condition(where, params, " AND method = ?", f.method());
+        condition(where, params, " AND teacher_name = ?", f.teacher());
+        condition(where, params, " AND student_name = ?", f.student());
+        condition(where, params, " AND finished_at >= ?", f.from() == null ? null : Timestamp.from(f.from()));
+        condition(where, params, " AND finished_at < ?", f.to() == null ? null : Timestamp.from(f.to()));
+        return where.toString();
     }
 
     private static void condition(StringBuilder where, List<Object> params, String sql, @Nullable Object value) {

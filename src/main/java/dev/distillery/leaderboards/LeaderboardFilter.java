@@ -21,6 +21,11 @@ public record LeaderboardFilter(@Nullable UUID datasetId, @Nullable String split
         return new LeaderboardFilter(datasetId, blankToNull(split), null, null, null, null, null);
     }
 
+    /** This filter on one dataset. */
+    public LeaderboardFilter withDataset(@Nullable UUID dataset) {
+        return new LeaderboardFilter(dataset, split, method, teacher, student, from, to);
+    }
+
     public LeaderboardFilter withTeacherAndStudent(@Nullable String teacherName, @Nullable String studentName) {
         return new LeaderboardFilter(datasetId, split, method, teacherName, studentName, from, to);
     }

@@ -68,6 +68,17 @@ public class LeaderboardService {
     }
 
     /**
+     * The most recent dataset: the one of the newest entry that passes the filter's other fields (its dataset is
+     * ignored). A board shows one dataset at a time, since accuracies on different datasets do not compare; this is
+     * the one it opens on. Empty when no entry passes.
+     */
+    @Transactional(readOnly = true)
+    public Optional<UUID> latestDataset(LeaderboardFilter filter) {
+        currentTenant.require(Permission.READ);
+        return entries.newestDataset(filter.withDataset(null));
+    }
+
+    /**
      * Rebuilds a run's entry from its verdicts and compares it (or, for a baseline, the runs measured by it) anew. The
      * run is read through the other modules' services first (each in its own transaction, so a run deleted meanwhile
      * is simply skipped); the entries are then written in one transaction.

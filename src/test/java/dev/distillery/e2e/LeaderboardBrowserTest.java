@@ -26,9 +26,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A Trace-of-Thought run and the student's baseline on the same ten items: the board shows the gain with its
- * p-value, the teacher × student heatmap opens the pair's runs, the charts render, the board exports, and once
- * published it opens in a fresh browser without signing in, until it is unpublished.
+ * A Trace-of-Thought run and the student's baseline on the same ten items: the board opens on their dataset, the
+ * most recent one, and never on all datasets at once; it shows the gain with its p-value, the teacher × student
+ * heatmap opens the pair's runs, the charts render, the board exports, and once published it opens in a fresh browser
+ * without signing in, until it is unpublished.
  */
 class LeaderboardBrowserTest {
 
@@ -42,6 +43,7 @@ class LeaderboardBrowserTest {
     static OpenAiSimulator sim;
     static TestHttp http;
     static String dataset;
+    static String older;
 
     @RegisterExtension
     static Browser browser = new Browser();
@@ -66,6 +68,14 @@ class LeaderboardBrowserTest {
         http = new TestHttp(URI.create(app.url("/")).getPort());
         String teacher = endpoint("teacher");
         String student = endpoint("student");
+        // An older dataset first (uploaded and run before, and first by name): the board must not open on it.
+        HttpResponse<String> olderUpload = http.upload("/api/v1/datasets", KEY, Map.of("name", "Arithmetic (older)",
+                "format", "gsm8k"), "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        older = JSON.readTree(olderUpload.body()).get("datasetId").asString();
+        String olderRun = finished("""
+                {"name": "older baseline", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
+                 "limit": 3, "roles": {"student": "%s"}, "concurrency": 3}""".formatted(older, student));
+        new TestRuns(http, JSON).awaitRow(KEY, "/api/v1/leaderboards?datasetId=" + older, olderRun, r -> true);
         HttpResponse<String> upload = http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
                 "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         dataset = JSON.readTree(upload.body()).get("datasetId").asString();
@@ -138,6 +148,34 @@ class LeaderboardBrowserTest {
         browser.close();
         app.close();
         sim.close();
+    }
+
+    @Test
+    void theBoardOpensOnTheMostRecentDatasetAndNeverOnAllOfThem() {
+        Page page = browser.newUser();
+        Pages.signIn(page, app, ADMIN, PASSWORD, false);
+        page.navigate(app.url("/leaderboards"));
+        Locator rows = page.locator("#leaderboard-grid vaadin-grid-cell-content");
+        assertThat(page.locator("#board-dataset input")).hasValue("GSM8K");
+        assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline"))).hasCount(0);
+        // Its choices are the datasets, each alone: no "All datasets", and nothing to clear the choice with.
+        assertThat(page.locator("#board-dataset [part~='clear-button']")).isHidden();
+        page.locator("#board-dataset").locator("[part~='toggle-button']").click();
+        Locator options = page.locator("vaadin-combo-box-item");
+        assertThat(options).hasText(new String[] {"Arithmetic (older)", "GSM8K"});
+        assertThat(page.getByText("All datasets")).hasCount(0);
+        page.keyboard().press("Escape");
+
+        // The URL still chooses the dataset, and the choice goes into the URL.
+        page.navigate(app.url("/leaderboards?dataset=" + older));
+        assertThat(page.locator("#board-dataset input")).hasValue("Arithmetic (older)");
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline")).first()).isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps"))).hasCount(0);
+        page.locator("#board-dataset input").fill("GSM8K");
+        page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("GSM8K")).click();
+        assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
+        page.waitForURL(url -> url.contains("dataset=" + dataset));
     }
 
     @Test

@@ -112,6 +112,9 @@ class LeaderboardIntegrationTest extends ApiIntegrationTest {
         var stranger = tenants.tenant("board-stranger", Role.ADMIN);
         JsonNode theirs = json.readTree(http.call("GET", "/api/v1/leaderboards?datasetId=" + dataset, stranger.apiKey(), null).body());
         assertThat(theirs.get("rows")).isEmpty();
+        JsonNode theirLatest = json.readTree(http.call("GET", "/api/v1/leaderboards", stranger.apiKey(), null).body());
+        assertThat(theirLatest.get("datasetId").isNull()).isTrue();
+        assertThat(theirLatest.get("rows")).isEmpty();
     }
 
     @Test
@@ -131,8 +134,18 @@ class LeaderboardIntegrationTest extends ApiIntegrationTest {
         String hiddenRun = runs.completed(key, """
                 {"name": "secret experiment", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
                  "limit": 5, "roles": {"student": "%s"}, "concurrency": 2}""".formatted(hidden, student));
-        runs.awaitRow(key, "/api/v1/leaderboards", shownRun, r -> true);
-        runs.awaitRow(key, "/api/v1/leaderboards", hiddenRun, r -> true);
+        runs.awaitRow(key, "/api/v1/leaderboards?datasetId=" + shown, shownRun, r -> true);
+        runs.awaitRow(key, "/api/v1/leaderboards?datasetId=" + hidden, hiddenRun, r -> true);
+
+        // A board is one dataset: without one asked for, the most recent (that of the newest result), and it says so.
+        JsonNode latest = json.readTree(http.call("GET", "/api/v1/leaderboards", key, null).body());
+        assertThat(latest.get("datasetId").asString()).isEqualTo(hidden);
+        assertThat(latest.get("rows")).extracting(r -> r.get("runId").asString()).containsExactly(hiddenRun);
+        assertThat(http.call("GET", "/api/v1/leaderboards/export", key, null).body())
+                .contains("secret experiment").doesNotContain("visible baseline");
+        JsonNode asked = json.readTree(http.call("GET", "/api/v1/leaderboards?datasetId=" + shown, key, null).body());
+        assertThat(asked.get("datasetId").asString()).isEqualTo(shown);
+        assertThat(asked.get("rows")).extracting(r -> r.get("runId").asString()).containsExactly(shownRun);
 
         String publish = "{\"slug\": \"gsm8k-board\", \"title\": \"Our GSM8K board\", \"datasetId\": \"%s\", \"sampleTraces\": 2}"
                 .formatted(shown);

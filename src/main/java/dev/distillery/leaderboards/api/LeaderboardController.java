@@ -41,36 +41,45 @@ class LeaderboardController {
             + "items, gainPoints is the difference in accuracy points, gainRelative the difference divided by the "
             + "baseline's accuracy (0.21 = +21%), pValue McNemar's exact two-sided p, and diffLow/diffHigh the 95% "
             + "bootstrap interval of the difference (fractions); otherwise these are null and baselineNote says why. "
-            + "teacher and student are endpoint names.")
-    BoardJson board(@RequestParam(required = false) @Nullable UUID datasetId,
+            + "teacher and student are endpoint names. A board is one dataset: without datasetId it is the most recent "
+            + "one (the dataset of the newest result that passes the other filters), named by datasetId in the answer "
+            + "(null when no result passes).")
+    BoardJson board(@Parameter(description = "the dataset; omitted: the most recent one")
+            @RequestParam(required = false) @Nullable UUID datasetId,
             @RequestParam(required = false) @Nullable String split,
             @RequestParam(required = false) @Nullable String method,
             @RequestParam(required = false) @Nullable String teacher,
             @RequestParam(required = false) @Nullable String student,
             @Parameter(description = "ISO-8601 instant") @RequestParam(required = false) @Nullable String from,
             @Parameter(description = "ISO-8601 instant") @RequestParam(required = false) @Nullable String to) {
-        return new BoardJson(rows(datasetId, split, method, teacher, student, from, to));
+        LeaderboardFilter filter = filter(datasetId, split, method, teacher, student, from, to);
+        return new BoardJson(filter.datasetId(), filter.datasetId() == null ? List.of() : leaderboards.rows(filter));
     }
 
     @GetMapping(value = "/export", produces = "text/csv")
-    @Operation(summary = "A leaderboard as CSV (the same rows and filters)")
-    ResponseEntity<String> csv(@RequestParam(required = false) @Nullable UUID datasetId,
+    @Operation(summary = "A leaderboard as CSV (the same rows and filters)", description = "Without datasetId, the "
+            + "most recent dataset's board, as for the JSON board; each row names its dataset.")
+    ResponseEntity<String> csv(@Parameter(description = "the dataset; omitted: the most recent one")
+            @RequestParam(required = false) @Nullable UUID datasetId,
             @RequestParam(required = false) @Nullable String split,
             @RequestParam(required = false) @Nullable String method,
             @RequestParam(required = false) @Nullable String teacher,
             @RequestParam(required = false) @Nullable String student,
             @RequestParam(required = false) @Nullable String from,
             @RequestParam(required = false) @Nullable String to) {
+        LeaderboardFilter filter = filter(datasetId, split, method, teacher, student, from, to);
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"leaderboard.csv\"")
                 .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-                .body(LeaderboardExport.csv(rows(datasetId, split, method, teacher, student, from, to)));
+                .body(LeaderboardExport.csv(filter.datasetId() == null ? List.of() : leaderboards.rows(filter)));
     }
 
-    private List<LeaderboardRow> rows(@Nullable UUID datasetId, @Nullable String split, @Nullable String method,
+    /** The filter asked for, on the dataset asked for or else the most recent one (none: no result passes). */
+    private LeaderboardFilter filter(@Nullable UUID datasetId, @Nullable String split, @Nullable String method,
             @Nullable String teacher, @Nullable String student, @Nullable String from, @Nullable String to) {
-        return leaderboards.rows(new LeaderboardFilter(datasetId, blank(split), blank(method), blank(teacher),
-                blank(student), instant("from", from), instant("to", to)));
+        LeaderboardFilter filter = new LeaderboardFilter(datasetId, blank(split), blank(method), blank(teacher),
+                blank(student), instant("from", from), instant("to", to));
+        return datasetId != null ? filter : filter.withDataset(leaderboards.latestDataset(filter).orElse(null));
     }
 
     private static @Nullable String blank(@Nullable String value) {
@@ -88,6 +97,7 @@ class LeaderboardController {
         }
     }
 
-    record BoardJson(List<LeaderboardRow> rows) {
+    /** @param datasetId the board's dataset: the one asked for, or the most recent one */
+    record BoardJson(@Nullable UUID datasetId, List<LeaderboardRow> rows) {
     }
 }

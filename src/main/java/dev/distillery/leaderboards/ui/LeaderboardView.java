@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The leaderboard: every finished run of a dataset with accuracy, interval, and gain over the student's baseline;
  * filters (kept in the URL so a view can be shared), CSV and JSON export, the teacher × student matrix, charts, and
- * publishing a board at a public URL.
+ * publishing a board at a public URL. A board is always one dataset, since accuracies on different datasets do not
+ * compare: it opens on the most recent one (that of the newest result) unless the URL names another.
  */
 @Route("leaderboards")
 @PageTitle("Leaderboards · Distillery")
@@ -96,9 +98,13 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         dataset.setId("board-dataset");
         dataset.setItems(datasets.list());
         dataset.setItemLabelGenerator(DatasetSummary::name);
-        dataset.setPlaceholder("All datasets");
-        dataset.setClearButtonVisible(true);
+        dataset.setPlaceholder("No datasets yet");
         dataset.addValueChangeListener(e -> {
+            if (e.getValue() == null && e.getOldValue() != null) {
+                // Emptied in the browser: a board is one dataset, never all of them at once.
+                dataset.setValue(e.getOldValue());
+                return;
+            }
             split.setItems(e.getValue() == null ? List.of() : List.copyOf(e.getValue().splitCounts().keySet()));
             changed();
         });
@@ -319,13 +325,12 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         Function<String, @Nullable String> param = key -> url.get(key).orElse(null);
         restoring = true;
         String datasetId = param.apply("dataset");
-        if (datasetId != null) {
-            dataset.getListDataView().getItems().filter(d -> d.id().toString().equals(datasetId)).findFirst()
-                    .ifPresent(d -> {
-                        dataset.setValue(d);
-                        split.setItems(List.copyOf(d.splitCounts().keySet()));
-                    });
-        }
+        Optional<DatasetSummary> chosen = datasetId == null ? Optional.empty()
+                : dataset.getListDataView().getItems().filter(d -> d.id().toString().equals(datasetId)).findFirst();
+        chosen.or(this::mostRecentDataset).ifPresent(d -> {
+            dataset.setValue(d);
+            split.setItems(List.copyOf(d.splitCounts().keySet()));
+        });
         String splitValue = param.apply("split");
         if (splitValue != null) {
             split.setValue(splitValue);
@@ -341,6 +346,14 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         if (tab != null && tab.matches("[12]")) {
             tabs.setSelectedIndex(Integer.parseInt(tab));
         }
+    }
+
+    /** The dataset of the newest result, or without results the dataset changed last. */
+    private Optional<DatasetSummary> mostRecentDataset() {
+        List<DatasetSummary> all = dataset.getListDataView().getItems().toList();
+        return leaderboards.latestDataset(LeaderboardFilter.all())
+                .flatMap(id -> all.stream().filter(d -> d.id().equals(id)).findFirst())
+                .or(() -> all.stream().max(Comparator.comparing(DatasetSummary::updatedAt)));
     }
 
     private static void setAllowingAny(ComboBox<String> box, @Nullable String value) {
