@@ -106,6 +106,30 @@ class ManagedPostgresTest {
                 .contains("Check that PostgreSQL is running");
     }
 
+    @Test
+    void withoutDatabaseUrlTheEmbeddedDatabaseServesAndKeepsWorkspacesApart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+            throws Exception {
+        // The README's first command on a fresh machine: no DATABASE_URL. The app starts its own PostgreSQL, migrates
+        // it as the owner and queries as the application's role, which the row-security check at start verifies.
+        var env = new HashMap<String, String>();
+        env.put("DATABASE_URL", null);
+        env.put("DATABASE_USERNAME", null);
+        env.put("DATABASE_PASSWORD", null);
+        env.put("DISTILLERY_DATA_DIR", home.toString());
+        try (var socket = new java.net.ServerSocket(0)) {
+            env.put("DISTILLERY_EMBEDDED_DB_PORT", Integer.toString(socket.getLocalPort()));
+        }
+        env.put("DISTILLERY_ADMIN_EMAIL", "admin@example.com");
+        env.put("DISTILLERY_ADMIN_PASSWORD", "violet tractor harbour 42 quietly");
+        env.put("DISTILLERY_ADMIN_API_KEY", KEY);
+        try (PackagedApp app = PackagedApp.start(env, "")) {
+            HttpResponse<String> workspace = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(app.url("/api/v1/workspace"))).header("Authorization", "Bearer " + KEY).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(workspace.statusCode()).as(workspace.body()).isEqualTo(200);
+        }
+    }
+
     private static Map<String, String> env(String appUser, String appPassword) {
         var env = new HashMap<String, String>();
         env.put("DATABASE_USERNAME", OWNER);

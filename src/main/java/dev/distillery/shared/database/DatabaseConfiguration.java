@@ -48,7 +48,10 @@ class DatabaseConfiguration {
                     .setPort(props.embeddedPort())
                     .start();
             log.info("Embedded PostgreSQL started on port {} with data in {}", props.embeddedPort(), props.embeddedDataDir());
-            return new ServerHandle(new DatabaseServer(pg.getJdbcUrl("postgres", "postgres"), "postgres", ""), pg);
+            // Not pg.getJdbcUrl(user, db): it puts user=postgres in the URL, which would override the application
+            // pool's own role and run every query as the superuser (the row-security check then refuses to start).
+            return new ServerHandle(new DatabaseServer("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres",
+                    "postgres", ""), pg);
         } catch (IOException | RuntimeException e) {
             throw new EmbeddedDatabaseUnavailableException(
                     "The embedded PostgreSQL could not start (data folder " + props.embeddedDataDir() + "): " + e.getMessage(), e);
