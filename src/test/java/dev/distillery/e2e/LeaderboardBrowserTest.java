@@ -247,6 +247,16 @@ class LeaderboardBrowserTest {
         assertThat(visitor.locator("img")).hasCount(0);
         assertThat(visitor.evaluate("() => window.pwned === undefined")).isEqualTo(true);
         assertThat(visitor.locator("text=Sample traces")).isVisible();
+        // Sample traces are Markdown with their raw text folded away, and MathJax loads under the page's strict policy.
+        assertThat(visitor.locator(".trace .markdown").first()).isVisible();
+        assertThat(visitor.locator(".trace details pre").first()).isHidden();
+        assertThat(visitor.evaluate("""
+                () => {
+                  const probe = document.createElement('div');
+                  probe.innerHTML = '<span class="math math-inline">$x^2$</span>';
+                  document.body.append(probe);
+                  return window.distilleryMath.typeset(probe).then(() => 'typeset ' + probe.querySelectorAll('mjx-container svg').length);
+                }""")).isEqualTo("typeset 1");
         assertThat(visitor.locator("a")).hasCount(0);
         assertThat(visitor.context().cookies()).isEmpty();
 

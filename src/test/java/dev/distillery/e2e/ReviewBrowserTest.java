@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Two reviewers in two browsers correct the same Trace-of-Thought trace: one fixes a teacher step and re-runs the
  * student, who now gets it right; the other, who started editing before that save, is told what changed and saves
- * on top. The grid's filters live in the URL, and the keyboard moves between items.
+ * on top. The grid's filters live in the URL, and the keyboard moves between items. LaTeX in a trace is typeset, its
+ * raw text a click away, and markup a model wrote stays text.
  */
 class ReviewBrowserTest {
 
@@ -35,6 +36,11 @@ class ReviewBrowserTest {
     static final String KEY = "dk_review_browser_key_0123456789abcdef";
     static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
     static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String SPRINTS = "James decides to run 3 sprints";
+    static final String LATEX_STEPS = "1. Let $s = 3 \\times 3$ be the **sprints** a week.\n2. Then $$d = s \\cdot 60$$\n"
+            + "3. Report the total.";
+    static final String LATEX_OUTPUT = "Careful: <script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> "
+            + "is not math. We have $f(g^{-1}(f^{-1}(5)))$ and $\\frac{540}{1}$, so the answer is 540.";
     static PackagedApp app;
     static OpenAiSimulator sim;
     static TestHttp http;
@@ -47,6 +53,9 @@ class ReviewBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
+        // Item test-3 gets LaTeX in the teacher's steps, and markup beside it in the student's output.
+        sim.when(r -> r.prompt().startsWith("Create very short") && r.prompt().contains(SPRINTS)).reply(LATEX_STEPS);
+        sim.when(r -> r.prompt().startsWith("We are given") && r.prompt().contains(SPRINTS)).reply(LATEX_OUTPUT);
         sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
         sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
             Matcher m = REPORT.matcher(r.prompt());
@@ -143,6 +152,37 @@ class ReviewBrowserTest {
         assertThat(alice.locator("#review-override")).containsText("incorrect");
         alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true)).press("?");
         assertThat(alice.locator("#review-keys")).containsText("next item");
+    }
+
+    @Test
+    void latexInATraceIsTypesetTheRawTextIsOneClickAwayAndMarkupInAnOutputIsText() {
+        Page alice = browser.newUser();
+        signIn(alice, ADMIN);
+        alice.navigate(app.url("/runs/" + runId + "/review"));
+        openItem(alice, "test-3");
+
+        // MathJax, served by the app, typesets the formulas; Markdown makes the bold text bold.
+        assertThat(alice.locator("#review-steps mjx-container")).hasCount(2);
+        assertThat(alice.locator("#review-steps strong")).hasText("sprints");
+        assertThat(alice.locator("#review-output mjx-container")).hasCount(2);
+        // The script and the image a model wrote are text on the page, never elements, and nothing of them ran.
+        assertThat(alice.locator("#review-output")).containsText("<script>window.pwned = 1</script><img src=x onerror=");
+        assertThat(alice.locator("#review-output script")).hasCount(0);
+        assertThat(alice.locator("#review-output img")).hasCount(0);
+        org.assertj.core.api.Assertions.assertThat(alice.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+
+        // The raw toggle shows the exact text, and back.
+        alice.locator("#review-output-raw").click();
+        assertThat(alice.locator("#review-output .raw-text")).hasText(LATEX_OUTPUT);
+        assertThat(alice.locator("#review-output mjx-container")).hasCount(0);
+        alice.locator("#review-steps-raw").click();
+        assertThat(alice.locator("#review-steps .raw-text")).containsText("Then $$d = s \\cdot 60$$");
+        alice.locator("#review-output-raw").click();
+        assertThat(alice.locator("#review-output mjx-container")).hasCount(2);
+        // Editing works on the raw text.
+        alice.locator("#review-edit").click();
+        assertThat(alice.locator("#review-step-2 textarea")).hasValue("Then $$d = s \\cdot 60$$");
+        alice.locator("#review-editor-cancel").click();
     }
 
     @Test

@@ -170,6 +170,10 @@ class LeaderboardIntegrationTest extends ApiIntegrationTest {
         assertThat(again.statusCode()).isEqualTo(304);
         assertThat(http.call("GET", "/_static/echarts/6.0.0/dist/echarts.min.js", null, null).statusCode()).isEqualTo(200);
         assertThat(http.call("GET", "/_static/distillery/public-board.js", null, null).statusCode()).isEqualTo(200);
+        // Sample traces are Markdown typeset by MathJax, both served by the app to readers who are not signed in.
+        assertThat(page.body()).contains("class=\"markdown\"").contains("/_static/distillery/model-text.js");
+        assertThat(http.call("GET", "/_static/distillery/model-text.js", null, null).statusCode()).isEqualTo(200);
+        assertThat(http.call("GET", "/_static/mathjax/es5/tex-svg.js", null, null).statusCode()).isEqualTo(200);
         // A hostile run name is text on the page, behind a policy that runs no inline or foreign script anyway.
         assertThat(page.body()).doesNotContain("<img src=x").contains("&lt;img src=x onerror=alert(1)&gt;");
         assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))

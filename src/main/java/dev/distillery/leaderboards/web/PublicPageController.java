@@ -6,6 +6,7 @@ import dev.distillery.leaderboards.ChartOptions;
 import dev.distillery.leaderboards.LeaderboardRow;
 import dev.distillery.leaderboards.PublicBoardService;
 import dev.distillery.leaderboards.PublicPage;
+import dev.distillery.shared.text.Markdown;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -68,6 +70,7 @@ class PublicPageController {
         // Rendered once per version of the page: many readers of one board cost one template run.
         String html = rendered.get(page.version(), version -> templates.process("public-board", new Context(Locale.ROOT,
                 Map.of("page", page, "rows", page.rows().stream().map(PublicPageController::row).toList(),
+                        "traces", page.traces().stream().map(PublicPageController::trace).toList(),
                         "chart", json.writeValueAsString(ChartOptions.accuracy(page.rows())),
                         "script", ECHARTS))));
         return ResponseEntity.ok().eTag(etag).cacheControl(CACHE).header("X-Robots-Tag", "noarchive")
@@ -92,6 +95,25 @@ class PublicPageController {
                 r.baselineAccuracy() == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.baselineAccuracy()),
                 gain, r.pValue() == null ? "" : pValue(r.pValue()), corrected,
                 String.format(Locale.ROOT, "$%.4f", r.cost()), DATE.format(r.finishedAt()), r.imported());
+    }
+
+    /**
+     * A sample trace as the page prints it: each model text as safe HTML (Markdown with its math left for MathJax,
+     * anything a model wrote escaped: see shared.text.Markdown) beside its raw text.
+     */
+    record TraceView(String itemId, boolean correct, String question, String questionHtml, @Nullable String teacherSteps,
+            @Nullable String teacherStepsHtml, String studentOutput, String studentOutputHtml, @Nullable String extracted,
+            String gold) {
+    }
+
+    static TraceView trace(PublicPage.SampleTrace t) {
+        String output = t.studentOutput();
+        String extracted = t.extracted();
+        int at = extracted == null || extracted.isEmpty() ? -1 : output.lastIndexOf(extracted);
+        Markdown.Range answer = extracted == null || at < 0 ? null : new Markdown.Range(at, at + extracted.length());
+        return new TraceView(t.itemId(), t.correct(), t.question(), Markdown.html(t.question()), t.teacherSteps(),
+                t.teacherSteps() == null ? null : Markdown.html(t.teacherSteps()), output, Markdown.html(output, answer),
+                t.extracted(), t.gold());
     }
 
     static String pValue(double p) {

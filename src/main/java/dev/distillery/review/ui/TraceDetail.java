@@ -6,8 +6,6 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.H4;
-import com.vaadin.flow.component.html.ListItem;
-import com.vaadin.flow.component.html.OrderedList;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -23,9 +21,10 @@ import dev.distillery.review.TraceReview;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
-import dev.distillery.shared.ui.MarkedText;
+import dev.distillery.shared.ui.ModelText;
 import dev.distillery.shared.ui.Notifications;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -35,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * marked, the verdict and the rule behind it, each call's tokens and latency; and the reviewer's tools: edit the
  * steps ({@link StepEditor}), override the verdict with a reason, re-run the student, and the history with a diff
  * between any two revisions ({@link RevisionHistory}). A save that lost to another reviewer's opens a
- * {@link ConflictDialog}; the next item is loaded ahead by a {@link PreloadCache}. Everything a model or a user wrote
- * is shown as text.
+ * {@link ConflictDialog}; the next item is loaded ahead by a {@link PreloadCache}. What a model wrote (and the question)
+ * is shown as Markdown with its math typeset, escaped, each block with a toggle to its exact raw text
+ * ({@link ModelText}); the step editor works on the raw text; everything else a user wrote is shown as text.
  */
 final class TraceDetail extends VerticalLayout {
 
@@ -147,7 +147,7 @@ final class TraceDetail extends VerticalLayout {
         H3 heading = new H3(t.itemId() + " · revision " + latest.revision());
         heading.setId("review-item");
         body.add(heading);
-        body.add(TextBlocks.labelled("Question", TextBlocks.pre("review-question", t.question())));
+        body.add(TextBlocks.labelled("Question", ModelText.of("review-question", t.question())));
         body.add(TextBlocks.labelled("Gold", TextBlocks.pre("review-gold", t.gold())));
 
         if (r.teacherCallKey() != null) {
@@ -166,7 +166,7 @@ final class TraceDetail extends VerticalLayout {
 
         body.add(new H4("Student's answer"));
         t.predictions().stream().findFirst().ifPresentOrElse(p -> {
-            body.add(MarkedText.of("review-output", p.output(), p.answerStart(), p.answerEnd(), p.extracted()));
+            body.add(ModelText.marked("review-output", p.output(), p.answerStart(), p.answerEnd(), p.extracted()));
             Span verdict = new Span(verdict(p.correct()) + " · extracted "
                     + (p.extracted() == null ? "nothing (no answer found)" : "\"" + p.extracted() + "\"") + " · rule " + p.rule()
                     + " · grader v" + p.version());
@@ -246,7 +246,8 @@ final class TraceDetail extends VerticalLayout {
             });
             box.add(new Span("Re-run: " + verdict(Boolean.TRUE.equals(rerun.correct())) + ", extracted "
                     + (rerun.extracted() == null ? "nothing" : "\"" + rerun.extracted() + "\"") + " · "), outcome);
-            box.add(MarkedText.of("review-rerun-output", rerun.output() == null ? "" : rerun.output(), null, null, rerun.extracted()));
+            box.add(ModelText.marked("review-rerun-output", rerun.output() == null ? "" : rerun.output(), null, null,
+                    rerun.extracted()));
         } else {
             box.setText("Re-run " + rerun.status());
         }
@@ -317,17 +318,7 @@ final class TraceDetail extends VerticalLayout {
     }
 
     private static Component steps(@Nullable String teacherOutput) {
-        OrderedList list = new OrderedList();
-        list.setId("review-steps");
-        if (teacherOutput != null) {
-            for (String step : TeacherSteps.parse(teacherOutput).steps()) {
-                ListItem item = new ListItem();
-                item.setText(step);
-                item.addClassName("pre-text");
-                list.add(item);
-            }
-        }
-        return list;
+        return ModelText.list("review-steps", teacherOutput == null ? List.of() : TeacherSteps.parse(teacherOutput).steps());
     }
 
     private static String verdict(boolean correct) {

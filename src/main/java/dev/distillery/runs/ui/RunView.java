@@ -7,7 +7,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -26,6 +26,7 @@ import dev.distillery.runs.RunService;
 import dev.distillery.runs.Trace;
 import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.ui.ModelText;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
@@ -43,7 +44,9 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * One run: its configuration as launched, live progress pushed every second while it runs (items/s, ETA, running
- * accuracy, errors, tokens, cost), cancel/resume/retry, and its traces with each call's prompt and output.
+ * accuracy, errors, tokens, cost), cancel/resume/retry, and its traces with each call's prompt and output. The question
+ * and the outputs are shown as Markdown with their math typeset, each with a toggle to its raw text ({@link ModelText});
+ * prompts, as sent, are raw.
  */
 @Route("runs/:runId")
 @PageTitle("Run · Distillery")
@@ -66,7 +69,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Button retry = new Button("Retry failed items");
     private final Select<String> outcome = new Select<>();
     private final Grid<Trace> traces = new Grid<>();
-    private final Pre detail = new Pre();
+    private final Div detail = new Div();
     // By address, not by class: the review module builds on runs, not the other way round.
     private final com.vaadin.flow.component.html.Anchor review = new com.vaadin.flow.component.html.Anchor("", "Review and correct traces");
     private final List<RunPageAction> pageActions;
@@ -120,7 +123,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         traces.addColumn(t -> t.promptTokens() + t.completionTokens()).setHeader("Tokens");
         traces.setItems(q -> runs.traces(shownRunId(), outcome.getValue(), q.getOffset(), q.getLimit()).stream(),
                 q -> runs.countTraces(shownRunId(), outcome.getValue()));
-        traces.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(RunView::describe).orElse("")));
+        traces.addSelectionListener(e -> show(e.getFirstSelectedItem().orElse(null)));
         detail.setId("trace-detail");
         detail.addClassName("trace-text");
         SplitLayout split = new SplitLayout(traces, detail);
@@ -281,29 +284,45 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         return Boolean.TRUE.equals(t.correct()) ? "correct" : "incorrect";
     }
 
-    private static String describe(Trace t) {
-        StringBuilder s = new StringBuilder("Item ").append(t.itemId()).append("\n\n").append(t.question())
-                .append("\n\nGold: ").append(t.gold()).append(" (").append(t.answerType().id()).append(")\n");
+    /** Shows a trace beside the grid: what was asked, each call's prompt and outputs, and how it was graded. */
+    private void show(@Nullable Trace t) {
+        detail.removeAll();
+        if (t == null) {
+            return;
+        }
+        detail.add(line("Item " + t.itemId()), ModelText.of("trace-question", t.question()),
+                line("Gold: " + t.gold() + " (" + t.answerType().id() + ")"));
         if (t.error() != null) {
-            s.append("\nError (").append(t.errorKind()).append("): ").append(t.error()).append('\n');
+            detail.add(line("Error (" + t.errorKind() + "): " + t.error()));
         }
-        for (Trace.Call c : t.calls()) {
-            s.append("\n── ").append(c.role()).append(" · ").append(c.key()).append(" · ")
-                    .append(c.promptTokens()).append("+").append(c.completionTokens()).append(" tokens · ")
-                    .append(c.cached() ? "from cache" : c.latencyMs() + " ms, " + c.attempts() + " attempt(s)")
-                    .append(" ──\nPrompt:\n").append(c.prompt()).append("\n\nOutput:\n")
-                    .append(String.join("\n---\n", c.outputs())).append('\n');
-        }
-        for (Trace.GradedPrediction p : t.predictions()) {
-            s.append("\n== ").append(p.label()).append(": extracted ").append(p.extracted() == null ? "nothing (no answer found)" : p.extracted())
-                    .append(" by rule ").append(p.rule()).append(" (grader v").append(p.version()).append(") → ")
-                    .append(p.correct() ? "correct" : "incorrect")
-                    .append(p.flagged() ? " (flagged: undecided in time)" : "").append('\n');
-            if (p.answerStart() != null && p.answerEnd() != null && p.answerEnd() <= p.output().length()) {
-                s.append("   read from: ").append(context(p.output(), p.answerStart(), p.answerEnd())).append('\n');
+        for (int i = 0; i < t.calls().size(); i++) {
+            Trace.Call c = t.calls().get(i);
+            detail.add(line("── " + c.role() + " · " + c.key() + " · " + c.promptTokens() + "+" + c.completionTokens()
+                    + " tokens · " + (c.cached() ? "from cache" : c.latencyMs() + " ms, " + c.attempts() + " attempt(s)")
+                    + " ──"), line("Prompt:"), line(c.prompt()), line("Output:"));
+            for (int j = 0; j < c.outputs().size(); j++) {
+                detail.add(ModelText.of("trace-output-" + i + "-" + j, c.outputs().get(j)));
             }
         }
-        return s.toString();
+        for (Trace.GradedPrediction p : t.predictions()) {
+            StringBuilder s = new StringBuilder("== ").append(p.label()).append(": extracted ")
+                    .append(p.extracted() == null ? "nothing (no answer found)" : p.extracted())
+                    .append(" by rule ").append(p.rule()).append(" (grader v").append(p.version()).append(") → ")
+                    .append(p.correct() ? "correct" : "incorrect")
+                    .append(p.flagged() ? " (flagged: undecided in time)" : "");
+            if (p.answerStart() != null && p.answerEnd() != null && p.answerEnd() <= p.output().length()) {
+                s.append("\n   read from: ").append(context(p.output(), p.answerStart(), p.answerEnd()));
+            }
+            detail.add(line(s.toString()));
+        }
+    }
+
+    /** Text as it is, line breaks kept. */
+    private static Div line(String text) {
+        Div div = new Div();
+        div.setText(text);
+        div.addClassName("pre-text");
+        return div;
     }
 
     /** The answer in its place: up to 60 characters before it, the answer in ⟦ ⟧, up to 20 after. */

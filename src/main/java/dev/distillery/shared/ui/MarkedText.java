@@ -1,6 +1,7 @@
 package dev.distillery.shared.ui;
 
 import com.vaadin.flow.component.Component;
+import dev.distillery.shared.text.Markdown;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import org.jspecify.annotations.Nullable;
@@ -24,23 +25,30 @@ public final class MarkedText {
         Div div = new Div();
         div.setId(id);
         div.addClassName("pre-text");
-        int from = -1;
-        int to = -1;
-        if (start != null && end != null && 0 <= start && start < end && end <= text.length()) {
-            from = start;
-            to = end;
-        } else if (answer != null && !answer.isEmpty() && text.lastIndexOf(answer) >= 0) {
-            from = text.lastIndexOf(answer);
-            to = from + answer.length();
-        }
-        if (from < 0) {
+        Markdown.Range at = answer(text, start, end, answer);
+        if (at == null) {
             div.setText(text);
             return div;
         }
+        int from = at.start();
+        int to = at.end();
         Span mark = new Span(text.substring(from, to));
         mark.setClassName("extracted");
         mark.addClassName("search-mark");
         div.add(new Span(text.substring(0, from)), mark, new Span(text.substring(to)));
         return div;
+    }
+
+    /** Where the answer is in {@code text}: where the grader says it read it, else its last occurrence; null if neither. */
+    static Markdown.@Nullable Range answer(String text, @Nullable Integer start, @Nullable Integer end,
+            @Nullable String answer) {
+        if (start != null && end != null && 0 <= start && start < end && end <= text.length()) {
+            return new Markdown.Range(start, end);
+        }
+        if (answer != null && !answer.isEmpty() && text.lastIndexOf(answer) >= 0) {
+            int from = text.lastIndexOf(answer);
+            return new Markdown.Range(from, from + answer.length());
+        }
+        return null;
     }
 }
