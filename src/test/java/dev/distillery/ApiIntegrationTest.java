@@ -19,8 +19,10 @@ public abstract class ApiIntegrationTest {
 
     @LocalServerPort
     protected int port;
+
     @Autowired
     protected TestTenants tenants;
+
     @Autowired
     protected JsonMapper json;
 }

@@ -31,7 +31,8 @@ class ConfigurationDocumentationTest {
     void everySettingIsBoundSetAndDocumented() throws Exception {
         Set<String> bound = boundProperties();
         Properties defaults = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"), StandardCharsets.UTF_8)) {
+        try (Reader in =
+                Files.newBufferedReader(Path.of("src/main/resources/application.properties"), StandardCharsets.UTF_8)) {
             defaults.load(in);
         }
         String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
@@ -56,9 +57,13 @@ class ConfigurationDocumentationTest {
                 unread.add(name);
             }
         }
-        assertThat(unset).as("settings without a default in application.properties").isEmpty();
+        assertThat(unset)
+                .as("settings without a default in application.properties")
+                .isEmpty();
         assertThat(undocumented).as("settings missing from README.md's table").isEmpty();
-        assertThat(unread).as("distillery.* settings no @ConfigurationProperties record reads").isEmpty();
+        assertThat(unread)
+                .as("distillery.* settings no @ConfigurationProperties record reads")
+                .isEmpty();
     }
 
     private static Set<String> boundProperties() throws ClassNotFoundException, IOException {
@@ -71,7 +76,11 @@ class ConfigurationDocumentationTest {
             String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
             assertThat(type.isRecord()).as(type + " is a record").isTrue();
             for (var component : type.getRecordComponents()) {
-                names.add(prefix + "." + component.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT));
+                names.add(prefix + "."
+                        + component
+                                .getName()
+                                .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                                .toLowerCase(java.util.Locale.ROOT));
             }
         }
         assertThat(names).as("settings found").hasSizeGreaterThan(20);

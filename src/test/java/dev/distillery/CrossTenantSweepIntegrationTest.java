@@ -57,6 +57,7 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
     static OpenAiSimulator sim;
     /** Workspace A's ids by what they name, made once for both tests. */
     static Map<String, String> a;
+
     static TestTenants.Tenant tenantA;
     static TestTenants.Tenant tenantB;
     static String endpointB;
@@ -68,7 +69,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
 
     @BeforeAll
     static void startSimulator() {
-        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student").apiKey(SIM_KEY))
+        sim = OpenAiSimulator.start(
+                        Config.defaults().models("teacher", "student").apiKey(SIM_KEY))
                 .fineTuneStage(Duration.ofMillis(200));
         // Every question's answer is 5: rationales, steps and answers all say so.
         sim.when(r -> r.prompt().endsWith("Therefore, the answer is")).reply(" 5.");
@@ -95,7 +97,9 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
             }
             String path = fill(pattern) + QUERIES.getOrDefault(route, "");
             HttpResponse<String> response = http.call(method, path, keyB, BODIES.get(route));
-            assertThat(response.statusCode()).as(route + " with A's ids: " + response.body()).isEqualTo(404);
+            assertThat(response.statusCode())
+                    .as(route + " with A's ids: " + response.body())
+                    .isEqualTo(404);
             assertNoneOfA(route, response.body());
             checked.add(route);
         }
@@ -114,20 +118,37 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 id -> http.call("POST", "/api/v1/runs", keyB, launch.formatted(id, endpointB)),
                 "a public board of another workspace's dataset",
                 id -> http.call("POST", "/api/v1/public-boards", keyB, board.formatted(id)),
-                "fine-tuning on another workspace's endpoint", id -> fineTune(http, keyB, id),
+                "fine-tuning on another workspace's endpoint",
+                id -> fineTune(http, keyB, id),
                 "an import into another workspace's dataset",
-                id -> http.upload("/api/v1/runs/import", keyB, Map.of("datasetId", id, "split", "train"), "outputs.jsonl", outputs));
-        Map<String, String> whose = Map.of("a run with another workspace's endpoint", "endpoint",
-                "a run on another workspace's dataset", "dataset", "a public board of another workspace's dataset", "dataset",
-                "fine-tuning on another workspace's endpoint", "endpoint", "an import into another workspace's dataset", "dataset");
+                id -> http.upload(
+                        "/api/v1/runs/import",
+                        keyB,
+                        Map.of("datasetId", id, "split", "train"),
+                        "outputs.jsonl",
+                        outputs));
+        Map<String, String> whose = Map.of(
+                "a run with another workspace's endpoint",
+                "endpoint",
+                "a run on another workspace's dataset",
+                "dataset",
+                "a public board of another workspace's dataset",
+                "dataset",
+                "fine-tuning on another workspace's endpoint",
+                "endpoint",
+                "an import into another workspace's dataset",
+                "dataset");
         for (var request : byBody.entrySet()) {
             String foreign = a.get(whose.get(request.getKey()));
             String nowhere = java.util.UUID.randomUUID().toString();
             HttpResponse<String> refused = request.getValue().apply(foreign);
             HttpResponse<String> unknown = request.getValue().apply(nowhere);
-            assertThat(refused.statusCode()).as(request.getKey() + ": " + refused.body()).isIn(400, 404)
+            assertThat(refused.statusCode())
+                    .as(request.getKey() + ": " + refused.body())
+                    .isIn(400, 404)
                     .isEqualTo(unknown.statusCode());
-            assertThat(refused.body().replace(foreign, "ID")).as(request.getKey() + " tells a foreign id from a missing one")
+            assertThat(refused.body().replace(foreign, "ID"))
+                    .as(request.getKey() + " tells a foreign id from a missing one")
                     .isEqualTo(unknown.body().replace(nowhere, "ID"));
             assertNoneOfA(request.getKey(), refused.body());
         }
@@ -162,36 +183,51 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 tables.put(rows.getString(1), rows.getString(2));
             }
             for (var table : tables.entrySet()) {
-                if (count(owner, "SELECT count(*) FROM " + table.getKey() + " WHERE " + table.getValue() + " = '" + idA + "'") == 0) {
+                if (count(
+                                owner,
+                                "SELECT count(*) FROM " + table.getKey() + " WHERE " + table.getValue() + " = '" + idA
+                                        + "'")
+                        == 0) {
                     empty.add(table.getKey());
                 }
             }
         }
         assertThat(tables).hasSizeGreaterThanOrEqualTo(24);
-        assertThat(empty).as("tenant tables where the fixture left workspace A no row: give A one").isEmpty();
+        assertThat(empty)
+                .as("tenant tables where the fixture left workspace A no row: give A one")
+                .isEmpty();
 
         try (Connection app = DriverManager.getConnection(TestDatabase.url(), "distillery_app", "distillery_app")) {
             app.setAutoCommit(false);
             for (var table : tables.entrySet()) {
                 String name = table.getKey();
                 String column = table.getValue();
-                assertThat(count(app, "SELECT count(*) FROM " + name)).as(name + " without a workspace").isZero();
+                assertThat(count(app, "SELECT count(*) FROM " + name))
+                        .as(name + " without a workspace")
+                        .isZero();
                 app.rollback();
 
                 within(app, idB);
                 assertThat(count(app, "SELECT count(*) FROM " + name + " WHERE " + column + " = '" + idA + "'"))
-                        .as(name + ": A's rows seen from B").isZero();
+                        .as(name + ": A's rows seen from B")
+                        .isZero();
                 assertThat(count(app, "SELECT count(*) FROM " + name + " WHERE " + column + " <> '" + idB + "'"))
-                        .as(name + ": other workspaces' rows seen from B").isZero();
+                        .as(name + ": other workspaces' rows seen from B")
+                        .isZero();
                 app.rollback();
 
                 // From A, its rows cannot be handed to B (nor, for the append-only audit log, changed at all).
                 within(app, idA);
-                assertThat(count(app, "SELECT count(*) FROM " + name)).as(name + " from A").isPositive();
-                assertThatThrownBy(() -> app.createStatement().executeUpdate(
-                        "UPDATE " + name + " SET " + column + " = '" + idB + "' WHERE " + column + " = '" + idA + "'"))
+                assertThat(count(app, "SELECT count(*) FROM " + name))
+                        .as(name + " from A")
+                        .isPositive();
+                assertThatThrownBy(() -> app.createStatement()
+                                .executeUpdate("UPDATE " + name + " SET " + column + " = '" + idB + "' WHERE " + column
+                                        + " = '" + idA + "'"))
                         .as(name + ": moving A's rows to B")
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("42501"));
                 app.rollback();
             }
         }
@@ -225,7 +261,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 case "revision" -> "1";
                 case "userId" -> a.get("member");
                 case "id" -> idIn(pattern.substring(0, m.start()));
-                default -> fail("No id of workspace A for {" + m.group(1) + "} in " + pattern + ": add one to this test");
+                default ->
+                    fail("No id of workspace A for {" + m.group(1) + "} in " + pattern + ": add one to this test");
             };
             m.appendReplacement(path, Matcher.quoteReplacement(value));
         }
@@ -234,9 +271,21 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
     }
 
     private static String idIn(String prefix) {
-        Map<String, String> byPrefix = Map.of("/api/v1/endpoints/", "endpoint", "/api/v1/datasets/", "dataset",
-                "/api/v1/runs/", "run", "/api/v1/fine-tuning/jobs/", "job", "/api/v1/public-boards/", "board",
-                "/api/v1/invitations/", "invitation", "/api/v1/api-keys/", "apiKey");
+        Map<String, String> byPrefix = Map.of(
+                "/api/v1/endpoints/",
+                "endpoint",
+                "/api/v1/datasets/",
+                "dataset",
+                "/api/v1/runs/",
+                "run",
+                "/api/v1/fine-tuning/jobs/",
+                "job",
+                "/api/v1/public-boards/",
+                "board",
+                "/api/v1/invitations/",
+                "invitation",
+                "/api/v1/api-keys/",
+                "apiKey");
         String what = byPrefix.get(prefix);
         if (what == null) {
             return fail("No id of workspace A for {id} after " + prefix + ": add one to this test");
@@ -250,18 +299,24 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
             Map.entry("POST /api/v1/endpoints/{id}/api-key", "{\"apiKey\": \"sk-another-key-123456\"}"),
             Map.entry("PATCH /api/v1/members/{userId}", "{\"role\": \"VIEWER\"}"),
             Map.entry("POST /api/v1/runs/{runId}/exports", "{\"format\": \"ft-cot\"}"),
-            Map.entry("POST /api/v1/runs/{runId}/traces/{itemId}/revisions", "{\"baseRevision\": 1, \"teacherSteps\": [\"x\"]}"),
+            Map.entry(
+                    "POST /api/v1/runs/{runId}/traces/{itemId}/revisions",
+                    "{\"baseRevision\": 1, \"teacherSteps\": [\"x\"]}"),
             Map.entry("POST /api/v1/runs/{runId}/review-queue", "{\"reviewsPerItem\": 1}"),
             Map.entry("POST /api/v1/runs/{runId}/review-queue/items/{itemId}/done", "{\"verdict\": true}"),
-            Map.entry("POST /api/v1/runs/{runId}/traces/{itemId}/adjudication", "{\"verdict\": true, \"reason\": \"x\"}"),
+            Map.entry(
+                    "POST /api/v1/runs/{runId}/traces/{itemId}/adjudication", "{\"verdict\": true, \"reason\": \"x\"}"),
             Map.entry("POST /api/v1/runs/{runId}/rerun-student", "{\"itemIds\": [\"train-0\"]}"));
 
-    private static final Map<String, String> QUERIES = Map.of(
-            "GET /api/v1/runs/{runId}/traces/{itemId}/diff", "?from=0&to=1");
+    private static final Map<String, String> QUERIES =
+            Map.of("GET /api/v1/runs/{runId}/traces/{itemId}/diff", "?from=0&to=1");
 
     private static void assertNoneOfA(String route, String body) {
-        assertThat(body).as(route + " answers with workspace A's data").doesNotContain(SECRET)
-                .doesNotContain(tenantA.email()).doesNotContain(a.get("runName"));
+        assertThat(body)
+                .as(route + " answers with workspace A's data")
+                .doesNotContain(SECRET)
+                .doesNotContain(tenantA.email())
+                .doesNotContain(a.get("runName"));
     }
 
     /** Workspace A with a row in every tenant table, and workspace B with its own endpoint and dataset. */
@@ -274,7 +329,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         tenantA = tenants.tenant("sweep-a", Role.ADMIN);
         String key = tenantA.apiKey();
         String memberKey = tenants.member(tenantA.email(), Role.ADMIN, Role.MEMBER);
-        for (JsonNode member : json.readTree(http.call("GET", "/api/v1/members", key, null).body())) {
+        for (JsonNode member :
+                json.readTree(http.call("GET", "/api/v1/members", key, null).body())) {
             if (!member.get("email").asString().equals(tenantA.email())) {
                 ids.put("member", member.get("userId").asString());
             }
@@ -284,14 +340,18 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         ids.put("runName", SECRET + " run");
         ids.put("run", runs.completed(key, """
                 {"name": "%s", "method": "trace-of-thought", "datasetId": "%s", "split": "train",
-                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 2}"""
-                .formatted(ids.get("runName"), ids.get("dataset"), ids.get("endpoint"), ids.get("endpoint"))));
+                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 2}""".formatted(
+                        ids.get("runName"), ids.get("dataset"), ids.get("endpoint"), ids.get("endpoint"))));
         ids.put("item", "train-0");
         String ftCot = runs.completed(key, """
                 {"name": "%s ft", "method": "fine-tune-cot", "datasetId": "%s", "split": "train",
                  "roles": {"teacher": "%s"}, "concurrency": 2}""".formatted(SECRET, ids.get("dataset"), ids.get("endpoint")));
         String trace = "/api/v1/runs/" + ids.get("run") + "/traces/train-0";
-        ok(http.call("POST", trace + "/revisions", key, "{\"baseRevision\": 0, \"teacherSteps\": [\"Add.\", \"Report 5.\"]}"));
+        ok(http.call(
+                "POST",
+                trace + "/revisions",
+                key,
+                "{\"baseRevision\": 0, \"teacherSteps\": [\"Add.\", \"Report 5.\"]}"));
         ok(http.call("POST", trace + "/revisions/1/rerun", key, null));
         ok(http.call("POST", "/api/v1/runs/" + ids.get("run") + "/review-queue", key, "{\"reviewsPerItem\": 1}"));
         ok(http.call("POST", "/api/v1/runs/" + ids.get("run") + "/review-queue/next", memberKey, null));
@@ -300,8 +360,12 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         var job = fineTune(http, key, ids.get("endpoint"));
         ok(job);
         ids.put("job", json.readTree(job.body()).get("id").asString());
-        var published = http.call("POST", "/api/v1/public-boards", key,
-                "{\"slug\": \"sweep\", \"title\": \"" + SECRET + " board\", \"datasetId\": \"" + ids.get("dataset") + "\"}");
+        var published = http.call(
+                "POST",
+                "/api/v1/public-boards",
+                key,
+                "{\"slug\": \"sweep\", \"title\": \"" + SECRET + " board\", \"datasetId\": \"" + ids.get("dataset")
+                        + "\"}");
         ok(published);
         ids.put("board", json.readTree(published.body()).get("id").asString());
         var invitation = http.call("POST", "/api/v1/invitations", key, "{\"role\": \"VIEWER\"}");
@@ -328,21 +392,29 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
     }
 
     private String dataset(TestHttp http, String key, String name) {
-        var upload = http.upload("/api/v1/datasets", key, Map.of("name", name, "format", "gsm8k", "split", "train"),
-                "train.jsonl", TRAIN.getBytes(StandardCharsets.UTF_8));
+        var upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of("name", name, "format", "gsm8k", "split", "train"),
+                "train.jsonl",
+                TRAIN.getBytes(StandardCharsets.UTF_8));
         ok(upload);
         return json.readTree(upload.body()).get("datasetId").asString();
     }
 
     private static HttpResponse<String> fineTune(TestHttp http, String key, String endpointId) {
-        return http.upload("/api/v1/fine-tuning/jobs", key, Map.of("endpointId", endpointId, "model", "student"),
+        return http.upload(
+                "/api/v1/fine-tuning/jobs",
+                key,
+                Map.of("endpointId", endpointId, "model", "student"),
                 Map.of("trainingFile", new FilePart("train.jsonl", TRAINING_FILE.getBytes(StandardCharsets.UTF_8))));
     }
 
     private void awaitJob(TestHttp http, String key, String id) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(deadline)) {
-            JsonNode job = json.readTree(http.call("GET", "/api/v1/fine-tuning/jobs/" + id, key, null).body());
+            JsonNode job = json.readTree(http.call("GET", "/api/v1/fine-tuning/jobs/" + id, key, null)
+                    .body());
             if (!job.get("finishedAt").isNull()) {
                 return;
             }

@@ -16,19 +16,19 @@ import tools.jackson.databind.json.JsonMapper;
 public final class MathSolutions {
 
     /** A solution and its gold answer. */
-    public record Solution(String text, String gold) {
-    }
+    public record Solution(String text, String gold) {}
 
-    private MathSolutions() {
-    }
+    private MathSolutions() {}
 
     /** All 5,000 solutions that box an answer, in file order. */
     public static List<Solution> all() throws IOException {
         JsonMapper json = JsonMapper.builder().build();
         List<Solution> solutions = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SharedDatasets.file("math/MATH/test"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                String solution = json.readTree(Files.readString(file)).get("solution").asString();
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                String solution =
+                        json.readTree(Files.readString(file)).get("solution").asString();
                 String gold = lastBoxed(solution);
                 if (gold != null) {
                     solutions.add(new Solution(solution, gold));

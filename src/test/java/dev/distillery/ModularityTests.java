@@ -34,12 +34,15 @@ class ModularityTests {
     @Test
     void everyModuleDeclaresWhatItMayDependOn() {
         // Without the declaration Spring Modulith allows a module every other module's API.
-        assertThat(modules.stream().filter(module -> declaration(module) == null)
-                .map(module -> module.getIdentifier().toString()))
-                .as("modules whose package-info has no @ApplicationModule(allowedDependencies = ...)").isEmpty();
+        assertThat(modules.stream()
+                        .filter(module -> declaration(module) == null)
+                        .map(module -> module.getIdentifier().toString()))
+                .as("modules whose package-info has no @ApplicationModule(allowedDependencies = ...)")
+                .isEmpty();
     }
 
-    private static org.springframework.modulith.@org.jspecify.annotations.Nullable ApplicationModule declaration(ApplicationModule module) {
+    private static org.springframework.modulith.@org.jspecify.annotations.Nullable ApplicationModule declaration(
+            ApplicationModule module) {
         try {
             return Class.forName(module.getBasePackage().getName() + ".package-info")
                     .getAnnotation(org.springframework.modulith.ApplicationModule.class);
@@ -53,50 +56,81 @@ class ModularityTests {
         String document = Files.readString(ARCHITECTURE, StandardCharsets.UTF_8);
         int begin = document.indexOf(BEGIN);
         int end = document.indexOf(END);
-        assertThat(begin).as("docs/ARCHITECTURE.md marks its generated module table").isNotNegative();
+        assertThat(begin)
+                .as("docs/ARCHITECTURE.md marks its generated module table")
+                .isNotNegative();
         String generated = BEGIN + "\n" + table() + END;
         String updated = document.substring(0, begin) + generated + document.substring(end + END.length());
 
         Path folder = Path.of("target/spring-modulith-docs");
         new Documenter(modules, Documenter.Options.defaults().withOutputFolder(folder.toString()))
-                .writeModulesAsPlantUml().writeIndividualModulesAsPlantUml();
+                .writeModulesAsPlantUml()
+                .writeIndividualModulesAsPlantUml();
         Path diagram = Path.of("docs/modules/components.puml");
         String puml = Files.readString(folder.resolve("components.puml"), StandardCharsets.UTF_8);
-        java.util.List<String> stored = Files.exists(diagram) ? Files.readAllLines(diagram, StandardCharsets.UTF_8) : java.util.List.of();
+        java.util.List<String> stored =
+                Files.exists(diagram) ? Files.readAllLines(diagram, StandardCharsets.UTF_8) : java.util.List.of();
         if (WRITE) {
             Files.writeString(ARCHITECTURE, updated, StandardCharsets.UTF_8);
             // The Documenter writes elements and relations in no fixed order: rewritten only when they changed.
-            if (!new java.util.HashSet<>(stored).equals(new java.util.HashSet<>(puml.lines().toList()))) {
+            if (!new java.util.HashSet<>(stored)
+                    .equals(new java.util.HashSet<>(puml.lines().toList()))) {
                 Files.createDirectories(diagram.getParent());
                 Files.writeString(diagram, puml, StandardCharsets.UTF_8);
             }
             return;
         }
-        assertThat(document).as("docs/ARCHITECTURE.md's module table (rewrite with -Dmodules.write=true)").isEqualTo(updated);
-        assertThat(stored).as("docs/modules/components.puml (rewrite with -Dmodules.write=true)")
+        assertThat(document)
+                .as("docs/ARCHITECTURE.md's module table (rewrite with -Dmodules.write=true)")
+                .isEqualTo(updated);
+        assertThat(stored)
+                .as("docs/modules/components.puml (rewrite with -Dmodules.write=true)")
                 .containsExactlyInAnyOrderElementsOf(puml.lines().toList());
     }
 
     private String table() {
         // "Publishes" lists the module's events that another module listens to.
         StringBuilder out = new StringBuilder("| Module | Depends on | Publishes | Listens to |\n|---|---|---|---|\n");
-        modules.stream().sorted((a, b) -> order(a) - order(b)).forEach(module -> out.append("| `")
-                .append(module.getIdentifier()).append("` | ")
-                .append(list(module.getDirectDependencies(modules).uniqueModules()
-                        .map(m -> m.getIdentifier().toString()).sorted().distinct()))
-                .append(" | ")
-                .append(list(modules.stream().flatMap(other -> other.getEventsListenedTo(modules).stream())
-                        .filter(module::contains).map(c -> c.getSimpleName()).sorted().distinct()))
-                .append(" | ")
-                .append(list(module.getEventsListenedTo(modules).stream().map(c -> c.getSimpleName()).sorted().distinct()))
-                .append(" |\n"));
+        modules.stream()
+                .sorted((a, b) -> order(a) - order(b))
+                .forEach(module -> out.append("| `")
+                        .append(module.getIdentifier())
+                        .append("` | ")
+                        .append(list(module.getDirectDependencies(modules)
+                                .uniqueModules()
+                                .map(m -> m.getIdentifier().toString())
+                                .sorted()
+                                .distinct()))
+                        .append(" | ")
+                        .append(list(modules.stream()
+                                .flatMap(other -> other.getEventsListenedTo(modules).stream())
+                                .filter(module::contains)
+                                .map(c -> c.getSimpleName())
+                                .sorted()
+                                .distinct()))
+                        .append(" | ")
+                        .append(list(module.getEventsListenedTo(modules).stream()
+                                .map(c -> c.getSimpleName())
+                                .sorted()
+                                .distinct()))
+                        .append(" |\n"));
         return out.toString();
     }
 
     /** Foundations first, then the modules in the order a run uses them. */
     private static int order(ApplicationModule module) {
-        return java.util.List.of("shared", "tenancy", "endpoints", "datasets", "methods", "grading", "runs", "review",
-                "leaderboards", "finetune").indexOf(module.getIdentifier().toString());
+        return java.util.List.of(
+                        "shared",
+                        "tenancy",
+                        "endpoints",
+                        "datasets",
+                        "methods",
+                        "grading",
+                        "runs",
+                        "review",
+                        "leaderboards",
+                        "finetune")
+                .indexOf(module.getIdentifier().toString());
     }
 
     private static String list(java.util.stream.Stream<String> names) {

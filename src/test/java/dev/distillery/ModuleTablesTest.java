@@ -26,13 +26,26 @@ class ModuleTablesTest {
 
     /** Who owns each table and view; the views are the owner's interface to the other modules. */
     private static final Map<String, Set<String>> TABLES = Map.of(
-            "tenancy", Set.of("app_users", "workspaces", "memberships", "invitations", "api_keys", "persistent_logins",
-                    "audit_events"),
+            "tenancy",
+                    Set.of(
+                            "app_users",
+                            "workspaces",
+                            "memberships",
+                            "invitations",
+                            "api_keys",
+                            "persistent_logins",
+                            "audit_events"),
             "endpoints", Set.of("endpoints"),
             "datasets", Set.of("datasets", "dataset_versions", "dataset_items"),
             "runs", Set.of("runs", "run_items", "run_calls", "response_cache", "scheduled_tasks"),
-            "review", Set.of("trace_revisions", "review_states", "review_queues", "review_slots", "trace_search",
-                    "trace_search_runs"),
+            "review",
+                    Set.of(
+                            "trace_revisions",
+                            "review_states",
+                            "review_queues",
+                            "review_slots",
+                            "trace_search",
+                            "trace_search_runs"),
             "leaderboards", Set.of("leaderboard_entries", "public_boards"),
             "finetune", Set.of("finetune_exports", "fine_tune_jobs", "fine_tune_job_events"),
             "experiments", Set.of("experiments", "experiment_cells"),
@@ -48,10 +61,12 @@ class ModuleTablesTest {
     private static final Path MIGRATIONS = Path.of("db/migration");
     private static final Path SOURCES = Path.of("src/main/java/dev/distillery");
 
-    private static final Pattern CREATED = Pattern.compile("(?i)CREATE\\s+(TABLE|VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)");
+    private static final Pattern CREATED =
+            Pattern.compile("(?i)CREATE\\s+(TABLE|VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)");
     /** SQL keywords in capitals (as this code base writes them) before a relation, and the relations listed after it. */
     private static final Pattern REFERENCE = Pattern.compile(
             "\\b(?:FROM|JOIN|INTO|UPDATE)\\s+([a-z_][a-z0-9_]*)((?:\\s+[a-z]\\w*)?(?:\\s*,\\s*[a-z_][a-z0-9_]*(?:\\s+[a-z]\\w*)?)*)");
+
     private static final Pattern LISTED = Pattern.compile(",\\s*([a-z_][a-z0-9_]*)");
     private static final Pattern TEXT_BLOCK = Pattern.compile("\"\"\"(.*?)\"\"\"", Pattern.DOTALL);
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
@@ -75,7 +90,9 @@ class ModuleTablesTest {
         Set<String> owned = new TreeSet<>(owned(TABLES).keySet());
         owned.addAll(owned(VIEWS).keySet());
         assertThat(created).as("tables and views created by db/migration").containsExactlyInAnyOrderElementsOf(owned);
-        assertThat(views).as("views created by db/migration").containsExactlyInAnyOrderElementsOf(owned(VIEWS).keySet());
+        assertThat(views)
+                .as("views created by db/migration")
+                .containsExactlyInAnyOrderElementsOf(owned(VIEWS).keySet());
     }
 
     @Test
@@ -84,7 +101,8 @@ class ModuleTablesTest {
         Map<String, String> viewOwners = owned(VIEWS);
         List<String> violations = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 String module = SOURCES.relativize(file).getName(0).toString();
                 if (module.endsWith(".java")) {
                     continue;
@@ -108,8 +126,9 @@ class ModuleTablesTest {
 
     @Test
     void theScanFindsRelationsInTextBlocksStringsAndCommaLists() {
-        String source = "String a = \"\"\"\n    SELECT x FROM run_items i, dataset_items d\n    JOIN runs r ON true\"\"\";\n"
-                + "String b = \"UPDATE review_states SET a = 1\"; String c = \"Download training data from runs\";";
+        String source =
+                "String a = \"\"\"\n    SELECT x FROM run_items i, dataset_items d\n    JOIN runs r ON true\"\"\";\n"
+                        + "String b = \"UPDATE review_states SET a = 1\"; String c = \"Download training data from runs\";";
         assertThat(relations(source)).containsExactlyInAnyOrder("run_items", "dataset_items", "runs", "review_states");
     }
 

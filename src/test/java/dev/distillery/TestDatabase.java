@@ -11,14 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TestDatabase {
 
-    static final String SERVER = System.getenv().getOrDefault("DISTILLERY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
+    static final String SERVER =
+            System.getenv().getOrDefault("DISTILLERY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/");
     static final String USER = System.getenv().getOrDefault("DISTILLERY_TEST_PG_USER", "postgres");
     static final String PASSWORD = System.getenv().getOrDefault("DISTILLERY_TEST_PG_PASSWORD", "");
 
     private static String name;
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** JDBC URL of this JVM's test database, created on first use. */
     public static synchronized String url() {
@@ -62,8 +62,10 @@ public final class TestDatabase {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
             c.createStatement().execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
-            throw new IllegalStateException("Tests need PostgreSQL at " + SERVER + " (user " + USER
-                    + "); start it or set DISTILLERY_TEST_PG_URL. " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Tests need PostgreSQL at " + SERVER + " (user " + USER
+                            + "); start it or set DISTILLERY_TEST_PG_URL. " + e.getMessage(),
+                    e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {

@@ -10,9 +10,13 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("testDatabase", Map.of(
-                "distillery.database.url", TestDatabase.url(),
-                "distillery.database.username", TestDatabase.user(),
-                "distillery.database.password", TestDatabase.password())));
+        context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "testDatabase",
+                        Map.of(
+                                "distillery.database.url", TestDatabase.url(),
+                                "distillery.database.username", TestDatabase.user(),
+                                "distillery.database.password", TestDatabase.password())));
     }
 }

@@ -18,29 +18,37 @@ public final class TestHttp {
     }
 
     /** A multipart/form-data POST with text fields and one file part named "file". */
-    public HttpResponse<String> upload(String path, @Nullable String apiKey, java.util.Map<String, String> fields,
-            String fileName, byte[] content) {
+    public HttpResponse<String> upload(
+            String path,
+            @Nullable String apiKey,
+            java.util.Map<String, String> fields,
+            String fileName,
+            byte[] content) {
         return upload(path, apiKey, fields, java.util.Map.of("file", new FilePart(fileName, content)));
     }
 
     /** A file to send as one part of a multipart request. */
-    public record FilePart(String fileName, byte[] content) {
-    }
+    public record FilePart(String fileName, byte[] content) {}
 
     /** A multipart/form-data POST with text fields and file parts by part name. */
-    public HttpResponse<String> upload(String path, @Nullable String apiKey, java.util.Map<String, String> fields,
+    public HttpResponse<String> upload(
+            String path,
+            @Nullable String apiKey,
+            java.util.Map<String, String> fields,
             java.util.Map<String, FilePart> files) {
         String boundary = "----distillery" + java.util.UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
         try {
             for (var field : fields.entrySet()) {
                 body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
-                        + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                + "\"\r\n\r\n" + field.getValue() + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             for (var file : files.entrySet()) {
                 body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.getKey()
-                        + "\"; filename=\"" + file.getValue().fileName()
-                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                + "\"; filename=\"" + file.getValue().fileName()
+                                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 body.write(file.getValue().content());
                 body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -48,14 +56,18 @@ public final class TestHttp {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), apiKey);
+        return send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())),
+                apiKey);
     }
 
     public HttpResponse<String> call(String method, String path, @Nullable String apiKey, @Nullable String json) {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
@@ -64,7 +76,11 @@ public final class TestHttp {
 
     /** A GET without credentials but with one extra header, e.g. a conditional request. */
     public HttpResponse<String> get(String path, String header, String value) {
-        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header(header, value).GET(), null);
+        return send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header(header, value)
+                        .GET(),
+                null);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request, @Nullable String apiKey) {

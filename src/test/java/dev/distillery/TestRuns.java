@@ -22,9 +22,12 @@ public final class TestRuns {
 
     /** A new endpoint of the key's workspace for {@code model} at {@code baseUrl} (a simulator's); returns its id. */
     public String endpoint(String key, String baseUrl, String model) {
-        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", key,
-                "{\"name\": \"%s %s\", \"baseUrl\": \"%s\", \"model\": \"%s\"}".formatted(model,
-                        UUID.randomUUID().toString().substring(0, 8), baseUrl, model));
+        HttpResponse<String> created = http.call(
+                "POST",
+                "/api/v1/endpoints",
+                key,
+                "{\"name\": \"%s %s\", \"baseUrl\": \"%s\", \"model\": \"%s\"}"
+                        .formatted(model, UUID.randomUUID().toString().substring(0, 8), baseUrl, model));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return json.readTree(created.body()).get("id").asString();
     }
@@ -48,7 +51,8 @@ public final class TestRuns {
         Instant deadline = Instant.now().plusSeconds(60);
         JsonNode run = null;
         while (Instant.now().isBefore(deadline)) {
-            run = json.readTree(http.call("GET", "/api/v1/runs/" + runId, key, null).body());
+            run = json.readTree(
+                    http.call("GET", "/api/v1/runs/" + runId, key, null).body());
             if (until.test(run)) {
                 return run;
             }
@@ -66,7 +70,8 @@ public final class TestRuns {
     public JsonNode awaitRow(String key, String board, String runId, Predicate<JsonNode> ready) {
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
-            for (JsonNode row : json.readTree(http.call("GET", board, key, null).body()).get("rows")) {
+            for (JsonNode row :
+                    json.readTree(http.call("GET", board, key, null).body()).get("rows")) {
                 if (row.get("runId").asString().equals(runId) && ready.test(row)) {
                     return row;
                 }

@@ -5,7 +5,6 @@ import dev.distillery.tenancy.ApiKeyService;
 import dev.distillery.tenancy.InvitationService;
 import dev.distillery.tenancy.Role;
 import dev.distillery.tenancy.WorkspaceService;
-
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -23,7 +22,11 @@ public class TestTenants {
     private final ApiKeyService apiKeys;
     private final WorkspaceService workspaces;
 
-    TestTenants(AccountService accounts, ApiKeyService apiKeys, WorkspaceService workspaces, InvitationService invitations) {
+    TestTenants(
+            AccountService accounts,
+            ApiKeyService apiKeys,
+            WorkspaceService workspaces,
+            InvitationService invitations) {
         this.invitations = invitations;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
@@ -71,7 +74,8 @@ public class TestTenants {
 
     /** Another API key of the user's workspace, with another role (a reviewer's, say). */
     public String apiKey(String email, Role role) {
-        return as(email, () -> apiKeys.create(role.name().toLowerCase(java.util.Locale.ROOT) + "-key", role)).secret();
+        return as(email, () -> apiKeys.create(role.name().toLowerCase(java.util.Locale.ROOT) + "-key", role))
+                .secret();
     }
 
     /**
@@ -86,6 +90,5 @@ public class TestTenants {
     }
 
     /** A signed-up user, their workspace and an API key secret for it. */
-    public record Tenant(String email, java.util.UUID workspaceId, String apiKey) {
-    }
+    public record Tenant(String email, java.util.UUID workspaceId, String apiKey) {}
 }

@@ -24,6 +24,7 @@ public final class TraceOfThoughtSimulation {
 
     /** Question → index in the file, and question → gold answer, of the first 40 items. */
     public static final Map<String, Integer> INDEX = new HashMap<>();
+
     public static final Map<String, String> GOLD = new HashMap<>();
 
     static {
@@ -34,7 +35,8 @@ public final class TraceOfThoughtSimulation {
                 JsonNode item = mapper.readTree(lines.get(i));
                 String answer = item.get("answer").asString();
                 INDEX.put(item.get("question").asString(), i);
-                GOLD.put(item.get("question").asString(),
+                GOLD.put(
+                        item.get("question").asString(),
                         answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""));
             }
         } catch (IOException e) {
@@ -42,8 +44,7 @@ public final class TraceOfThoughtSimulation {
         }
     }
 
-    private TraceOfThoughtSimulation() {
-    }
+    private TraceOfThoughtSimulation() {}
 
     /** A simulator serving models "teacher" and "student" that answer as described above. */
     public static OpenAiSimulator start() {
@@ -57,8 +58,9 @@ public final class TraceOfThoughtSimulation {
             String question = r.prompt().split("\n")[1];
             return "The answer is " + (INDEX.get(question) % 5 != 4 ? GOLD.get(question) : "-1") + ".";
         });
-        sim.when(r -> GOLD.containsKey(r.prompt())).reply((r, i) ->
-                "The answer is " + (INDEX.get(r.prompt()) % 5 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
+        sim.when(r -> GOLD.containsKey(r.prompt()))
+                .reply((r, i) ->
+                        "The answer is " + (INDEX.get(r.prompt()) % 5 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
         return sim;
     }
 }

@@ -28,10 +28,8 @@ public record DatasetItem(
         Map<String, Object> metadata) {
 
     /** An item's id and its position in its split: what a run needs to list its work without the texts. */
-    public record Ref(String itemId, int position) {
-    }
+    public record Ref(String itemId, int position) {}
 
     /** An answer option such as (A) bank. */
-    public record Choice(String label, String text) {
-    }
+    public record Choice(String label, String text) {}
 }

@@ -14,5 +14,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("distillery.datasets")
-record DatasetProperties(DataSize maxFileBytes, @Min(1) int maxZipEntries, DataSize maxUnpackedBytes) {
-}
+record DatasetProperties(DataSize maxFileBytes, @Min(1) int maxZipEntries, DataSize maxUnpackedBytes) {}

@@ -45,6 +45,7 @@ public class DatasetService {
 
     /** Problems reported per failed import; enough to fix a file in a few rounds, few enough to read. */
     static final int MAX_PROBLEMS = 50;
+
     private static final int BATCH = 1000;
     private static final Set<String> SPLITS = Set.of("train", "test", "dev");
 
@@ -55,14 +56,21 @@ public class DatasetService {
     private final JsonMapper json;
     private final UploadSource.Limits limits;
 
-    DatasetService(Datasets datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock, JsonMapper json,
+    DatasetService(
+            Datasets datasets,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            Clock clock,
+            JsonMapper json,
             DatasetProperties properties) {
         this.datasets = datasets;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
         this.clock = clock;
         this.json = json;
-        this.limits = new UploadSource.Limits(properties.maxFileBytes().toBytes(), properties.maxZipEntries(),
+        this.limits = new UploadSource.Limits(
+                properties.maxFileBytes().toBytes(),
+                properties.maxZipEntries(),
                 properties.maxUnpackedBytes().toBytes());
     }
 
@@ -90,7 +98,9 @@ public class DatasetService {
         if (name.isEmpty() || name.length() > 120) {
             throw new InvalidInputException("name", "Give the dataset a name of 1 to 120 characters.");
         }
-        String source = request.source() == null || request.source().isBlank() ? null : request.source().strip();
+        String source = request.source() == null || request.source().isBlank()
+                ? null
+                : request.source().strip();
         if (source != null && source.length() > 2000) {
             throw new InvalidInputException("source", "Keep the source and license note under 2,000 characters.");
         }
@@ -102,14 +112,26 @@ public class DatasetService {
         datasets.lockName(tenant.workspaceId(), name);
         UUID datasetId = datasets.idByName(name).orElseGet(() -> {
             UUID id = UUID.randomUUID();
-            datasets.insertDataset(id, tenant.workspaceId(), name, source, tenant.actor().userId(), clock.instant());
+            datasets.insertDataset(
+                    id, tenant.workspaceId(), name, source, tenant.actor().userId(), clock.instant());
             return id;
         });
         int version = datasets.nextVersion(datasetId);
         UUID versionId = UUID.randomUUID();
         // The version row goes in first (items reference it) and gets its counts when the items are in.
-        datasets.insertVersion(versionId, tenant.workspaceId(), datasetId, version, format.id(), fileName, source, 0,
-                Map.of(), Map.of(), tenant.actor().userId(), clock.instant());
+        datasets.insertVersion(
+                versionId,
+                tenant.workspaceId(),
+                datasetId,
+                version,
+                format.id(),
+                fileName,
+                source,
+                0,
+                Map.of(),
+                Map.of(),
+                tenant.actor().userId(),
+                clock.instant());
         var writer = new ItemWriter(tenant.workspaceId(), versionId);
         parse(format, upload, defaultSplit, options, writer);
         writer.flush();
@@ -120,10 +142,13 @@ public class DatasetService {
             throw new InvalidInputException("file", "The file holds no items.");
         }
         datasets.finishVersion(versionId, writer.total, writer.splitCounts, writer.typeCounts);
-        auditLog.record(tenant, "dataset.imported", name + " v" + version,
+        auditLog.record(
+                tenant,
+                "dataset.imported",
+                name + " v" + version,
                 writer.total + " items from " + fileName + " (" + format.id() + ")");
-        return new ImportResult(datasetId, versionId, version, format.id(), writer.total, writer.splitCounts,
-                writer.typeCounts);
+        return new ImportResult(
+                datasetId, versionId, version, format.id(), writer.total, writer.splitCounts, writer.typeCounts);
     }
 
     /** Parses the start of an upload as it would be imported, storing nothing; for the live preview. */
@@ -191,14 +216,17 @@ public class DatasetService {
     @Transactional(readOnly = true)
     public VersionSummary version(UUID versionId) {
         currentTenant.require(Permission.READ);
-        return datasets.version(versionId).orElseThrow(() -> new NotFoundException("Dataset version " + versionId + " not found."));
+        return datasets.version(versionId)
+                .orElseThrow(() -> new NotFoundException("Dataset version " + versionId + " not found."));
     }
 
     /** A page of a version's items in split and source order; {@code split} and {@code search} may be null. */
     @Transactional(readOnly = true)
-    public List<DatasetItem> items(UUID versionId, @Nullable String split, @Nullable String search, int offset, int limit) {
+    public List<DatasetItem> items(
+            UUID versionId, @Nullable String split, @Nullable String search, int offset, int limit) {
         version(versionId);
-        return datasets.items(versionId, blankToNull(split), blankToNull(search), Math.max(0, offset), Math.clamp(limit, 1, 1000));
+        return datasets.items(
+                versionId, blankToNull(split), blankToNull(search), Math.max(0, offset), Math.clamp(limit, 1, 1000));
     }
 
     /** Ids and positions of a split's items from {@code offset}, at most {@code limit}, in source order. */
@@ -253,14 +281,22 @@ public class DatasetService {
 
     private static DatasetFormat chooseFormat(@Nullable String requested, ImportSource upload) {
         if (requested != null && !requested.isBlank() && !requested.equalsIgnoreCase("auto")) {
-            return DatasetFormats.byId(requested.strip().toLowerCase(Locale.ROOT)).orElseThrow(() ->
-                    new InvalidInputException("format", "Unknown format '" + requested + "'. Use auto or one of "
-                            + String.join(", ", DatasetFormats.all().stream().map(DatasetFormat::id).toList()) + "."));
+            return DatasetFormats.byId(requested.strip().toLowerCase(Locale.ROOT))
+                    .orElseThrow(() -> new InvalidInputException(
+                            "format",
+                            "Unknown format '" + requested + "'. Use auto or one of "
+                                    + String.join(
+                                            ", ",
+                                            DatasetFormats.all().stream()
+                                                    .map(DatasetFormat::id)
+                                                    .toList()) + "."));
         }
         try {
-            return DatasetFormats.detect(DatasetFormats.sample(upload)).orElseThrow(() ->
-                    new InvalidInputException("format", "The format could not be recognised. Choose it, or use "
-                            + "'generic' and map the columns."));
+            return DatasetFormats.detect(DatasetFormats.sample(upload))
+                    .orElseThrow(() -> new InvalidInputException(
+                            "format",
+                            "The format could not be recognised. Choose it, or use "
+                                    + "'generic' and map the columns."));
         } catch (IOException e) {
             throw new InvalidInputException("file", "The file could not be read: " + e.getMessage());
         } catch (UploadRejectedException e) {
@@ -294,18 +330,24 @@ public class DatasetService {
             errors.add(new FieldError("mapping.answer", "Choose the column that holds the gold answer."));
         }
         if (mapping == null || mapping.answerType() == null) {
-            errors.add(new FieldError("mapping.answerType", "Choose the answer type: number, math, choice, yesno or string."));
+            errors.add(new FieldError(
+                    "mapping.answerType", "Choose the answer type: number, math, choice, yesno or string."));
         }
         if (!errors.isEmpty() || mapping == null || mapping.question() == null || mapping.answer() == null) {
             throw new InvalidInputException(errors);
         }
-        return new FormatOptions(mapping.question().strip(), mapping.answer().strip(), blankToNull(mapping.choices()),
-                blankToNull(mapping.id()), blankToNull(mapping.split()), mapping.answerType(),
+        return new FormatOptions(
+                mapping.question().strip(),
+                mapping.answer().strip(),
+                blankToNull(mapping.choices()),
+                blankToNull(mapping.id()),
+                blankToNull(mapping.split()),
+                mapping.answerType(),
                 FormatOptions.DEFAULT_MAX_LINE_LENGTH);
     }
 
-    private static void parse(DatasetFormat format, ImportSource upload, String split, FormatOptions options,
-            ItemWriter writer) {
+    private static void parse(
+            DatasetFormat format, ImportSource upload, String split, FormatOptions options, ItemWriter writer) {
         try {
             format.parse(upload, split, options, writer);
         } catch (IOException e) {
@@ -320,10 +362,22 @@ public class DatasetService {
     }
 
     private static DatasetItem toItem(ParsedItem item, int position) {
-        return new DatasetItem(item.itemId(), position, item.split(), item.question(),
-                item.choices().stream().map(c -> new DatasetItem.Choice(c.label(), c.text())).toList(),
-                item.goldRaw(), item.goldNormalized(), item.answerType(), item.rationale(), item.decomposition(),
-                item.sourceLine(), item.sourceRef(), item.metadata());
+        return new DatasetItem(
+                item.itemId(),
+                position,
+                item.split(),
+                item.question(),
+                item.choices().stream()
+                        .map(c -> new DatasetItem.Choice(c.label(), c.text()))
+                        .toList(),
+                item.goldRaw(),
+                item.goldNormalized(),
+                item.answerType(),
+                item.rationale(),
+                item.decomposition(),
+                item.sourceLine(),
+                item.sourceRef(),
+                item.metadata());
     }
 
     private static @Nullable String blankToNull(@Nullable String s) {

@@ -29,9 +29,9 @@ class Datasets {
     private static final String ITEM_COLUMNS = """
             item_id, position, split, question, choices::text, gold_raw, gold, answer_type, rationale,
             decomposition::text, source_line, source_ref, metadata::text""";
-    private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS = new TypeReference<>() { };
-    private static final TypeReference<List<Map<String, String>>> STEPS = new TypeReference<>() { };
-    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS = new TypeReference<>() {};
+    private static final TypeReference<List<Map<String, String>>> STEPS = new TypeReference<>() {};
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -44,12 +44,18 @@ class Datasets {
     }
 
     Optional<UUID> idByName(String name) {
-        return jdbc.sql("SELECT id FROM datasets WHERE lower(name) = lower(?)").param(name).query(UUID.class).optional();
+        return jdbc.sql("SELECT id FROM datasets WHERE lower(name) = lower(?)")
+                .param(name)
+                .query(UUID.class)
+                .optional();
     }
 
-    void insertDataset(UUID id, UUID workspaceId, String name, @Nullable String source, @Nullable UUID userId, Instant now) {
-        jdbc.sql("INSERT INTO datasets (id, workspace_id, name, source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(id, workspaceId, name, source, userId, Timestamp.from(now)).update();
+    void insertDataset(
+            UUID id, UUID workspaceId, String name, @Nullable String source, @Nullable UUID userId, Instant now) {
+        jdbc.sql(
+                        "INSERT INTO datasets (id, workspace_id, name, source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .params(id, workspaceId, name, source, userId, Timestamp.from(now))
+                .update();
     }
 
     /**
@@ -58,29 +64,56 @@ class Datasets {
      */
     void lockName(UUID workspaceId, String name) {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(? || '/' || lower(?), 0))")
-                .params(workspaceId.toString(), name).query().singleValue();
+                .params(workspaceId.toString(), name)
+                .query()
+                .singleValue();
     }
 
     int nextVersion(UUID datasetId) {
         return jdbc.sql("SELECT coalesce(max(version), 0) + 1 FROM dataset_versions WHERE dataset_id = ?")
-                .param(datasetId).query(Integer.class).single();
+                .param(datasetId)
+                .query(Integer.class)
+                .single();
     }
 
-    void insertVersion(UUID id, UUID workspaceId, UUID datasetId, int version, String format, String fileName,
-            @Nullable String source, int itemCount, Map<String, Integer> splits, Map<String, Integer> types,
-            @Nullable UUID userId, Instant now) {
+    void insertVersion(
+            UUID id,
+            UUID workspaceId,
+            UUID datasetId,
+            int version,
+            String format,
+            String fileName,
+            @Nullable String source,
+            int itemCount,
+            Map<String, Integer> splits,
+            Map<String, Integer> types,
+            @Nullable UUID userId,
+            Instant now) {
         jdbc.sql("""
                         INSERT INTO dataset_versions (id, workspace_id, dataset_id, version, format, file_name, source,
                             item_count, split_counts, type_counts, created_by, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)""")
-                .params(id, workspaceId, datasetId, version, format, fileName, source, itemCount,
-                        json.writeValueAsString(splits), json.writeValueAsString(types), userId, Timestamp.from(now))
+                .params(
+                        id,
+                        workspaceId,
+                        datasetId,
+                        version,
+                        format,
+                        fileName,
+                        source,
+                        itemCount,
+                        json.writeValueAsString(splits),
+                        json.writeValueAsString(types),
+                        userId,
+                        Timestamp.from(now))
                 .update();
     }
 
     void finishVersion(UUID versionId, int itemCount, Map<String, Integer> splits, Map<String, Integer> types) {
-        jdbc.sql("UPDATE dataset_versions SET item_count = ?, split_counts = ?::jsonb, type_counts = ?::jsonb WHERE id = ?")
-                .params(itemCount, json.writeValueAsString(splits), json.writeValueAsString(types), versionId).update();
+        jdbc.sql(
+                        "UPDATE dataset_versions SET item_count = ?, split_counts = ?::jsonb, type_counts = ?::jsonb WHERE id = ?")
+                .params(itemCount, json.writeValueAsString(splits), json.writeValueAsString(types), versionId)
+                .update();
     }
 
     /** Inserts a batch in one round trip (the driver rewrites the batch into multi-row INSERTs). */
@@ -88,12 +121,23 @@ class Datasets {
         List<Object[]> rows = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             ParsedItem item = items.get(i);
-            rows.add(new Object[] {workspaceId, versionId, positions.get(i), item.itemId(), item.split(), item.question(),
-                    item.choices().isEmpty() ? null : json.writeValueAsString(item.choices()), item.goldRaw(),
-                    item.goldNormalized(), item.answerType().name(), item.rationale(),
-                    item.decomposition().isEmpty() ? null : json.writeValueAsString(item.decomposition()),
-                    item.sourceLine(), item.sourceRef(),
-                    item.metadata().isEmpty() ? null : json.writeValueAsString(item.metadata())});
+            rows.add(new Object[] {
+                workspaceId,
+                versionId,
+                positions.get(i),
+                item.itemId(),
+                item.split(),
+                item.question(),
+                item.choices().isEmpty() ? null : json.writeValueAsString(item.choices()),
+                item.goldRaw(),
+                item.goldNormalized(),
+                item.answerType().name(),
+                item.rationale(),
+                item.decomposition().isEmpty() ? null : json.writeValueAsString(item.decomposition()),
+                item.sourceLine(),
+                item.sourceRef(),
+                item.metadata().isEmpty() ? null : json.writeValueAsString(item.metadata())
+            });
         }
         template.batchUpdate("""
                 INSERT INTO dataset_items (workspace_id, version_id, position, item_id, split, question, choices,
@@ -102,19 +146,28 @@ class Datasets {
     }
 
     List<VersionSummary> versions(UUID datasetId) {
-        return jdbc.sql("SELECT " + VERSION_COLUMNS + " FROM dataset_versions v LEFT JOIN account_names u ON u.id = v.created_by"
+        return jdbc.sql("SELECT " + VERSION_COLUMNS
+                        + " FROM dataset_versions v LEFT JOIN account_names u ON u.id = v.created_by"
                         + " WHERE v.dataset_id = ? ORDER BY v.version DESC")
-                .param(datasetId).query(this::mapVersion).list();
+                .param(datasetId)
+                .query(this::mapVersion)
+                .list();
     }
 
     Optional<VersionSummary> version(UUID versionId) {
-        return jdbc.sql("SELECT " + VERSION_COLUMNS + " FROM dataset_versions v LEFT JOIN account_names u ON u.id = v.created_by"
+        return jdbc.sql("SELECT " + VERSION_COLUMNS
+                        + " FROM dataset_versions v LEFT JOIN account_names u ON u.id = v.created_by"
                         + " WHERE v.id = ?")
-                .param(versionId).query(this::mapVersion).optional();
+                .param(versionId)
+                .query(this::mapVersion)
+                .optional();
     }
 
     Optional<String> name(UUID datasetId) {
-        return jdbc.sql("SELECT name FROM datasets WHERE id = ?").param(datasetId).query(String.class).optional();
+        return jdbc.sql("SELECT name FROM datasets WHERE id = ?")
+                .param(datasetId)
+                .query(String.class)
+                .optional();
     }
 
     List<DatasetSummary> list() {
@@ -124,9 +177,14 @@ class Datasets {
                         FROM datasets d
                         JOIN LATERAL (SELECT * FROM dataset_versions x WHERE x.dataset_id = d.id ORDER BY x.version DESC LIMIT 1) v ON true
                         ORDER BY lower(d.name)""")
-                .query((rs, n) -> new DatasetSummary(rs.getObject("id", UUID.class), rs.getString("name"),
-                        rs.getString("source"), rs.getInt("version"), rs.getObject("version_id", UUID.class),
-                        rs.getInt("item_count"), json.readValue(rs.getString("split_counts"), COUNTS),
+                .query((rs, n) -> new DatasetSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getString("source"),
+                        rs.getInt("version"),
+                        rs.getObject("version_id", UUID.class),
+                        rs.getInt("item_count"),
+                        json.readValue(rs.getString("split_counts"), COUNTS),
                         rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
@@ -135,9 +193,12 @@ class Datasets {
     List<DatasetItem> items(UUID versionId, @Nullable String split, @Nullable String search, int offset, int limit) {
         return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM dataset_items WHERE version_id = :v" + filters(split, search)
                         + " ORDER BY split, position OFFSET :offset LIMIT :limit")
-                .param("v", versionId).params(filterParams(split, search))
-                .param("offset", offset).param("limit", limit)
-                .query(this::mapItem).list();
+                .param("v", versionId)
+                .params(filterParams(split, search))
+                .param("offset", offset)
+                .param("limit", limit)
+                .query(this::mapItem)
+                .list();
     }
 
     List<DatasetItem.Ref> itemRefs(UUID versionId, String split, int offset, int limit) {
@@ -145,35 +206,45 @@ class Datasets {
                         SELECT item_id, position FROM dataset_items WHERE version_id = ? AND split = ?
                         ORDER BY position OFFSET ? LIMIT ?""")
                 .params(versionId, split, offset, limit)
-                .query(DatasetItem.Ref.class).list();
+                .query(DatasetItem.Ref.class)
+                .list();
     }
 
     List<DatasetItem> itemsByIds(UUID versionId, List<String> itemIds) {
         return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM dataset_items WHERE version_id = ? AND item_id = ANY(?)")
-                .params(versionId, itemIds.toArray(String[]::new)).query(this::mapItem).list();
+                .params(versionId, itemIds.toArray(String[]::new))
+                .query(this::mapItem)
+                .list();
     }
 
     int countItems(UUID versionId, @Nullable String split, @Nullable String search) {
         return jdbc.sql("SELECT count(*) FROM dataset_items WHERE version_id = :v" + filters(split, search))
-                .param("v", versionId).params(filterParams(split, search)).query(Integer.class).single();
+                .param("v", versionId)
+                .params(filterParams(split, search))
+                .query(Integer.class)
+                .single();
     }
 
     /** Streams every item of a version to {@code consumer}, in split and source order, without loading them all. */
     void forEachItem(UUID versionId, java.util.function.Consumer<DatasetItem> consumer) {
-        template.query(con -> {
-            var statement = con.prepareStatement("SELECT " + ITEM_COLUMNS
-                    + " FROM dataset_items WHERE version_id = ? ORDER BY split, position");
-            statement.setObject(1, versionId);
-            statement.setFetchSize(1000);
-            return statement;
-        }, rs -> {
-            consumer.accept(mapItem(rs, 0));
-        });
+        template.query(
+                con -> {
+                    var statement = con.prepareStatement("SELECT " + ITEM_COLUMNS
+                            + " FROM dataset_items WHERE version_id = ? ORDER BY split, position");
+                    statement.setObject(1, versionId);
+                    statement.setFetchSize(1000);
+                    return statement;
+                },
+                rs -> {
+                    consumer.accept(mapItem(rs, 0));
+                });
     }
 
     private static String filters(@Nullable String split, @Nullable String search) {
         return (split == null ? "" : " AND split = :split")
-                + (search == null ? "" : " AND (question ILIKE :search OR item_id ILIKE :search OR gold ILIKE :search)");
+                + (search == null
+                        ? ""
+                        : " AND (question ILIKE :search OR item_id ILIKE :search OR gold ILIKE :search)");
     }
 
     private static Map<String, Object> filterParams(@Nullable String split, @Nullable String search) {
@@ -182,16 +253,25 @@ class Datasets {
             p.put("split", split);
         }
         if (search != null) {
-            p.put("search", "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            p.put(
+                    "search",
+                    "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         return p;
     }
 
     private VersionSummary mapVersion(ResultSet rs, int n) throws SQLException {
-        return new VersionSummary(rs.getObject("id", UUID.class), rs.getObject("dataset_id", UUID.class),
-                rs.getInt("version"), rs.getString("format"), rs.getString("file_name"), rs.getString("source"),
-                rs.getInt("item_count"), json.readValue(rs.getString("split_counts"), COUNTS),
-                json.readValue(rs.getString("type_counts"), COUNTS), rs.getString("email"),
+        return new VersionSummary(
+                rs.getObject("id", UUID.class),
+                rs.getObject("dataset_id", UUID.class),
+                rs.getInt("version"),
+                rs.getString("format"),
+                rs.getString("file_name"),
+                rs.getString("source"),
+                rs.getInt("item_count"),
+                json.readValue(rs.getString("split_counts"), COUNTS),
+                json.readValue(rs.getString("type_counts"), COUNTS),
+                rs.getString("email"),
                 rs.getTimestamp("created_at").toInstant());
     }
 
@@ -199,12 +279,19 @@ class Datasets {
         String choices = rs.getString("choices");
         String steps = rs.getString("decomposition");
         String metadata = rs.getString("metadata");
-        return new DatasetItem(rs.getString("item_id"), rs.getInt("position"), rs.getString("split"),
+        return new DatasetItem(
+                rs.getString("item_id"),
+                rs.getInt("position"),
+                rs.getString("split"),
                 rs.getString("question"),
                 choices == null ? List.of() : List.of(json.readValue(choices, DatasetItem.Choice[].class)),
-                rs.getString("gold_raw"), rs.getString("gold"), AnswerType.valueOf(rs.getString("answer_type")),
-                rs.getString("rationale"), steps == null ? List.of() : json.readValue(steps, STEPS),
-                rs.getInt("source_line"), rs.getString("source_ref"),
+                rs.getString("gold_raw"),
+                rs.getString("gold"),
+                AnswerType.valueOf(rs.getString("answer_type")),
+                rs.getString("rationale"),
+                steps == null ? List.of() : json.readValue(steps, STEPS),
+                rs.getInt("source_line"),
+                rs.getString("source_ref"),
                 metadata == null ? Map.of() : json.readValue(metadata, OBJECT));
     }
 }

@@ -10,6 +10,5 @@ import org.jspecify.annotations.Nullable;
  * @param format the format used (detected when "auto" was asked), or null when none fits
  * @param columns the fields found in the first record (for mapping a generic file)
  */
-public record ImportPreview(@Nullable String format, List<String> columns, List<DatasetItem> items,
-        List<FieldError> problems) {
-}
+public record ImportPreview(
+        @Nullable String format, List<String> columns, List<DatasetItem> items, List<FieldError> problems) {}

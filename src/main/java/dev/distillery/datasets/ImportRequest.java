@@ -12,11 +12,19 @@ import org.jspecify.annotations.Nullable;
  * @param source where the data comes from and its license, as the user typed it
  * @param mapping the generic format's column mapping; ignored by the built-in formats
  */
-public record ImportRequest(String name, String format, @Nullable String defaultSplit, @Nullable String source,
+public record ImportRequest(
+        String name,
+        String format,
+        @Nullable String defaultSplit,
+        @Nullable String source,
         @Nullable ColumnMapping mapping) {
 
     /** Which fields of a generic file hold what (JSON keys, dotted for nesting, or CSV header names). */
-    public record ColumnMapping(@Nullable String question, @Nullable String answer, @Nullable String choices,
-            @Nullable String id, @Nullable String split, @Nullable AnswerType answerType) {
-    }
+    public record ColumnMapping(
+            @Nullable String question,
+            @Nullable String answer,
+            @Nullable String choices,
+            @Nullable String id,
+            @Nullable String split,
+            @Nullable AnswerType answerType) {}
 }

@@ -11,7 +11,15 @@ import org.jspecify.annotations.Nullable;
  * @param splitCounts items per split, e.g. {@code {"test": 1319}}
  * @param typeCounts items per answer type id (number, math, choice, yesno, string)
  */
-public record VersionSummary(UUID id, UUID datasetId, int version, String format, String fileName,
-        @Nullable String source, int itemCount, Map<String, Integer> splitCounts, Map<String, Integer> typeCounts,
-        @Nullable String createdBy, Instant createdAt) {
-}
+public record VersionSummary(
+        UUID id,
+        UUID datasetId,
+        int version,
+        String format,
+        String fileName,
+        @Nullable String source,
+        int itemCount,
+        Map<String, Integer> splitCounts,
+        Map<String, Integer> typeCounts,
+        @Nullable String createdBy,
+        Instant createdAt) {}

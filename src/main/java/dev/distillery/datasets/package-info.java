@@ -4,7 +4,8 @@
  * decomposition, split, source position). Runs pin a version and read its items through {@link
  * dev.distillery.datasets.DatasetService}.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "shared :: text", "shared :: ui", "tenancy"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"shared", "shared :: text", "shared :: ui", "tenancy"})
 @NullMarked
 package dev.distillery.datasets;
 

@@ -26,5 +26,4 @@ public record EndpointDetails(
         @Nullable String sizeLabel,
         @Nullable Double parameterCountBillions,
         Instant createdAt,
-        Instant updatedAt) {
-}
+        Instant updatedAt) {}

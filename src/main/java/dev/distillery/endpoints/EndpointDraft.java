@@ -28,7 +28,10 @@ public record EndpointDraft(
     public static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
     /** Default decoding, used where a run does not set its own; null means the provider's default. */
-    public record Decoding(@Nullable Double temperature, @Nullable Double topP, @Nullable Integer maxTokens,
+    public record Decoding(
+            @Nullable Double temperature,
+            @Nullable Double topP,
+            @Nullable Integer maxTokens,
             List<String> stop) {
 
         public static Decoding none() {
@@ -37,7 +40,10 @@ public record EndpointDraft(
     }
 
     /** Limits this app keeps to when calling the endpoint; null rpm/tpm means unlimited. */
-    public record Limits(int maxConcurrency, @Nullable Integer rpm, @Nullable Integer tpm) {
+    public record Limits(
+            int maxConcurrency,
+            @Nullable Integer rpm,
+            @Nullable Integer tpm) {
 
         public static Limits defaults() {
             return new Limits(16, null, null);
@@ -45,7 +51,8 @@ public record EndpointDraft(
     }
 
     /** Prices in the workspace's currency per million tokens, for cost reports; null when unknown. */
-    public record Pricing(@Nullable BigDecimal inputPerMillion, @Nullable BigDecimal outputPerMillion) {
+    public record Pricing(
+            @Nullable BigDecimal inputPerMillion, @Nullable BigDecimal outputPerMillion) {
 
         public static Pricing unknown() {
             return new Pricing(null, null);
@@ -53,13 +60,35 @@ public record EndpointDraft(
     }
 
     public EndpointDraft withHeaders(Map<String, String> newHeaders) {
-        return new EndpointDraft(name, baseUrl, model, apiKey, apiStyle, newHeaders, defaults, limits, timeoutSeconds,
-                pricing, sizeLabel, parameterCountBillions);
+        return new EndpointDraft(
+                name,
+                baseUrl,
+                model,
+                apiKey,
+                apiStyle,
+                newHeaders,
+                defaults,
+                limits,
+                timeoutSeconds,
+                pricing,
+                sizeLabel,
+                parameterCountBillions);
     }
 
     /** A draft with defaults for everything optional. */
     public static EndpointDraft of(String name, String baseUrl, String model) {
-        return new EndpointDraft(name, baseUrl, model, null, ApiStyle.CHAT, Map.of(), Decoding.none(),
-                Limits.defaults(), DEFAULT_TIMEOUT_SECONDS, Pricing.unknown(), null, null);
+        return new EndpointDraft(
+                name,
+                baseUrl,
+                model,
+                null,
+                ApiStyle.CHAT,
+                Map.of(),
+                Decoding.none(),
+                Limits.defaults(),
+                DEFAULT_TIMEOUT_SECONDS,
+                Pricing.unknown(),
+                null,
+                null);
     }
 }

@@ -36,8 +36,13 @@ public class EndpointService {
     private final EgressPolicy egress;
     private final Clock clock;
 
-    EndpointService(Endpoints endpoints, CurrentTenant currentTenant, AuditLog auditLog, ModelInvoker invoker,
-            EgressPolicy egress, Clock clock) {
+    EndpointService(
+            Endpoints endpoints,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            ModelInvoker invoker,
+            EgressPolicy egress,
+            Clock clock) {
         this.endpoints = endpoints;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
@@ -92,7 +97,11 @@ public class EndpointService {
         }
         UUID id = UUID.randomUUID();
         endpoints.insertCopy(id, sourceId, unique, m, clock.instant());
-        auditLog.record(tenant, "endpoint.created", unique, m + " at " + source.baseUrl() + " (model of " + source.name() + ")");
+        auditLog.record(
+                tenant,
+                "endpoint.created",
+                unique,
+                m + " at " + source.baseUrl() + " (model of " + source.name() + ")");
         return endpoints.find(id).orElseThrow();
     }
 
@@ -121,8 +130,8 @@ public class EndpointService {
      *     stored key or headers that were not given again
      */
     @Transactional
-    public EndpointDetails update(UUID id, EndpointDraft draft, @Nullable Map<String, String> headers,
-            @Nullable String apiKey) {
+    public EndpointDetails update(
+            UUID id, EndpointDraft draft, @Nullable Map<String, String> headers, @Nullable String apiKey) {
         TenantContext tenant = currentTenant.require(Permission.MANAGE_RESOURCES);
         EndpointDetails existing = endpoints.find(id).orElseThrow(() -> notFound(id));
         EndpointDraft valid = validate(headers == null ? draft.withHeaders(Map.of()) : draft.withHeaders(headers), id);
@@ -130,12 +139,17 @@ public class EndpointService {
             List<FieldError> missing = new ArrayList<>();
             String move = "The server changes from " + origin(existing.baseUrl()) + " to " + origin(valid.baseUrl());
             if (existing.apiKeyHint() != null && apiKey == null) {
-                missing.add(new FieldError("apiKey", move + ": enter the API key for the new server (the stored key "
-                        + "is never sent to another server than the one it was given for; leave it blank for none)."));
+                missing.add(
+                        new FieldError(
+                                "apiKey",
+                                move + ": enter the API key for the new server (the stored key "
+                                        + "is never sent to another server than the one it was given for; leave it blank for none)."));
             }
             if (!existing.headerNames().isEmpty() && headers == null) {
-                missing.add(new FieldError("headers", move + ": enter the extra headers for the new server again "
-                        + "(their stored values are never sent to another server)."));
+                missing.add(new FieldError(
+                        "headers",
+                        move + ": enter the extra headers for the new server again "
+                                + "(their stored values are never sent to another server)."));
             }
             if (!missing.isEmpty()) {
                 throw new InvalidInputException(missing);
@@ -151,9 +165,14 @@ public class EndpointService {
             endpoints.replaceKey(id, apiKey, clock.instant());
         }
         invoker.evict(id);
-        auditLog.record(tenant, "endpoint.updated", valid.name(), sameServer(existing.baseUrl(), valid.baseUrl()) ? null
-                : "moved from " + origin(existing.baseUrl()) + " to " + origin(valid.baseUrl())
-                        + (apiKey != null ? " with a new key" : ""));
+        auditLog.record(
+                tenant,
+                "endpoint.updated",
+                valid.name(),
+                sameServer(existing.baseUrl(), valid.baseUrl())
+                        ? null
+                        : "moved from " + origin(existing.baseUrl()) + " to " + origin(valid.baseUrl())
+                                + (apiKey != null ? " with a new key" : ""));
         return endpoints.find(id).orElseThrow();
     }
 
@@ -166,8 +185,10 @@ public class EndpointService {
         try {
             java.net.URI uri = new java.net.URI(url.strip());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
-            return scheme + "://" + (uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT)) + ":" + port;
+            int port =
+                    uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+            return scheme + "://" + (uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT))
+                    + ":" + port;
         } catch (java.net.URISyntaxException e) {
             return url;
         }
@@ -190,8 +211,7 @@ public class EndpointService {
     }
 
     /** What the workspace's stored secrets are encrypted with: how many endpoints still hold one under an older key. */
-    public record SecretsStatus(int staleEndpoints) {
-    }
+    public record SecretsStatus(int staleEndpoints) {}
 
     @Transactional(readOnly = true)
     public SecretsStatus secretsStatus() {
@@ -266,7 +286,8 @@ public class EndpointService {
             errors.add(new FieldError("limits.maxConcurrency", "Max concurrent requests is between 1 and 1024."));
         }
         if (limits.rpm() != null && limits.rpm() < 1) {
-            errors.add(new FieldError("limits.rpm", "Requests per minute must be positive (leave empty for no limit)."));
+            errors.add(
+                    new FieldError("limits.rpm", "Requests per minute must be positive (leave empty for no limit)."));
         }
         if (limits.tpm() != null && limits.tpm() < 1) {
             errors.add(new FieldError("limits.tpm", "Tokens per minute must be positive (leave empty for no limit)."));
@@ -274,7 +295,8 @@ public class EndpointService {
         if (d.timeoutSeconds() < 1 || d.timeoutSeconds() > 3600) {
             errors.add(new FieldError("timeoutSeconds", "The timeout is between 1 and 3,600 seconds."));
         }
-        for (BigDecimal price : new BigDecimal[] {d.pricing().inputPerMillion(), d.pricing().outputPerMillion()}) {
+        for (BigDecimal price :
+                new BigDecimal[] {d.pricing().inputPerMillion(), d.pricing().outputPerMillion()}) {
             if (price != null && price.signum() < 0) {
                 errors.add(new FieldError("pricing", "Prices cannot be negative."));
             }
@@ -289,7 +311,8 @@ public class EndpointService {
                 errors.add(new FieldError("headers", refusal));
             }
             if (value == null || value.length() > 4096 || value.contains("\n") || value.contains("\r")) {
-                errors.add(new FieldError("headers", "The value of '" + headerName + "' must be one line of at most 4,096 characters."));
+                errors.add(new FieldError(
+                        "headers", "The value of '" + headerName + "' must be one line of at most 4,096 characters."));
             }
         });
         if (d.sizeLabel() != null && d.sizeLabel().length() > 40) {
@@ -304,8 +327,20 @@ public class EndpointService {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new EndpointDraft(name, url, model, d.apiKey(), d.apiStyle(), d.headers(), d.defaults(), d.limits(),
-                d.timeoutSeconds(), d.pricing(), d.sizeLabel() == null || d.sizeLabel().isBlank() ? null : d.sizeLabel().strip(),
+        return new EndpointDraft(
+                name,
+                url,
+                model,
+                d.apiKey(),
+                d.apiStyle(),
+                d.headers(),
+                d.defaults(),
+                d.limits(),
+                d.timeoutSeconds(),
+                d.pricing(),
+                d.sizeLabel() == null || d.sizeLabel().isBlank()
+                        ? null
+                        : d.sizeLabel().strip(),
                 d.parameterCountBillions());
     }
 

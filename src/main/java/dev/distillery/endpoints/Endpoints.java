@@ -49,10 +49,19 @@ class Endpoints {
                         VALUES (:id, :ws, :name, :url, :model, :key, :last4, :headers, :headerNames, :style, :temperature,
                             :topP, :maxTokens, :stop, :concurrency, :rpm, :tpm, :timeout, :priceIn, :priceOut, :size,
                             :params, :now, :now)""")
-                .param("id", id).param("ws", workspaceId)
-                .param("key", blankToNull(d.apiKey()) instanceof String key ? cipher.encrypt(key.strip(), keyPlace(id)) : null)
+                .param("id", id)
+                .param("ws", workspaceId)
+                .param(
+                        "key",
+                        blankToNull(d.apiKey()) instanceof String key
+                                ? cipher.encrypt(key.strip(), keyPlace(id))
+                                : null)
                 .param("last4", last4(d.apiKey()))
-                .param("headers", d.headers().isEmpty() ? null : cipher.encrypt(json.writeValueAsString(d.headers()), headersPlace(id)))
+                .param(
+                        "headers",
+                        d.headers().isEmpty()
+                                ? null
+                                : cipher.encrypt(json.writeValueAsString(d.headers()), headersPlace(id)))
                 .param("headerNames", d.headers().keySet().toArray(String[]::new))
                 .params(settings(d))
                 .param("now", Timestamp.from(now))
@@ -65,18 +74,19 @@ class Endpoints {
      * (each is bound to its own row), never leaving this method in clear.
      */
     boolean insertCopy(UUID id, UUID sourceId, String name, String model, Instant now) {
-        record Secrets(byte @Nullable [] key, byte @Nullable [] headers) {
-        }
-        Optional<Secrets> source = jdbc.sql("""
+        record Secrets(byte @Nullable [] key, byte @Nullable [] headers) {}
+        Optional<Secrets> source =
+                jdbc.sql("""
                         SELECT api_key_cipher AS key, headers_cipher AS headers FROM endpoints
-                        WHERE id = ? AND deleted_at IS NULL""")
-                .param(sourceId).query(Secrets.class).optional();
+                        WHERE id = ? AND deleted_at IS NULL""").param(sourceId).query(Secrets.class).optional();
         if (source.isEmpty()) {
             return false;
         }
-        byte[] key = source.get().key() == null ? null
+        byte[] key = source.get().key() == null
+                ? null
                 : cipher.encrypt(cipher.decrypt(source.get().key(), keyPlace(sourceId)), keyPlace(id));
-        byte[] headers = source.get().headers() == null ? null
+        byte[] headers = source.get().headers() == null
+                ? null
                 : cipher.encrypt(cipher.decrypt(source.get().headers(), headersPlace(sourceId)), headersPlace(id));
         return jdbc.sql("""
                         INSERT INTO endpoints (id, workspace_id, name, base_url, model, api_key_cipher, api_key_last4,
@@ -86,10 +96,15 @@ class Endpoints {
                             :headers, header_names, api_style, temperature, top_p, max_tokens, stop,
                             max_concurrency, rpm, tpm, timeout_seconds, size_label, parameters_b, :now, :now
                         FROM endpoints WHERE id = :source AND deleted_at IS NULL""")
-                .param("id", id).param("source", sourceId).param("name", name).param("model", model)
-                .param("key", key).param("headers", headers)
-                .param("now", Timestamp.from(now))
-                .update() == 1;
+                        .param("id", id)
+                        .param("source", sourceId)
+                        .param("name", name)
+                        .param("model", model)
+                        .param("key", key)
+                        .param("headers", headers)
+                        .param("now", Timestamp.from(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -97,10 +112,11 @@ class Endpoints {
      * key; returns how many endpoints changed.
      */
     int reencrypt() {
-        record Row(UUID id, byte @Nullable [] key, byte @Nullable [] headers) {
-        }
-        List<Row> rows = jdbc.sql("SELECT id, api_key_cipher AS key, headers_cipher AS headers FROM endpoints FOR UPDATE")
-                .query(Row.class).list();
+        record Row(UUID id, byte @Nullable [] key, byte @Nullable [] headers) {}
+        List<Row> rows = jdbc.sql(
+                        "SELECT id, api_key_cipher AS key, headers_cipher AS headers FROM endpoints FOR UPDATE")
+                .query(Row.class)
+                .list();
         int changed = 0;
         for (Row row : rows) {
             byte @Nullable [] key = row.key();
@@ -117,7 +133,8 @@ class Endpoints {
                 headers = cipher.encrypt(cipher.decrypt(headers, headersPlace(row.id())), headersPlace(row.id()));
             }
             jdbc.sql("UPDATE endpoints SET api_key_cipher = ?, headers_cipher = ? WHERE id = ?")
-                    .params(key, headers, row.id()).update();
+                    .params(key, headers, row.id())
+                    .update();
             changed++;
         }
         return changed;
@@ -125,13 +142,17 @@ class Endpoints {
 
     /** How many of the workspace's endpoints hold a secret under an older key or format. */
     int staleSecrets() {
-        return (int) jdbc.sql("SELECT api_key_cipher, headers_cipher FROM endpoints")
+        return (int) jdbc
+                .sql("SELECT api_key_cipher, headers_cipher FROM endpoints")
                 .query((rs, n) -> {
                     byte[] key = rs.getBytes("api_key_cipher");
                     byte[] headers = rs.getBytes("headers_cipher");
                     return (key != null && cipher.stale(key)) || (headers != null && cipher.stale(headers));
                 })
-                .list().stream().filter(Boolean::booleanValue).count();
+                .list()
+                .stream()
+                .filter(Boolean::booleanValue)
+                .count();
     }
 
     private static String keyPlace(UUID endpointId) {
@@ -150,12 +171,17 @@ class Endpoints {
                             temperature = :temperature, top_p = :topP, max_tokens = :maxTokens, stop = :stop,
                             max_concurrency = :concurrency, rpm = :rpm, tpm = :tpm, timeout_seconds = :timeout,
                             price_input = :priceIn, price_output = :priceOut, size_label = :size, parameters_b = :params,
-                            updated_at = :now, version = version + 1""" + headerSql
-                        + " WHERE id = :id AND deleted_at IS NULL")
-                .param("id", id).params(settings(d)).param("now", Timestamp.from(now));
+                            updated_at = :now, version = version + 1""" + headerSql + " WHERE id = :id AND deleted_at IS NULL")
+                .param("id", id)
+                .params(settings(d))
+                .param("now", Timestamp.from(now));
         if (headers != null) {
             statement = statement
-                    .param("headers", headers.isEmpty() ? null : cipher.encrypt(json.writeValueAsString(headers), headersPlace(id)))
+                    .param(
+                            "headers",
+                            headers.isEmpty()
+                                    ? null
+                                    : cipher.encrypt(json.writeValueAsString(headers), headersPlace(id)))
                     .param("headerNames", headers.keySet().toArray(String[]::new));
         }
         return statement.update() == 1;
@@ -165,45 +191,72 @@ class Endpoints {
         return jdbc.sql("""
                         UPDATE endpoints SET api_key_cipher = ?, api_key_last4 = ?, updated_at = ?, version = version + 1
                         WHERE id = ? AND deleted_at IS NULL""")
-                .params(blankToNull(apiKey) instanceof String key ? cipher.encrypt(key.strip(), keyPlace(id)) : null, last4(apiKey),
-                        Timestamp.from(now), id)
-                .update() == 1;
+                        .params(
+                                blankToNull(apiKey) instanceof String key
+                                        ? cipher.encrypt(key.strip(), keyPlace(id))
+                                        : null,
+                                last4(apiKey),
+                                Timestamp.from(now),
+                                id)
+                        .update()
+                == 1;
     }
 
     boolean markDeleted(UUID id, Instant now) {
-        return jdbc.sql("UPDATE endpoints SET deleted_at = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL")
-                .params(Timestamp.from(now), id).update() == 1;
+        return jdbc.sql(
+                                "UPDATE endpoints SET deleted_at = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL")
+                        .params(Timestamp.from(now), id)
+                        .update()
+                == 1;
     }
 
     Optional<EndpointDetails> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM endpoints WHERE id = ? AND deleted_at IS NULL")
-                .param(id).query(this::details).optional();
+                .param(id)
+                .query(this::details)
+                .optional();
     }
 
     List<EndpointDetails> list() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM endpoints WHERE deleted_at IS NULL ORDER BY lower(name)")
-                .query(this::details).list();
+                .query(this::details)
+                .list();
     }
 
     boolean nameTaken(String name, @Nullable UUID except) {
-        return jdbc.sql("SELECT count(*) FROM endpoints WHERE lower(name) = lower(?) AND deleted_at IS NULL AND id IS DISTINCT FROM ?")
-                .params(name, except).query(Integer.class).single() > 0;
+        return jdbc.sql(
+                                "SELECT count(*) FROM endpoints WHERE lower(name) = lower(?) AND deleted_at IS NULL AND id IS DISTINCT FROM ?")
+                        .params(name, except)
+                        .query(Integer.class)
+                        .single()
+                > 0;
     }
 
     Optional<EndpointConfig> config(UUID id) {
         return jdbc.sql("""
-                        SELECT workspace_id, version, api_key_cipher, headers_cipher, """ + COLUMNS
-                        + " FROM endpoints WHERE id = ? AND deleted_at IS NULL")
+                        SELECT workspace_id, version, api_key_cipher, headers_cipher, """ + COLUMNS + " FROM endpoints WHERE id = ? AND deleted_at IS NULL")
                 .param(id)
                 .query((rs, n) -> {
                     EndpointDetails d = details(rs, n);
                     byte[] key = rs.getBytes("api_key_cipher");
                     byte[] headers = rs.getBytes("headers_cipher");
-                    Map<String, String> headerValues = headers == null ? Map.of()
-                            : json.readValue(cipher.decrypt(headers, headersPlace(id)), new TypeReference<LinkedHashMap<String, String>>() { });
-                    return new EndpointConfig(d.id(), rs.getObject("workspace_id", UUID.class), rs.getLong("version"),
-                            d.baseUrl(), d.model(), key == null ? null : cipher.decrypt(key, keyPlace(id)), headerValues, d.apiStyle(),
-                            d.defaults(), d.limits(), Duration.ofSeconds(d.timeoutSeconds()));
+                    Map<String, String> headerValues = headers == null
+                            ? Map.of()
+                            : json.readValue(
+                                    cipher.decrypt(headers, headersPlace(id)),
+                                    new TypeReference<LinkedHashMap<String, String>>() {});
+                    return new EndpointConfig(
+                            d.id(),
+                            rs.getObject("workspace_id", UUID.class),
+                            rs.getLong("version"),
+                            d.baseUrl(),
+                            d.model(),
+                            key == null ? null : cipher.decrypt(key, keyPlace(id)),
+                            headerValues,
+                            d.apiStyle(),
+                            d.defaults(),
+                            d.limits(),
+                            Duration.ofSeconds(d.timeoutSeconds()));
                 })
                 .optional();
     }
@@ -232,17 +285,25 @@ class Endpoints {
     private EndpointDetails details(ResultSet rs, int n) throws SQLException {
         String last4 = rs.getString("api_key_last4");
         return new EndpointDetails(
-                rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("base_url"), rs.getString("model"),
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("base_url"),
+                rs.getString("model"),
                 last4 == null ? null : "••••" + last4,
                 ApiStyle.valueOf(rs.getString("api_style")),
                 new LinkedHashSet<>(strings(rs.getArray("header_names"))),
-                new EndpointDraft.Decoding(nullableDouble(rs, "temperature"), nullableDouble(rs, "top_p"),
-                        nullableInt(rs, "max_tokens"), strings(rs.getArray("stop"))),
+                new EndpointDraft.Decoding(
+                        nullableDouble(rs, "temperature"),
+                        nullableDouble(rs, "top_p"),
+                        nullableInt(rs, "max_tokens"),
+                        strings(rs.getArray("stop"))),
                 new EndpointDraft.Limits(rs.getInt("max_concurrency"), nullableInt(rs, "rpm"), nullableInt(rs, "tpm")),
                 rs.getInt("timeout_seconds"),
                 new EndpointDraft.Pricing(rs.getBigDecimal("price_input"), rs.getBigDecimal("price_output")),
-                rs.getString("size_label"), nullableDouble(rs, "parameters_b"),
-                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+                rs.getString("size_label"),
+                nullableDouble(rs, "parameters_b"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
     }
 
     private static List<String> strings(@Nullable Array array) throws SQLException {
@@ -267,5 +328,4 @@ class Endpoints {
         String k = blankToNull(key);
         return k == null ? null : k.strip().substring(Math.max(0, k.strip().length() - 4));
     }
-
 }

@@ -28,11 +28,12 @@ public class FineTuning {
     }
 
     /** A file stored at the provider. */
-    public record ProviderFile(String id, String fileName, long bytes) {
-    }
+    public record ProviderFile(String id, String fileName, long bytes) {}
 
     /** Optional training settings; null leaves the provider's choice ("auto"). */
-    public record Hyperparameters(@Nullable Integer epochs, @Nullable Integer batchSize,
+    public record Hyperparameters(
+            @Nullable Integer epochs,
+            @Nullable Integer batchSize,
             @Nullable Double learningRateMultiplier) {
 
         public static Hyperparameters auto() {
@@ -41,22 +42,34 @@ public class FineTuning {
     }
 
     /** What to fine-tune: a base model on uploaded files. */
-    public record JobRequest(String baseModel, String trainingFileId, @Nullable String validationFileId,
-            @Nullable String suffix, Hyperparameters hyperparameters) {
-    }
+    public record JobRequest(
+            String baseModel,
+            String trainingFileId,
+            @Nullable String validationFileId,
+            @Nullable String suffix,
+            Hyperparameters hyperparameters) {}
 
     /** A provider's fine-tuning job as last seen. */
-    public record ProviderJob(String id, String baseModel, Status status, @Nullable String fineTunedModel,
-            @Nullable String error, @Nullable Long trainedTokens, @Nullable Instant finishedAt) {
-    }
+    public record ProviderJob(
+            String id,
+            String baseModel,
+            Status status,
+            @Nullable String fineTunedModel,
+            @Nullable String error,
+            @Nullable Long trainedTokens,
+            @Nullable Instant finishedAt) {}
 
     /** One line of a job's log at the provider. */
-    public record ProviderEvent(String id, Instant createdAt, String level, String message) {
-    }
+    public record ProviderEvent(String id, Instant createdAt, String level, String message) {}
 
     /** OpenAI's job states. */
     public enum Status {
-        VALIDATING_FILES, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+        VALIDATING_FILES,
+        QUEUED,
+        RUNNING,
+        SUCCEEDED,
+        FAILED,
+        CANCELLED;
 
         public boolean finished() {
             return this == SUCCEEDED || this == FAILED || this == CANCELLED;

@@ -50,7 +50,11 @@ public class ModelCallException extends RuntimeException {
     private final @Nullable Integer status;
     private final @Nullable Duration retryAfter;
 
-    public ModelCallException(Kind kind, String detail, @Nullable Integer status, @Nullable Duration retryAfter,
+    public ModelCallException(
+            Kind kind,
+            String detail,
+            @Nullable Integer status,
+            @Nullable Duration retryAfter,
             @Nullable Throwable cause) {
         super(kind.description() + (detail.isBlank() ? "" : ": " + detail), cause);
         this.kind = kind;

@@ -15,5 +15,5 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("distillery.models")
-record ModelCallProperties(@Min(1) int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration rateLimitPatience) {
-}
+record ModelCallProperties(
+        @Min(1) int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration rateLimitPatience) {}

@@ -2,9 +2,9 @@ package dev.distillery.endpoints;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.distillery.endpoints.internal.EgressPolicy;
 import dev.distillery.endpoints.internal.EndpointRuntime;
 import dev.distillery.endpoints.internal.ProviderAccount;
-import dev.distillery.endpoints.internal.EgressPolicy;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.tenancy.CurrentTenant;
@@ -33,26 +33,30 @@ public class ModelInvoker {
     private final TransactionTemplate readOnly;
     private final EndpointRuntime.RetrySettings retrySettings;
     private final EgressPolicy egress;
-    private final Cache<Key, EndpointRuntime> runtimes = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofMinutes(1))
-            .build();
+    private final Cache<Key, EndpointRuntime> runtimes =
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(1)).build();
     // The pace a provider admits outlives the clients built for one version of an endpoint's settings, and is shared
     // by the endpoints calling one account.
-    private final Cache<ProviderAccount.Key, ProviderAccount> accounts = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofHours(1))
-            .build();
-    private final Cache<Key, ProviderAccount.Key> accountOfEndpoint = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofHours(1))
-            .build();
+    private final Cache<ProviderAccount.Key, ProviderAccount> accounts =
+            Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(1)).build();
+    private final Cache<Key, ProviderAccount.Key> accountOfEndpoint =
+            Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(1)).build();
 
-    ModelInvoker(Endpoints endpoints, CurrentTenant currentTenant, PlatformTransactionManager transactions, EgressPolicy egress,
+    ModelInvoker(
+            Endpoints endpoints,
+            CurrentTenant currentTenant,
+            PlatformTransactionManager transactions,
+            EgressPolicy egress,
             ModelCallProperties properties) {
         this.endpoints = endpoints;
         this.currentTenant = currentTenant;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
-        this.retrySettings = new EndpointRuntime.RetrySettings(properties.maxAttempts(), properties.initialBackoff(),
-                properties.maxBackoff(), properties.rateLimitPatience());
+        this.retrySettings = new EndpointRuntime.RetrySettings(
+                properties.maxAttempts(),
+                properties.initialBackoff(),
+                properties.maxBackoff(),
+                properties.rateLimitPatience());
         this.egress = egress;
     }
 
@@ -84,10 +88,13 @@ public class ModelInvoker {
         long start = System.nanoTime();
         try {
             egress.checkUrl(runtime.config().baseUrl());
-            ModelResponse response = runtime.invokeOnce(ModelRequest.of(TEST_PROMPT).withMaxTokens(16));
-            return new ConnectionTestResult(true, response.latencyMillis(), response.text().strip(), null, null);
+            ModelResponse response =
+                    runtime.invokeOnce(ModelRequest.of(TEST_PROMPT).withMaxTokens(16));
+            return new ConnectionTestResult(
+                    true, response.latencyMillis(), response.text().strip(), null, null);
         } catch (ModelCallException e) {
-            return new ConnectionTestResult(false, (System.nanoTime() - start) / 1_000_000, null, e.getMessage(), e.kind());
+            return new ConnectionTestResult(
+                    false, (System.nanoTime() - start) / 1_000_000, null, e.getMessage(), e.kind());
         } catch (InvalidInputException e) {
             return new ConnectionTestResult(false, 0, null, e.getMessage(), ModelCallException.Kind.INVALID_URL);
         }
@@ -106,25 +113,27 @@ public class ModelInvoker {
     /** The endpoint's cached runtime, after checking the current tenant may do {@code permission}. */
     EndpointRuntime runtime(UUID endpointId, Permission permission) {
         UUID workspaceId = workspaceId(permission);
-        return runtimes.get(new Key(workspaceId, endpointId), key -> readOnly.execute(status ->
-                endpoints.config(endpointId)
+        return runtimes.get(
+                new Key(workspaceId, endpointId),
+                key -> readOnly.execute(status -> endpoints
+                        .config(endpointId)
                         .map(config -> {
                             ProviderAccount.Key account = ProviderAccount.Key.of(config);
                             accountOfEndpoint.put(key, account);
-                            return EndpointRuntime.create(config, retrySettings, egress,
-                                    accounts.get(account, k -> new ProviderAccount()));
+                            return EndpointRuntime.create(
+                                    config, retrySettings, egress, accounts.get(account, k -> new ProviderAccount()));
                         })
                         .orElseThrow(() -> new NotFoundException("Endpoint " + endpointId + " not found."))));
     }
 
     private UUID workspaceId(Permission permission) {
-        UUID workspaceId = currentTenant.bound()
+        UUID workspaceId = currentTenant
+                .bound()
                 .map(tenant -> tenant.require(permission).workspaceId())
-                .orElseGet(() -> readOnly.execute(status -> currentTenant.require(permission).workspaceId()));
+                .orElseGet(() -> readOnly.execute(
+                        status -> currentTenant.require(permission).workspaceId()));
         return Objects.requireNonNull(workspaceId);
     }
 
-    private record Key(UUID workspaceId, UUID endpointId) {
-    }
-
+    private record Key(UUID workspaceId, UUID endpointId) {}
 }

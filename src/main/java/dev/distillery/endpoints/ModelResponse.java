@@ -13,8 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param latencyMillis wall time of the successful attempt
  * @param attempts how many attempts it took (retries after 429/5xx/timeouts included)
  */
-public record ModelResponse(List<String> texts, @Nullable String finishReason, int promptTokens,
-        int completionTokens, long latencyMillis, int attempts) {
+public record ModelResponse(
+        List<String> texts,
+        @Nullable String finishReason,
+        int promptTokens,
+        int completionTokens,
+        long latencyMillis,
+        int attempts) {
 
     public String text() {
         return texts.getFirst();

@@ -11,7 +11,11 @@ public record Pacing(double callsPerSecond, int refusalsLastMinute, String sourc
 
     /** For pages: "paced by provider: 19.6 req/s, 3 refusals in the last minute". */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "paced by provider: %.1f req/s, %d refusal%s in the last minute",
-                callsPerSecond, refusalsLastMinute, refusalsLastMinute == 1 ? "" : "s");
+        return String.format(
+                java.util.Locale.ROOT,
+                "paced by provider: %.1f req/s, %d refusal%s in the last minute",
+                callsPerSecond,
+                refusalsLastMinute,
+                refusalsLastMinute == 1 ? "" : "s");
     }
 }

@@ -3,7 +3,8 @@
  * limits, prices) and {@link dev.distillery.endpoints.ModelInvoker}, the one way the rest of the app calls a model.
  * LangChain4j and the OpenAI SDK live only inside this module.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "shared :: ui", "shared :: startup", "tenancy"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"shared", "shared :: ui", "shared :: startup", "tenancy"})
 @NullMarked
 package dev.distillery.endpoints;
 

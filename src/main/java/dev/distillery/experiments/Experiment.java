@@ -13,9 +13,20 @@ import org.jspecify.annotations.Nullable;
  *
  * @param status running while any cell's run is queued or running; else paused, cancelled or finished
  */
-public record Experiment(UUID id, String name, UUID datasetId, String datasetName, int datasetVersion, String split,
-        int offset, @Nullable Integer limit, @Nullable Integer seed, String status, Instant createdAt,
-        @Nullable Instant cancelledAt, List<Cell> cells) {
+public record Experiment(
+        UUID id,
+        String name,
+        UUID datasetId,
+        String datasetName,
+        int datasetVersion,
+        String split,
+        int offset,
+        @Nullable Integer limit,
+        @Nullable Integer seed,
+        String status,
+        Instant createdAt,
+        @Nullable Instant cancelledAt,
+        List<Cell> cells) {
 
     /**
      * A cell and its run.
@@ -24,10 +35,26 @@ public record Experiment(UUID id, String name, UUID datasetId, String datasetNam
      * @param gainPoints 100 × (accuracy − the student's baseline accuracy on the same items), null without a baseline
      * @param baselineNote why there is no gain (no baseline run, or one on other items), else null
      */
-    public record Cell(int position, UUID runId, String runName, String method, String preset,
-            Map<String, Object> params, @Nullable UUID teacherId, @Nullable String teacher, @Nullable UUID studentId,
-            @Nullable String student, String runStatus, int total, int done, int errors, @Nullable Double accuracy,
-            @Nullable Double ciLow, @Nullable Double ciHigh, @Nullable Double gainPoints, @Nullable Double pValue,
+    public record Cell(
+            int position,
+            UUID runId,
+            String runName,
+            String method,
+            String preset,
+            Map<String, Object> params,
+            @Nullable UUID teacherId,
+            @Nullable String teacher,
+            @Nullable UUID studentId,
+            @Nullable String student,
+            String runStatus,
+            int total,
+            int done,
+            int errors,
+            @Nullable Double accuracy,
+            @Nullable Double ciLow,
+            @Nullable Double ciHigh,
+            @Nullable Double gainPoints,
+            @Nullable Double pValue,
             @Nullable String baselineNote) {
 
         public boolean baseline() {

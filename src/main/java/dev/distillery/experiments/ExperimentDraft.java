@@ -16,9 +16,19 @@ import org.jspecify.annotations.Nullable;
  * @param decoding shared by every run (null values: each preset's own)
  * @param concurrency of each run
  */
-public record ExperimentDraft(@Nullable String name, UUID datasetId, @Nullable Integer datasetVersion,
-        @Nullable String split, Integer offset, @Nullable Integer limit, List<MethodChoice> methods, List<UUID> teachers,
-        List<UUID> students, List<CellDraft> cells, @Nullable Decoding decoding, @Nullable Integer seed,
+public record ExperimentDraft(
+        @Nullable String name,
+        UUID datasetId,
+        @Nullable Integer datasetVersion,
+        @Nullable String split,
+        Integer offset,
+        @Nullable Integer limit,
+        List<MethodChoice> methods,
+        List<UUID> teachers,
+        List<UUID> students,
+        List<CellDraft> cells,
+        @Nullable Decoding decoding,
+        @Nullable Integer seed,
         @Nullable Integer concurrency) {
 
     public ExperimentDraft {
@@ -31,11 +41,16 @@ public record ExperimentDraft(@Nullable String name, UUID datasetId, @Nullable I
     }
 
     /** A method of the grid, with its preset (null: the default) and parameters. */
-    public record MethodChoice(String method, @Nullable String preset, @Nullable Map<String, Object> params) {
-    }
+    public record MethodChoice(
+            String method,
+            @Nullable String preset,
+            @Nullable Map<String, Object> params) {}
 
     /** One cell given explicitly. */
-    public record CellDraft(String method, @Nullable String preset, @Nullable Map<String, Object> params,
-            @Nullable UUID teacher, @Nullable UUID student) {
-    }
+    public record CellDraft(
+            String method,
+            @Nullable String preset,
+            @Nullable Map<String, Object> params,
+            @Nullable UUID teacher,
+            @Nullable UUID student) {}
 }

@@ -48,6 +48,7 @@ public class ExperimentService {
 
     /** More cells than a paper's largest table (2 teachers × 6 students × 4 methods × 2 datasets is 96 runs). */
     static final int MAX_CELLS = 200;
+
     private static final Set<ModelRole> GRID_ROLES = Set.of(ModelRole.TEACHER, ModelRole.STUDENT);
     private static final int DEFAULT_CONCURRENCY = 8;
 
@@ -60,8 +61,15 @@ public class ExperimentService {
     private final Clock clock;
     private final TransactionTemplate tx;
 
-    ExperimentService(Experiments experiments, RunService runs, DatasetService datasets, LeaderboardService leaderboards,
-            CurrentTenant currentTenant, AuditLog auditLog, Clock clock, PlatformTransactionManager transactions) {
+    ExperimentService(
+            Experiments experiments,
+            RunService runs,
+            DatasetService datasets,
+            LeaderboardService leaderboards,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            Clock clock,
+            PlatformTransactionManager transactions) {
         this.tx = new TransactionTemplate(transactions);
         this.experiments = experiments;
         this.runs = runs;
@@ -73,9 +81,13 @@ public class ExperimentService {
     }
 
     /** A cell before it is launched. */
-    record PlannedCell(String field, Method method, Preset preset, Map<String, Object> params, @Nullable UUID teacher,
-            @Nullable UUID student) {
-    }
+    record PlannedCell(
+            String field,
+            Method method,
+            Preset preset,
+            Map<String, Object> params,
+            @Nullable UUID teacher,
+            @Nullable UUID student) {}
 
     /**
      * Validates the experiment and launches one run per cell; nothing is launched when any cell is refused.
@@ -91,21 +103,41 @@ public class ExperimentService {
         try {
             dataset = datasets.get(draft.datasetId());
         } catch (NotFoundException e) {
-            throw new InvalidInputException("datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
+            throw new InvalidInputException(
+                    "datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
         }
-        VersionSummary version = draft.datasetVersion() == null ? dataset.latest() : dataset.versions().stream()
-                .filter(v -> v.version() == draft.datasetVersion()).findFirst()
-                .orElseThrow(() -> new InvalidInputException("datasetVersion",
-                        "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + "."));
-        String split = draft.split() == null || draft.split().isBlank() ? "test" : draft.split().strip();
+        VersionSummary version = draft.datasetVersion() == null
+                ? dataset.latest()
+                : dataset.versions().stream()
+                        .filter(v -> v.version() == draft.datasetVersion())
+                        .findFirst()
+                        .orElseThrow(() -> new InvalidInputException(
+                                "datasetVersion",
+                                "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + "."));
+        String split = draft.split() == null || draft.split().isBlank()
+                ? "test"
+                : draft.split().strip();
         int concurrency = draft.concurrency() == null ? DEFAULT_CONCURRENCY : draft.concurrency();
         Decoding decoding = draft.decoding() == null ? Decoding.providerDefault() : draft.decoding();
         String name = draft.name() == null || draft.name().isBlank()
-                ? "Experiment · " + dataset.name() + " " + split : draft.name().strip();
+                ? "Experiment · " + dataset.name() + " " + split
+                : draft.name().strip();
 
         UUID id = UUID.randomUUID();
-        experiments.insert(id, tenant.workspaceId(), name, dataset.id(), version.id(), split, draft.offset(), draft.limit(),
-                draft.seed(), decoding, concurrency, tenant.actor().userId(), clock.instant());
+        experiments.insert(
+                id,
+                tenant.workspaceId(),
+                name,
+                dataset.id(),
+                version.id(),
+                split,
+                draft.offset(),
+                draft.limit(),
+                draft.seed(),
+                decoding,
+                concurrency,
+                tenant.actor().userId(),
+                clock.instant());
         List<FieldError> errors = new ArrayList<>();
         int position = 0;
         for (PlannedCell cell : planned) {
@@ -118,22 +150,47 @@ public class ExperimentService {
             }
             RunDetails run;
             try {
-                run = runs.launch(new RunDraft(name + " · " + cell.method().label(), cell.method().id(),
-                        cell.preset().id(), dataset.id(), version.version(), split, draft.offset(), draft.limit(), roles,
-                        cell.params(), decoding, concurrency, draft.seed()));
+                run = runs.launch(new RunDraft(
+                        name + " · " + cell.method().label(),
+                        cell.method().id(),
+                        cell.preset().id(),
+                        dataset.id(),
+                        version.version(),
+                        split,
+                        draft.offset(),
+                        draft.limit(),
+                        roles,
+                        cell.params(),
+                        decoding,
+                        concurrency,
+                        draft.seed()));
             } catch (InvalidInputException e) {
-                e.errors().forEach(error -> errors.add(new FieldError(cell.field() + "." + error.field(), error.message())));
+                e.errors()
+                        .forEach(error ->
+                                errors.add(new FieldError(cell.field() + "." + error.field(), error.message())));
                 continue;
             }
-            experiments.insertCell(id, tenant.workspaceId(), new Experiments.StoredCell(position++, cell.method().id(),
-                    cell.preset().id(), cell.params(), cell.teacher(), cell.student(), run.id()));
+            experiments.insertCell(
+                    id,
+                    tenant.workspaceId(),
+                    new Experiments.StoredCell(
+                            position++,
+                            cell.method().id(),
+                            cell.preset().id(),
+                            cell.params(),
+                            cell.teacher(),
+                            cell.student(),
+                            run.id()));
         }
         if (!errors.isEmpty()) {
             // The transaction rolls back: the runs already launched and the experiment go with it.
             throw new InvalidInputException(errors);
         }
-        auditLog.record(tenant, "experiment.launched", name, planned.size() + " runs on " + dataset.name() + " v"
-                + version.version() + " " + split);
+        auditLog.record(
+                tenant,
+                "experiment.launched",
+                name,
+                planned.size() + " runs on " + dataset.name() + " v" + version.version() + " " + split);
         return get(id);
     }
 
@@ -141,9 +198,11 @@ public class ExperimentService {
     List<PlannedCell> plan(ExperimentDraft draft) {
         boolean grid = !draft.methods().isEmpty();
         if (grid == !draft.cells().isEmpty()) {
-            throw new InvalidInputException("methods", grid
-                    ? "Give either a grid (methods, teachers, students) or a list of cells, not both."
-                    : "Give a grid (methods × teachers × students) or a list of cells.");
+            throw new InvalidInputException(
+                    "methods",
+                    grid
+                            ? "Give either a grid (methods, teachers, students) or a list of cells, not both."
+                            : "Give a grid (methods × teachers × students) or a list of cells.");
         }
         List<FieldError> errors = new ArrayList<>();
         List<PlannedCell> cells = new ArrayList<>();
@@ -162,11 +221,13 @@ public class ExperimentService {
                 boolean teacher = roles.contains(ModelRole.TEACHER);
                 boolean student = roles.contains(ModelRole.STUDENT);
                 if (teacher && draft.teachers().isEmpty()) {
-                    errors.add(new FieldError("teachers", resolved.method().label() + " needs a teacher: choose at least one."));
+                    errors.add(new FieldError(
+                            "teachers", resolved.method().label() + " needs a teacher: choose at least one."));
                     continue;
                 }
                 if (student && draft.students().isEmpty()) {
-                    errors.add(new FieldError("students", resolved.method().label() + " needs a student: choose at least one."));
+                    errors.add(new FieldError(
+                            "students", resolved.method().label() + " needs a student: choose at least one."));
                     continue;
                 }
                 // A method without a teacher runs once per student, not once per teacher (and likewise for students).
@@ -174,7 +235,8 @@ public class ExperimentService {
                     for (int ti = 0; ti < (teacher ? draft.teachers().size() : 1); ti++) {
                         @Nullable UUID s = student ? draft.students().get(si) : null;
                         @Nullable UUID t = teacher ? draft.teachers().get(ti) : null;
-                        cells.add(new PlannedCell(field, resolved.method(), resolved.preset(), resolved.params(), t, s));
+                        cells.add(
+                                new PlannedCell(field, resolved.method(), resolved.preset(), resolved.params(), t, s));
                     }
                 }
             }
@@ -188,16 +250,27 @@ public class ExperimentService {
                 }
                 Set<ModelRole> roles = resolved.method().roles();
                 if (roles.contains(ModelRole.TEACHER) != (cell.teacher() != null)) {
-                    errors.add(new FieldError(field + ".teacher", roles.contains(ModelRole.TEACHER)
-                            ? resolved.method().label() + " needs a teacher." : resolved.method().label() + " takes no teacher."));
+                    errors.add(new FieldError(
+                            field + ".teacher",
+                            roles.contains(ModelRole.TEACHER)
+                                    ? resolved.method().label() + " needs a teacher."
+                                    : resolved.method().label() + " takes no teacher."));
                     continue;
                 }
                 if (roles.contains(ModelRole.STUDENT) != (cell.student() != null)) {
-                    errors.add(new FieldError(field + ".student", roles.contains(ModelRole.STUDENT)
-                            ? resolved.method().label() + " needs a student." : resolved.method().label() + " takes no student."));
+                    errors.add(new FieldError(
+                            field + ".student",
+                            roles.contains(ModelRole.STUDENT)
+                                    ? resolved.method().label() + " needs a student."
+                                    : resolved.method().label() + " takes no student."));
                     continue;
                 }
-                cells.add(new PlannedCell(field, resolved.method(), resolved.preset(), resolved.params(), cell.teacher(),
+                cells.add(new PlannedCell(
+                        field,
+                        resolved.method(),
+                        resolved.preset(),
+                        resolved.params(),
+                        cell.teacher(),
                         cell.student()));
             }
         }
@@ -205,8 +278,10 @@ public class ExperimentService {
             errors.add(new FieldError(grid ? "methods" : "cells", "The experiment has no cells."));
         }
         if (cells.size() > MAX_CELLS) {
-            errors.add(new FieldError(grid ? "methods" : "cells", "The experiment has " + cells.size()
-                    + " cells; at most " + MAX_CELLS + " are launched together. Split it in two."));
+            errors.add(new FieldError(
+                    grid ? "methods" : "cells",
+                    "The experiment has " + cells.size() + " cells; at most " + MAX_CELLS
+                            + " are launched together. Split it in two."));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -214,28 +289,38 @@ public class ExperimentService {
         return cells;
     }
 
-    private record Resolved(Method method, Preset preset, Map<String, Object> params) {
-    }
+    private record Resolved(Method method, Preset preset, Map<String, Object> params) {}
 
-    private static @Nullable Resolved resolve(String field, @Nullable String methodId, @Nullable String presetId,
-            @Nullable Map<String, Object> params, List<FieldError> errors) {
+    private static @Nullable Resolved resolve(
+            String field,
+            @Nullable String methodId,
+            @Nullable String presetId,
+            @Nullable Map<String, Object> params,
+            List<FieldError> errors) {
         Method method = methodId == null ? null : Methods.byId(methodId.strip()).orElse(null);
         if (method == null) {
-            errors.add(new FieldError(field + ".method", "Unknown method '" + methodId + "'. Use one of "
-                    + Methods.all().stream().map(Method::id).collect(Collectors.joining(", ")) + "."));
+            errors.add(new FieldError(
+                    field + ".method",
+                    "Unknown method '" + methodId + "'. Use one of "
+                            + Methods.all().stream().map(Method::id).collect(Collectors.joining(", ")) + "."));
             return null;
         }
-        Set<ModelRole> other = method.roles().stream().filter(r -> !GRID_ROLES.contains(r)).collect(Collectors.toSet());
+        Set<ModelRole> other =
+                method.roles().stream().filter(r -> !GRID_ROLES.contains(r)).collect(Collectors.toSet());
         if (!other.isEmpty()) {
-            errors.add(new FieldError(field + ".method", method.label() + " needs "
-                    + other.stream().map(ModelRole::id).sorted().collect(Collectors.joining(" and "))
-                    + " endpoints; an experiment maps only teachers and students. Launch it as a run."));
+            errors.add(new FieldError(
+                    field + ".method",
+                    method.label() + " needs "
+                            + other.stream().map(ModelRole::id).sorted().collect(Collectors.joining(" and "))
+                            + " endpoints; an experiment maps only teachers and students. Launch it as a run."));
             return null;
         }
         Preset preset = Methods.preset(method.id(), presetId).orElse(null);
         if (preset == null) {
-            errors.add(new FieldError(field + ".preset", "Method " + method.id() + " has no preset '" + presetId
-                    + "'. Use one of " + method.presets().stream().map(Preset::id).collect(Collectors.joining(", ")) + "."));
+            errors.add(new FieldError(
+                    field + ".preset",
+                    "Method " + method.id() + " has no preset '" + presetId + "'. Use one of "
+                            + method.presets().stream().map(Preset::id).collect(Collectors.joining(", ")) + "."));
             return null;
         }
         return new Resolved(method, preset, params == null ? Map.of() : Map.copyOf(params));
@@ -251,10 +336,12 @@ public class ExperimentService {
     @Transactional(readOnly = true)
     public Experiment get(UUID id) {
         currentTenant.require(Permission.READ);
-        Experiments.Header header = experiments.header(id)
+        Experiments.Header header = experiments
+                .header(id)
                 .orElseThrow(() -> new NotFoundException("Experiment " + id + " not found in this workspace."));
-        Map<UUID, LeaderboardRow> board = leaderboards.rows(LeaderboardFilter.of(header.datasetId(), header.split()))
-                .stream().collect(Collectors.toMap(LeaderboardRow::runId, Function.identity(), (a, b) -> a));
+        Map<UUID, LeaderboardRow> board =
+                leaderboards.rows(LeaderboardFilter.of(header.datasetId(), header.split())).stream()
+                        .collect(Collectors.toMap(LeaderboardRow::runId, Function.identity(), (a, b) -> a));
         List<Experiment.Cell> cells = new ArrayList<>();
         boolean active = false;
         boolean stopped = false;
@@ -264,10 +351,22 @@ public class ExperimentService {
             stopped |= run.status() == RunStatus.CANCELLED || run.status() == RunStatus.FAILED;
             cells.add(cell(stored, run, board.get(stored.runId())));
         }
-        String status = header.cancelledAt() != null ? "cancelled" : active ? "running" : stopped ? "paused" : "finished";
-        return new Experiment(header.id(), header.name(), header.datasetId(), header.datasetName(), header.datasetVersion(),
-                header.split(), header.offset(), header.limit(), header.seed(), status, header.createdAt(),
-                header.cancelledAt(), cells);
+        String status =
+                header.cancelledAt() != null ? "cancelled" : active ? "running" : stopped ? "paused" : "finished";
+        return new Experiment(
+                header.id(),
+                header.name(),
+                header.datasetId(),
+                header.datasetName(),
+                header.datasetVersion(),
+                header.split(),
+                header.offset(),
+                header.limit(),
+                header.seed(),
+                status,
+                header.createdAt(),
+                header.cancelledAt(),
+                cells);
     }
 
     private Experiment.Cell cell(Experiments.StoredCell stored, RunDetails run, @Nullable LeaderboardRow row) {
@@ -276,15 +375,50 @@ public class ExperimentService {
         String teacherName = teacher == null ? null : teacher.name();
         String studentName = student == null ? null : student.name();
         if (row != null && run.status() == RunStatus.COMPLETED) {
-            return new Experiment.Cell(stored.position(), run.id(), run.name(), stored.method(), stored.preset(),
-                    stored.params(), stored.teacherId(), teacherName, stored.studentId(), studentName, run.status().id(),
-                    run.total(), row.n(), row.errors(), row.accuracy(), row.ciLow(), row.ciHigh(), row.gainPoints(),
-                    row.pValue(), row.baselineNote());
+            return new Experiment.Cell(
+                    stored.position(),
+                    run.id(),
+                    run.name(),
+                    stored.method(),
+                    stored.preset(),
+                    stored.params(),
+                    stored.teacherId(),
+                    teacherName,
+                    stored.studentId(),
+                    studentName,
+                    run.status().id(),
+                    run.total(),
+                    row.n(),
+                    row.errors(),
+                    row.accuracy(),
+                    row.ciLow(),
+                    row.ciHigh(),
+                    row.gainPoints(),
+                    row.pValue(),
+                    row.baselineNote());
         }
         RunProgress progress = runs.progress(run.id());
-        return new Experiment.Cell(stored.position(), run.id(), run.name(), stored.method(), stored.preset(),
-                stored.params(), stored.teacherId(), teacherName, stored.studentId(), studentName, run.status().id(),
-                progress.total(), progress.done(), progress.errors(), null, null, null, null, null, null);
+        return new Experiment.Cell(
+                stored.position(),
+                run.id(),
+                run.name(),
+                stored.method(),
+                stored.preset(),
+                stored.params(),
+                stored.teacherId(),
+                teacherName,
+                stored.studentId(),
+                studentName,
+                run.status().id(),
+                progress.total(),
+                progress.done(),
+                progress.errors(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     // Pause, resume and cancel act on each run in its own transaction (RunService's): a run that finishes meanwhile
@@ -294,7 +428,8 @@ public class ExperimentService {
     public Experiment pause(UUID id) {
         Experiment experiment = inTransaction(() -> requireForChange(id));
         for (Experiment.Cell cell : experiment.cells()) {
-            if (!RunStatus.valueOf(cell.runStatus().toUpperCase(java.util.Locale.ROOT)).finished()) {
+            if (!RunStatus.valueOf(cell.runStatus().toUpperCase(java.util.Locale.ROOT))
+                    .finished()) {
                 cancelQuietly(cell.runId());
             }
         }
@@ -307,7 +442,8 @@ public class ExperimentService {
         Experiment experiment = inTransaction(() -> requireForChange(id));
         int resumed = 0;
         for (Experiment.Cell cell : experiment.cells()) {
-            if (cell.runStatus().equals(RunStatus.CANCELLED.id()) || cell.runStatus().equals(RunStatus.FAILED.id())) {
+            if (cell.runStatus().equals(RunStatus.CANCELLED.id())
+                    || cell.runStatus().equals(RunStatus.FAILED.id())) {
                 runs.resume(cell.runId());
                 resumed++;
             }
@@ -324,7 +460,8 @@ public class ExperimentService {
         Experiment experiment = inTransaction(() -> requireForChange(id));
         tx.executeWithoutResult(s -> experiments.cancel(id, clock.instant()));
         for (Experiment.Cell cell : experiment.cells()) {
-            if (!RunStatus.valueOf(cell.runStatus().toUpperCase(java.util.Locale.ROOT)).finished()) {
+            if (!RunStatus.valueOf(cell.runStatus().toUpperCase(java.util.Locale.ROOT))
+                    .finished()) {
                 cancelQuietly(cell.runId());
             }
         }

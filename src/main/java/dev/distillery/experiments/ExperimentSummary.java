@@ -4,6 +4,12 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** An experiment in the workspace's list. */
-public record ExperimentSummary(UUID id, String name, String datasetName, String split, int cells, int finishedCells,
-        Instant createdAt, boolean cancelled) {
-}
+public record ExperimentSummary(
+        UUID id,
+        String name,
+        String datasetName,
+        String split,
+        int cells,
+        int finishedCells,
+        Instant createdAt,
+        boolean cancelled) {}

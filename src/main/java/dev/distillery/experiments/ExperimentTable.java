@@ -18,10 +18,13 @@ import org.jspecify.annotations.Nullable;
 public record ExperimentTable(List<Column> columns, List<Row> rows) {
 
     /** A column: a method with its preset, and the teacher (null for methods without one). */
-    public record Column(String method, String preset, @Nullable String teacher) {
+    public record Column(
+            String method, String preset, @Nullable String teacher) {
 
         public String label() {
-            return method + ("default".equals(preset) ? "" : " (" + preset + ")") + (teacher == null ? "" : " ← " + teacher);
+            return method
+                    + ("default".equals(preset) ? "" : " (" + preset + ")")
+                    + (teacher == null ? "" : " ← " + teacher);
         }
     }
 
@@ -39,7 +42,8 @@ public record ExperimentTable(List<Column> columns, List<Row> rows) {
         for (Experiment.Cell cell : experiment.cells()) {
             Column column = new Column(cell.method(), cell.preset(), cell.teacher());
             columns.putIfAbsent(column, columns.size());
-            rows.computeIfAbsent(Objects.toString(cell.student(), ""), k -> new LinkedHashMap<>()).put(column, cell);
+            rows.computeIfAbsent(Objects.toString(cell.student(), ""), k -> new LinkedHashMap<>())
+                    .put(column, cell);
         }
         List<Row> out = new ArrayList<>();
         rows.forEach((student, cells) -> {
@@ -58,7 +62,9 @@ public record ExperimentTable(List<Column> columns, List<Row> rows) {
         Double low = cell.ciLow();
         Double high = cell.ciHigh();
         if (accuracy == null || low == null || high == null) {
-            return cell.runStatus().equals("completed") ? "—" : cell.runStatus() + " " + cell.done() + "/" + cell.total();
+            return cell.runStatus().equals("completed")
+                    ? "—"
+                    : cell.runStatus() + " " + cell.done() + "/" + cell.total();
         }
         return pct(accuracy) + " [" + pct(low) + ", " + pct(high) + "]";
     }
@@ -78,14 +84,41 @@ public record ExperimentTable(List<Column> columns, List<Row> rows) {
         for (Row row : rows) {
             for (Experiment.@Nullable Cell cell : row.cells()) {
                 if (cell != null) {
-                    lines.add(java.util.Arrays.asList(row.student(), cell.teacher(), cell.method(), cell.preset(),
-                            cell.runId(), cell.runStatus(), cell.done(), cell.errors(), cell.accuracy(), cell.ciLow(),
-                            cell.ciHigh(), cell.gainPoints(), cell.pValue(), cell.baselineNote()));
+                    lines.add(java.util.Arrays.asList(
+                            row.student(),
+                            cell.teacher(),
+                            cell.method(),
+                            cell.preset(),
+                            cell.runId(),
+                            cell.runStatus(),
+                            cell.done(),
+                            cell.errors(),
+                            cell.accuracy(),
+                            cell.ciLow(),
+                            cell.ciHigh(),
+                            cell.gainPoints(),
+                            cell.pValue(),
+                            cell.baselineNote()));
                 }
             }
         }
-        return SafeCsv.write(List.of("student", "teacher", "method", "preset", "run_id", "status", "n", "errors",
-                "accuracy", "ci_low", "ci_high", "gain_points", "p_value", "baseline_note"), lines);
+        return SafeCsv.write(
+                List.of(
+                        "student",
+                        "teacher",
+                        "method",
+                        "preset",
+                        "run_id",
+                        "status",
+                        "n",
+                        "errors",
+                        "accuracy",
+                        "ci_low",
+                        "ci_high",
+                        "gain_points",
+                        "p_value",
+                        "baseline_note"),
+                lines);
     }
 
     public String markdown() {
@@ -106,7 +139,9 @@ public record ExperimentTable(List<Column> columns, List<Row> rows) {
 
     /** A booktabs table for a paper: accuracy with its interval, the gain under it when there is a baseline. */
     public String latex() {
-        StringBuilder out = new StringBuilder("\\begin{tabular}{l").append("c".repeat(columns.size())).append("}\n\\toprule\n");
+        StringBuilder out = new StringBuilder("\\begin{tabular}{l")
+                .append("c".repeat(columns.size()))
+                .append("}\n\\toprule\n");
         out.append("Student");
         columns.forEach(c -> out.append(" & ").append(tex(c.label())));
         out.append(" \\\\\n\\midrule\n");

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class Experiments {
 
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -29,25 +29,62 @@ class Experiments {
     }
 
     /** An experiment's row, without its cells. */
-    record Header(UUID id, String name, UUID datasetId, String datasetName, int datasetVersion, UUID datasetVersionId,
-            String split, int offset, @Nullable Integer limit, @Nullable Integer seed, Instant createdAt,
-            @Nullable Instant cancelledAt) {
-    }
+    record Header(
+            UUID id,
+            String name,
+            UUID datasetId,
+            String datasetName,
+            int datasetVersion,
+            UUID datasetVersionId,
+            String split,
+            int offset,
+            @Nullable Integer limit,
+            @Nullable Integer seed,
+            Instant createdAt,
+            @Nullable Instant cancelledAt) {}
 
     /** A stored cell: where it sits in the grid and its run. */
-    record StoredCell(int position, String method, String preset, Map<String, Object> params, @Nullable UUID teacherId,
-            @Nullable UUID studentId, UUID runId) {
-    }
+    record StoredCell(
+            int position,
+            String method,
+            String preset,
+            Map<String, Object> params,
+            @Nullable UUID teacherId,
+            @Nullable UUID studentId,
+            UUID runId) {}
 
-    void insert(UUID id, UUID workspaceId, String name, UUID datasetId, UUID versionId, String split, int offset,
-            @Nullable Integer limit, @Nullable Integer seed, Object decoding, int concurrency, @Nullable UUID createdBy,
+    void insert(
+            UUID id,
+            UUID workspaceId,
+            String name,
+            UUID datasetId,
+            UUID versionId,
+            String split,
+            int offset,
+            @Nullable Integer limit,
+            @Nullable Integer seed,
+            Object decoding,
+            int concurrency,
+            @Nullable UUID createdBy,
             Instant at) {
         jdbc.sql("""
                         INSERT INTO experiments (id, workspace_id, name, dataset_id, dataset_version_id, split, item_offset,
                             item_limit, seed, decoding, concurrency, created_by, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")
-                .params(id, workspaceId, name, datasetId, versionId, split, offset, limit, seed,
-                        json.writeValueAsString(decoding), concurrency, createdBy, Timestamp.from(at))
+                .params(
+                        id,
+                        workspaceId,
+                        name,
+                        datasetId,
+                        versionId,
+                        split,
+                        offset,
+                        limit,
+                        seed,
+                        json.writeValueAsString(decoding),
+                        concurrency,
+                        createdBy,
+                        Timestamp.from(at))
                 .update();
     }
 
@@ -56,8 +93,16 @@ class Experiments {
                         INSERT INTO experiment_cells (workspace_id, experiment_id, position, method, preset, params,
                             teacher_id, student_id, run_id)
                         VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")
-                .params(workspaceId, experimentId, cell.position(), cell.method(), cell.preset(),
-                        json.writeValueAsString(cell.params()), cell.teacherId(), cell.studentId(), cell.runId())
+                .params(
+                        workspaceId,
+                        experimentId,
+                        cell.position(),
+                        cell.method(),
+                        cell.preset(),
+                        json.writeValueAsString(cell.params()),
+                        cell.teacherId(),
+                        cell.studentId(),
+                        cell.runId())
                 .update();
     }
 
@@ -66,10 +111,7 @@ class Experiments {
                         SELECT e.id, e.name, e.dataset_id, v.dataset_name, v.version, e.dataset_version_id, e.split,
                             e.item_offset, e.item_limit, e.seed, e.created_at, e.cancelled_at
                         FROM experiments e JOIN dataset_version_names v ON v.version_id = e.dataset_version_id
-                        WHERE e.id = ?""")
-                .param(id)
-                .query(Experiments::header)
-                .optional();
+                        WHERE e.id = ?""").param(id).query(Experiments::header).optional();
     }
 
     List<StoredCell> cells(UUID experimentId) {
@@ -77,9 +119,14 @@ class Experiments {
                         SELECT position, method, preset, params::text, teacher_id, student_id, run_id
                         FROM experiment_cells WHERE experiment_id = ? ORDER BY position""")
                 .param(experimentId)
-                .query((rs, n) -> new StoredCell(rs.getInt("position"), rs.getString("method"), rs.getString("preset"),
-                        json.readValue(rs.getString("params"), OBJECT), rs.getObject("teacher_id", UUID.class),
-                        rs.getObject("student_id", UUID.class), rs.getObject("run_id", UUID.class)))
+                .query((rs, n) -> new StoredCell(
+                        rs.getInt("position"),
+                        rs.getString("method"),
+                        rs.getString("preset"),
+                        json.readValue(rs.getString("params"), OBJECT),
+                        rs.getObject("teacher_id", UUID.class),
+                        rs.getObject("student_id", UUID.class),
+                        rs.getObject("run_id", UUID.class)))
                 .list();
     }
 
@@ -91,23 +138,39 @@ class Experiments {
                              WHERE c.experiment_id = e.id AND r.status IN ('COMPLETED', 'FAILED', 'CANCELLED')) AS finished
                         FROM experiments e JOIN dataset_version_names v ON v.version_id = e.dataset_version_id
                         ORDER BY e.created_at DESC""")
-                .query((rs, n) -> new ExperimentSummary(rs.getObject("id", UUID.class), rs.getString("name"),
-                        rs.getString("dataset_name"), rs.getString("split"), rs.getInt("cells"), rs.getInt("finished"),
-                        rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("cancelled_at") != null))
+                .query((rs, n) -> new ExperimentSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getString("dataset_name"),
+                        rs.getString("split"),
+                        rs.getInt("cells"),
+                        rs.getInt("finished"),
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("cancelled_at") != null))
                 .list();
     }
 
     boolean cancel(UUID id, Instant at) {
         return jdbc.sql("UPDATE experiments SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL")
-                .params(Timestamp.from(at), id).update() == 1;
+                        .params(Timestamp.from(at), id)
+                        .update()
+                == 1;
     }
 
     private static Header header(ResultSet rs, int n) throws SQLException {
         Timestamp cancelled = rs.getTimestamp("cancelled_at");
-        return new Header(rs.getObject("id", UUID.class), rs.getString("name"), rs.getObject("dataset_id", UUID.class),
-                rs.getString("dataset_name"), rs.getInt("version"), rs.getObject("dataset_version_id", UUID.class),
-                rs.getString("split"), rs.getInt("item_offset"), rs.getObject("item_limit", Integer.class),
-                rs.getObject("seed", Integer.class), rs.getTimestamp("created_at").toInstant(),
+        return new Header(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getObject("dataset_id", UUID.class),
+                rs.getString("dataset_name"),
+                rs.getInt("version"),
+                rs.getObject("dataset_version_id", UUID.class),
+                rs.getString("split"),
+                rs.getInt("item_offset"),
+                rs.getObject("item_limit", Integer.class),
+                rs.getObject("seed", Integer.class),
+                rs.getTimestamp("created_at").toInstant(),
                 cancelled == null ? null : cancelled.toInstant());
     }
 }

@@ -4,7 +4,17 @@
  * with its interval, gain over the student's baseline with its p-value) from the runs' leaderboard rows, and exported
  * as CSV, Markdown and LaTeX.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"datasets", "endpoints", "leaderboards", "methods", "runs", "shared", "shared :: ui", "tenancy"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {
+            "datasets",
+            "endpoints",
+            "leaderboards",
+            "methods",
+            "runs",
+            "shared",
+            "shared :: ui",
+            "tenancy"
+        })
 @NullMarked
 package dev.distillery.experiments;
 

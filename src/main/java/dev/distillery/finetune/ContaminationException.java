@@ -48,14 +48,20 @@ public class ContaminationException extends ConflictException {
     private static String message(int testSplit, int duplicates, List<String> examples) {
         StringBuilder s = new StringBuilder("The export would train on test data: ");
         if (testSplit > 0) {
-            s.append(testSplit).append(testSplit == 1 ? " item is" : " items are").append(" from a test split");
+            s.append(testSplit)
+                    .append(testSplit == 1 ? " item is" : " items are")
+                    .append(" from a test split");
         }
         if (duplicates > 0) {
-            s.append(testSplit > 0 ? " and " : "").append(duplicates).append(duplicates == 1 ? " item has" : " items have")
+            s.append(testSplit > 0 ? " and " : "")
+                    .append(duplicates)
+                    .append(duplicates == 1 ? " item has" : " items have")
                     .append(" the question of a test item");
         }
-        return s.append(" (for example ").append(String.join(", ", examples))
-                .append("). Override with a reason to export them anyway.").toString();
+        return s.append(" (for example ")
+                .append(String.join(", ", examples))
+                .append("). Override with a reason to export them anyway.")
+                .toString();
     }
 
     private static Map<String, Object> details(int testSplit, int duplicates, List<String> examples) {

@@ -5,5 +5,4 @@ package dev.distillery.finetune;
  *
  * @param contentType application/x-ndjson for one file, application/zip for train.jsonl and validation.jsonl
  */
-public record ExportFile(String fileName, String contentType, byte[] content, ExportRecord record) {
-}
+public record ExportFile(String fileName, String contentType, byte[] content, ExportRecord record) {}

@@ -11,9 +11,22 @@ import org.jspecify.annotations.Nullable;
  *
  * @param baseFormat the base format a wrapper (openai-chat, trl-sft) carried, else null
  */
-public record ExportRecord(UUID id, UUID runId, String format, @Nullable String baseFormat, double validationFraction,
-        long seed, boolean applyCorrections, int items, int trainSamples, int validationSamples, int contaminatedItems,
-        List<String> contaminatedExamples, @Nullable String overrideReason, String actor, Instant createdAt) {
+public record ExportRecord(
+        UUID id,
+        UUID runId,
+        String format,
+        @Nullable String baseFormat,
+        double validationFraction,
+        long seed,
+        boolean applyCorrections,
+        int items,
+        int trainSamples,
+        int validationSamples,
+        int contaminatedItems,
+        List<String> contaminatedExamples,
+        @Nullable String overrideReason,
+        String actor,
+        Instant createdAt) {
 
     public ExportRecord {
         contaminatedExamples = List.copyOf(contaminatedExamples);

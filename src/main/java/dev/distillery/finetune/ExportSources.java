@@ -30,32 +30,41 @@ class ExportSources {
     }
 
     /** A graded prediction as stored with its run item: the verdict and the method's artifacts. */
-    record StoredPrediction(boolean correct, Map<String, String> artifacts) {
-    }
+    record StoredPrediction(boolean correct, Map<String, String> artifacts) {}
 
     /** A finished run item with its question as stored (stem and options) and its predictions in order. */
-    record RunItem(String itemId, String question, List<MethodItem.Choice> choices, String gold,
-            List<StoredPrediction> predictions) {
-    }
+    record RunItem(
+            String itemId,
+            String question,
+            List<MethodItem.Choice> choices,
+            String gold,
+            List<StoredPrediction> predictions) {}
 
     /** The latest revision of a reviewed trace; {@code rerunCorrect} is null when no re-run finished on it. */
-    record LatestRevision(@Nullable String teacherOutput, boolean edited, @Nullable Boolean verdict,
-            @Nullable Boolean rerunCorrect) {
-    }
+    record LatestRevision(
+            @Nullable String teacherOutput,
+            boolean edited,
+            @Nullable Boolean verdict,
+            @Nullable Boolean rerunCorrect) {}
 
     /** An edited trace: the corrected call's prompt, its original first output and the latest correction. */
-    record EditedTrace(String itemId, String prompt, String original, String corrected) {
-    }
+    record EditedTrace(String itemId, String prompt, String original, String corrected) {}
 
     /** An export item that is a test item, or whose question is one of a test item; the first match is named. */
-    record ContaminatedItem(String itemId, boolean testSplit, @Nullable String matchItemId, @Nullable String matchDataset,
-            @Nullable Integer matchVersion) {
-    }
+    record ContaminatedItem(
+            String itemId,
+            boolean testSplit,
+            @Nullable String matchItemId,
+            @Nullable String matchDataset,
+            @Nullable Integer matchVersion) {}
 
     /** The run's template for questions with options, as stored in its preset snapshot. */
     Optional<String> choicesTemplate(UUID runId) {
-        return jdbc.sql("SELECT preset_snapshot -> 'templates' ->> 'question-with-choices' FROM run_overview WHERE run_id = ?")
-                .param(runId).query(String.class).optional();
+        return jdbc.sql(
+                        "SELECT preset_snapshot -> 'templates' ->> 'question-with-choices' FROM run_overview WHERE run_id = ?")
+                .param(runId)
+                .query(String.class)
+                .optional();
     }
 
     /** The run's finished items in source order. */
@@ -65,21 +74,32 @@ class ExportSources {
                         FROM run_item_outcomes i JOIN dataset_item_texts d ON d.version_id = ? AND d.item_id = i.item_id
                         WHERE i.run_id = ? AND i.status = 'DONE' ORDER BY i.position""")
                 .params(versionId, runId)
-                .query((rs, n) -> new RunItem(rs.getString("item_id"), rs.getString("question"),
-                        choices(rs.getString("choices")), rs.getString("gold"), predictions(rs.getString("results"))))
+                .query((rs, n) -> new RunItem(
+                        rs.getString("item_id"),
+                        rs.getString("question"),
+                        choices(rs.getString("choices")),
+                        rs.getString("gold"),
+                        predictions(rs.getString("results"))))
                 .list();
     }
 
     /** The latest revision of each reviewed trace of the run, by item. */
     Map<String, LatestRevision> latestRevisions(UUID runId) {
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                         SELECT item_id, teacher_output, edited, verdict, rerun_correct FROM review_latest_revisions
                         WHERE run_id = ?""")
                 .param(runId)
-                .query((rs, n) -> Map.entry(rs.getString("item_id"), new LatestRevision(rs.getString("teacher_output"),
-                        rs.getBoolean("edited"), rs.getObject("verdict", Boolean.class),
-                        rs.getObject("rerun_correct", Boolean.class))))
-                .list().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                .query((rs, n) -> Map.entry(
+                        rs.getString("item_id"),
+                        new LatestRevision(
+                                rs.getString("teacher_output"),
+                                rs.getBoolean("edited"),
+                                rs.getObject("verdict", Boolean.class),
+                                rs.getObject("rerun_correct", Boolean.class))))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The run's traces whose latest revision edits the teacher's output, in source order. */
@@ -90,10 +110,7 @@ class ExportSources {
                         JOIN run_call_texts c ON c.run_id = r.run_id AND c.item_id = r.item_id AND c.call_key = r.call_key
                         JOIN run_item_outcomes i ON i.run_id = r.run_id AND i.item_id = r.item_id
                         WHERE r.run_id = ? AND r.edited AND r.teacher_output IS NOT NULL
-                        ORDER BY i.position""")
-                .param(runId)
-                .query(EditedTrace.class)
-                .list();
+                        ORDER BY i.position""").param(runId).query(EditedTrace.class).list();
     }
 
     /**
@@ -126,7 +143,8 @@ class ExportSources {
         }
         List<MethodItem.Choice> choices = new ArrayList<>();
         for (JsonNode choice : json.readTree(stored)) {
-            choices.add(new MethodItem.Choice(choice.path("label").asString(""), choice.path("text").asString("")));
+            choices.add(new MethodItem.Choice(
+                    choice.path("label").asString(""), choice.path("text").asString("")));
         }
         return choices;
     }
@@ -138,7 +156,9 @@ class ExportSources {
         List<StoredPrediction> predictions = new ArrayList<>();
         for (JsonNode p : json.readTree(stored)) {
             Map<String, String> artifacts = new java.util.LinkedHashMap<>();
-            p.path("artifacts").properties().forEach(e -> artifacts.put(e.getKey(), e.getValue().asString("")));
+            p.path("artifacts")
+                    .properties()
+                    .forEach(e -> artifacts.put(e.getKey(), e.getValue().asString("")));
             predictions.add(new StoredPrediction(p.path("correct").asBoolean(false), artifacts));
         }
         return predictions;

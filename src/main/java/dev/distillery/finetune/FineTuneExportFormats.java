@@ -28,10 +28,10 @@ final class FineTuneExportFormats {
 
     /** A JSON writer of its own, so the app's JSON settings can never change the bytes of a training file. */
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private static final LocalDateTime ZIP_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
-    private FineTuneExportFormats() {
-    }
+    private FineTuneExportFormats() {}
 
     /** A run item's material for training samples. */
     sealed interface ExportItem {
@@ -42,16 +42,13 @@ final class FineTuneExportFormats {
      * A Fine-tune-CoT item: the question as the teacher saw it, the gold answer and its kept (correct) rationales, in
      * sample order.
      */
-    record CotItem(String itemId, String question, String answer, List<String> rationales) implements ExportItem {
-    }
+    record CotItem(String itemId, String question, String answer, List<String> rationales) implements ExportItem {}
 
     /** A Socratic CoT item with its kept decomposition. */
-    record SocraticItem(String itemId, String question, List<QaPair> pairs) implements ExportItem {
-    }
+    record SocraticItem(String itemId, String question, List<QaPair> pairs) implements ExportItem {}
 
     /** A corrected trace: the teacher call's prompt, the reviewer's latest output and the original. */
-    record PreferenceItem(String itemId, String prompt, String chosen, String rejected) implements ExportItem {
-    }
+    record PreferenceItem(String itemId, String prompt, String chosen, String rejected) implements ExportItem {}
 
     /** One prompt/completion sample with the key names its base format uses. */
     record Sample(String promptKey, String prompt, String completionKey, String completion) {
@@ -75,12 +72,20 @@ final class FineTuneExportFormats {
                 }
                 yield List.of(json(ordered("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected())));
             }
-            case BASE -> samples(format, item).stream()
-                    .map(s -> json(ordered(s.promptKey(), s.prompt(), s.completionKey(), s.completion()))).toList();
-            case WRAPPER -> samples(base, item).stream().map(s -> format == ExportFormat.OPENAI_CHAT
-                    ? json(Map.of("messages", List.of(ordered("role", "user", "content", s.prompt()),
-                            ordered("role", "assistant", "content", s.completion()))))
-                    : json(ordered("prompt", s.prompt(), "completion", s.completion()))).toList();
+            case BASE ->
+                samples(format, item).stream()
+                        .map(s -> json(ordered(s.promptKey(), s.prompt(), s.completionKey(), s.completion())))
+                        .toList();
+            case WRAPPER ->
+                samples(base, item).stream()
+                        .map(s -> format == ExportFormat.OPENAI_CHAT
+                                ? json(Map.of(
+                                        "messages",
+                                        List.of(
+                                                ordered("role", "user", "content", s.prompt()),
+                                                ordered("role", "assistant", "content", s.completion()))))
+                                : json(ordered("prompt", s.prompt(), "completion", s.completion())))
+                        .toList();
         };
     }
 
@@ -89,7 +94,8 @@ final class FineTuneExportFormats {
         return switch (item) {
             case CotItem cot -> cotSamples(base, cot);
             case SocraticItem socratic -> socraticSamples(base, socratic);
-            case PreferenceItem p -> throw new IllegalArgumentException("A preference pair has no " + base.id() + " samples");
+            case PreferenceItem p ->
+                throw new IllegalArgumentException("A preference pair has no " + base.id() + " samples");
         };
     }
 
@@ -105,12 +111,13 @@ final class FineTuneExportFormats {
             if (r.isEmpty()) {
                 continue;
             }
-            samples.add(switch (base) {
-                case FT_COT -> Sample.of(q + " ###", " " + r + " --> " + a + " END");
-                case FT_COT_GPT3 -> Sample.of(q + "\n\n###\n\n", " " + r + "\n\n-->\n\n" + a + " END");
-                case FT_COT_T5 -> new Sample("input", q, "target", r + " --> " + a);
-                default -> throw new IllegalArgumentException(base.id() + " is not a Fine-tune-CoT format");
-            });
+            samples.add(
+                    switch (base) {
+                        case FT_COT -> Sample.of(q + " ###", " " + r + " --> " + a + " END");
+                        case FT_COT_GPT3 -> Sample.of(q + "\n\n###\n\n", " " + r + "\n\n-->\n\n" + a + " END");
+                        case FT_COT_T5 -> new Sample("input", q, "target", r + " --> " + a);
+                        default -> throw new IllegalArgumentException(base.id() + " is not a Fine-tune-CoT format");
+                    });
         }
         return samples;
     }
@@ -123,7 +130,9 @@ final class FineTuneExportFormats {
     private static List<Sample> socraticSamples(ExportFormat base, SocraticItem item) {
         String q = item.question().strip();
         List<QaPair> pairs = item.pairs();
-        if (pairs.isEmpty() || pairs.stream().anyMatch(p -> p.question().isBlank() || p.answer().isBlank())) {
+        if (pairs.isEmpty()
+                || pairs.stream()
+                        .anyMatch(p -> p.question().isBlank() || p.answer().isBlank())) {
             return List.of();
         }
         List<Sample> samples = new ArrayList<>();
@@ -137,7 +146,9 @@ final class FineTuneExportFormats {
             }
             case SOLVER -> {
                 for (int i = 0; i < pairs.size(); i++) {
-                    samples.add(Sample.of(TrainingText.solverPrompt(q, pairs.subList(0, i), pairs.get(i).question()),
+                    samples.add(Sample.of(
+                            TrainingText.solverPrompt(
+                                    q, pairs.subList(0, i), pairs.get(i).question()),
                             " " + pairs.get(i).answer()));
                 }
             }

@@ -12,8 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param applyCorrections use the latest revision of reviewed traces instead of the teacher's original output
  * @param overrideReason why test items may be exported anyway; null or blank keeps the contamination guard on
  */
-public record FineTuneExportRequest(String format, @Nullable String baseFormat, double validationFraction, long seed,
-        boolean applyCorrections, @Nullable String overrideReason) {
+public record FineTuneExportRequest(
+        String format,
+        @Nullable String baseFormat,
+        double validationFraction,
+        long seed,
+        boolean applyCorrections,
+        @Nullable String overrideReason) {
 
     /** The default export of a format: one file, seed 0, originals, guard on. */
     public static FineTuneExportRequest of(String format) {

@@ -51,8 +51,13 @@ public class FineTuneExportService {
     private final AuditLog auditLog;
     private final Clock clock;
 
-    FineTuneExportService(RunService runs, ExportSources sources, FineTuneExports exports, CurrentTenant currentTenant,
-            AuditLog auditLog, Clock clock) {
+    FineTuneExportService(
+            RunService runs,
+            ExportSources sources,
+            FineTuneExports exports,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            Clock clock) {
         this.runs = runs;
         this.sources = sources;
         this.exports = exports;
@@ -93,10 +98,13 @@ public class FineTuneExportService {
         TenantContext tenant = currentTenant.require(Permission.EXPORT_TRAINING_DATA);
         RunDetails run = runs.get(runId);
         List<ExportFormat> allowed = ExportFormat.forMethod(run.method());
-        ExportFormat format = ExportFormat.byId(request.format()).filter(allowed::contains).orElseThrow(() ->
-                new InvalidInputException("format", "A " + run.method() + " run exports as "
-                        + allowed.stream().map(ExportFormat::id).collect(Collectors.joining(", ")) + ", not '"
-                        + request.format() + "'."));
+        ExportFormat format = ExportFormat.byId(request.format())
+                .filter(allowed::contains)
+                .orElseThrow(() -> new InvalidInputException(
+                        "format",
+                        "A " + run.method() + " run exports as "
+                                + allowed.stream().map(ExportFormat::id).collect(Collectors.joining(", ")) + ", not '"
+                                + request.format() + "'."));
         ExportFormat base = base(run.method(), format, request.baseFormat());
         String reason = validate(request);
         if (run.status() != RunStatus.COMPLETED) {
@@ -107,40 +115,69 @@ public class FineTuneExportService {
         for (ExportItem item : items(run, format, request.applyCorrections())) {
             List<String> lines = FineTuneExportFormats.lines(format, base, item);
             if (!lines.isEmpty()) {
-                linesByItem.computeIfAbsent(item.itemId(), id -> new ArrayList<>()).addAll(lines);
+                linesByItem
+                        .computeIfAbsent(item.itemId(), id -> new ArrayList<>())
+                        .addAll(lines);
             }
         }
         if (linesByItem.isEmpty()) {
-            throw new ConflictException(format == ExportFormat.DPO
-                    ? "The run has no corrected traces: DPO pairs come from traces whose teacher output a reviewer edited."
-                    : "No item of the run makes a " + base.id() + " sample: none was graded correct.");
+            throw new ConflictException(
+                    format == ExportFormat.DPO
+                            ? "The run has no corrected traces: DPO pairs come from traces whose teacher output a reviewer edited."
+                            : "No item of the run makes a " + base.id() + " sample: none was graded correct.");
         }
 
-        List<ContaminatedItem> contaminated = sources.contaminated(run.datasetVersionId(), List.copyOf(linesByItem.keySet()));
-        List<String> examples = contaminated.stream().limit(ContaminationException.EXAMPLES).map(FineTuneExportService::describe).toList();
+        List<ContaminatedItem> contaminated =
+                sources.contaminated(run.datasetVersionId(), List.copyOf(linesByItem.keySet()));
+        List<String> examples = contaminated.stream()
+                .limit(ContaminationException.EXAMPLES)
+                .map(FineTuneExportService::describe)
+                .toList();
         if (!contaminated.isEmpty() && reason == null) {
-            int testSplit = (int) contaminated.stream().filter(ContaminatedItem::testSplit).count();
+            int testSplit = (int)
+                    contaminated.stream().filter(ContaminatedItem::testSplit).count();
             throw new ContaminationException(testSplit, contaminated.size() - testSplit, examples);
         }
 
-        Set<String> validation = FineTuneExportFormats.validationItems(List.copyOf(linesByItem.keySet()),
-                request.validationFraction(), request.seed());
+        Set<String> validation = FineTuneExportFormats.validationItems(
+                List.copyOf(linesByItem.keySet()), request.validationFraction(), request.seed());
         List<String> train = new ArrayList<>();
         List<String> held = new ArrayList<>();
         linesByItem.forEach((itemId, lines) -> (validation.contains(itemId) ? held : train).addAll(lines));
 
-        var record = new ExportRecord(UUID.randomUUID(), runId, format.id(),
-                format.kind() == ExportFormat.Kind.WRAPPER ? base.id() : null, request.validationFraction(), request.seed(),
-                request.applyCorrections(), linesByItem.size(), train.size(), held.size(), contaminated.size(), examples,
-                contaminated.isEmpty() ? null : reason, tenant.actor().label(), clock.instant());
+        var record = new ExportRecord(
+                UUID.randomUUID(),
+                runId,
+                format.id(),
+                format.kind() == ExportFormat.Kind.WRAPPER ? base.id() : null,
+                request.validationFraction(),
+                request.seed(),
+                request.applyCorrections(),
+                linesByItem.size(),
+                train.size(),
+                held.size(),
+                contaminated.size(),
+                examples,
+                contaminated.isEmpty() ? null : reason,
+                tenant.actor().label(),
+                clock.instant());
         exports.insert(tenant.workspaceId(), tenant.actor().userId(), record);
-        auditLog.record(tenant, "finetune.exported", run.name(), format.id()
-                + (record.baseFormat() == null ? "" : " (" + record.baseFormat() + ")") + ": " + train.size() + " train"
-                + (validation.isEmpty() ? "" : " and " + held.size() + " validation") + " samples from "
-                + linesByItem.size() + " items" + (request.applyCorrections() ? ", corrections applied" : ""));
+        auditLog.record(
+                tenant,
+                "finetune.exported",
+                run.name(),
+                format.id()
+                        + (record.baseFormat() == null ? "" : " (" + record.baseFormat() + ")") + ": " + train.size()
+                        + " train"
+                        + (validation.isEmpty() ? "" : " and " + held.size() + " validation") + " samples from "
+                        + linesByItem.size() + " items" + (request.applyCorrections() ? ", corrections applied" : ""));
         if (!contaminated.isEmpty()) {
-            auditLog.record(tenant, "finetune.contamination-overridden", run.name(), contaminated.size()
-                    + " contaminated items exported (" + String.join(", ", examples) + "); reason: " + reason);
+            auditLog.record(
+                    tenant,
+                    "finetune.contamination-overridden",
+                    run.name(),
+                    contaminated.size() + " contaminated items exported (" + String.join(", ", examples) + "); reason: "
+                            + reason);
         }
 
         String name = run.name().replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + format.id()
@@ -170,9 +207,13 @@ public class FineTuneExportService {
         if (requested == null || requested.isBlank()) {
             return bases.getFirst();
         }
-        return ExportFormat.byId(requested).filter(bases::contains).orElseThrow(() -> new InvalidInputException("baseFormat",
-                format.id() + " carries one of " + bases.stream().map(ExportFormat::id).collect(Collectors.joining(", "))
-                        + ", not '" + requested + "'."));
+        return ExportFormat.byId(requested)
+                .filter(bases::contains)
+                .orElseThrow(() -> new InvalidInputException(
+                        "baseFormat",
+                        format.id() + " carries one of "
+                                + bases.stream().map(ExportFormat::id).collect(Collectors.joining(", ")) + ", not '"
+                                + requested + "'."));
     }
 
     /** The override reason, stripped, or null when none is given. */
@@ -180,12 +221,17 @@ public class FineTuneExportService {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
         double fraction = request.validationFraction();
         if (!(fraction >= 0 && fraction <= MAX_VALIDATION_FRACTION)) {
-            errors.add(new InvalidInputException.FieldError("validationFraction",
+            errors.add(new InvalidInputException.FieldError(
+                    "validationFraction",
                     "The validation fraction is between 0 (one file) and " + MAX_VALIDATION_FRACTION + "."));
         }
-        String reason = request.overrideReason() == null || request.overrideReason().isBlank() ? null : request.overrideReason().strip();
+        String reason =
+                request.overrideReason() == null || request.overrideReason().isBlank()
+                        ? null
+                        : request.overrideReason().strip();
         if (reason != null && reason.length() > MAX_REASON) {
-            errors.add(new InvalidInputException.FieldError("override.reason", "Keep the reason under " + MAX_REASON + " characters."));
+            errors.add(new InvalidInputException.FieldError(
+                    "override.reason", "Keep the reason under " + MAX_REASON + " characters."));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -206,8 +252,10 @@ public class FineTuneExportService {
             String question = TrainingText.question(choices, item.question(), item.choices());
             List<String> kept = kept(item.predictions(), revisions.get(item.itemId()));
             if ("socratic-cot".equals(run.method())) {
-                kept.stream().findFirst().ifPresent(k -> items.add(new SocraticItem(item.itemId(), question,
-                        TrainingText.decomposition(k))));
+                kept.stream()
+                        .findFirst()
+                        .ifPresent(k ->
+                                items.add(new SocraticItem(item.itemId(), question, TrainingText.decomposition(k))));
             } else {
                 items.add(new CotItem(item.itemId(), question, item.gold(), kept));
             }
@@ -249,6 +297,7 @@ public class FineTuneExportService {
         if (item.testSplit() || item.matchItemId() == null) {
             return item.itemId() + " (test split)";
         }
-        return item.itemId() + " (= " + item.matchItemId() + " of " + item.matchDataset() + " v" + item.matchVersion() + ")";
+        return item.itemId() + " (= " + item.matchItemId() + " of " + item.matchDataset() + " v" + item.matchVersion()
+                + ")";
     }
 }

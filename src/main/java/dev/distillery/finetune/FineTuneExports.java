@@ -1,7 +1,6 @@
 package dev.distillery.finetune;
 
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -24,9 +23,23 @@ class FineTuneExports {
                             seed, apply_corrections, items, train_samples, validation_samples, contaminated_items,
                             contaminated_examples, override_reason, created_by, actor, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(r.id(), workspaceId, r.runId(), r.format(), r.baseFormat(), r.validationFraction(), r.seed(),
-                        r.applyCorrections(), r.items(), r.trainSamples(), r.validationSamples(), r.contaminatedItems(),
-                        r.contaminatedExamples().toArray(String[]::new), r.overrideReason(), createdBy, r.actor(),
+                .params(
+                        r.id(),
+                        workspaceId,
+                        r.runId(),
+                        r.format(),
+                        r.baseFormat(),
+                        r.validationFraction(),
+                        r.seed(),
+                        r.applyCorrections(),
+                        r.items(),
+                        r.trainSamples(),
+                        r.validationSamples(),
+                        r.contaminatedItems(),
+                        r.contaminatedExamples().toArray(String[]::new),
+                        r.overrideReason(),
+                        createdBy,
+                        r.actor(),
                         Timestamp.from(r.createdAt()))
                 .update();
     }
@@ -39,12 +52,22 @@ class FineTuneExports {
                             actor, created_at
                         FROM finetune_exports WHERE run_id = ? ORDER BY created_at DESC, id""")
                 .param(runId)
-                .query((rs, n) -> new ExportRecord(rs.getObject("id", UUID.class), rs.getObject("run_id", UUID.class),
-                        rs.getString("format"), rs.getString("base_format"), rs.getDouble("validation_fraction"),
-                        rs.getLong("seed"), rs.getBoolean("apply_corrections"), rs.getInt("items"),
-                        rs.getInt("train_samples"), rs.getInt("validation_samples"), rs.getInt("contaminated_items"),
+                .query((rs, n) -> new ExportRecord(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("run_id", UUID.class),
+                        rs.getString("format"),
+                        rs.getString("base_format"),
+                        rs.getDouble("validation_fraction"),
+                        rs.getLong("seed"),
+                        rs.getBoolean("apply_corrections"),
+                        rs.getInt("items"),
+                        rs.getInt("train_samples"),
+                        rs.getInt("validation_samples"),
+                        rs.getInt("contaminated_items"),
                         List.of((String[]) rs.getArray("contaminated_examples").getArray()),
-                        rs.getString("override_reason"), rs.getString("actor"), rs.getTimestamp("created_at").toInstant()))
+                        rs.getString("override_reason"),
+                        rs.getString("actor"),
+                        rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 }

@@ -1,8 +1,8 @@
 package dev.distillery.finetune;
 
+import dev.distillery.shared.InvalidInputException.FieldError;
 import dev.distillery.shared.text.TextLines;
 import java.io.ByteArrayInputStream;
-import dev.distillery.shared.InvalidInputException.FieldError;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -19,13 +19,16 @@ final class FineTuneJobFiles {
 
     /** Enough to act on; a file with more problems usually has the same one throughout. */
     static final int MAX_PROBLEMS = 20;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
-    private enum Shape { CHAT, COMPLETION }
-
-    private FineTuneJobFiles() {
+    private enum Shape {
+        CHAT,
+        COMPLETION
     }
+
+    private FineTuneJobFiles() {}
 
     /**
      * Adds the file's problems to {@code problems} (up to {@link #MAX_PROBLEMS} in all) and returns how many
@@ -58,14 +61,17 @@ final class FineTuneJobFiles {
                     problem = chatProblem(node.get("messages"));
                     shape = Shape.CHAT;
                 } else if (node.has("prompt") || node.has("completion")) {
-                    problem = node.path("prompt").isString() && node.path("completion").isString() ? null
+                    problem = node.path("prompt").isString()
+                                    && node.path("completion").isString()
+                            ? null
                             : "A prompt/completion example needs both 'prompt' and 'completion' as strings.";
                     shape = Shape.COMPLETION;
                 } else {
                     problem = "The line has neither 'messages' nor 'prompt' and 'completion'.";
                 }
             } catch (JacksonException e) {
-                problem = "Not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("") + ".";
+                problem = "Not valid JSON: "
+                        + e.getOriginalMessage().lines().findFirst().orElse("") + ".";
             }
             if (problem == null && shape != null) {
                 if (first == null) {

@@ -45,7 +45,8 @@ class FineTuneJobPoller {
     }
 
     /** The task's data: the job, and who launched it in which workspace (the poller acts for them). */
-    record PollData(UUID workspaceId, String role, @Nullable UUID userId, String actor, UUID jobId) implements Serializable {
+    record PollData(UUID workspaceId, String role, @Nullable UUID userId, String actor, UUID jobId)
+            implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -56,28 +57,41 @@ class FineTuneJobPoller {
 
     /** Schedules the first look in the caller's transaction; the scheduler is woken once it commits. */
     void schedule(TenantContext launcher, UUID jobId, Instant first) {
-        scheduler.getObject().scheduleIfNotExists(new TaskInstance<>(TASK, jobId.toString(),
-                new PollData(launcher.workspaceId(), launcher.role().name(), launcher.actor().userId(),
-                        launcher.actor().label(), jobId)), first);
+        scheduler
+                .getObject()
+                .scheduleIfNotExists(
+                        new TaskInstance<>(
+                                TASK,
+                                jobId.toString(),
+                                new PollData(
+                                        launcher.workspaceId(),
+                                        launcher.role().name(),
+                                        launcher.actor().userId(),
+                                        launcher.actor().label(),
+                                        jobId)),
+                        first);
         AfterCommit.run(() -> scheduler.getObject().triggerCheckForDueExecutions());
     }
 
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        CustomTask<PollData> fineTuneJobPollTask(@Lazy FineTuneJobService service, CurrentTenant currentTenant, DatabaseRetry retry,
-                Clock clock) {
+        CustomTask<PollData> fineTuneJobPollTask(
+                @Lazy FineTuneJobService service, CurrentTenant currentTenant, DatabaseRetry retry, Clock clock) {
             return Tasks.custom(TASK, PollData.class)
                     .onFailure(new FailureHandler.OnFailureRetryLater<>(RETRY_AFTER_FAILURE))
                     .onDeadExecutionRevive()
                     .execute((instance, context) -> {
                         PollData data = instance.getData();
-                        // A look is repeatable (it stores only what is new), so a database restart under it just means looking again.
-                        Optional<Duration> next = retry.call(() -> currentTenant.callAs(data.launcher(), () -> service.poll(data.jobId())));
+                        // A look is repeatable (it stores only what is new), so a database restart under it just means
+                        // looking again.
+                        Optional<Duration> next = retry.call(
+                                () -> currentTenant.callAs(data.launcher(), () -> service.poll(data.jobId())));
                         if (next.isEmpty()) {
                             return new CompletionHandler.OnCompleteRemove<>();
                         }
-                        return (complete, operations) -> operations.reschedule(complete, clock.instant().plus(next.get()));
+                        return (complete, operations) ->
+                                operations.reschedule(complete, clock.instant().plus(next.get()));
                     });
         }
     }

@@ -45,6 +45,7 @@ public class FineTuneJobService {
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9_-]{1,40}");
     /** A launch that has not created its provider job after this long was interrupted (a crash mid-upload). */
     private static final Duration UPLOAD_GIVE_UP = Duration.ofHours(2);
+
     private static final int EVENTS_PER_POLL = 100;
 
     private final FineTuneJobs jobs;
@@ -60,9 +61,17 @@ public class FineTuneJobService {
     private final Duration pollInitial;
     private final Duration pollMax;
 
-    FineTuneJobService(FineTuneJobs jobs, FineTuning fineTuning, EndpointService endpoints, CurrentTenant currentTenant,
-            AuditLog auditLog, FineTuneJobPoller poller, PlatformTransactionManager transactions, JsonMapper json,
-            Clock clock, FineTuningProperties properties) {
+    FineTuneJobService(
+            FineTuneJobs jobs,
+            FineTuning fineTuning,
+            EndpointService endpoints,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            FineTuneJobPoller poller,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            Clock clock,
+            FineTuningProperties properties) {
         Duration pollInitial = properties.pollInitial();
         Duration pollMax = properties.pollMax();
         this.jobs = jobs;
@@ -90,8 +99,14 @@ public class FineTuneJobService {
      * @throws InvalidInputException naming the field, and for files the line, of every problem found
      * @throws NotFoundException when the endpoint is not one of the workspace's
      */
-    public FineTuneJobSummary launch(UUID endpointId, String baseModel, @Nullable String suffix, String trainingFileName,
-            byte[] trainingJsonl, byte @Nullable [] validationJsonl, FineTuning.Hyperparameters hyperparameters) {
+    public FineTuneJobSummary launch(
+            UUID endpointId,
+            String baseModel,
+            @Nullable String suffix,
+            String trainingFileName,
+            byte[] trainingJsonl,
+            byte @Nullable [] validationJsonl,
+            FineTuning.Hyperparameters hyperparameters) {
         List<FieldError> errors = new ArrayList<>();
         String model = baseModel == null ? "" : baseModel.strip();
         if (model.isEmpty() || model.length() > 200) {
@@ -99,12 +114,13 @@ public class FineTuneJobService {
         }
         String cleanSuffix = suffix == null || suffix.isBlank() ? null : suffix.strip();
         if (cleanSuffix != null && !SUFFIX.matcher(cleanSuffix).matches()) {
-            errors.add(new FieldError("suffix", "Up to 40 letters, digits, '-' and '_' (it becomes part of the model name)."));
+            errors.add(new FieldError(
+                    "suffix", "Up to 40 letters, digits, '-' and '_' (it becomes part of the model name)."));
         }
         checkHyperparameters(hyperparameters, errors);
         int trainingExamples = FineTuneJobFiles.check("trainingFile", trainingJsonl, errors);
-        Integer validationExamples = validationJsonl == null ? null
-                : FineTuneJobFiles.check("validationFile", validationJsonl, errors);
+        Integer validationExamples =
+                validationJsonl == null ? null : FineTuneJobFiles.check("validationFile", validationJsonl, errors);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
@@ -113,22 +129,45 @@ public class FineTuneJobService {
         tx.executeWithoutResult(status -> {
             TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
             EndpointDetails endpoint = endpoints.get(endpointId);
-            jobs.insert(new FineTuneJobs.NewJob(id, tenant.workspaceId(), endpointId, endpoint.name(), model, cleanSuffix,
-                    json.writeValueAsString(hyperparametersJson(hyperparameters)), fileName, trainingExamples,
-                    validationJsonl == null ? null : "validation.jsonl", validationExamples, tenant.actor().userId(),
-                    tenant.actor().label()), clock.instant());
-            auditLog.record(tenant, "fine-tune.launched", model + (cleanSuffix == null ? "" : " (" + cleanSuffix + ")"),
+            jobs.insert(
+                    new FineTuneJobs.NewJob(
+                            id,
+                            tenant.workspaceId(),
+                            endpointId,
+                            endpoint.name(),
+                            model,
+                            cleanSuffix,
+                            json.writeValueAsString(hyperparametersJson(hyperparameters)),
+                            fileName,
+                            trainingExamples,
+                            validationJsonl == null ? null : "validation.jsonl",
+                            validationExamples,
+                            tenant.actor().userId(),
+                            tenant.actor().label()),
+                    clock.instant());
+            auditLog.record(
+                    tenant,
+                    "fine-tune.launched",
+                    model + (cleanSuffix == null ? "" : " (" + cleanSuffix + ")"),
                     "on " + endpoint.name() + ", " + trainingExamples + " training examples");
         });
         try {
             FineTuning.ProviderFile training = fineTuning.upload(endpointId, fileName, trainingJsonl);
-            FineTuning.ProviderFile validation = validationJsonl == null ? null
+            FineTuning.ProviderFile validation = validationJsonl == null
+                    ? null
                     : fineTuning.upload(endpointId, "validation-" + fileName, validationJsonl);
-            FineTuning.ProviderJob created = fineTuning.create(endpointId, new FineTuning.JobRequest(model, training.id(),
-                    validation == null ? null : validation.id(), cleanSuffix, hyperparameters));
+            FineTuning.ProviderJob created = fineTuning.create(
+                    endpointId,
+                    new FineTuning.JobRequest(
+                            model,
+                            training.id(),
+                            validation == null ? null : validation.id(),
+                            cleanSuffix,
+                            hyperparameters));
             boolean stillWanted = Boolean.TRUE.equals(tx.execute(status -> {
                 TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
-                if (!jobs.started(id, training.id(), validation == null ? null : validation.id(), created, clock.instant())) {
+                if (!jobs.started(
+                        id, training.id(), validation == null ? null : validation.id(), created, clock.instant())) {
                     return false;
                 }
                 poller.schedule(tenant, id, clock.instant().plus(pollInitial));
@@ -141,7 +180,11 @@ public class FineTuneJobService {
         } catch (ModelCallException e) {
             tx.executeWithoutResult(status -> {
                 currentTenant.require(Permission.LAUNCH_RUNS);
-                jobs.finish(id, FineTuneJobStatus.FAILED, "The provider refused the launch: " + e.getMessage(), clock.instant());
+                jobs.finish(
+                        id,
+                        FineTuneJobStatus.FAILED,
+                        "The provider refused the launch: " + e.getMessage(),
+                        clock.instant());
             });
         }
         return get(id).job();
@@ -177,8 +220,8 @@ public class FineTuneJobService {
         if (job.status().finished()) {
             throw new ConflictException("The job has already " + job.status().label() + ".");
         }
-        FineTuning.ProviderJob provider = job.providerJobId() == null ? null
-                : fineTuning.cancel(job.endpointId(), job.providerJobId());
+        FineTuning.ProviderJob provider =
+                job.providerJobId() == null ? null : fineTuning.cancel(job.endpointId(), job.providerJobId());
         tx.executeWithoutResult(status -> {
             TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
             if (provider != null && provider.status().finished() && provider.status() != FineTuning.Status.CANCELLED) {
@@ -202,8 +245,9 @@ public class FineTuneJobService {
             currentTenant.require(Permission.READ);
             return jobs.find(id).orElse(null);
         });
-        if (job == null || (job.status().finished() && (job.status() != FineTuneJobStatus.SUCCEEDED
-                || job.createdEndpointId() != null))) {
+        if (job == null
+                || (job.status().finished()
+                        && (job.status() != FineTuneJobStatus.SUCCEEDED || job.createdEndpointId() != null))) {
             return Optional.empty();
         }
         Instant now = clock.instant();
@@ -234,19 +278,27 @@ public class FineTuneJobService {
         return provider.status().finished() ? Optional.empty() : Optional.of(nextPoll(job, now));
     }
 
-    private void record(FineTuneJobSummary job, FineTuning.ProviderJob provider, List<FineTuning.ProviderEvent> events) {
+    private void record(
+            FineTuneJobSummary job, FineTuning.ProviderJob provider, List<FineTuning.ProviderEvent> events) {
         TenantContext tenant = currentTenant.require(Permission.READ);
         int seen = jobs.addEvents(tenant.workspaceId(), job.id(), events);
         boolean changed = jobs.update(job.id(), provider, seen, clock.instant());
         FineTuneJobStatus status = FineTuneJobStatus.of(provider.status());
         if (changed && status.finished()) {
-            auditLog.record(tenant, "fine-tune." + status.name().toLowerCase(java.util.Locale.ROOT), job.baseModel(),
+            auditLog.record(
+                    tenant,
+                    "fine-tune." + status.name().toLowerCase(java.util.Locale.ROOT),
+                    job.baseModel(),
                     provider.fineTunedModel() != null ? provider.fineTunedModel() : provider.error());
         }
-        if (status == FineTuneJobStatus.SUCCEEDED && provider.fineTunedModel() != null && job.createdEndpointId() == null) {
+        if (status == FineTuneJobStatus.SUCCEEDED
+                && provider.fineTunedModel() != null
+                && job.createdEndpointId() == null) {
             // In the same transaction as the job's link to it: the model is registered exactly once.
-            EndpointDetails created = endpoints.registerModelOf(job.endpointId(),
-                    job.endpointName() + " · " + provider.fineTunedModel(), provider.fineTunedModel());
+            EndpointDetails created = endpoints.registerModelOf(
+                    job.endpointId(),
+                    job.endpointName() + " · " + provider.fineTunedModel(),
+                    provider.fineTunedModel());
             jobs.createdEndpoint(job.id(), created.id(), clock.instant());
         }
     }
@@ -271,10 +323,13 @@ public class FineTuneJobService {
             errors.add(new FieldError("epochs", "Epochs are between 1 and 50 (empty: the provider decides)."));
         }
         if (h.batchSize() != null && (h.batchSize() < 1 || h.batchSize() > 256)) {
-            errors.add(new FieldError("batchSize", "The batch size is between 1 and 256 (empty: the provider decides)."));
+            errors.add(
+                    new FieldError("batchSize", "The batch size is between 1 and 256 (empty: the provider decides)."));
         }
-        if (h.learningRateMultiplier() != null && !(h.learningRateMultiplier() > 0 && h.learningRateMultiplier() <= 10)) {
-            errors.add(new FieldError("learningRateMultiplier", "The learning rate multiplier is above 0 and at most 10."));
+        if (h.learningRateMultiplier() != null
+                && !(h.learningRateMultiplier() > 0 && h.learningRateMultiplier() <= 10)) {
+            errors.add(new FieldError(
+                    "learningRateMultiplier", "The learning rate multiplier is above 0 and at most 10."));
         }
     }
 

@@ -32,5 +32,4 @@ public record FineTuneJobSummary(
         String createdBy,
         Instant createdAt,
         Instant updatedAt,
-        @Nullable Instant finishedAt) {
-}
+        @Nullable Instant finishedAt) {}

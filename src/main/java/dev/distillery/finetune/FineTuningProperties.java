@@ -11,5 +11,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollMax the longest interval
  */
 @ConfigurationProperties("distillery.fine-tuning")
-record FineTuningProperties(Duration pollInitial, Duration pollMax) {
-}
+record FineTuningProperties(Duration pollInitial, Duration pollMax) {}

@@ -5,7 +5,18 @@
  * dev.distillery.finetune.FineTuneJobService}), followed durably in the background, whose fine-tuned models are
  * registered as new endpoints.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"datasets", "endpoints", "methods", "review", "runs", "shared", "shared :: text", "shared :: ui", "tenancy"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {
+            "datasets",
+            "endpoints",
+            "methods",
+            "review",
+            "runs",
+            "shared",
+            "shared :: text",
+            "shared :: ui",
+            "tenancy"
+        })
 @NullMarked
 package dev.distillery.finetune;
 

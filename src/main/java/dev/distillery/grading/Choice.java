@@ -6,5 +6,4 @@ package dev.distillery.grading;
  * @param label the option's label, such as "A"
  * @param text the option's text, which the grader accepts in place of the label
  */
-public record Choice(String label, String text) {
-}
+public record Choice(String label, String text) {}

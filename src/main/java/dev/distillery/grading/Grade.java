@@ -14,7 +14,13 @@ import org.jspecify.annotations.Nullable;
  * @param flagged true when equivalence could not be decided within the time limit (then {@code correct} is false)
  * @param graderVersion the version of the grader that decided, see {@link Grader#VERSION}
  */
-public record Grade(String rule, @Nullable String extracted, int start, int end, boolean correct, boolean flagged,
+public record Grade(
+        String rule,
+        @Nullable String extracted,
+        int start,
+        int end,
+        boolean correct,
+        boolean flagged,
         String graderVersion) {
 
     /** Whether an answer was read from the output at all. */

@@ -52,15 +52,30 @@ public final class Grader {
 
     /** What {@link #grade} accepts as "the type's usual rule", besides null. */
     public static final String DEFAULT_RULE = "default";
+
     public static final Duration DEFAULT_MATH_TIME_LIMIT = Duration.ofSeconds(2);
 
     private static final Map<AnswerType, List<String>> RULES = Map.of(
-            AnswerType.NUMBER, List.of(DEFAULT_RULE, NumberAnswers.AFTER_MARKER, NumberAnswers.LAST_NUMBER,
-                    NumberAnswers.FIRST_NUMBER),
-            AnswerType.MATH, List.of(DEFAULT_RULE, MathAnswers.BOXED, MathAnswers.AFTER_MARKER, MathAnswers.WHOLE_OUTPUT,
-                    MathAnswers.LAST_MATH, MathAnswers.LAST_NUMBER),
-            AnswerType.CHOICE, List.of(DEFAULT_RULE, ChoiceAnswers.AFTER_MARKER, ChoiceAnswers.OPTION_TEXT,
-                    ChoiceAnswers.LAST_LETTER),
+            AnswerType.NUMBER,
+                    List.of(
+                            DEFAULT_RULE,
+                            NumberAnswers.AFTER_MARKER,
+                            NumberAnswers.LAST_NUMBER,
+                            NumberAnswers.FIRST_NUMBER),
+            AnswerType.MATH,
+                    List.of(
+                            DEFAULT_RULE,
+                            MathAnswers.BOXED,
+                            MathAnswers.AFTER_MARKER,
+                            MathAnswers.WHOLE_OUTPUT,
+                            MathAnswers.LAST_MATH,
+                            MathAnswers.LAST_NUMBER),
+            AnswerType.CHOICE,
+                    List.of(
+                            DEFAULT_RULE,
+                            ChoiceAnswers.AFTER_MARKER,
+                            ChoiceAnswers.OPTION_TEXT,
+                            ChoiceAnswers.LAST_LETTER),
             AnswerType.YESNO, List.of(DEFAULT_RULE, YesNoAnswers.LAST_YES_NO),
             AnswerType.STRING, List.of(DEFAULT_RULE, StringAnswers.AFTER_MARKER, StringAnswers.WHOLE_OUTPUT));
 
@@ -101,14 +116,17 @@ public final class Grader {
                 Extraction read = NumberAnswers.extract(chosen, output);
                 yield judge(read, answer -> Verdict.of(NumberAnswers.matches(answer, gold, output, read.end())));
             }
-            case MATH -> judge(MathAnswers.extract(chosen, output), answer -> math.compare(answer, MathAnswers.gold(gold)));
+            case MATH ->
+                judge(MathAnswers.extract(chosen, output), answer -> math.compare(answer, MathAnswers.gold(gold)));
             case CHOICE -> {
                 Map<String, String> options = options(choices);
-                yield judge(ChoiceAnswers.extract(chosen, output, options),
+                yield judge(
+                        ChoiceAnswers.extract(chosen, output, options),
                         answer -> Verdict.of(ChoiceAnswers.matches(answer, gold, options)));
             }
             case YESNO -> judge(YesNoAnswers.extract(output), answer -> Verdict.of(YesNoAnswers.matches(answer, gold)));
-            case STRING -> judge(StringAnswers.extract(chosen, output), answer -> Verdict.of(StringAnswers.matches(answer, gold)));
+            case STRING ->
+                judge(StringAnswers.extract(chosen, output), answer -> Verdict.of(StringAnswers.matches(answer, gold)));
         };
     }
 
@@ -118,8 +136,14 @@ public final class Grader {
             return new Grade(extraction.rule(), null, -1, -1, false, false, VERSION);
         }
         Verdict verdict = compare.apply(answer);
-        return new Grade(extraction.rule(), answer, extraction.start(), extraction.end(), verdict == Verdict.EQUAL,
-                verdict == Verdict.UNDECIDED, VERSION);
+        return new Grade(
+                extraction.rule(),
+                answer,
+                extraction.start(),
+                extraction.end(),
+                verdict == Verdict.EQUAL,
+                verdict == Verdict.UNDECIDED,
+                VERSION);
     }
 
     private static Map<String, String> options(List<Choice> choices) {

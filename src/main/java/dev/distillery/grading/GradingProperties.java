@@ -9,5 +9,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param mathTimeLimit time limit of one math equivalence check (computer algebra)
  */
 @ConfigurationProperties("distillery.grading")
-record GradingProperties(Duration mathTimeLimit) {
-}
+record GradingProperties(Duration mathTimeLimit) {}

@@ -1,10 +1,7 @@
 package dev.distillery.grading;
 
-import dev.distillery.grading.Grade;
-import dev.distillery.grading.Grader;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -96,12 +92,14 @@ public class GradingService {
 
     private static void validate(AnswerType type, @Nullable String rule, List<GradingItem> items) {
         if (rule != null && !Grader.rules(type).contains(rule)) {
-            throw new InvalidInputException("rule", "'" + rule + "' is not a rule for " + type.id()
-                    + " answers; use one of " + String.join(", ", Grader.rules(type)));
+            throw new InvalidInputException(
+                    "rule",
+                    "'" + rule + "' is not a rule for " + type.id() + " answers; use one of "
+                            + String.join(", ", Grader.rules(type)));
         }
         if (items.size() > MAX_ITEMS) {
-            throw new InvalidInputException("items", "at most " + MAX_ITEMS + " items per call, got " + items.size()
-                    + "; split the batch");
+            throw new InvalidInputException(
+                    "items", "at most " + MAX_ITEMS + " items per call, got " + items.size() + "; split the batch");
         }
     }
 

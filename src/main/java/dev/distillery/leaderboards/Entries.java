@@ -43,14 +43,39 @@ class Entries {
                             corrected_outcomes = excluded.corrected_outcomes,
                             corrected_correct = excluded.corrected_correct, corrected_items = excluded.corrected_items,
                             finished_at = excluded.finished_at, updated_at = excluded.updated_at""")
-                .params(e.workspaceId(), e.runId(), e.runName(), e.datasetId(), e.datasetName(), e.datasetVersionId(),
-                        e.datasetVersion(), e.split(), e.method(), e.preset(), e.baseline(), e.teacherId(),
-                        e.teacherName(), e.studentId(), e.studentName(), e.studentModel(), e.studentBillions(), e.n(), e.correct(),
-                        e.errors(), e.promptTokens(), e.completionTokens(), e.cost(), e.itemsKey(),
-                        e.outcomes().toByteArray(), e.corrected() == null ? null : e.corrected().toByteArray(),
+                .params(
+                        e.workspaceId(),
+                        e.runId(),
+                        e.runName(),
+                        e.datasetId(),
+                        e.datasetName(),
+                        e.datasetVersionId(),
+                        e.datasetVersion(),
+                        e.split(),
+                        e.method(),
+                        e.preset(),
+                        e.baseline(),
+                        e.teacherId(),
+                        e.teacherName(),
+                        e.studentId(),
+                        e.studentName(),
+                        e.studentModel(),
+                        e.studentBillions(),
+                        e.n(),
+                        e.correct(),
+                        e.errors(),
+                        e.promptTokens(),
+                        e.completionTokens(),
+                        e.cost(),
+                        e.itemsKey(),
+                        e.outcomes().toByteArray(),
+                        e.corrected() == null ? null : e.corrected().toByteArray(),
                         e.corrected() == null ? null : e.corrected().cardinality(),
-                        e.corrected() == null ? null : e.correctedItems(), e.imported(), e.createdBy(),
-                        Timestamp.from(e.finishedAt()), Timestamp.from(now))
+                        e.corrected() == null ? null : e.correctedItems(),
+                        e.imported(),
+                        e.createdBy(),
+                        Timestamp.from(e.finishedAt()),
+                        Timestamp.from(now))
                 .update();
     }
 
@@ -62,8 +87,7 @@ class Entries {
     void lockGroup(UUID datasetVersionId, String split, UUID studentId) {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
                 .param(datasetVersionId + "/" + split + "/" + studentId)
-                .query(rs -> {
-                });
+                .query(rs -> {});
     }
 
     /** The student's baseline entries on this dataset version and split, newest first. */
@@ -77,42 +101,63 @@ class Entries {
     }
 
     private List<Entry.Verdicts> verdicts(String which, UUID datasetVersionId, String split, UUID studentId) {
-        return jdbc.sql(" SELECT run_id, run_name, method, items_key, n, correct, outcomes, corrected_outcomes, finished_at"
-                        + " FROM leaderboard_entries WHERE " + which
-                        + " AND dataset_version_id = ? AND split = ? AND student_id = ? ORDER BY finished_at DESC")
+        return jdbc.sql(
+                        " SELECT run_id, run_name, method, items_key, n, correct, outcomes, corrected_outcomes, finished_at"
+                                + " FROM leaderboard_entries WHERE " + which
+                                + " AND dataset_version_id = ? AND split = ? AND student_id = ? ORDER BY finished_at DESC")
                 .params(datasetVersionId, split, studentId)
                 .query((rs, i) -> {
                     byte[] corrected = rs.getBytes("corrected_outcomes");
-                    return new Entry.Verdicts(rs.getObject("run_id", UUID.class), rs.getString("run_name"),
-                            rs.getString("method"), rs.getString("items_key"), rs.getInt("n"), rs.getInt("correct"),
-                            BitSet.valueOf(rs.getBytes("outcomes")), corrected == null ? null : BitSet.valueOf(corrected),
+                    return new Entry.Verdicts(
+                            rs.getObject("run_id", UUID.class),
+                            rs.getString("run_name"),
+                            rs.getString("method"),
+                            rs.getString("items_key"),
+                            rs.getInt("n"),
+                            rs.getInt("correct"),
+                            BitSet.valueOf(rs.getBytes("outcomes")),
+                            corrected == null ? null : BitSet.valueOf(corrected),
                             rs.getTimestamp("finished_at").toInstant());
                 })
                 .list();
     }
 
     /** Stores an entry's comparison with its baseline (all null with a note when there is none). */
-    void compared(UUID runId, Entry.@Nullable Verdicts baseline, @Nullable String note,
-            Statistics.@Nullable Comparison original, Statistics.@Nullable Comparison corrected) {
+    void compared(
+            UUID runId,
+            Entry.@Nullable Verdicts baseline,
+            @Nullable String note,
+            Statistics.@Nullable Comparison original,
+            Statistics.@Nullable Comparison corrected) {
         jdbc.sql("""
                         UPDATE leaderboard_entries SET baseline_run_id = ?, baseline_name = ?, baseline_correct = ?,
                             baseline_note = ?, only_method = ?, only_baseline = ?, p_value = ?, diff_low = ?, diff_high = ?,
                             corrected_only_method = ?, corrected_only_baseline = ?, corrected_p_value = ?,
                             corrected_diff_low = ?, corrected_diff_high = ?
                         WHERE run_id = ?""")
-                .params(baseline == null ? null : baseline.runId(), baseline == null ? null : baseline.runName(),
-                        baseline == null ? null : baseline.correct(), note,
-                        original == null ? null : original.onlyMethod(), original == null ? null : original.onlyBaseline(),
-                        original == null ? null : original.pValue(), original == null ? null : original.diffLow(),
+                .params(
+                        baseline == null ? null : baseline.runId(),
+                        baseline == null ? null : baseline.runName(),
+                        baseline == null ? null : baseline.correct(),
+                        note,
+                        original == null ? null : original.onlyMethod(),
+                        original == null ? null : original.onlyBaseline(),
+                        original == null ? null : original.pValue(),
+                        original == null ? null : original.diffLow(),
                         original == null ? null : original.diffHigh(),
-                        corrected == null ? null : corrected.onlyMethod(), corrected == null ? null : corrected.onlyBaseline(),
-                        corrected == null ? null : corrected.pValue(), corrected == null ? null : corrected.diffLow(),
-                        corrected == null ? null : corrected.diffHigh(), runId)
+                        corrected == null ? null : corrected.onlyMethod(),
+                        corrected == null ? null : corrected.onlyBaseline(),
+                        corrected == null ? null : corrected.pValue(),
+                        corrected == null ? null : corrected.diffLow(),
+                        corrected == null ? null : corrected.diffHigh(),
+                        runId)
                 .update();
     }
 
     void delete(UUID runId) {
-        jdbc.sql("DELETE FROM leaderboard_entries WHERE run_id = ?").param(runId).update();
+        jdbc.sql("DELETE FROM leaderboard_entries WHERE run_id = ?")
+                .param(runId)
+                .update();
     }
 
     /** The board's rows, newest first, without the verdict vectors. */
@@ -137,7 +182,8 @@ class Entries {
     Optional<UUID> newestDataset(LeaderboardFilter f) {
         List<Object> params = new ArrayList<>();
         String where = where(f, params);
-        return jdbc.sql("SELECT dataset_id FROM leaderboard_entries" + where + " ORDER BY finished_at DESC, run_id LIMIT 1")
+        return jdbc.sql("SELECT dataset_id FROM leaderboard_entries" + where
+                        + " ORDER BY finished_at DESC, run_id LIMIT 1")
                 .params(params)
                 .query(UUID.class)
                 .optional();
@@ -174,26 +220,59 @@ class Entries {
         if (correctedCorrect != null) {
             double correctedAccuracy = n == 0 ? 0 : (double) correctedCorrect / n;
             double[] correctedCi = Statistics.wilson(correctedCorrect, n);
-            corrected = new LeaderboardRow.Corrected(rs.getInt("corrected_items"), correctedCorrect, correctedAccuracy,
-                    correctedCi[0], correctedCi[1], points(correctedAccuracy, baselineAccuracy),
-                    relative(correctedAccuracy, baselineAccuracy), rs.getObject("corrected_p_value", Double.class),
-                    rs.getObject("corrected_diff_low", Double.class), rs.getObject("corrected_diff_high", Double.class));
+            corrected = new LeaderboardRow.Corrected(
+                    rs.getInt("corrected_items"),
+                    correctedCorrect,
+                    correctedAccuracy,
+                    correctedCi[0],
+                    correctedCi[1],
+                    points(correctedAccuracy, baselineAccuracy),
+                    relative(correctedAccuracy, baselineAccuracy),
+                    rs.getObject("corrected_p_value", Double.class),
+                    rs.getObject("corrected_diff_low", Double.class),
+                    rs.getObject("corrected_diff_high", Double.class));
         }
         BigDecimal cost = rs.getBigDecimal("cost");
         long promptTokens = rs.getLong("prompt_tokens");
         long completionTokens = rs.getLong("completion_tokens");
-        return new LeaderboardRow(rs.getObject("run_id", UUID.class), rs.getString("run_name"),
-                rs.getObject("dataset_id", UUID.class), rs.getString("dataset_name"), rs.getInt("dataset_version"),
-                rs.getString("split"), rs.getString("method"), rs.getString("preset"), rs.getBoolean("is_baseline"),
-                rs.getString("teacher_name"), rs.getString("student_name"), rs.getString("student_model"),
-                rs.getObject("student_params_b", Double.class), n, correct, rs.getInt("errors"), accuracy, ci[0], ci[1],
-                rs.getObject("baseline_run_id", UUID.class), rs.getString("baseline_name"), baselineAccuracy,
-                points(accuracy, baselineAccuracy), relative(accuracy, baselineAccuracy),
-                rs.getObject("p_value", Double.class), rs.getObject("diff_low", Double.class),
-                rs.getObject("diff_high", Double.class), rs.getString("baseline_note"), corrected,
-                promptTokens + completionTokens, promptTokens, completionTokens, cost,
+        return new LeaderboardRow(
+                rs.getObject("run_id", UUID.class),
+                rs.getString("run_name"),
+                rs.getObject("dataset_id", UUID.class),
+                rs.getString("dataset_name"),
+                rs.getInt("dataset_version"),
+                rs.getString("split"),
+                rs.getString("method"),
+                rs.getString("preset"),
+                rs.getBoolean("is_baseline"),
+                rs.getString("teacher_name"),
+                rs.getString("student_name"),
+                rs.getString("student_model"),
+                rs.getObject("student_params_b", Double.class),
+                n,
+                correct,
+                rs.getInt("errors"),
+                accuracy,
+                ci[0],
+                ci[1],
+                rs.getObject("baseline_run_id", UUID.class),
+                rs.getString("baseline_name"),
+                baselineAccuracy,
+                points(accuracy, baselineAccuracy),
+                relative(accuracy, baselineAccuracy),
+                rs.getObject("p_value", Double.class),
+                rs.getObject("diff_low", Double.class),
+                rs.getObject("diff_high", Double.class),
+                rs.getString("baseline_note"),
+                corrected,
+                promptTokens + completionTokens,
+                promptTokens,
+                completionTokens,
+                cost,
                 correct == 0 ? null : cost.divide(BigDecimal.valueOf(correct), 8, java.math.RoundingMode.HALF_UP),
-                rs.getBoolean("imported"), rs.getString("created_by"), rs.getTimestamp("finished_at").toInstant());
+                rs.getBoolean("imported"),
+                rs.getString("created_by"),
+                rs.getTimestamp("finished_at").toInstant());
     }
 
     private static @Nullable Double points(double accuracy, @Nullable Double baseline) {

@@ -10,8 +10,14 @@ import org.jspecify.annotations.Nullable;
  * @param teacher a teacher endpoint name, exactly as shown on the board
  * @param from entries finished at or after this instant; {@code to}: before it
  */
-public record LeaderboardFilter(@Nullable UUID datasetId, @Nullable String split, @Nullable String method,
-        @Nullable String teacher, @Nullable String student, @Nullable Instant from, @Nullable Instant to) {
+public record LeaderboardFilter(
+        @Nullable UUID datasetId,
+        @Nullable String split,
+        @Nullable String method,
+        @Nullable String teacher,
+        @Nullable String student,
+        @Nullable Instant from,
+        @Nullable Instant to) {
 
     public static LeaderboardFilter all() {
         return new LeaderboardFilter(null, null, null, null, null, null, null);

@@ -38,8 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class LeaderboardService {
 
     /** Student-only methods, in the order a baseline is preferred when a student has several on the same items. */
-    static final List<String> BASELINE_METHODS = List.of("standard", "zero-shot", "zero-shot-cot", "plan-and-solve",
-            "few-shot-cot");
+    static final List<String> BASELINE_METHODS =
+            List.of("standard", "zero-shot", "zero-shot-cot", "plan-and-solve", "few-shot-cot");
 
     private final Entries entries;
     private final RunService runs;
@@ -49,8 +49,14 @@ public class LeaderboardService {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    LeaderboardService(Entries entries, RunService runs, CorrectionService corrections, EndpointService endpoints,
-            CurrentTenant currentTenant, PlatformTransactionManager transactions, Clock clock) {
+    LeaderboardService(
+            Entries entries,
+            RunService runs,
+            CorrectionService corrections,
+            EndpointService endpoints,
+            CurrentTenant currentTenant,
+            PlatformTransactionManager transactions,
+            Clock clock) {
         this.tx = new TransactionTemplate(transactions);
         this.endpoints = endpoints;
         this.entries = entries;
@@ -93,8 +99,13 @@ public class LeaderboardService {
                 return null;
             }
             RunDetails run = found.get();
-            Entry entry = entry(tenant.workspaceId(), run, runs.outcomes(runId), runs.progress(runId),
-                    corrections.rerunVerdicts(runId), studentBillions(run));
+            Entry entry = entry(
+                    tenant.workspaceId(),
+                    run,
+                    runs.outcomes(runId),
+                    runs.progress(runId),
+                    corrections.rerunVerdicts(runId),
+                    studentBillions(run));
             tx.executeWithoutResult(s -> store(entry));
             return null;
         });
@@ -112,12 +123,23 @@ public class LeaderboardService {
         List<Entry.Verdicts> baselines = entries.baselines(entry.datasetVersionId(), entry.split(), entry.studentId());
         if (entry.baseline()) {
             entries.compared(runId, null, null, null, null);
-            for (Entry.Verdicts measured : entries.measured(entry.datasetVersionId(), entry.split(), entry.studentId())) {
+            for (Entry.Verdicts measured :
+                    entries.measured(entry.datasetVersionId(), entry.split(), entry.studentId())) {
                 compare(measured, baselines);
             }
         } else {
-            compare(new Entry.Verdicts(runId, entry.runName(), entry.method(), entry.itemsKey(), entry.n(),
-                    entry.correct(), entry.outcomes(), entry.corrected(), entry.finishedAt()), baselines);
+            compare(
+                    new Entry.Verdicts(
+                            runId,
+                            entry.runName(),
+                            entry.method(),
+                            entry.itemsKey(),
+                            entry.n(),
+                            entry.correct(),
+                            entry.outcomes(),
+                            entry.corrected(),
+                            entry.finishedAt()),
+                    baselines);
         }
     }
 
@@ -144,27 +166,34 @@ public class LeaderboardService {
 
     private void compare(Entry.Verdicts measured, List<Entry.Verdicts> baselines) {
         Optional<Entry.Verdicts> baseline = baselines.stream()
-                .filter(b -> b.itemsKey().equals(measured.itemsKey()) && !b.runId().equals(measured.runId()))
+                .filter(b ->
+                        b.itemsKey().equals(measured.itemsKey()) && !b.runId().equals(measured.runId()))
                 .min(Comparator.comparingInt((Entry.Verdicts b) -> BASELINE_METHODS.indexOf(b.method()))
                         .thenComparing(Entry.Verdicts::finishedAt, Comparator.reverseOrder()));
         if (baseline.isEmpty()) {
             String note = baselines.isEmpty()
                     ? "No baseline run of this student on this split: run a student-only method (e.g. standard) on the same items."
-                    : "The student's baseline runs cover other items (" + baselines.getFirst().n() + " vs " + measured.n()
-                            + "): not compared.";
+                    : "The student's baseline runs cover other items ("
+                            + baselines.getFirst().n() + " vs " + measured.n() + "): not compared.";
             entries.compared(measured.runId(), null, note, null, null);
             return;
         }
         Entry.Verdicts b = baseline.get();
         long seed = measured.runId().getLeastSignificantBits() ^ b.runId().getMostSignificantBits();
         Statistics.Comparison original = Statistics.compare(measured.outcomes(), b.outcomes(), measured.n(), seed);
-        Statistics.Comparison corrected = measured.corrected() == null ? null
+        Statistics.Comparison corrected = measured.corrected() == null
+                ? null
                 : Statistics.compare(measured.corrected(), b.outcomes(), measured.n(), seed);
         entries.compared(measured.runId(), b, null, original, corrected);
     }
 
-    static Entry entry(UUID workspaceId, RunDetails run, List<ItemOutcome> outcomes, RunProgress progress,
-            Map<String, Boolean> reruns, @Nullable Double studentBillions) {
+    static Entry entry(
+            UUID workspaceId,
+            RunDetails run,
+            List<ItemOutcome> outcomes,
+            RunProgress progress,
+            Map<String, Boolean> reruns,
+            @Nullable Double studentBillions) {
         BitSet verdicts = new BitSet(outcomes.size());
         BitSet corrected = reruns.isEmpty() ? null : new BitSet(outcomes.size());
         int errors = 0;
@@ -185,17 +214,43 @@ public class LeaderboardService {
         RunDetails.RoleEndpoint teacher = run.roles().get("teacher");
         RunDetails.RoleEndpoint student = student(run);
         boolean baseline = teacher == null && BASELINE_METHODS.contains(run.method());
-        return new Entry(workspaceId, run.id(), run.name(), run.datasetId(), run.datasetName(), run.datasetVersionId(),
-                run.datasetVersion(), run.split(), run.method(), run.preset(), baseline, id(teacher), name(teacher),
-                id(student), name(student), student == null ? null : student.model(), studentBillions, outcomes.size(),
-                verdicts.cardinality(), errors, progress.promptTokens(), progress.completionTokens(), progress.cost(),
-                HexFormat.of().formatHex(digest.digest()), verdicts, corrected, correctedItems, run.imported(), run.createdBy(),
+        return new Entry(
+                workspaceId,
+                run.id(),
+                run.name(),
+                run.datasetId(),
+                run.datasetName(),
+                run.datasetVersionId(),
+                run.datasetVersion(),
+                run.split(),
+                run.method(),
+                run.preset(),
+                baseline,
+                id(teacher),
+                name(teacher),
+                id(student),
+                name(student),
+                student == null ? null : student.model(),
+                studentBillions,
+                outcomes.size(),
+                verdicts.cardinality(),
+                errors,
+                progress.promptTokens(),
+                progress.completionTokens(),
+                progress.cost(),
+                HexFormat.of().formatHex(digest.digest()),
+                verdicts,
+                corrected,
+                correctedItems,
+                run.imported(),
+                run.createdBy(),
                 run.finishedAt() == null ? run.createdAt() : run.finishedAt());
     }
 
     /** The model a result is the student's: the student, or in Socratic inference the solver. */
     private static RunDetails.@Nullable RoleEndpoint student(RunDetails run) {
-        return Optional.ofNullable(run.roles().get("student")).orElse(run.roles().get("solver"));
+        return Optional.ofNullable(run.roles().get("student"))
+                .orElse(run.roles().get("solver"));
     }
 
     private static @Nullable UUID id(RunDetails.@Nullable RoleEndpoint endpoint) {

@@ -21,8 +21,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.stereotype.Component;
 import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 
 /**
@@ -68,8 +68,10 @@ class LeaderboardUpdates {
         long bucket = clock.instant().getEpochSecond() / BUCKET_SECONDS;
         Instant due = Instant.ofEpochSecond((bucket + 1) * BUCKET_SECONDS);
         // Outside any transaction (the task row commits at once), retried through a database restart.
-        retry.run(() -> scheduler.getObject().scheduleIfNotExists(
-                new TaskInstance<>(TASK, runId + "-" + bucket, new UpdateData(workspaceId, runId)), due));
+        retry.run(() -> scheduler
+                .getObject()
+                .scheduleIfNotExists(
+                        new TaskInstance<>(TASK, runId + "-" + bucket, new UpdateData(workspaceId, runId)), due));
         scheduler.getObject().triggerCheckForDueExecutions();
     }
 
@@ -82,15 +84,16 @@ class LeaderboardUpdates {
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        OneTimeTask<UpdateData> leaderboardUpdateTask(@Lazy LeaderboardService leaderboards, CurrentTenant currentTenant,
-                DatabaseRetry retry) {
+        OneTimeTask<UpdateData> leaderboardUpdateTask(
+                @Lazy LeaderboardService leaderboards, CurrentTenant currentTenant, DatabaseRetry retry) {
             return Tasks.oneTime(TASK, UpdateData.class).execute((instance, context) -> {
                 UpdateData data = instance.getData();
                 // A refresh reads the state as it is and writes it whole: repeatable through a database restart.
-                retry.run(() -> currentTenant.callAs(new TenantContext(data.workspaceId(), Role.VIEWER, Actor.system()), () -> {
-                    leaderboards.refresh(data.runId());
-                    return null;
-                }));
+                retry.run(() ->
+                        currentTenant.callAs(new TenantContext(data.workspaceId(), Role.VIEWER, Actor.system()), () -> {
+                            leaderboards.refresh(data.runId());
+                            return null;
+                        }));
             });
         }
     }

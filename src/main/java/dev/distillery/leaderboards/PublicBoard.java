@@ -9,9 +9,19 @@ import org.jspecify.annotations.Nullable;
  *
  * @param sampleTraces how many traces of the newest result the page shows (0: none)
  */
-public record PublicBoard(UUID id, String slug, String title, UUID datasetId, @Nullable String split,
-        @Nullable String method, @Nullable String teacher, @Nullable String student, int sampleTraces,
-        boolean published, String createdBy, Instant updatedAt) {
+public record PublicBoard(
+        UUID id,
+        String slug,
+        String title,
+        UUID datasetId,
+        @Nullable String split,
+        @Nullable String method,
+        @Nullable String teacher,
+        @Nullable String student,
+        int sampleTraces,
+        boolean published,
+        String createdBy,
+        Instant updatedAt) {
 
     public LeaderboardFilter filter() {
         return new LeaderboardFilter(datasetId, split, method, teacher, student, null, null);

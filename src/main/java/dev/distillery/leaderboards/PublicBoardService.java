@@ -50,10 +50,19 @@ public class PublicBoardService {
     private final TransactionTemplate readTx;
     private final Clock clock;
     private final Cache<String, PublicPage> pages = Caffeine.newBuilder()
-            .expireAfterWrite(PAGE_CACHE).maximumSize(1_000).build();
+            .expireAfterWrite(PAGE_CACHE)
+            .maximumSize(1_000)
+            .build();
 
-    PublicBoardService(PublicBoards boards, Entries entries, RunService runs, DatasetService datasets,
-            CurrentTenant currentTenant, AuditLog auditLog, PlatformTransactionManager transactions, Clock clock) {
+    PublicBoardService(
+            PublicBoards boards,
+            Entries entries,
+            RunService runs,
+            DatasetService datasets,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            PlatformTransactionManager transactions,
+            Clock clock) {
         this.boards = boards;
         this.entries = entries;
         this.runs = runs;
@@ -72,30 +81,38 @@ public class PublicBoardService {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
         String slug = draft.slug() == null ? "" : draft.slug().strip();
         if (!SLUG.matcher(slug).matches()) {
-            errors.add(new InvalidInputException.FieldError("slug",
-                    "Use 1–64 lower-case letters, digits and hyphens, not starting or ending with a hyphen."));
+            errors.add(new InvalidInputException.FieldError(
+                    "slug", "Use 1–64 lower-case letters, digits and hyphens, not starting or ending with a hyphen."));
         }
         String title = draft.title() == null ? "" : draft.title().strip();
         if (title.isEmpty() || title.length() > 200) {
-            errors.add(new InvalidInputException.FieldError("title", "Give the board a title of up to 200 characters."));
+            errors.add(
+                    new InvalidInputException.FieldError("title", "Give the board a title of up to 200 characters."));
         }
         UUID datasetId = draft.datasetId();
         if (datasetId == null) {
             errors.add(new InvalidInputException.FieldError("datasetId", "Choose the dataset the board shows."));
         }
         if (draft.sampleTraces() < 0 || draft.sampleTraces() > MAX_SAMPLE_TRACES) {
-            errors.add(new InvalidInputException.FieldError("sampleTraces",
-                    "Show between 0 and " + MAX_SAMPLE_TRACES + " sample traces."));
+            errors.add(new InvalidInputException.FieldError(
+                    "sampleTraces", "Show between 0 and " + MAX_SAMPLE_TRACES + " sample traces."));
         }
         if (!errors.isEmpty() || datasetId == null) {
             throw new InvalidInputException(errors);
         }
         // The dataset must be this workspace's: another's (or none) is not found, as any of its ids would be.
         datasets.get(datasetId);
-        PublicBoardDraft clean = new PublicBoardDraft(slug, title, datasetId, LeaderboardFilter.blankToNull(draft.split()),
-                LeaderboardFilter.blankToNull(draft.method()), LeaderboardFilter.blankToNull(draft.teacher()),
-                LeaderboardFilter.blankToNull(draft.student()), draft.sampleTraces());
-        PublicBoard board = boards.upsert(tenant.workspaceId(), clean, tenant.actor().label(), clock.instant());
+        PublicBoardDraft clean = new PublicBoardDraft(
+                slug,
+                title,
+                datasetId,
+                LeaderboardFilter.blankToNull(draft.split()),
+                LeaderboardFilter.blankToNull(draft.method()),
+                LeaderboardFilter.blankToNull(draft.teacher()),
+                LeaderboardFilter.blankToNull(draft.student()),
+                draft.sampleTraces());
+        PublicBoard board =
+                boards.upsert(tenant.workspaceId(), clean, tenant.actor().label(), clock.instant());
         auditLog.record(tenant, "board.published", slug, title);
         return board;
     }
@@ -118,8 +135,8 @@ public class PublicBoardService {
 
     /** The public page behind the slugs, if such a board is published; needs no signed-in user. */
     public Optional<PublicPage> page(String workspaceSlug, String boardSlug) {
-        Optional<PublicBoards.Published> found = Objects.requireNonNull(
-                readTx.execute(s -> boards.findPublished(workspaceSlug, boardSlug)));
+        Optional<PublicBoards.Published> found =
+                Objects.requireNonNull(readTx.execute(s -> boards.findPublished(workspaceSlug, boardSlug)));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -129,34 +146,56 @@ public class PublicBoardService {
     }
 
     private PublicPage build(PublicBoards.Published published) {
-        TenantContext reader = new TenantContext(published.workspaceId(), Role.VIEWER,
-                new Actor(null, null, "public page"));
-        return currentTenant.callAs(reader, () -> Objects.requireNonNull(readTx.execute(s -> {
-            PublicBoard board = boards.get(published.boardId()).orElseThrow();
-            List<LeaderboardRow> rows = entries.rows(board.filter());
-            String dataset = rows.isEmpty() ? "" : rows.getFirst().datasetName();
-            return new PublicPage(board.title(), published.workspaceName(), dataset, board.split(), rows,
-                    sample(rows, board.sampleTraces()), clock.instant(), published.boardId() + "-"
-                            + published.updatedAt().toEpochMilli() + "-" + rows.hashCode());
-        })));
+        TenantContext reader =
+                new TenantContext(published.workspaceId(), Role.VIEWER, new Actor(null, null, "public page"));
+        return currentTenant.callAs(
+                reader,
+                () -> Objects.requireNonNull(readTx.execute(s -> {
+                    PublicBoard board = boards.get(published.boardId()).orElseThrow();
+                    List<LeaderboardRow> rows = entries.rows(board.filter());
+                    String dataset = rows.isEmpty() ? "" : rows.getFirst().datasetName();
+                    return new PublicPage(
+                            board.title(),
+                            published.workspaceName(),
+                            dataset,
+                            board.split(),
+                            rows,
+                            sample(rows, board.sampleTraces()),
+                            clock.instant(),
+                            published.boardId() + "-" + published.updatedAt().toEpochMilli() + "-" + rows.hashCode());
+                })));
     }
 
     private List<PublicPage.SampleTrace> sample(List<LeaderboardRow> rows, int count) {
         if (count == 0) {
             return List.of();
         }
-        Optional<LeaderboardRow> newest = rows.stream().filter(r -> !r.baseline()).findFirst()
+        Optional<LeaderboardRow> newest = rows.stream()
+                .filter(r -> !r.baseline())
+                .findFirst()
                 .or(() -> rows.stream().findFirst());
         return newest.map(row -> runs.traces(row.runId(), null, 0, count).stream()
-                .filter(t -> !t.predictions().isEmpty())
-                .map(PublicBoardService::sampleOf).toList()).orElse(List.of());
+                        .filter(t -> !t.predictions().isEmpty())
+                        .map(PublicBoardService::sampleOf)
+                        .toList())
+                .orElse(List.of());
     }
 
     private static PublicPage.SampleTrace sampleOf(Trace trace) {
         Trace.GradedPrediction prediction = trace.predictions().getFirst();
-        @Nullable String steps = trace.calls().stream().filter(c -> c.role().equalsIgnoreCase("teacher"))
-                .flatMap(c -> c.outputs().stream()).findFirst().orElse(null);
-        return new PublicPage.SampleTrace(trace.itemId(), trace.question(), trace.gold(), steps, prediction.output(),
-                prediction.extracted(), prediction.correct());
+        @Nullable
+        String steps = trace.calls().stream()
+                .filter(c -> c.role().equalsIgnoreCase("teacher"))
+                .flatMap(c -> c.outputs().stream())
+                .findFirst()
+                .orElse(null);
+        return new PublicPage.SampleTrace(
+                trace.itemId(),
+                trace.question(),
+                trace.gold(),
+                steps,
+                prediction.output(),
+                prediction.extracted(),
+                prediction.correct());
     }
 }

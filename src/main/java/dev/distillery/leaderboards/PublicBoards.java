@@ -27,14 +27,15 @@ class PublicBoards {
     Optional<Published> findPublished(String workspaceSlug, String boardSlug) {
         return jdbc.sql("SELECT board_id, workspace_id, workspace_name, updated_at FROM find_public_board(?, ?)")
                 .params(workspaceSlug, boardSlug)
-                .query((rs, n) -> new Published(rs.getObject("board_id", UUID.class),
-                        rs.getObject("workspace_id", UUID.class), rs.getString("workspace_name"),
+                .query((rs, n) -> new Published(
+                        rs.getObject("board_id", UUID.class),
+                        rs.getObject("workspace_id", UUID.class),
+                        rs.getString("workspace_name"),
                         rs.getTimestamp("updated_at").toInstant()))
                 .optional();
     }
 
-    record Published(UUID boardId, UUID workspaceId, String workspaceName, Instant updatedAt) {
-    }
+    record Published(UUID boardId, UUID workspaceId, String workspaceName, Instant updatedAt) {}
 
     /** Publishes the board under its slug, replacing what was published there before. */
     PublicBoard upsert(UUID workspaceId, PublicBoardDraft draft, String by, Instant now) {
@@ -47,32 +48,57 @@ class PublicBoards {
                             teacher_name = excluded.teacher_name, student_name = excluded.student_name,
                             sample_traces = excluded.sample_traces, published = true, updated_at = excluded.updated_at
                         RETURNING""" + COLUMNS)
-                .params(UUID.randomUUID(), workspaceId, draft.slug(), draft.title(), draft.datasetId(), draft.split(),
-                        draft.method(), draft.teacher(), draft.student(), draft.sampleTraces(), by,
-                        Timestamp.from(now), Timestamp.from(now))
+                .params(
+                        UUID.randomUUID(),
+                        workspaceId,
+                        draft.slug(),
+                        draft.title(),
+                        draft.datasetId(),
+                        draft.split(),
+                        draft.method(),
+                        draft.teacher(),
+                        draft.student(),
+                        draft.sampleTraces(),
+                        by,
+                        Timestamp.from(now),
+                        Timestamp.from(now))
                 .query((rs, n) -> board(rs))
                 .single();
     }
 
     boolean unpublish(UUID id, Instant now) {
         return jdbc.sql("UPDATE public_boards SET published = false, updated_at = ? WHERE id = ? AND published")
-                .params(Timestamp.from(now), id).update() == 1;
+                        .params(Timestamp.from(now), id)
+                        .update()
+                == 1;
     }
 
     Optional<PublicBoard> get(UUID id) {
-        return jdbc.sql("SELECT" + COLUMNS + " FROM public_boards WHERE id = ?").param(id)
-                .query((rs, n) -> board(rs)).optional();
+        return jdbc.sql("SELECT" + COLUMNS + " FROM public_boards WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> board(rs))
+                .optional();
     }
 
     List<PublicBoard> list() {
         return jdbc.sql("SELECT" + COLUMNS + " FROM public_boards ORDER BY published DESC, updated_at DESC")
-                .query((rs, n) -> board(rs)).list();
+                .query((rs, n) -> board(rs))
+                .list();
     }
 
     private static PublicBoard board(ResultSet rs) throws SQLException {
-        return new PublicBoard(rs.getObject("id", UUID.class), rs.getString("slug"), rs.getString("title"),
-                rs.getObject("dataset_id", UUID.class), rs.getString("split"), rs.getString("method"),
-                rs.getString("teacher_name"), rs.getString("student_name"), rs.getInt("sample_traces"),
-                rs.getBoolean("published"), rs.getString("created_by"), rs.getTimestamp("updated_at").toInstant());
+        return new PublicBoard(
+                rs.getObject("id", UUID.class),
+                rs.getString("slug"),
+                rs.getString("title"),
+                rs.getObject("dataset_id", UUID.class),
+                rs.getString("split"),
+                rs.getString("method"),
+                rs.getString("teacher_name"),
+                rs.getString("student_name"),
+                rs.getInt("sample_traces"),
+                rs.getBoolean("published"),
+                rs.getString("created_by"),
+                rs.getTimestamp("updated_at").toInstant());
     }
 }

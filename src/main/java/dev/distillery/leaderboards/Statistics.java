@@ -13,10 +13,10 @@ final class Statistics {
 
     /** Resamples of the paired bootstrap: enough for stable 2.5/97.5 percentiles. */
     static final int BOOTSTRAP_RESAMPLES = 2_000;
+
     private static final double ALPHA = 0.05;
 
-    private Statistics() {
-    }
+    private Statistics() {}
 
     /** The 95% Wilson score interval of {@code correct} out of {@code n}; [0, 0] when there are no items. */
     static double[] wilson(int correct, int n) {
@@ -75,6 +75,5 @@ final class Statistics {
      * @param pValue McNemar's exact two-sided p
      * @param diffLow lower bound of the 95% bootstrap interval of accuracy(method) − accuracy(baseline), as a fraction
      */
-    record Comparison(int onlyMethod, int onlyBaseline, double pValue, double diffLow, double diffHigh) {
-    }
+    record Comparison(int onlyMethod, int onlyBaseline, double pValue, double diffLow, double diffHigh) {}
 }

@@ -17,16 +17,21 @@ public record TeacherStudentMatrix(List<String> teachers, List<String> students,
      * @param gainPoints the newest compared run's gain in accuracy points, or null when none of the pair's runs has a
      *     baseline on the same items
      */
-    public record Cell(String teacher, String student, @Nullable Double gainPoints, @Nullable Double pValue, int runs,
-            LeaderboardRow newest) {
-    }
+    public record Cell(
+            String teacher,
+            String student,
+            @Nullable Double gainPoints,
+            @Nullable Double pValue,
+            int runs,
+            LeaderboardRow newest) {}
 
     /** The matrix of the rows (newest first, as a board returns them); baselines and teacher-less runs are left out. */
     public static TeacherStudentMatrix of(List<LeaderboardRow> rows) {
         Map<List<String>, List<LeaderboardRow>> pairs = new LinkedHashMap<>();
         for (LeaderboardRow row : rows) {
             if (row.teacher() != null && row.student() != null && !row.baseline()) {
-                pairs.computeIfAbsent(List.of(row.teacher(), row.student()), k -> new ArrayList<>()).add(row);
+                pairs.computeIfAbsent(List.of(row.teacher(), row.student()), k -> new ArrayList<>())
+                        .add(row);
             }
         }
         TreeSet<String> teachers = new TreeSet<>();
@@ -35,9 +40,12 @@ public record TeacherStudentMatrix(List<String> teachers, List<String> students,
         pairs.forEach((pair, pairRows) -> {
             teachers.add(pair.get(0));
             students.add(pair.get(1));
-            LeaderboardRow newest = pairRows.stream().filter(r -> r.gainPoints() != null).findFirst()
+            LeaderboardRow newest = pairRows.stream()
+                    .filter(r -> r.gainPoints() != null)
+                    .findFirst()
                     .orElse(pairRows.getFirst());
-            cells.add(new Cell(pair.get(0), pair.get(1), newest.gainPoints(), newest.pValue(), pairRows.size(), newest));
+            cells.add(
+                    new Cell(pair.get(0), pair.get(1), newest.gainPoints(), newest.pValue(), pairRows.size(), newest));
         });
         return new TeacherStudentMatrix(List.copyOf(teachers), List.copyOf(students), List.copyOf(cells));
     }

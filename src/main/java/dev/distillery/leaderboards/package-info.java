@@ -3,7 +3,17 @@
  * student's own baseline on the same items (McNemar exact test, bootstrap interval of the difference), kept up to
  * date by events from runs and review; the teacher × student matrix; boards published at public URLs.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"datasets", "endpoints", "review", "runs", "shared", "shared :: text", "shared :: ui", "tenancy"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {
+            "datasets",
+            "endpoints",
+            "review",
+            "runs",
+            "shared",
+            "shared :: text",
+            "shared :: ui",
+            "tenancy"
+        })
 @NullMarked
 package dev.distillery.leaderboards;
 

@@ -67,14 +67,20 @@ final class AnswerExtraction implements Method {
     }
 
     @Override
-    public Step next(MethodItem item, Preset preset, Map<String, Object> params, Decoding runDecoding,
+    public Step next(
+            MethodItem item,
+            Preset preset,
+            Map<String, Object> params,
+            Decoding runDecoding,
             List<CompletedCall> history) {
-        List<CompletedCall> own = history.stream().filter(c -> !c.key().startsWith(KEY)).toList();
+        List<CompletedCall> own =
+                history.stream().filter(c -> !c.key().startsWith(KEY)).toList();
         Step step = inner.next(item, preset, params, runDecoding, own);
         if (!(step instanceof Step.Done done)) {
             return step;
         }
-        Map<String, CompletedCall> extracted = history.stream().filter(c -> c.key().startsWith(KEY))
+        Map<String, CompletedCall> extracted = history.stream()
+                .filter(c -> c.key().startsWith(KEY))
                 .collect(Collectors.toMap(CompletedCall::key, c -> c, (a, b) -> b));
         List<CallRequest> missing = new ArrayList<>();
         List<Prediction> predictions = new ArrayList<>();
@@ -82,7 +88,8 @@ final class AnswerExtraction implements Method {
             Prediction p = done.predictions().get(i);
             CompletedCall call = extracted.get(KEY + i);
             if (call == null) {
-                missing.add(new CallRequest(KEY + i, ModelRole.EXTRACTOR, prompt(item, p.output()), Decoding.greedy(MAX_TOKENS)));
+                missing.add(new CallRequest(
+                        KEY + i, ModelRole.EXTRACTOR, prompt(item, p.output()), Decoding.greedy(MAX_TOKENS)));
                 continue;
             }
             Map<String, String> artifacts = new LinkedHashMap<>(p.artifacts());
@@ -94,16 +101,26 @@ final class AnswerExtraction implements Method {
 
     /** Kojima et al.'s answer-extraction prompt, with their phrasing per answer type. */
     static String prompt(MethodItem item, String output) {
-        String choices = item.choices().isEmpty() ? "" : " Answer Choices: " + item.choices().stream()
-                .map(c -> "(" + c.label() + ") " + c.text()).collect(Collectors.joining(" "));
-        return "Q: " + item.question() + choices + "\nA: " + output.strip() + "\n" + trigger(item.answerType(), item.choices());
+        String choices = item.choices().isEmpty()
+                ? ""
+                : " Answer Choices: "
+                        + item.choices().stream()
+                                .map(c -> "(" + c.label() + ") " + c.text())
+                                .collect(Collectors.joining(" "));
+        return "Q: " + item.question() + choices + "\nA: " + output.strip() + "\n"
+                + trigger(item.answerType(), item.choices());
     }
 
     private static String trigger(AnswerType type, List<MethodItem.Choice> choices) {
         return switch (type) {
             case NUMBER -> "Therefore, the answer (arabic numerals) is";
-            case CHOICE -> "Therefore, among " + (choices.isEmpty() ? "A through E"
-                    : choices.getFirst().label() + " through " + choices.getLast().label()) + ", the answer is";
+            case CHOICE ->
+                "Therefore, among "
+                        + (choices.isEmpty()
+                                ? "A through E"
+                                : choices.getFirst().label() + " through "
+                                        + choices.getLast().label())
+                        + ", the answer is";
             case YESNO -> "Therefore, the answer (Yes or No) is";
             case MATH, STRING -> "Therefore, the answer is";
         };

@@ -7,5 +7,4 @@ package dev.distillery.methods;
  *     "qg/2"; the engine stores each completed call under its key and replays history by it
  * @param prompt the exact text to send (chat endpoints get it as one user message)
  */
-public record CallRequest(String key, ModelRole role, String prompt, Decoding decoding) {
-}
+public record CallRequest(String key, ModelRole role, String prompt, Decoding decoding) {}

@@ -8,8 +8,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param samples completions wanted for the prompt (Fine-tune-CoT's diverse reasoning asks for D)
  */
-public record Decoding(@Nullable Double temperature, @Nullable Double topP, @Nullable Integer maxTokens,
-        List<String> stop, @Nullable Integer seed, int samples) {
+public record Decoding(
+        @Nullable Double temperature,
+        @Nullable Double topP,
+        @Nullable Integer maxTokens,
+        List<String> stop,
+        @Nullable Integer seed,
+        int samples) {
 
     public static Decoding providerDefault() {
         return new Decoding(null, null, null, List.of(), null, 1);

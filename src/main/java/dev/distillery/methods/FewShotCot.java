@@ -24,17 +24,27 @@ final class FewShotCot extends SingleCallMethod {
     private static final Map<String, String> PROMPTS = load();
 
     private FewShotCot() {
-        super("few-shot-cot", "Few-shot CoT",
+        super(
+                "few-shot-cot",
+                "Few-shot CoT",
                 "Baseline: few-shot chain-of-thought prompting (Wei et al., NeurIPS 2022; arXiv 2201.11903) with the "
                         + "exemplars shipped by Fine-tune-CoT (Ho, Schmid & Yun, ACL 2023; arXiv 2212.10071, MIT "
                         + "licence): worked 'Q: ... A: ... The answer is X.' examples of the chosen task, then the "
                         + "question. The answer is read after 'The answer is'.",
-                List.of(new ParamSpec(EXEMPLARS, "Exemplars", ParamSpec.Type.CHOICE, "gsm8k", null, null,
+                List.of(new ParamSpec(
+                        EXEMPLARS,
+                        "Exemplars",
+                        ParamSpec.Type.CHOICE,
+                        "gsm8k",
+                        null,
+                        null,
                         List.copyOf(PROMPTS.keySet()),
                         "Which task's worked examples precede the question. The arithmetic tasks (addsub, single_eq, "
                                 + "multiarith, gsm8k, svamp) share one 8-shot set.")),
                 "after-marker",
-                List.of(new PresetDraft("ft-cot", "Fine-tune-CoT few-shot",
+                List.of(new PresetDraft(
+                        "ft-cot",
+                        "Fine-tune-CoT few-shot",
                         "ft-cot v1: the task's exemplars, a newline, then 'Q: {question}\\nA:'; greedy decoding with at "
                                 + "most 128 tokens as the Fine-tune-CoT code evaluates. Options are written "
                                 + "'{stem} Answer choices: (A) x, (B) y.', as in the exemplars.",
@@ -57,7 +67,8 @@ final class FewShotCot extends SingleCallMethod {
                 throw new IllegalStateException("Missing resource " + RESOURCE);
             }
             Map<String, String> prompts = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> task : JsonMapper.builder().build().readTree(in).properties()) {
+            for (Map.Entry<String, JsonNode> task :
+                    JsonMapper.builder().build().readTree(in).properties()) {
                 prompts.put(task.getKey(), task.getValue().get("prompt").asString());
             }
             return Collections.unmodifiableMap(prompts);

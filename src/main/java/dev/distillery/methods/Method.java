@@ -41,5 +41,10 @@ public interface Method {
      * @param history the calls completed so far for this item, in any order, identified by their keys
      * @throws IllegalArgumentException when the item cannot be handled (the engine records it as an item error)
      */
-    Step next(MethodItem item, Preset preset, Map<String, Object> params, Decoding runDecoding, List<CompletedCall> history);
+    Step next(
+            MethodItem item,
+            Preset preset,
+            Map<String, Object> params,
+            Decoding runDecoding,
+            List<CompletedCall> history);
 }

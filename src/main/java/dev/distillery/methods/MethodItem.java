@@ -12,10 +12,14 @@ import java.util.Map;
  * @param gold the normalised gold answer (as the grader compares it)
  * @param goldDecomposition the item's published sub-steps (GSM8K Socratic), each with "question" and "answer"
  */
-public record MethodItem(String itemId, String question, List<Choice> choices, String gold, AnswerType answerType,
+public record MethodItem(
+        String itemId,
+        String question,
+        List<Choice> choices,
+        String gold,
+        AnswerType answerType,
         List<Map<String, String>> goldDecomposition) {
 
     /** An answer option such as (A) bank. */
-    public record Choice(String label, String text) {
-    }
+    public record Choice(String label, String text) {}
 }

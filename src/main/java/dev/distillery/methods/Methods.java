@@ -31,11 +31,10 @@ public final class Methods {
             SocraticInference.create(),
             SocraticPrompting.create());
 
-    private static final Map<String, Method> BY_ID = ALL.stream()
-            .collect(Collectors.toUnmodifiableMap(Method::id, Function.identity()));
+    private static final Map<String, Method> BY_ID =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(Method::id, Function.identity()));
 
-    private Methods() {
-    }
+    private Methods() {}
 
     /** Every method, baselines first, in the order the run form lists them. */
     public static List<Method> all() {
@@ -58,13 +57,17 @@ public final class Methods {
      */
     public static Method forRoles(Method method, java.util.Collection<ModelRole> roles) {
         return roles.contains(ModelRole.EXTRACTOR) && !method.roles().contains(ModelRole.EXTRACTOR)
-                ? new AnswerExtraction(method) : method;
+                ? new AnswerExtraction(method)
+                : method;
     }
 
     public static Optional<Preset> preset(String methodId, @Nullable String presetId) {
-        return byId(methodId).flatMap(method -> presetId == null || presetId.isBlank()
-                ? Optional.of(method.presets().getFirst())
-                : method.presets().stream().filter(preset -> preset.id().equals(presetId)).findFirst());
+        return byId(methodId)
+                .flatMap(method -> presetId == null || presetId.isBlank()
+                        ? Optional.of(method.presets().getFirst())
+                        : method.presets().stream()
+                                .filter(preset -> preset.id().equals(presetId))
+                                .findFirst());
     }
 
     /**
@@ -86,7 +89,8 @@ public final class Methods {
         Map<String, ParamSpec> specs = new LinkedHashMap<>();
         method.params().forEach(spec -> specs.put(spec.name(), spec));
         Map<String, Object> values = new LinkedHashMap<>();
-        specs.values().stream().filter(spec -> spec.defaultValue() != null)
+        specs.values().stream()
+                .filter(spec -> spec.defaultValue() != null)
                 .forEach(spec -> values.put(spec.name(), spec.defaultValue()));
         overlay(values, preset.params(), specs, method);
         overlay(values, given, specs, method);
@@ -100,8 +104,8 @@ public final class Methods {
         return Collections.unmodifiableMap(resolved);
     }
 
-    private static void overlay(Map<String, Object> values, Map<String, Object> overrides, Map<String, ParamSpec> specs,
-            Method method) {
+    private static void overlay(
+            Map<String, Object> values, Map<String, Object> overrides, Map<String, ParamSpec> specs, Method method) {
         overrides.forEach((name, value) -> {
             if (!specs.containsKey(name)) {
                 throw new IllegalArgumentException("Unknown parameter '" + name + "' for method '" + method.id() + "'"
@@ -194,7 +198,9 @@ public final class Methods {
     }
 
     private static String describe(Object value) {
-        return value instanceof String ? "'" + value + "'" : value + " (" + value.getClass().getSimpleName() + ")";
+        return value instanceof String
+                ? "'" + value + "'"
+                : value + " (" + value.getClass().getSimpleName() + ")";
     }
 
     /** 1.0 as "1", 0.7 as "0.7": bounds read as the run form shows them. */

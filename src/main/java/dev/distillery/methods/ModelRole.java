@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** A model a method calls; a run maps each role it needs to an endpoint. */
 public enum ModelRole {
-    TEACHER, STUDENT, DECOMPOSER, SOLVER,
+    TEACHER,
+    STUDENT,
+    DECOMPOSER,
+    SOLVER,
     /** Reads the answer from another role's free-form output (optional model-based answer extraction). */
     EXTRACTOR;
 

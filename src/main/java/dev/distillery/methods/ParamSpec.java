@@ -9,8 +9,21 @@ import org.jspecify.annotations.Nullable;
  * @param defaultValue Integer, Double, Boolean or String according to {@code type}
  * @param options allowed values for CHOICE
  */
-public record ParamSpec(String name, String label, Type type, @Nullable Object defaultValue, @Nullable Double min,
-        @Nullable Double max, List<String> options, String help) {
+public record ParamSpec(
+        String name,
+        String label,
+        Type type,
+        @Nullable Object defaultValue,
+        @Nullable Double min,
+        @Nullable Double max,
+        List<String> options,
+        String help) {
 
-    public enum Type { INTEGER, NUMBER, BOOLEAN, TEXT, CHOICE }
+    public enum Type {
+        INTEGER,
+        NUMBER,
+        BOOLEAN,
+        TEXT,
+        CHOICE
+    }
 }

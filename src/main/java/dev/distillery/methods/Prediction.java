@@ -13,5 +13,5 @@ import org.jspecify.annotations.Nullable;
  *     "rationale", "decomposition" (as "Q: ...\nA: ..." lines), "answer_text"; shown in traces and exported for
  *     fine-tuning
  */
-public record Prediction(String label, String output, @Nullable String rule, Map<String, String> artifacts) {
-}
+public record Prediction(
+        String label, String output, @Nullable String rule, Map<String, String> artifacts) {}

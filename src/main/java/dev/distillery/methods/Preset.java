@@ -11,8 +11,15 @@ import java.util.Map;
  * @param decoding per role; roles absent here use {@link Decoding#providerDefault()}
  * @param params default parameter values of this preset (override the method's declared defaults)
  */
-public record Preset(String id, String methodId, int version, String label, String description,
-        Map<String, String> templates, Map<ModelRole, Decoding> decoding, Map<String, Object> params) {
+public record Preset(
+        String id,
+        String methodId,
+        int version,
+        String label,
+        String description,
+        Map<String, String> templates,
+        Map<ModelRole, Decoding> decoding,
+        Map<String, Object> params) {
 
     public Decoding decodingFor(ModelRole role) {
         return decoding.getOrDefault(role, Decoding.providerDefault());

@@ -12,8 +12,7 @@ final class Prompts {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
-    private Prompts() {
-    }
+    private Prompts() {}
 
     /**
      * Fills the placeholders of {@code template} in one pass. A filled-in value is never scanned again, so a question
@@ -33,7 +32,8 @@ final class Prompts {
 
     /** The options as the Fine-tune-CoT exemplars write them, without the prefix: {@code (A) x, (B) y, (C) z}. */
     static String choices(List<Choice> choices) {
-        return choices.stream().map(choice -> "(" + choice.label() + ") " + choice.text())
+        return choices.stream()
+                .map(choice -> "(" + choice.label() + ") " + choice.text())
                 .collect(Collectors.joining(", "));
     }
 }

@@ -28,7 +28,12 @@ abstract class Protocol implements Method {
     private final List<ParamSpec> params;
     private final String defaultSplit;
 
-    Protocol(String id, String label, String description, Set<ModelRole> roles, List<ParamSpec> params,
+    Protocol(
+            String id,
+            String label,
+            String description,
+            Set<ModelRole> roles,
+            List<ParamSpec> params,
             String defaultSplit) {
         this.id = id;
         this.label = label;
@@ -69,7 +74,11 @@ abstract class Protocol implements Method {
     }
 
     @Override
-    public final Step next(MethodItem item, Preset preset, Map<String, Object> params, Decoding runDecoding,
+    public final Step next(
+            MethodItem item,
+            Preset preset,
+            Map<String, Object> params,
+            Decoding runDecoding,
             List<CompletedCall> history) {
         // Resolving again is idempotent for resolved values and turns a malformed value into an item error
         // instead of a ClassCastException deep inside a protocol.
@@ -81,8 +90,13 @@ abstract class Protocol implements Method {
     abstract Step advance(Turn turn);
 
     /** A preset of this method at version 1, the version every shipped preset starts at. */
-    final Preset preset(String presetId, String label, String description, Map<String, String> templates,
-            Map<ModelRole, Decoding> decoding, Map<String, Object> params) {
+    final Preset preset(
+            String presetId,
+            String label,
+            String description,
+            Map<String, String> templates,
+            Map<ModelRole, Decoding> decoding,
+            Map<String, Object> params) {
         return new Preset(presetId, id, 1, label, description, templates, decoding, params);
     }
 

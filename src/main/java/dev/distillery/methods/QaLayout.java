@@ -19,12 +19,10 @@ final class QaLayout {
 
     private static final Pattern LIST_MARKER = Pattern.compile("^(?:\\d+[.)]|[-*•])\\s*");
 
-    private QaLayout() {
-    }
+    private QaLayout() {}
 
     /** A subquestion and its answer; either may be empty when the model wrote only the other. */
-    record Pair(String question, String answer) {
-    }
+    record Pair(String question, String answer) {}
 
     /**
      * The pairs in a model's text. Text before the first Q or A line is ignored (an echoed problem, a preamble); a
@@ -78,11 +76,15 @@ final class QaLayout {
      * other non-blank line without its list marker.
      */
     static List<String> subquestions(String text) {
-        List<String> questions = parse(text).stream().map(Pair::question).filter(q -> !q.isEmpty()).toList();
+        List<String> questions = parse(text).stream()
+                .map(Pair::question)
+                .filter(q -> !q.isEmpty())
+                .toList();
         if (!questions.isEmpty()) {
             return questions;
         }
-        return text.lines().map(String::strip)
+        return text.lines()
+                .map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith(PROBLEM) && !line.startsWith(A))
                 .map(line -> LIST_MARKER.matcher(line).replaceFirst("").strip())
                 .filter(line -> !line.isEmpty())
@@ -91,7 +93,11 @@ final class QaLayout {
 
     /** The last non-empty answer, if any. */
     static @Nullable String lastAnswer(List<Pair> pairs) {
-        return pairs.reversed().stream().map(Pair::answer).filter(a -> !a.isEmpty()).findFirst().orElse(null);
+        return pairs.reversed().stream()
+                .map(Pair::answer)
+                .filter(a -> !a.isEmpty())
+                .findFirst()
+                .orElse(null);
     }
 
     /**

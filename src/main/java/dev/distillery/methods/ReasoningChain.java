@@ -20,7 +20,8 @@ final class ReasoningChain {
     static final String RATIONALE = "rationale";
     static final String ANSWER = "answer";
     static final String RATIONALE_TEMPLATE = "Q: {question}\nA: Let's think step by step.";
-    static final String ANSWER_TEMPLATE = "Q: {question}\nA: Let's think step by step.{rationale}\nTherefore, the answer is";
+    static final String ANSWER_TEMPLATE =
+            "Q: {question}\nA: Let's think step by step.{rationale}\nTherefore, the answer is";
 
     private final ModelRole role;
     private final boolean perSample;
@@ -44,8 +45,7 @@ final class ReasoningChain {
         List<CallRequest> missing = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (!turn.has(answerKey(i))) {
-                missing.add(turn.call(answerKey(i), role,
-                        turn.render(ANSWER, Map.of(RATIONALE, rationales.get(i)))));
+                missing.add(turn.call(answerKey(i), role, turn.render(ANSWER, Map.of(RATIONALE, rationales.get(i)))));
             }
         }
         if (!missing.isEmpty()) {
@@ -54,8 +54,11 @@ final class ReasoningChain {
         List<Prediction> predictions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String answer = turn.output(answerKey(i));
-            predictions.add(new Prediction(perSample ? "sample " + i : "prediction", answer,
-                    answerRule(turn.item().answerType()), Map.of("rationale", rationales.get(i), "answer_text", answer)));
+            predictions.add(new Prediction(
+                    perSample ? "sample " + i : "prediction",
+                    answer,
+                    answerRule(turn.item().answerType()),
+                    Map.of("rationale", rationales.get(i), "answer_text", answer)));
         }
         return new Step.Done(predictions);
     }

@@ -28,13 +28,11 @@ final class SocraticExemplars {
     private static final String FINAL_ANSWER = "####";
 
     /** A problem and its subquestion/answer pairs, the last answer ending "The answer is N.". */
-    record Exemplar(String question, List<Pair> pairs) {
-    }
+    record Exemplar(String question, List<Pair> pairs) {}
 
     private static final List<Exemplar> EXEMPLARS = load();
 
-    private SocraticExemplars() {
-    }
+    private SocraticExemplars() {}
 
     static List<Exemplar> all() {
         return EXEMPLARS;
@@ -50,8 +48,10 @@ final class SocraticExemplars {
     /** The exemplars with their subquestions only, for a teacher that writes the questions and leaves the solving. */
     static String unsolved() {
         return EXEMPLARS.stream()
-                .map(e -> QaLayout.PROBLEM + " " + e.question() + "\n" + e.pairs().stream()
-                        .map(pair -> QaLayout.Q + " " + pair.question()).collect(Collectors.joining("\n")))
+                .map(e -> QaLayout.PROBLEM + " " + e.question() + "\n"
+                        + e.pairs().stream()
+                                .map(pair -> QaLayout.Q + " " + pair.question())
+                                .collect(Collectors.joining("\n")))
                 .collect(Collectors.joining("\n\n"));
     }
 
@@ -82,7 +82,9 @@ final class SocraticExemplars {
             if (separator <= 0) {
                 throw new IllegalArgumentException("No 'subquestion ** step' in the exemplar line '" + line + "'");
             }
-            String step = line.substring(separator + STEP_SEPARATOR.length()).replaceAll("<<[^>]*>>", "").strip();
+            String step = line.substring(separator + STEP_SEPARATOR.length())
+                    .replaceAll("<<[^>]*>>", "")
+                    .strip();
             pairs.add(new Pair(line.substring(0, separator).strip(), step));
         }
         Pair lastStep = pairs.removeLast();
@@ -102,7 +104,9 @@ final class SocraticExemplars {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
                     JsonNode record = json.readTree(line);
-                    exemplars.add(convert(record.get("question").asString(), record.get("answer").asString()));
+                    exemplars.add(convert(
+                            record.get("question").asString(),
+                            record.get("answer").asString()));
                 }
             }
             return List.copyOf(exemplars);

@@ -24,7 +24,9 @@ final class SocraticInference extends Protocol {
     private final List<Preset> presets;
 
     private SocraticInference() {
-        super("socratic-inference", "Socratic CoT inference",
+        super(
+                "socratic-inference",
+                "Socratic CoT inference",
                 "Socratic CoT inference (Shridhar, Stolfo & Sachan, \"Distilling Reasoning Capabilities into "
                         + "Smaller Language Models\", Findings of ACL 2023; arXiv 2212.00193): a decomposer (question "
                         + "generation) and a solver (question answering), typically small models fine-tuned on a "
@@ -32,39 +34,62 @@ final class SocraticInference extends Protocol {
                         + "problem and the pairs so far, the solver answers it, until the decomposer writes the stop "
                         + "marker or the step cap is reached. The prediction is the last answer's last number.",
                 Set.of(ModelRole.DECOMPOSER, ModelRole.SOLVER),
-                List.of(new ParamSpec(MAX_STEPS, "Maximum subquestions", ParamSpec.Type.INTEGER, 8, 1.0, 32.0,
-                        List.of(), "The loop stops after this many subquestion/answer pairs even if the decomposer "
+                List.of(new ParamSpec(
+                        MAX_STEPS,
+                        "Maximum subquestions",
+                        ParamSpec.Type.INTEGER,
+                        8,
+                        1.0,
+                        32.0,
+                        List.of(),
+                        "The loop stops after this many subquestion/answer pairs even if the decomposer "
                                 + "has not written its stop marker.")),
                 "test");
         Decoding oneLine = new Decoding(0.0, null, 128, List.of("\n"), null, 1);
         this.presets = List.of(
-                preset("socratic-instructed", "Prompted models",
+                preset(
+                        "socratic-instructed",
+                        "Prompted models",
                         "socratic-instructed v1 (our format): for models that are not fine-tuned. The decomposer is "
                                 + "told to write only the next subquestion or the stop marker [END]; the solver to "
                                 + "answer the last subquestion in one sentence. Both see 'Problem: {question}' and the "
                                 + "pairs so far as 'Q: ...' / 'A: ...' lines. A decomposer output that contains the "
                                 + "marker, or is blank, ends the loop; otherwise its first line is the subquestion. "
                                 + "Provider-default decoding.",
-                        templates(DECOMPOSER, "Break the problem into simple subquestions, one at a time. Given the "
+                        templates(
+                                DECOMPOSER,
+                                "Break the problem into simple subquestions, one at a time. Given the "
                                         + "problem and the subquestions answered so far, write only the next "
                                         + "subquestion. If the answers so far already solve the problem, write only "
                                         + "{stop}.\n\nProblem: {question}\n{pairs}Q:",
-                                SOLVER, "Answer the last subquestion about the problem in one sentence, using the "
+                                SOLVER,
+                                "Answer the last subquestion about the problem in one sentence, using the "
                                         + "earlier answers.\n\nProblem: {question}\n{pairs}Q: {subquestion}\nA:",
-                                STOP, "[END]",
-                                Turn.WITH_CHOICES, CHOICES_ON_SAME_LINE),
-                        Map.of(), Map.of()),
-                preset("socratic-finetuned", "Fine-tuned models",
+                                STOP,
+                                "[END]",
+                                Turn.WITH_CHOICES,
+                                CHOICES_ON_SAME_LINE),
+                        Map.of(),
+                        Map.of()),
+                preset(
+                        "socratic-finetuned",
+                        "Fine-tuned models",
                         "socratic-finetuned v1 (our format): for a decomposer and a solver fine-tuned on the "
                                 + "iterative sets. The decomposer completes 'Problem: {question}\\n' + earlier "
                                 + "'Q: ...\\nA: ...\\n' lines + 'Q:' with the next subquestion or ' [END]'; the solver "
                                 + "completes the same with 'Q: {subquestion}\\nA:'. Greedy, at most 128 tokens, one "
                                 + "line each.",
-                        templates(DECOMPOSER, "Problem: {question}\n{pairs}Q:",
-                                SOLVER, "Problem: {question}\n{pairs}Q: {subquestion}\nA:",
-                                STOP, "[END]",
-                                Turn.WITH_CHOICES, CHOICES_ON_SAME_LINE),
-                        Map.of(ModelRole.DECOMPOSER, oneLine, ModelRole.SOLVER, oneLine), Map.of()));
+                        templates(
+                                DECOMPOSER,
+                                "Problem: {question}\n{pairs}Q:",
+                                SOLVER,
+                                "Problem: {question}\n{pairs}Q: {subquestion}\nA:",
+                                STOP,
+                                "[END]",
+                                Turn.WITH_CHOICES,
+                                CHOICES_ON_SAME_LINE),
+                        Map.of(ModelRole.DECOMPOSER, oneLine, ModelRole.SOLVER, oneLine),
+                        Map.of()));
     }
 
     static SocraticInference create() {
@@ -86,22 +111,24 @@ final class SocraticInference extends Protocol {
             String answer = "qa/" + step;
             String context = QaLayout.block(pairs);
             if (!turn.has(ask)) {
-                return Turn.calls(turn.call(ask, ModelRole.DECOMPOSER,
-                        turn.render(DECOMPOSER, Map.of("pairs", context, STOP, marker))));
+                return Turn.calls(turn.call(
+                        ask, ModelRole.DECOMPOSER, turn.render(DECOMPOSER, Map.of("pairs", context, STOP, marker))));
             }
             Optional<String> subquestion = subquestion(turn.output(ask), marker);
             if (subquestion.isEmpty()) {
                 break;
             }
             if (!turn.has(answer)) {
-                return Turn.calls(turn.call(answer, ModelRole.SOLVER,
+                return Turn.calls(turn.call(
+                        answer,
+                        ModelRole.SOLVER,
                         turn.render(SOLVER, Map.of("pairs", context, "subquestion", subquestion.get()))));
             }
             pairs.add(new Pair(subquestion.get(), answer(turn.output(answer))));
         }
         String last = pairs.isEmpty() ? "" : pairs.getLast().answer();
-        return Turn.done(new Prediction("prediction", last, "last-number",
-                Map.of("decomposition", QaLayout.decomposition(pairs))));
+        return Turn.done(new Prediction(
+                "prediction", last, "last-number", Map.of("decomposition", QaLayout.decomposition(pairs))));
     }
 
     /**
@@ -112,8 +139,13 @@ final class SocraticInference extends Protocol {
         if (!marker.isBlank() && output.contains(marker.strip())) {
             return Optional.empty();
         }
-        return output.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
-                .map(line -> line.startsWith(QaLayout.Q) ? line.substring(QaLayout.Q.length()).strip() : line)
+        return output.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .findFirst()
+                .map(line -> line.startsWith(QaLayout.Q)
+                        ? line.substring(QaLayout.Q.length()).strip()
+                        : line)
                 .filter(line -> !line.isEmpty());
     }
 
@@ -128,8 +160,10 @@ final class SocraticInference extends Protocol {
                 break;
             }
             if (!line.isEmpty()) {
-                lines.add(lines.isEmpty() && line.startsWith(QaLayout.A) ? line.substring(QaLayout.A.length()).strip()
-                        : line);
+                lines.add(
+                        lines.isEmpty() && line.startsWith(QaLayout.A)
+                                ? line.substring(QaLayout.A.length()).strip()
+                                : line);
             }
         }
         return lines.stream().filter(line -> !line.isEmpty()).collect(Collectors.joining(" "));

@@ -6,10 +6,8 @@ import java.util.List;
 public sealed interface Step {
 
     /** Calls to make; their results come back in the history of the next {@code Method.next}. */
-    record Calls(List<CallRequest> calls) implements Step {
-    }
+    record Calls(List<CallRequest> calls) implements Step {}
 
     /** The item is finished with these predictions, to be graded. */
-    record Done(List<Prediction> predictions) implements Step {
-    }
+    record Done(List<Prediction> predictions) implements Step {}
 }

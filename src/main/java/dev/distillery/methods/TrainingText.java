@@ -15,15 +15,13 @@ public final class TrainingText {
     /** The template a preset without one uses for options: {@code {stem} Answer choices: (A) x, (B) y.} */
     public static final String CHOICES_ON_SAME_LINE = Protocol.CHOICES_ON_SAME_LINE;
 
-    private static final Preset FINETUNED_SOCRATIC = Methods.preset("socratic-inference", "socratic-finetuned")
-            .orElseThrow();
+    private static final Preset FINETUNED_SOCRATIC =
+            Methods.preset("socratic-inference", "socratic-finetuned").orElseThrow();
 
-    private TrainingText() {
-    }
+    private TrainingText() {}
 
     /** A subquestion and its answer, one line each; either may be empty when the model wrote only the other. */
-    public record QaPair(String question, String answer) {
-    }
+    public record QaPair(String question, String answer) {}
 
     /**
      * The question as a preset wrote it into its prompts: the stem alone, or with the options filled into the
@@ -38,7 +36,9 @@ public final class TrainingText {
 
     /** The pairs of a teacher's Socratic decomposition (or of its stored "decomposition" artifact). */
     public static List<QaPair> decomposition(String text) {
-        return QaLayout.parse(text).stream().map(p -> new QaPair(p.question(), p.answer())).toList();
+        return QaLayout.parse(text).stream()
+                .map(p -> new QaPair(p.question(), p.answer()))
+                .toList();
     }
 
     /** The pairs as Q and A lines without a trailing newline, as the "decomposition" artifact writes them. */
@@ -53,13 +53,15 @@ public final class TrainingText {
 
     /** What a fine-tuned decomposer is asked at inference, after the pairs answered so far. */
     public static String decomposerPrompt(String question, List<QaPair> before) {
-        return Prompts.fill(template(SocraticInference.DECOMPOSER),
+        return Prompts.fill(
+                template(SocraticInference.DECOMPOSER),
                 Map.of("question", question, "pairs", QaLayout.block(layout(before))));
     }
 
     /** What a fine-tuned solver is asked at inference for {@code subquestion}, after the pairs answered so far. */
     public static String solverPrompt(String question, List<QaPair> before, String subquestion) {
-        return Prompts.fill(template(SocraticInference.SOLVER),
+        return Prompts.fill(
+                template(SocraticInference.SOLVER),
                 Map.of("question", question, "pairs", QaLayout.block(layout(before)), "subquestion", subquestion));
     }
 
@@ -74,6 +76,8 @@ public final class TrainingText {
     }
 
     private static List<QaLayout.Pair> layout(List<QaPair> pairs) {
-        return pairs.stream().map(p -> new QaLayout.Pair(p.question(), p.answer())).toList();
+        return pairs.stream()
+                .map(p -> new QaLayout.Pair(p.question(), p.answer()))
+                .toList();
     }
 }

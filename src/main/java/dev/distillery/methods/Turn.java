@@ -24,7 +24,12 @@ final class Turn {
     private final Decoding runDecoding;
     private final Map<String, CompletedCall> calls;
 
-    Turn(MethodItem item, Preset preset, Map<String, Object> params, Decoding runDecoding, List<CompletedCall> history) {
+    Turn(
+            MethodItem item,
+            Preset preset,
+            Map<String, Object> params,
+            Decoding runDecoding,
+            List<CompletedCall> history) {
         this.item = item;
         this.preset = preset;
         this.params = params;
@@ -52,7 +57,8 @@ final class Turn {
         if (item.choices().isEmpty()) {
             return item.question();
         }
-        return Prompts.fill(template(WITH_CHOICES),
+        return Prompts.fill(
+                template(WITH_CHOICES),
                 Map.of("question", item.question(), "choices", Prompts.choices(item.choices())));
     }
 

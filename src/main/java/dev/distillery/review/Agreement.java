@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Agreement {
 
-    private Agreement() {
-    }
+    private Agreement() {}
 
     /** The verdicts one item received: how many reviewers said correct and how many incorrect. */
     public record Votes(int correct, int incorrect) {

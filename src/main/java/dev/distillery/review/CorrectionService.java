@@ -49,8 +49,16 @@ public class CorrectionService {
     private final ApplicationEventPublisher events;
     private final DatabaseRetry retry;
 
-    CorrectionService(RunService runs, Revisions revisions, CurrentTenant currentTenant, AuditLog auditLog, RerunJobs jobs,
-            SearchIndex searchIndex, PlatformTransactionManager transactions, Clock clock, ApplicationEventPublisher events,
+    CorrectionService(
+            RunService runs,
+            Revisions revisions,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            RerunJobs jobs,
+            SearchIndex searchIndex,
+            PlatformTransactionManager transactions,
+            Clock clock,
+            ApplicationEventPublisher events,
             DatabaseRetry retry) {
         this.retry = retry;
         this.searchIndex = searchIndex;
@@ -72,9 +80,19 @@ public class CorrectionService {
         Trace trace = runs.trace(runId, itemId);
         Trace.Call teacher = teacherCall(trace);
         List<Revision> all = new ArrayList<>();
-        all.add(new Revision(0, 0, teacher == null ? null : teacher.key(),
-                teacher == null || teacher.outputs().isEmpty() ? null : teacher.outputs().getFirst(), null, null, null,
-                "original run", run.finishedAt() != null ? run.finishedAt() : run.createdAt(), null));
+        all.add(new Revision(
+                0,
+                0,
+                teacher == null ? null : teacher.key(),
+                teacher == null || teacher.outputs().isEmpty()
+                        ? null
+                        : teacher.outputs().getFirst(),
+                null,
+                null,
+                null,
+                "original run",
+                run.finishedAt() != null ? run.finishedAt() : run.createdAt(),
+                null));
         all.addAll(revisions.list(runId, itemId));
         return new TraceReview(trace, List.copyOf(all), teacher == null ? null : teacher.key());
     }
@@ -95,18 +113,38 @@ public class CorrectionService {
             throw conflict(review, draft.baseRevision());
         }
         String teacherOutput = validate(review, draft);
-        Revision next = new Revision(latest.revision() + 1, latest.revision(), review.teacherCallKey(), teacherOutput,
+        Revision next = new Revision(
+                latest.revision() + 1,
+                latest.revision(),
+                review.teacherCallKey(),
+                teacherOutput,
                 draft.verdict() != null ? draft.verdict() : latest.verdict(),
-                draft.verdict() != null ? Objects.requireNonNull(draft.reason(), "validated").strip() : latest.reason(),
-                blankToNull(draft.comment()), tenant.actor().label(), clock.instant(), null);
-        if (!revisions.insert(tenant.workspaceId(), runId, itemId, next, tenant.actor().userId())) {
+                draft.verdict() != null
+                        ? Objects.requireNonNull(draft.reason(), "validated").strip()
+                        : latest.reason(),
+                blankToNull(draft.comment()),
+                tenant.actor().label(),
+                clock.instant(),
+                null);
+        if (!revisions.insert(
+                tenant.workspaceId(), runId, itemId, next, tenant.actor().userId())) {
             throw conflict(review(runId, itemId), draft.baseRevision());
         }
         String original = review.revisions().getFirst().teacherOutput();
         boolean edited = teacherOutput != null && !teacherOutput.equals(original);
-        revisions.upsertState(tenant.workspaceId(), runId, itemId, next.revision(), edited, next.verdict(),
-                tenant.actor().label(), next.createdAt());
-        auditLog.record(tenant, "trace.revised", runId + "/" + itemId,
+        revisions.upsertState(
+                tenant.workspaceId(),
+                runId,
+                itemId,
+                next.revision(),
+                edited,
+                next.verdict(),
+                tenant.actor().label(),
+                next.createdAt());
+        auditLog.record(
+                tenant,
+                "trace.revised",
+                runId + "/" + itemId,
                 "revision " + next.revision() + (edited ? ", teacher trace edited" : "")
                         + (draft.verdict() != null ? ", verdict " + (draft.verdict() ? "correct" : "incorrect") : ""));
         return next;
@@ -117,18 +155,22 @@ public class CorrectionService {
      * and its outcome against the grader's original verdict. Makes model calls: no transaction is open around them.
      */
     public Revision rerun(UUID runId, String itemId, int revision) {
-        return rerun(runId, itemId, review -> Optional.of(review.revision(revision))).orElseThrow();
+        return rerun(runId, itemId, review -> Optional.of(review.revision(revision)))
+                .orElseThrow();
     }
 
     /** Re-runs the latest revision unless it has a finished re-run already (for the background job, which may repeat). */
     Optional<Revision> rerunLatestUnlessDone(UUID runId, String itemId) {
-        return rerun(runId, itemId, review -> Optional.of(review.latest())
-                .filter(latest -> latest.rerun() == null || "error".equals(latest.rerun().status())));
+        return rerun(
+                runId,
+                itemId,
+                review -> Optional.of(review.latest())
+                        .filter(latest -> latest.rerun() == null
+                                || "error".equals(latest.rerun().status())));
     }
 
     private Optional<Revision> rerun(UUID runId, String itemId, Function<TraceReview, Optional<Revision>> pick) {
-        record Target(Revision revision, @Nullable Boolean before) {
-        }
+        record Target(Revision revision, @Nullable Boolean before) {}
         Optional<Target> found = Objects.requireNonNull(tx.execute(s -> {
             currentTenant.require(Permission.REVIEW);
             TraceReview review = review(runId, itemId);
@@ -139,14 +181,22 @@ public class CorrectionService {
         }
         Revision target = found.get().revision();
         if (target.revision() == 0 || target.teacherOutput() == null || target.callKey() == null) {
-            throw new InvalidInputException("revision", "Revision " + target.revision() + " has no corrected teacher trace to re-run.");
+            throw new InvalidInputException(
+                    "revision", "Revision " + target.revision() + " has no corrected teacher trace to re-run.");
         }
         Revision.Rerun rerun;
         String graderVersion = null;
         try {
             RunService.Rerun result = runs.rerunFrom(runId, itemId, target.callKey(), target.teacherOutput());
-            rerun = new Revision.Rerun("done", result.output(), result.rule(), result.extracted(), result.correct(), null,
-                    Revision.Outcome.of(found.get().before(), result.correct()), clock.instant());
+            rerun = new Revision.Rerun(
+                    "done",
+                    result.output(),
+                    result.rule(),
+                    result.extracted(),
+                    result.correct(),
+                    null,
+                    Revision.Outcome.of(found.get().before(), result.correct()),
+                    clock.instant());
             graderVersion = result.graderVersion();
         } catch (ModelCallException e) {
             rerun = new Revision.Rerun("error", null, null, null, null, e.getMessage(), null, clock.instant());
@@ -158,8 +208,14 @@ public class CorrectionService {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
             revisions.recordRerun(runId, itemId, target.revision(), recorded, version);
             events.publishEvent(new StudentRerunRecorded(runId, tenant.workspaceId()));
-            auditLog.record(tenant, "trace.rerun", runId + "/" + itemId, "revision " + target.revision() + ": "
-                    + (recorded.outcome() == null ? "error" : recorded.outcome().label()));
+            auditLog.record(
+                    tenant,
+                    "trace.rerun",
+                    runId + "/" + itemId,
+                    "revision " + target.revision() + ": "
+                            + (recorded.outcome() == null
+                                    ? "error"
+                                    : recorded.outcome().label()));
         }));
         return Optional.of(target.withRerun(recorded));
     }
@@ -174,10 +230,13 @@ public class CorrectionService {
         RunDetails run = runs.get(runId);
         List<Revisions.EditedItem> edited = revisions.edited(runId, itemIds);
         if (edited.isEmpty()) {
-            throw new ConflictException(itemIds == null ? "The run has no edited traces to re-run."
-                    : "None of these items has an edited teacher trace.");
+            throw new ConflictException(
+                    itemIds == null
+                            ? "The run has no edited traces to re-run."
+                            : "None of these items has an edited teacher trace.");
         }
-        jobs.schedule(tenant, runId, edited.stream().map(Revisions.EditedItem::itemId).toList());
+        jobs.schedule(
+                tenant, runId, edited.stream().map(Revisions.EditedItem::itemId).toList());
         auditLog.record(tenant, "run.rerun-student", run.name(), edited.size() + " edited items");
         return edited.size();
     }
@@ -204,15 +263,22 @@ public class CorrectionService {
     public List<ReviewRow> rows(UUID runId, ReviewFilter filter, int offset, int limit) {
         TenantContext tenant = currentTenant.require(Permission.READ);
         RunDetails run = runs.get(runId);
-        return revisions.rows(runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexedSearch(tenant, run, filter),
-                Math.max(0, offset), Math.clamp(limit, 1, 500));
+        return revisions.rows(
+                runId,
+                run.datasetVersionId(),
+                filter,
+                tenant.actor().userId(),
+                indexedSearch(tenant, run, filter),
+                Math.max(0, offset),
+                Math.clamp(limit, 1, 500));
     }
 
     @Transactional(readOnly = true)
     public int count(UUID runId, ReviewFilter filter) {
         TenantContext tenant = currentTenant.require(Permission.READ);
         RunDetails run = runs.get(runId);
-        return revisions.count(runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexedSearch(tenant, run, filter));
+        return revisions.count(
+                runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexedSearch(tenant, run, filter));
     }
 
     /**
@@ -239,25 +305,31 @@ public class CorrectionService {
         List<InvalidInputException.FieldError> errors = new ArrayList<>();
         if (draft.teacherOutput() != null) {
             if (review.teacherCallKey() == null) {
-                errors.add(new InvalidInputException.FieldError("teacherOutput", "This method has no teacher trace to correct."));
+                errors.add(new InvalidInputException.FieldError(
+                        "teacherOutput", "This method has no teacher trace to correct."));
             } else if (draft.teacherOutput().isBlank()) {
                 errors.add(new InvalidInputException.FieldError("teacherOutput", "The teacher trace cannot be empty."));
             } else if (draft.teacherOutput().length() > MAX_TEXT) {
-                errors.add(new InvalidInputException.FieldError("teacherOutput", "Keep the teacher trace under " + MAX_TEXT + " characters."));
+                errors.add(new InvalidInputException.FieldError(
+                        "teacherOutput", "Keep the teacher trace under " + MAX_TEXT + " characters."));
             } else {
                 teacherOutput = draft.teacherOutput();
             }
         }
         if (draft.verdict() != null && (draft.reason() == null || draft.reason().isBlank())) {
-            errors.add(new InvalidInputException.FieldError("reason", "Say why the verdict is overridden (e.g. \"grader wrong: 0.5 = 1/2\")."));
+            errors.add(new InvalidInputException.FieldError(
+                    "reason", "Say why the verdict is overridden (e.g. \"grader wrong: 0.5 = 1/2\")."));
         } else if (draft.reason() != null && draft.reason().length() > MAX_REASON) {
-            errors.add(new InvalidInputException.FieldError("reason", "Keep the reason under " + MAX_REASON + " characters."));
+            errors.add(new InvalidInputException.FieldError(
+                    "reason", "Keep the reason under " + MAX_REASON + " characters."));
         }
         if (draft.comment() != null && draft.comment().length() > MAX_REASON) {
-            errors.add(new InvalidInputException.FieldError("comment", "Keep the comment under " + MAX_REASON + " characters."));
+            errors.add(new InvalidInputException.FieldError(
+                    "comment", "Keep the comment under " + MAX_REASON + " characters."));
         }
         if (errors.isEmpty() && draft.verdict() == null && Objects.equals(teacherOutput, latest.teacherOutput())) {
-            errors.add(new InvalidInputException.FieldError("teacherOutput", "Nothing changed: edit the teacher trace or give a verdict."));
+            errors.add(new InvalidInputException.FieldError(
+                    "teacherOutput", "Nothing changed: edit the teacher trace or give a verdict."));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -273,12 +345,19 @@ public class CorrectionService {
         details.put("latestAuthor", latest.author());
         details.put("latestTeacherOutput", latest.teacherOutput() == null ? "" : latest.teacherOutput());
         if (base >= 0 && base <= latest.revision()) {
-            details.put("changes", RevisionDiff.between(base, text(review.revision(base)), latest.revision(), text(latest))
-                    .lines().stream().filter(l -> l.kind() != RevisionDiff.Kind.SAME)
-                    .map(l -> (l.kind() == RevisionDiff.Kind.ADDED ? "+ " : "- ") + l.text()).toList());
+            details.put(
+                    "changes",
+                    RevisionDiff.between(base, text(review.revision(base)), latest.revision(), text(latest))
+                            .lines()
+                            .stream()
+                            .filter(l -> l.kind() != RevisionDiff.Kind.SAME)
+                            .map(l -> (l.kind() == RevisionDiff.Kind.ADDED ? "+ " : "- ") + l.text())
+                            .toList());
         }
-        return new ConflictException(latest.author() + " saved revision " + latest.revision() + " of this trace after "
-                + "revision " + base + ", which your change was made on. Merge your change into it or try again.", details);
+        return new ConflictException(
+                latest.author() + " saved revision " + latest.revision() + " of this trace after " + "revision " + base
+                        + ", which your change was made on. Merge your change into it or try again.",
+                details);
     }
 
     private static String text(Revision r) {
@@ -286,7 +365,10 @@ public class CorrectionService {
     }
 
     private static Trace.@Nullable Call teacherCall(Trace trace) {
-        return trace.calls().stream().filter(c -> c.role().equals("teacher")).findFirst().orElse(null);
+        return trace.calls().stream()
+                .filter(c -> c.role().equals("teacher"))
+                .findFirst()
+                .orElse(null);
     }
 
     private static @Nullable String blankToNull(@Nullable String s) {

@@ -40,7 +40,12 @@ public class QueueService {
     private final AuditLog auditLog;
     private final Clock clock;
 
-    QueueService(Queues queues, RunService runs, CorrectionService corrections, CurrentTenant currentTenant, AuditLog auditLog,
+    QueueService(
+            Queues queues,
+            RunService runs,
+            CorrectionService corrections,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
             Clock clock) {
         this.queues = queues;
         this.runs = runs;
@@ -51,34 +56,53 @@ public class QueueService {
     }
 
     /** Which items a queue covers. */
-    public enum Selection { ALL, INCORRECT, SAMPLE }
+    public enum Selection {
+        ALL,
+        INCORRECT,
+        SAMPLE
+    }
 
     /** A queue as set up: reviews per item (1–5), the items, and who may review (empty: everyone who may review). */
-    public record QueueDraft(int reviewsPerItem, Selection selection, @Nullable Integer sampleSize, List<UUID> reviewers) {
-    }
+    public record QueueDraft(
+            int reviewsPerItem,
+            Selection selection,
+            @Nullable Integer sampleSize,
+            List<UUID> reviewers) {}
 
     /** A queue's state: its settings, slots done of all, and each reviewer's share. */
-    public record QueueStatus(int reviewsPerItem, Selection selection, @Nullable Integer sampleSize, List<UUID> reviewers,
-            int items, int slots, int done, Map<String, Integer> doneByReviewer) {
-    }
+    public record QueueStatus(
+            int reviewsPerItem,
+            Selection selection,
+            @Nullable Integer sampleSize,
+            List<UUID> reviewers,
+            int items,
+            int slots,
+            int done,
+            Map<String, Integer> doneByReviewer) {}
 
     /** The slot a reviewer got: the item to review and until when it is theirs. */
-    public record Assignment(String itemId, int slot, java.time.Instant leasedUntil) {
-    }
+    public record Assignment(String itemId, int slot, java.time.Instant leasedUntil) {}
 
     /**
      * One item's independent verdicts, and the revision of the trace each reviewer left (for those who saved one), which
      * an adjudicator may pick as the final trace.
      */
-    public record ItemVotes(String itemId, Map<String, Boolean> verdicts, Map<String, Integer> revisions, Agreement.Votes votes,
-            @Nullable String adjudicatedBy) {
-    }
+    public record ItemVotes(
+            String itemId,
+            Map<String, Boolean> verdicts,
+            Map<String, Integer> revisions,
+            Agreement.Votes votes,
+            @Nullable String adjudicatedBy) {}
 
     /** Agreement over a run's queue. */
-    public record AgreementReport(@Nullable Double fleissKappa, @Nullable Double cohenKappa, int itemsWithTwoOrMore,
-            double meanItemAgreement, List<ItemVotes> disagreements, @Nullable Double sameStudentOutcome,
-            @Nullable Double meanEditDistance) {
-    }
+    public record AgreementReport(
+            @Nullable Double fleissKappa,
+            @Nullable Double cohenKappa,
+            int itemsWithTwoOrMore,
+            double meanItemAgreement,
+            List<ItemVotes> disagreements,
+            @Nullable Double sameStudentOutcome,
+            @Nullable Double meanEditDistance) {}
 
     @Transactional
     public QueueStatus configure(UUID runId, QueueDraft draft) {
@@ -89,7 +113,8 @@ public class QueueService {
             errors.add(new InvalidInputException.FieldError("reviewsPerItem", "Ask for 1 to 5 reviews per item."));
         }
         if (draft.selection() == Selection.SAMPLE && (draft.sampleSize() == null || draft.sampleSize() < 1)) {
-            errors.add(new InvalidInputException.FieldError("sampleSize", "Say how many items to sample (at least 1)."));
+            errors.add(
+                    new InvalidInputException.FieldError("sampleSize", "Say how many items to sample (at least 1)."));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -97,14 +122,26 @@ public class QueueService {
         if (queues.exists(runId)) {
             throw new ConflictException("This run has a review queue already.");
         }
-        queues.insertQueue(tenant.workspaceId(), runId, draft, (int) LEASE.toSeconds(), tenant.actor().userId(), clock.instant());
+        queues.insertQueue(
+                tenant.workspaceId(),
+                runId,
+                draft,
+                (int) LEASE.toSeconds(),
+                tenant.actor().userId(),
+                clock.instant());
         int items = queues.insertSlots(tenant.workspaceId(), runId, draft);
         if (items == 0) {
-            throw new ConflictException(draft.selection() == Selection.INCORRECT ? "The run has no incorrect items to review."
-                    : "The run has no finished items to review.");
+            throw new ConflictException(
+                    draft.selection() == Selection.INCORRECT
+                            ? "The run has no incorrect items to review."
+                            : "The run has no finished items to review.");
         }
-        auditLog.record(tenant, "review.queue-created", runId.toString(),
-                items + " items × " + draft.reviewsPerItem() + " reviews, " + draft.selection().name().toLowerCase(java.util.Locale.ROOT));
+        auditLog.record(
+                tenant,
+                "review.queue-created",
+                runId.toString(),
+                items + " items × " + draft.reviewsPerItem() + " reviews, "
+                        + draft.selection().name().toLowerCase(java.util.Locale.ROOT));
         return status(runId).orElseThrow();
     }
 
@@ -123,7 +160,8 @@ public class QueueService {
     public Optional<Assignment> next(UUID runId) {
         TenantContext tenant = currentTenant.require(Permission.REVIEW);
         UUID me = reviewer(tenant);
-        List<UUID> reviewers = queues.reviewers(runId).orElseThrow(() -> new NotFoundException("This run has no review queue."));
+        List<UUID> reviewers =
+                queues.reviewers(runId).orElseThrow(() -> new NotFoundException("This run has no review queue."));
         if (!reviewers.isEmpty() && !reviewers.contains(me)) {
             throw new AccessDeniedException("You are not one of this queue's reviewers.");
         }
@@ -139,7 +177,8 @@ public class QueueService {
         queues.reviewers(runId).orElseThrow(() -> new NotFoundException("This run has no review queue."));
         Integer revision = queues.latestRevisionBy(runId, itemId, tenant.actor().label());
         if (!queues.complete(runId, itemId, me, verdict, revision)) {
-            throw new ConflictException("You hold no slot of " + itemId + " in this queue (it may have been done already).");
+            throw new ConflictException(
+                    "You hold no slot of " + itemId + " in this queue (it may have been done already).");
         }
         auditLog.record(tenant, "review.done", runId + "/" + itemId, verdict ? "correct" : "incorrect");
     }
@@ -150,7 +189,8 @@ public class QueueService {
         runs.get(runId);
         List<Queues.DoneSlot> done = queues.done(runId);
         Map<String, List<Queues.DoneSlot>> byItem = new TreeMap<>();
-        done.forEach(d -> byItem.computeIfAbsent(d.itemId(), k -> new ArrayList<>()).add(d));
+        done.forEach(
+                d -> byItem.computeIfAbsent(d.itemId(), k -> new ArrayList<>()).add(d));
         Map<String, String> adjudicated = queues.adjudicated(runId);
         List<Agreement.Votes> votes = new ArrayList<>();
         List<ItemVotes> disagreements = new ArrayList<>();
@@ -179,7 +219,8 @@ public class QueueService {
                         revisions.put(s.reviewer(), s.revision());
                     }
                 });
-                disagreements.add(new ItemVotes(entry.getKey(), verdicts, revisions, v, adjudicated.get(entry.getKey())));
+                disagreements.add(
+                        new ItemVotes(entry.getKey(), verdicts, revisions, v, adjudicated.get(entry.getKey())));
             }
             for (int i = 0; i < slots.size(); i++) {
                 for (int j = i + 1; j < slots.size(); j++) {
@@ -190,15 +231,24 @@ public class QueueService {
                         sameOutcome += a.rerunCorrect().equals(b.rerunCorrect()) ? 1 : 0;
                     }
                     if (a.teacherOutput() != null && b.teacherOutput() != null) {
-                        int longest = Math.max(1, Math.max(a.teacherOutput().length(), b.teacherOutput().length()));
+                        int longest = Math.max(
+                                1,
+                                Math.max(
+                                        a.teacherOutput().length(),
+                                        b.teacherOutput().length()));
                         distanceSum += (double) levenshtein.apply(a.teacherOutput(), b.teacherOutput()) / longest;
                         distancePairs++;
                     }
                 }
             }
         }
-        return new AgreementReport(Agreement.fleiss(votes), cohen(byItem), rated, rated == 0 ? 0 : agreementSum / rated,
-                disagreements, outcomePairs == 0 ? null : (double) sameOutcome / outcomePairs,
+        return new AgreementReport(
+                Agreement.fleiss(votes),
+                cohen(byItem),
+                rated,
+                rated == 0 ? 0 : agreementSum / rated,
+                disagreements,
+                outcomePairs == 0 ? null : (double) sameOutcome / outcomePairs,
                 distancePairs == 0 ? null : distanceSum / distancePairs);
     }
 
@@ -207,32 +257,54 @@ public class QueueService {
      * final one, written as a new revision marked as adjudicated.
      */
     @Transactional
-    public Revision adjudicate(UUID runId, String itemId, boolean verdict, @Nullable Integer fromRevision, String reason) {
+    public Revision adjudicate(
+            UUID runId, String itemId, boolean verdict, @Nullable Integer fromRevision, String reason) {
         TenantContext tenant = currentTenant.require(Permission.ADJUDICATE);
         if (reason == null || reason.isBlank()) {
             throw new InvalidInputException("reason", "Say why this is the final version.");
         }
         TraceReview review = corrections.review(runId, itemId);
-        String teacherOutput = fromRevision == null ? null : review.revision(fromRevision).teacherOutput();
-        boolean changesTrace = teacherOutput != null && !teacherOutput.equals(review.latest().teacherOutput());
-        Revision saved = corrections.save(runId, itemId, new RevisionDraft(review.latest().revision(),
-                changesTrace ? teacherOutput : null, verdict, "Adjudicated: " + reason.strip(), null));
+        String teacherOutput =
+                fromRevision == null ? null : review.revision(fromRevision).teacherOutput();
+        boolean changesTrace =
+                teacherOutput != null && !teacherOutput.equals(review.latest().teacherOutput());
+        Revision saved = corrections.save(
+                runId,
+                itemId,
+                new RevisionDraft(
+                        review.latest().revision(),
+                        changesTrace ? teacherOutput : null,
+                        verdict,
+                        "Adjudicated: " + reason.strip(),
+                        null));
         queues.markAdjudicated(runId, itemId, tenant.actor().label());
-        auditLog.record(tenant, "trace.adjudicated", runId + "/" + itemId,
-                (verdict ? "correct" : "incorrect") + (fromRevision == null ? "" : ", trace of revision " + fromRevision));
+        auditLog.record(
+                tenant,
+                "trace.adjudicated",
+                runId + "/" + itemId,
+                (verdict ? "correct" : "incorrect")
+                        + (fromRevision == null ? "" : ", trace of revision " + fromRevision));
         return saved;
     }
 
     private static @Nullable Double cohen(Map<String, List<Queues.DoneSlot>> byItem) {
-        List<String> reviewers = byItem.values().stream().flatMap(List::stream).map(Queues.DoneSlot::reviewer).distinct().toList();
+        List<String> reviewers = byItem.values().stream()
+                .flatMap(List::stream)
+                .map(Queues.DoneSlot::reviewer)
+                .distinct()
+                .toList();
         if (reviewers.size() != 2) {
             return null;
         }
         List<Boolean> a = new ArrayList<>();
         List<Boolean> b = new ArrayList<>();
         for (List<Queues.DoneSlot> slots : byItem.values()) {
-            var first = slots.stream().filter(s -> s.reviewer().equals(reviewers.get(0))).findFirst();
-            var second = slots.stream().filter(s -> s.reviewer().equals(reviewers.get(1))).findFirst();
+            var first = slots.stream()
+                    .filter(s -> s.reviewer().equals(reviewers.get(0)))
+                    .findFirst();
+            var second = slots.stream()
+                    .filter(s -> s.reviewer().equals(reviewers.get(1)))
+                    .findFirst();
             if (first.isPresent() && second.isPresent()) {
                 a.add(first.get().verdict());
                 b.add(second.get().verdict());
@@ -243,7 +315,8 @@ public class QueueService {
 
     private static UUID reviewer(TenantContext tenant) {
         if (tenant.actor().userId() == null) {
-            throw new InvalidInputException("reviewer", "Review queues are worked by people: use a key created by a member.");
+            throw new InvalidInputException(
+                    "reviewer", "Review queues are worked by people: use a key created by a member.");
         }
         return tenant.actor().userId();
     }

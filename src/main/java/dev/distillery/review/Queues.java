@@ -24,17 +24,28 @@ class Queues {
     }
 
     boolean exists(UUID runId) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM review_queues WHERE run_id = ?)").param(runId).query(Boolean.class).single();
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM review_queues WHERE run_id = ?)")
+                .param(runId)
+                .query(Boolean.class)
+                .single();
     }
 
-    void insertQueue(UUID workspaceId, UUID runId, QueueService.QueueDraft d, int leaseSeconds, @Nullable UUID by, Instant at) {
+    void insertQueue(
+            UUID workspaceId, UUID runId, QueueService.QueueDraft d, int leaseSeconds, @Nullable UUID by, Instant at) {
         jdbc.sql("""
                         INSERT INTO review_queues (workspace_id, run_id, reviews_per_item, selection, sample_size, reviewers,
                             lease_seconds, created_by, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(workspaceId, runId, d.reviewsPerItem(), d.selection().name(),
+                .params(
+                        workspaceId,
+                        runId,
+                        d.reviewsPerItem(),
+                        d.selection().name(),
                         d.selection() == QueueService.Selection.SAMPLE ? d.sampleSize() : null,
-                        d.reviewers().isEmpty() ? null : d.reviewers().toArray(UUID[]::new), leaseSeconds, by, Timestamp.from(at))
+                        d.reviewers().isEmpty() ? null : d.reviewers().toArray(UUID[]::new),
+                        leaseSeconds,
+                        by,
+                        Timestamp.from(at))
                 .update();
     }
 
@@ -42,7 +53,8 @@ class Queues {
     int insertSlots(UUID workspaceId, UUID runId, QueueService.QueueDraft d) {
         String items = switch (d.selection()) {
             case ALL -> "SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE'";
-            case INCORRECT -> "SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE' AND NOT correct";
+            case INCORRECT ->
+                "SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE' AND NOT correct";
             // A reproducible sample: the same run and size always give the same items.
             case SAMPLE -> """
                     SELECT item_id, position FROM run_item_outcomes WHERE run_id = :run AND status = 'DONE'
@@ -52,7 +64,9 @@ class Queues {
                         WITH chosen AS (%s)
                         INSERT INTO review_slots (workspace_id, run_id, item_id, slot, position)
                         SELECT :ws, :run, c.item_id, s, c.position FROM chosen c, generate_series(1, :k) s""".formatted(items))
-                .param("ws", workspaceId).param("run", runId).param("k", d.reviewsPerItem());
+                .param("ws", workspaceId)
+                .param("run", runId)
+                .param("k", d.reviewsPerItem());
         if (d.selection() == QueueService.Selection.SAMPLE) {
             spec = spec.param("sample", d.sampleSize());
         }
@@ -71,11 +85,9 @@ class Queues {
         Map<String, Integer> byReviewer = new LinkedHashMap<>();
         jdbc.sql("""
                         SELECT reviewer, count(*) AS done FROM review_slots WHERE run_id = ? AND done_at IS NOT NULL
-                        GROUP BY reviewer ORDER BY reviewer""")
-                .param(runId)
-                .query(rs -> {
-                    byReviewer.put(rs.getString("reviewer"), rs.getInt("done"));
-                });
+                        GROUP BY reviewer ORDER BY reviewer""").param(runId).query(rs -> {
+            byReviewer.put(rs.getString("reviewer"), rs.getInt("done"));
+        });
         return jdbc.sql("""
                         SELECT q.reviews_per_item, q.selection, q.sample_size, q.reviewers,
                             (SELECT count(DISTINCT item_id) FROM review_slots s WHERE s.run_id = q.run_id) AS items,
@@ -83,14 +95,22 @@ class Queues {
                             (SELECT count(*) FROM review_slots s WHERE s.run_id = q.run_id AND s.done_at IS NOT NULL) AS done
                         FROM review_queues q WHERE q.run_id = ?""")
                 .param(runId)
-                .query((rs, n) -> new QueueService.QueueStatus(rs.getInt("reviews_per_item"),
-                        QueueService.Selection.valueOf(rs.getString("selection")), rs.getObject("sample_size", Integer.class),
-                        ids(rs.getArray("reviewers")), rs.getInt("items"), rs.getInt("slots"), rs.getInt("done"), byReviewer))
+                .query((rs, n) -> new QueueService.QueueStatus(
+                        rs.getInt("reviews_per_item"),
+                        QueueService.Selection.valueOf(rs.getString("selection")),
+                        rs.getObject("sample_size", Integer.class),
+                        ids(rs.getArray("reviewers")),
+                        rs.getInt("items"),
+                        rs.getInt("slots"),
+                        rs.getInt("done"),
+                        byReviewer))
                 .optional();
     }
 
     private static QueueService.Assignment assignment(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new QueueService.Assignment(rs.getString("item_id"), rs.getInt("slot"),
+        return new QueueService.Assignment(
+                rs.getString("item_id"),
+                rs.getInt("slot"),
                 rs.getTimestamp("leased_until").toInstant());
     }
 
@@ -103,13 +123,18 @@ class Queues {
      * they have no slot of; other reviewers' transactions skip the rows locked here.
      */
     Optional<QueueService.Assignment> lease(UUID runId, UUID reviewer, String label, Duration lease) {
-        Optional<QueueService.Assignment> held = jdbc.sql("""
+        Optional<QueueService.Assignment> held = jdbc
+                .sql("""
                         UPDATE review_slots SET leased_until = now() + make_interval(secs => :lease)
                         WHERE run_id = :run AND reviewer_id = :me AND done_at IS NULL
                         RETURNING item_id, slot, leased_until""")
-                .param("lease", (double) lease.toSeconds()).param("run", runId).param("me", reviewer)
+                .param("lease", (double) lease.toSeconds())
+                .param("run", runId)
+                .param("me", reviewer)
                 .query(Queues::assignment)
-                .list().stream().findFirst();
+                .list()
+                .stream()
+                .findFirst();
         if (held.isPresent()) {
             return held;
         }
@@ -129,7 +154,10 @@ class Queues {
                         FROM picked
                         WHERE s.run_id = :run AND s.item_id = picked.item_id AND s.slot = picked.slot
                         RETURNING s.item_id, s.slot, s.leased_until""")
-                .param("me", reviewer).param("label", label).param("lease", (double) lease.toSeconds()).param("run", runId)
+                .param("me", reviewer)
+                .param("label", label)
+                .param("lease", (double) lease.toSeconds())
+                .param("run", runId)
                 .query(Queues::assignment)
                 .optional();
     }
@@ -137,31 +165,34 @@ class Queues {
     boolean complete(UUID runId, String itemId, UUID reviewer, boolean verdict, @Nullable Integer revision) {
         return jdbc.sql("""
                         UPDATE review_slots SET done_at = now(), verdict = ?, revision = ?, leased_until = NULL
-                        WHERE run_id = ? AND item_id = ? AND reviewer_id = ? AND done_at IS NULL""")
-                .params(verdict, revision, runId, itemId, reviewer)
-                .update() == 1;
+                        WHERE run_id = ? AND item_id = ? AND reviewer_id = ? AND done_at IS NULL""").params(verdict, revision, runId, itemId, reviewer).update() == 1;
     }
 
     /** The latest revision this reviewer saved of the item, if any (their correction, linked to their review). */
-    @Nullable Integer latestRevisionBy(UUID runId, String itemId, String author) {
+    @Nullable
+    Integer latestRevisionBy(UUID runId, String itemId, String author) {
         return jdbc.sql("SELECT max(revision) FROM trace_revisions WHERE run_id = ? AND item_id = ? AND author = ?")
-                .params(runId, itemId, author).query(Integer.class).optional().orElse(null);
+                .params(runId, itemId, author)
+                .query(Integer.class)
+                .optional()
+                .orElse(null);
     }
 
     /** A finished review; {@code revision} is the reviewer's latest revision of the trace when they gave it, if any. */
-    record DoneSlot(String itemId, String reviewer, boolean verdict, @Nullable Integer revision, @Nullable String teacherOutput,
-            @Nullable Boolean rerunCorrect) {
-    }
+    record DoneSlot(
+            String itemId,
+            String reviewer,
+            boolean verdict,
+            @Nullable Integer revision,
+            @Nullable String teacherOutput,
+            @Nullable Boolean rerunCorrect) {}
 
     List<DoneSlot> done(UUID runId) {
         return jdbc.sql("""
                         SELECT s.item_id, s.reviewer, s.verdict, r.revision, r.teacher_output, r.rerun_correct
                         FROM review_slots s
                         LEFT JOIN trace_revisions r ON r.run_id = s.run_id AND r.item_id = s.item_id AND r.revision = s.revision
-                        WHERE s.run_id = ? AND s.done_at IS NOT NULL ORDER BY s.item_id, s.slot""")
-                .param(runId)
-                .query(DoneSlot.class)
-                .list();
+                        WHERE s.run_id = ? AND s.done_at IS NOT NULL ORDER BY s.item_id, s.slot""").param(runId).query(DoneSlot.class).list();
     }
 
     Map<String, String> adjudicated(UUID runId) {
@@ -175,6 +206,8 @@ class Queues {
     }
 
     void markAdjudicated(UUID runId, String itemId, String by) {
-        jdbc.sql("UPDATE review_states SET adjudicated_by = ? WHERE run_id = ? AND item_id = ?").params(by, runId, itemId).update();
+        jdbc.sql("UPDATE review_states SET adjudicated_by = ? WHERE run_id = ? AND item_id = ?")
+                .params(by, runId, itemId)
+                .update();
     }
 }

@@ -27,7 +27,8 @@ class RegradedReruns {
     void on(RunRegraded event) {
         for (Revisions.FinishedRerun rerun : revisions.rerunsToRegrade(event.runId(), event.graderVersion())) {
             Grade grade = runs.gradeLikeItem(event.runId(), rerun.itemId(), rerun.output());
-            revisions.regradeRerun(event.runId(), rerun, grade.rule(), grade.extracted(), grade.correct(), grade.graderVersion());
+            revisions.regradeRerun(
+                    event.runId(), rerun, grade.rule(), grade.extracted(), grade.correct(), grade.graderVersion());
         }
         revisions.recomputeOutcomes(event.runId());
     }

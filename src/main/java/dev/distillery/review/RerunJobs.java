@@ -44,7 +44,8 @@ class RerunJobs {
     }
 
     /** The job's data: who asked, in which workspace, for which run and items. */
-    record RerunData(UUID workspaceId, String role, @Nullable UUID userId, String actor, UUID runId, List<String> itemIds)
+    record RerunData(
+            UUID workspaceId, String role, @Nullable UUID userId, String actor, UUID runId, List<String> itemIds)
             implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
@@ -56,9 +57,20 @@ class RerunJobs {
 
     /** Schedules the job in the caller's transaction and wakes the scheduler once it commits. */
     void schedule(TenantContext requester, UUID runId, List<String> itemIds) {
-        scheduler.getObject().schedule(new TaskInstance<>(TASK, runId + "-" + UUID.randomUUID(),
-                new RerunData(requester.workspaceId(), requester.role().name(), requester.actor().userId(),
-                        requester.actor().label(), runId, List.copyOf(itemIds))), clock.instant());
+        scheduler
+                .getObject()
+                .schedule(
+                        new TaskInstance<>(
+                                TASK,
+                                runId + "-" + UUID.randomUUID(),
+                                new RerunData(
+                                        requester.workspaceId(),
+                                        requester.role().name(),
+                                        requester.actor().userId(),
+                                        requester.actor().label(),
+                                        runId,
+                                        List.copyOf(itemIds))),
+                        clock.instant());
         AfterCommit.run(() -> scheduler.getObject().triggerCheckForDueExecutions());
     }
 

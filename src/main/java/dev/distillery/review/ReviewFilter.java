@@ -9,14 +9,22 @@ import org.jspecify.annotations.Nullable;
  * only traces whose teacher trace was edited, only the items the review queue has handed to the viewer and they have
  * not finished, text in the question or the outputs, and the sort. Values only: the repository turns them into SQL.
  */
-public record ReviewFilter(@Nullable Verdict verdict, @Nullable State state, boolean editedOnly, boolean assignedToMe,
-        @Nullable String text, Sort sort, boolean descending) {
+public record ReviewFilter(
+        @Nullable Verdict verdict,
+        @Nullable State state,
+        boolean editedOnly,
+        boolean assignedToMe,
+        @Nullable String text,
+        Sort sort,
+        boolean descending) {
 
     public static final ReviewFilter ALL = new ReviewFilter(null, null, false, false, null, Sort.ITEM, false);
 
     /** The grade of a trace. */
     public enum Verdict {
-        CORRECT, INCORRECT, ERROR;
+        CORRECT,
+        INCORRECT,
+        ERROR;
 
         /** Parsed from a user's choice (any case); null or blank means any verdict. */
         public static @Nullable Verdict of(@Nullable String name) {
@@ -26,25 +34,33 @@ public record ReviewFilter(@Nullable Verdict verdict, @Nullable State state, boo
 
     /** Where a trace is in review. */
     public enum State {
-        UNREVIEWED, REVIEWED, OVERRIDDEN;
+        UNREVIEWED,
+        REVIEWED,
+        OVERRIDDEN;
 
         /** Parsed from a user's choice (any case); null or blank means any state. */
         public static @Nullable State of(@Nullable String name) {
-            return parse(State.class, name, "state", "Filter on unreviewed, reviewed or overridden, not '" + name + "'.");
+            return parse(
+                    State.class, name, "state", "Filter on unreviewed, reviewed or overridden, not '" + name + "'.");
         }
     }
 
     /** Sortable columns. */
     public enum Sort {
-        ITEM, VERDICT, TOKENS, REVIEWER;
+        ITEM,
+        VERDICT,
+        TOKENS,
+        REVIEWER;
 
         public static Sort of(@Nullable String name) {
-            Sort sort = parse(Sort.class, name, "sort", "Sort by item, verdict, tokens or reviewer, not '" + name + "'.");
+            Sort sort =
+                    parse(Sort.class, name, "sort", "Sort by item, verdict, tokens or reviewer, not '" + name + "'.");
             return sort == null ? ITEM : sort;
         }
     }
 
-    private static <E extends Enum<E>> @Nullable E parse(Class<E> type, @Nullable String name, String field, String problem) {
+    private static <E extends Enum<E>> @Nullable E parse(
+            Class<E> type, @Nullable String name, String field, String problem) {
         if (name == null || name.isBlank()) {
             return null;
         }

@@ -8,23 +8,40 @@ import org.jspecify.annotations.Nullable;
  * (the teacher's trace as the student reads it, and a verdict override with its reason), plus the student's re-run
  * on it when there was one, and what that changed against the grader's original verdict.
  */
-public record Revision(int revision, int baseRevision, @Nullable String callKey, @Nullable String teacherOutput,
-        @Nullable Boolean verdict, @Nullable String reason, @Nullable String comment, String author, Instant createdAt,
+public record Revision(
+        int revision,
+        int baseRevision,
+        @Nullable String callKey,
+        @Nullable String teacherOutput,
+        @Nullable Boolean verdict,
+        @Nullable String reason,
+        @Nullable String comment,
+        String author,
+        Instant createdAt,
         @Nullable Rerun rerun) {
 
     /** This revision with the student's re-run on it. */
     public Revision withRerun(Rerun rerun) {
-        return new Revision(revision, baseRevision, callKey, teacherOutput, verdict, reason, comment, author, createdAt, rerun);
+        return new Revision(
+                revision, baseRevision, callKey, teacherOutput, verdict, reason, comment, author, createdAt, rerun);
     }
 
     /** The student re-run on this revision's teacher trace; status is done or error. */
-    public record Rerun(String status, @Nullable String output, @Nullable String rule, @Nullable String extracted,
-            @Nullable Boolean correct, @Nullable String error, @Nullable Outcome outcome, @Nullable Instant at) {
-    }
+    public record Rerun(
+            String status,
+            @Nullable String output,
+            @Nullable String rule,
+            @Nullable String extracted,
+            @Nullable Boolean correct,
+            @Nullable String error,
+            @Nullable Outcome outcome,
+            @Nullable Instant at) {}
 
     /** What a correction did to the student's verdict. */
     public enum Outcome {
-        FIXED("correction fixed it"), NO_CHANGE("no change"), WORSE("made it worse");
+        FIXED("correction fixed it"),
+        NO_CHANGE("no change"),
+        WORSE("made it worse");
 
         private final String label;
 

@@ -9,11 +9,14 @@ import java.util.List;
 public record RevisionDiff(int from, int to, List<Line> lines) {
 
     /** One line of the diff. */
-    public record Line(Kind kind, String text) {
-    }
+    public record Line(Kind kind, String text) {}
 
     /** What happened to a line. */
-    public enum Kind { SAME, REMOVED, ADDED }
+    public enum Kind {
+        SAME,
+        REMOVED,
+        ADDED
+    }
 
     static RevisionDiff between(int from, String before, int to, String after) {
         List<String> a = before.lines().toList();

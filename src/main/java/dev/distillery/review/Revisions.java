@@ -35,10 +35,7 @@ class Revisions {
                             created_at, rerun_status, rerun_output, rerun_rule, rerun_extracted, rerun_correct, rerun_error,
                             rerun_at, (SELECT correct FROM run_item_outcomes i WHERE i.run_id = r.run_id AND i.item_id = r.item_id)
                             AS item_correct
-                        FROM trace_revisions r WHERE run_id = ? AND item_id = ? ORDER BY revision""")
-                .params(runId, itemId)
-                .query(Revisions::revision)
-                .list();
+                        FROM trace_revisions r WHERE run_id = ? AND item_id = ? ORDER BY revision""").params(runId, itemId).query(Revisions::revision).list();
     }
 
     /** Adds a revision; false when its number is taken (another reviewer saved on the same base first). */
@@ -48,13 +45,33 @@ class Revisions {
                             teacher_output, verdict, reason, comment, author_id, author, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (run_id, item_id, revision) DO NOTHING""")
-                .params(workspaceId, runId, itemId, r.revision(), r.baseRevision(), r.callKey(), r.teacherOutput(),
-                        r.verdict(), r.reason(), r.comment(), authorId, r.author(), Timestamp.from(r.createdAt()))
-                .update() == 1;
+                        .params(
+                                workspaceId,
+                                runId,
+                                itemId,
+                                r.revision(),
+                                r.baseRevision(),
+                                r.callKey(),
+                                r.teacherOutput(),
+                                r.verdict(),
+                                r.reason(),
+                                r.comment(),
+                                authorId,
+                                r.author(),
+                                Timestamp.from(r.createdAt()))
+                        .update()
+                == 1;
     }
 
-    void upsertState(UUID workspaceId, UUID runId, String itemId, int revision, boolean edited, @Nullable Boolean verdict,
-            String reviewer, Instant at) {
+    void upsertState(
+            UUID workspaceId,
+            UUID runId,
+            String itemId,
+            int revision,
+            boolean edited,
+            @Nullable Boolean verdict,
+            String reviewer,
+            Instant at) {
         jdbc.sql("""
                         INSERT INTO review_states (workspace_id, run_id, item_id, latest_revision, edited, verdict,
                             last_reviewer, updated_at, outcome)
@@ -71,8 +88,18 @@ class Revisions {
                         UPDATE trace_revisions SET rerun_status = ?, rerun_output = ?, rerun_rule = ?, rerun_extracted = ?,
                             rerun_correct = ?, rerun_error = ?, rerun_at = ?, rerun_grader_version = ?
                         WHERE run_id = ? AND item_id = ? AND revision = ?""")
-                .params(rerun.status().toUpperCase(Locale.ROOT), rerun.output(), rerun.rule(), rerun.extracted(), rerun.correct(), rerun.error(),
-                        rerun.at() == null ? null : Timestamp.from(rerun.at()), graderVersion, runId, itemId, revision)
+                .params(
+                        rerun.status().toUpperCase(Locale.ROOT),
+                        rerun.output(),
+                        rerun.rule(),
+                        rerun.extracted(),
+                        rerun.correct(),
+                        rerun.error(),
+                        rerun.at() == null ? null : Timestamp.from(rerun.at()),
+                        graderVersion,
+                        runId,
+                        itemId,
+                        revision)
                 .update();
         jdbc.sql("UPDATE review_states SET outcome = ? WHERE run_id = ? AND item_id = ? AND latest_revision = ?")
                 .params(rerun.outcome() == null ? null : rerun.outcome().name(), runId, itemId, revision)
@@ -80,8 +107,7 @@ class Revisions {
     }
 
     /** A finished student re-run on a correction, to be graded again. */
-    record FinishedRerun(String itemId, int revision, String output) {
-    }
+    record FinishedRerun(String itemId, int revision, String output) {}
 
     /** The run's finished re-runs not graded by {@code version}. */
     List<FinishedRerun> rerunsToRegrade(UUID runId, String version) {
@@ -89,14 +115,11 @@ class Revisions {
                         SELECT item_id, revision, rerun_output AS output FROM trace_revisions
                         WHERE run_id = ? AND rerun_status = 'DONE' AND rerun_output IS NOT NULL
                           AND rerun_grader_version IS DISTINCT FROM ?
-                        ORDER BY item_id, revision""")
-                .params(runId, version)
-                .query(FinishedRerun.class)
-                .list();
+                        ORDER BY item_id, revision""").params(runId, version).query(FinishedRerun.class).list();
     }
 
-    void regradeRerun(UUID runId, FinishedRerun rerun, String rule, @Nullable String extracted, boolean correct,
-            String version) {
+    void regradeRerun(
+            UUID runId, FinishedRerun rerun, String rule, @Nullable String extracted, boolean correct, String version) {
         jdbc.sql("""
                         UPDATE trace_revisions SET rerun_rule = ?, rerun_extracted = ?, rerun_correct = ?, rerun_grader_version = ?
                         WHERE run_id = ? AND item_id = ? AND revision = ?""")
@@ -116,9 +139,7 @@ class Revisions {
                         FROM trace_revisions r, run_item_outcomes i
                         WHERE s.run_id = ? AND r.run_id = s.run_id AND r.item_id = s.item_id
                           AND r.revision = s.latest_revision AND r.rerun_status = 'DONE'
-                          AND i.run_id = s.run_id AND i.item_id = s.item_id""")
-                .param(runId)
-                .update();
+                          AND i.run_id = s.run_id AND i.item_id = s.item_id""").param(runId).update();
     }
 
     /** Per item, the verdict of the student's latest finished re-run on a correction. */
@@ -126,11 +147,9 @@ class Revisions {
         Map<String, Boolean> verdicts = new HashMap<>();
         jdbc.sql("""
                         SELECT DISTINCT ON (item_id) item_id, rerun_correct FROM trace_revisions
-                        WHERE run_id = ? AND rerun_status = 'DONE' ORDER BY item_id, revision DESC""")
-                .param(runId)
-                .query(rs -> {
-                    verdicts.put(rs.getString("item_id"), rs.getBoolean("rerun_correct"));
-                });
+                        WHERE run_id = ? AND rerun_status = 'DONE' ORDER BY item_id, revision DESC""").param(runId).query(rs -> {
+            verdicts.put(rs.getString("item_id"), rs.getBoolean("rerun_correct"));
+        });
         return verdicts;
     }
 
@@ -140,14 +159,15 @@ class Revisions {
                         SELECT s.item_id, s.latest_revision AS revision FROM review_states s
                         WHERE s.run_id = ? AND s.edited AND (CAST(? AS text[]) IS NULL OR s.item_id = ANY(?))
                         ORDER BY s.item_id""")
-                .params(runId, onlyItems == null ? null : onlyItems.toArray(String[]::new),
+                .params(
+                        runId,
+                        onlyItems == null ? null : onlyItems.toArray(String[]::new),
                         onlyItems == null ? null : onlyItems.toArray(String[]::new))
                 .query(EditedItem.class)
                 .list();
     }
 
-    record EditedItem(String itemId, int revision) {
-    }
+    record EditedItem(String itemId, int revision) {}
 
     /** Corrections of a run and what their re-runs changed. */
     CorrectionSummary summary(UUID runId) {
@@ -155,17 +175,20 @@ class Revisions {
                         SELECT count(*) FILTER (WHERE edited) AS edited, count(*) FILTER (WHERE outcome IS NOT NULL) AS rerun,
                             count(*) FILTER (WHERE outcome = 'FIXED') AS fixed, count(*) FILTER (WHERE outcome = 'WORSE') AS worse,
                             count(*) FILTER (WHERE verdict IS NOT NULL) AS overridden
-                        FROM review_states WHERE run_id = ?""")
-                .param(runId)
-                .query(CorrectionSummary.class)
-                .single();
+                        FROM review_states WHERE run_id = ?""").param(runId).query(CorrectionSummary.class).single();
     }
 
     /**
      * A page of the grid. {@code indexedSearch}: the run's texts are in the search table (see {@link SearchIndex}), so
      * a text filter goes through it instead of scanning the run.
      */
-    List<ReviewRow> rows(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch, int offset,
+    List<ReviewRow> rows(
+            UUID runId,
+            UUID versionId,
+            ReviewFilter filter,
+            @Nullable UUID me,
+            boolean indexedSearch,
+            int offset,
             int limit) {
         var where = where(filter, me, indexedSearch);
         String direction = filter.descending() ? " DESC" : "";
@@ -190,7 +213,11 @@ class Revisions {
                 + " OFFSET :offset LIMIT :limit) p"
                 + " JOIN dataset_item_texts d ON d.version_id = :version AND d.item_id = p.item_id"
                 + " ORDER BY p." + sort.alias() + direction + ", p.position" + direction;
-        var spec = jdbc.sql(sql).param("version", versionId).param("run", runId).param("offset", offset).param("limit", limit);
+        var spec = jdbc.sql(sql)
+                .param("version", versionId)
+                .param("run", runId)
+                .param("offset", offset)
+                .param("limit", limit);
         for (var p : where.params()) {
             spec = spec.param(p.name(), p.value());
         }
@@ -202,8 +229,9 @@ class Revisions {
         // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
         boolean states = filter.state() != null || filter.editedOnly();
         var spec = jdbc.sql("SELECT count(*) FROM run_item_outcomes i"
-                + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
-                + " WHERE i.run_id = :run" + where.sql()).param("run", runId);
+                        + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
+                        + " WHERE i.run_id = :run" + where.sql())
+                .param("run", runId);
         if (f(filter.text()) && !indexedSearch) {
             spec = spec.param("version", versionId);
         }
@@ -219,51 +247,60 @@ class Revisions {
         static SortSql of(ReviewFilter.Sort sort) {
             return switch (sort) {
                 case ITEM -> new SortSql("i.position", "position");
-                case VERDICT -> new SortSql("(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order");
+                case VERDICT ->
+                    new SortSql(
+                            "(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order");
                 case TOKENS -> new SortSql("(i.prompt_tokens + i.completion_tokens)", "tokens");
                 case REVIEWER -> new SortSql("s.last_reviewer", "reviewer");
             };
         }
     }
 
-    private record Param(String name, Object value) {
-    }
+    private record Param(String name, Object value) {}
 
-    private record Where(String sql, List<Param> params) {
-    }
+    private record Where(String sql, List<Param> params) {}
 
     private static Where where(ReviewFilter f, @Nullable UUID me, boolean indexedSearch) {
         StringBuilder sql = new StringBuilder();
         List<Param> params = new ArrayList<>();
         if (f.verdict() != null) {
-            sql.append(switch (f.verdict()) {
-                case CORRECT -> " AND i.status = 'DONE' AND i.correct";
-                case INCORRECT -> " AND i.status = 'DONE' AND NOT i.correct";
-                case ERROR -> " AND i.status = 'ERROR'";
-            });
+            sql.append(
+                    switch (f.verdict()) {
+                        case CORRECT -> " AND i.status = 'DONE' AND i.correct";
+                        case INCORRECT -> " AND i.status = 'DONE' AND NOT i.correct";
+                        case ERROR -> " AND i.status = 'ERROR'";
+                    });
         }
         if (f.state() != null) {
-            sql.append(switch (f.state()) {
-                case UNREVIEWED -> " AND s.item_id IS NULL";
-                case REVIEWED -> " AND s.item_id IS NOT NULL";
-                case OVERRIDDEN -> " AND s.verdict IS NOT NULL";
-            });
+            sql.append(
+                    switch (f.state()) {
+                        case UNREVIEWED -> " AND s.item_id IS NULL";
+                        case REVIEWED -> " AND s.item_id IS NOT NULL";
+                        case OVERRIDDEN -> " AND s.verdict IS NOT NULL";
+                    });
         }
         if (f.editedOnly()) {
             sql.append(" AND s.edited");
         }
         if (f.assignedToMe()) {
-            sql.append(" AND i.item_id IN (SELECT a.item_id FROM review_slots a WHERE a.run_id = :run AND a.reviewer_id = :me"
-                    + " AND a.done_at IS NULL)");
+            sql.append(
+                    " AND i.item_id IN (SELECT a.item_id FROM review_slots a WHERE a.run_id = :run AND a.reviewer_id = :me"
+                            + " AND a.done_at IS NULL)");
             params.add(new Param("me", me == null ? new UUID(0, 0) : me));
         }
         if (f(f.text())) {
             // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. Both
             // functions search the questions and the graded predictions' outputs: through the trigram-indexed search
             // table once the run is in it, else by scanning the run's texts.
-            String escaped = Objects.requireNonNull(f.text()).strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            sql.append(indexedSearch ? " AND i.item_id IN (SELECT review_search_matches(:run, :text))"
-                    : " AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
+            String escaped = Objects.requireNonNull(f.text())
+                    .strip()
+                    .replace("\\", "\\\\")
+                    .replace("%", "\\%")
+                    .replace("_", "\\_");
+            sql.append(
+                    indexedSearch
+                            ? " AND i.item_id IN (SELECT review_search_matches(:run, :text))"
+                            : " AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
             params.add(new Param("text", "%" + escaped + "%"));
         }
         return new Where(sql.toString(), params);
@@ -279,18 +316,33 @@ class Revisions {
         if (status != null) {
             Boolean correct = rs.getObject("rerun_correct", Boolean.class);
             Timestamp at = rs.getTimestamp("rerun_at");
-            rerun = new Revision.Rerun(status.toLowerCase(Locale.ROOT), rs.getString("rerun_output"),
-                    rs.getString("rerun_rule"), rs.getString("rerun_extracted"), correct, rs.getString("rerun_error"),
+            rerun = new Revision.Rerun(
+                    status.toLowerCase(Locale.ROOT),
+                    rs.getString("rerun_output"),
+                    rs.getString("rerun_rule"),
+                    rs.getString("rerun_extracted"),
+                    correct,
+                    rs.getString("rerun_error"),
                     correct == null ? null : Revision.Outcome.of(rs.getObject("item_correct", Boolean.class), correct),
                     at == null ? null : at.toInstant());
         }
-        return new Revision(rs.getInt("revision"), rs.getInt("base_revision"), rs.getString("call_key"),
-                rs.getString("teacher_output"), rs.getObject("verdict", Boolean.class), rs.getString("reason"),
-                rs.getString("comment"), rs.getString("author"), rs.getTimestamp("created_at").toInstant(), rerun);
+        return new Revision(
+                rs.getInt("revision"),
+                rs.getInt("base_revision"),
+                rs.getString("call_key"),
+                rs.getString("teacher_output"),
+                rs.getObject("verdict", Boolean.class),
+                rs.getString("reason"),
+                rs.getString("comment"),
+                rs.getString("author"),
+                rs.getTimestamp("created_at").toInstant(),
+                rerun);
     }
 
     Optional<Integer> latest(UUID runId, String itemId) {
         return jdbc.sql("SELECT max(revision) FROM trace_revisions WHERE run_id = ? AND item_id = ?")
-                .params(runId, itemId).query(Integer.class).optional();
+                .params(runId, itemId)
+                .query(Integer.class)
+                .optional();
     }
 }

@@ -39,8 +39,12 @@ class SearchIndex {
     private final DatabaseRetry retry;
     private final Clock clock;
 
-    SearchIndex(JdbcClient jdbc, CurrentTenant currentTenant, PlatformTransactionManager transactions,
-            DatabaseRetry retry, Clock clock) {
+    SearchIndex(
+            JdbcClient jdbc,
+            CurrentTenant currentTenant,
+            PlatformTransactionManager transactions,
+            DatabaseRetry retry,
+            Clock clock) {
         this.jdbc = jdbc;
         this.currentTenant = currentTenant;
         this.tx = new TransactionTemplate(transactions);
@@ -61,9 +65,14 @@ class SearchIndex {
     /** Indexes the run in its workspace; the number of texts indexed, or -1 when skipped. */
     int index(UUID workspaceId, UUID runId) {
         long start = System.nanoTime();
-        int texts = currentTenant.callAs(system(workspaceId), () -> Objects.requireNonNull(tx.execute(s -> index(runId))));
+        int texts =
+                currentTenant.callAs(system(workspaceId), () -> Objects.requireNonNull(tx.execute(s -> index(runId))));
         if (texts >= 0) {
-            log.info("Indexed {} texts of run {} for search in {} ms", texts, runId, (System.nanoTime() - start) / 1_000_000);
+            log.info(
+                    "Indexed {} texts of run {} for search in {} ms",
+                    texts,
+                    runId,
+                    (System.nanoTime() - start) / 1_000_000);
         }
         return texts;
     }
@@ -71,14 +80,14 @@ class SearchIndex {
     /** In the caller's tenant transaction. */
     private int index(UUID runId) {
         // Taking the run's row here first makes a second indexing of the same run wait, then find it done.
-        boolean due = jdbc.sql("""
+        boolean due =
+                jdbc.sql("""
                         INSERT INTO trace_search_runs (workspace_id, run_id, finished_at, texts, indexed_at)
                         SELECT r.workspace_id, r.run_id, r.finished_at, 0, ? FROM run_overview r
                         WHERE r.run_id = ? AND r.status = 'COMPLETED' AND r.finished_at IS NOT NULL
                         ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, texts = 0,
                             indexed_at = excluded.indexed_at
-                        WHERE trace_search_runs.finished_at <> excluded.finished_at""")
-                .params(Timestamp.from(clock.instant()), runId).update() == 1;
+                        WHERE trace_search_runs.finished_at <> excluded.finished_at""").params(Timestamp.from(clock.instant()), runId).update() == 1;
         if (!due) {
             return -1;
         }
@@ -94,9 +103,10 @@ class SearchIndex {
                         UNION ALL
                         SELECT i.workspace_id, i.run_id, i.item_id, p.value ->> 'output'
                         FROM run_item_outcomes i CROSS JOIN LATERAL jsonb_array_elements(i.results) p
-                        WHERE i.run_id = :run AND jsonb_typeof(i.results) = 'array' AND p.value ->> 'output' IS NOT NULL""")
-                .param("run", runId).update();
-        jdbc.sql("UPDATE trace_search_runs SET texts = ? WHERE run_id = ?").params(texts, runId).update();
+                        WHERE i.run_id = :run AND jsonb_typeof(i.results) = 'array' AND p.value ->> 'output' IS NOT NULL""").param("run", runId).update();
+        jdbc.sql("UPDATE trace_search_runs SET texts = ? WHERE run_id = ?")
+                .params(texts, runId)
+                .update();
         jdbc.sql("SELECT review_search_merge_pending()").query(Long.class).single();
         return texts;
     }
@@ -105,8 +115,7 @@ class SearchIndex {
     boolean indexed(UUID runId) {
         return jdbc.sql("""
                         SELECT EXISTS (SELECT 1 FROM trace_search_runs m JOIN run_overview r ON r.run_id = m.run_id
-                                       WHERE m.run_id = ? AND r.status = 'COMPLETED' AND m.finished_at = r.finished_at)""")
-                .param(runId).query(Boolean.class).single();
+                                       WHERE m.run_id = ? AND r.status = 'COMPLETED' AND m.finished_at = r.finished_at)""").param(runId).query(Boolean.class).single();
     }
 
     private static TenantContext system(UUID workspaceId) {

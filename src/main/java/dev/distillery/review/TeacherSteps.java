@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  */
 public record TeacherSteps(List<String> steps) {
 
-    private static final Pattern MARKER = Pattern.compile("^\\s*(?:(?:step\\s*)?\\d{1,3}\\s*[.):]|[-*•])\\s*",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern MARKER =
+            Pattern.compile("^\\s*(?:(?:step\\s*)?\\d{1,3}\\s*[.):]|[-*•])\\s*", Pattern.CASE_INSENSITIVE);
 
     public TeacherSteps {
         steps = List.copyOf(steps);

@@ -37,7 +37,11 @@ final class CallQueue implements AutoCloseable {
      * As above, each call also made through {@code share} (the workspace's calls in flight). A pool that refuses more
      * loops (its threads are all taken) leaves fewer callers, possibly none: see {@link #callers()}.
      */
-    CallQueue(ExecutorService threads, Slots slots, int callers, UnaryOperator<Runnable> context,
+    CallQueue(
+            ExecutorService threads,
+            Slots slots,
+            int callers,
+            UnaryOperator<Runnable> context,
             java.util.function.Function<Supplier<Object>, Object> share) {
         Runnable loop = () -> {
             try {

@@ -38,7 +38,12 @@ class FairShare {
         this.maxRunningRuns = properties.workspaceMaxRunningRuns();
         this.maxCallsPerWorkspace = properties.workspaceMaxCalls();
         this.maxCallers = properties.maxCallers();
-        this.callers = new ThreadPoolExecutor(0, this.maxCallers, 10, TimeUnit.MINUTES, new SynchronousQueue<>(),
+        this.callers = new ThreadPoolExecutor(
+                0,
+                this.maxCallers,
+                10,
+                TimeUnit.MINUTES,
+                new SynchronousQueue<>(),
                 Thread.ofPlatform().daemon().name("run-caller-", 0).factory());
     }
 
@@ -66,7 +71,8 @@ class FairShare {
 
     /** Makes a model call within the workspace's calls in flight on this instance (waiting, in arrival order, when full). */
     <T> T call(UUID workspaceId, Supplier<T> call) {
-        Semaphore permits = workspaceCalls.computeIfAbsent(workspaceId, id -> new Semaphore(maxCallsPerWorkspace, true));
+        Semaphore permits =
+                workspaceCalls.computeIfAbsent(workspaceId, id -> new Semaphore(maxCallsPerWorkspace, true));
         permits.acquireUninterruptibly();
         try {
             return call.get();

@@ -1,10 +1,10 @@
 package dev.distillery.runs;
 
+import dev.distillery.shared.InvalidInputException.FieldError;
+import dev.distillery.shared.Sizes;
 import dev.distillery.shared.text.Csv;
 import dev.distillery.shared.text.CsvText;
 import dev.distillery.shared.text.TextLines;
-import dev.distillery.shared.Sizes;
-import dev.distillery.shared.InvalidInputException.FieldError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,18 +36,18 @@ final class ImportFile {
             "output", List.of("output"),
             "teacherTrace", List.of("teachertrace", "teacher_trace"));
 
-
-    private ImportFile() {
-    }
+    private ImportFile() {}
 
     /** One row of the file; {@code line} is where it starts (1-based). */
-    record Row(int line, @Nullable String itemId, @Nullable String question, @Nullable String output,
-            @Nullable String teacherTrace) {
-    }
+    record Row(
+            int line,
+            @Nullable String itemId,
+            @Nullable String question,
+            @Nullable String output,
+            @Nullable String teacherTrace) {}
 
     /** The rows read, and the problems found (at most {@code maxProblems}; reading stops there). */
-    record Parsed(List<Row> rows, List<FieldError> problems) {
-    }
+    record Parsed(List<Row> rows, List<FieldError> problems) {}
 
     /** Reads {@code file}: CSV when its name ends in .csv, JSON Lines otherwise. */
     static Parsed read(Path file, String fileName, long maxBytes, int maxRows, int maxProblems, JsonMapper json) {
@@ -56,7 +56,8 @@ final class ImportFile {
         try {
             long size = Files.size(file);
             if (size > maxBytes) {
-                problems.add(new FieldError("file", "The file has " + Sizes.about(size) + "; the limit is " + Sizes.bytes(maxBytes) + "."));
+                problems.add(new FieldError(
+                        "file", "The file has " + Sizes.about(size) + "; the limit is " + Sizes.bytes(maxBytes) + "."));
                 return new Parsed(rows, problems);
             }
             if (size == 0) {
@@ -80,8 +81,9 @@ final class ImportFile {
         return new Parsed(rows, problems);
     }
 
-    private static void jsonl(TextLines lines, List<Row> rows, List<FieldError> problems, int maxRows,
-            int maxProblems, JsonMapper json) throws IOException {
+    private static void jsonl(
+            TextLines lines, List<Row> rows, List<FieldError> problems, int maxRows, int maxProblems, JsonMapper json)
+            throws IOException {
         for (TextLines.Line line = lines.next(); line != null && problems.size() < maxProblems; line = lines.next()) {
             if (line.problem() != null) {
                 problems.add(unreadable(line));
@@ -96,22 +98,38 @@ final class ImportFile {
             try {
                 node = json.readTree(text);
             } catch (JacksonException e) {
-                problems.add(new FieldError("(line)", "Not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""), line.number()));
+                problems.add(new FieldError(
+                        "(line)",
+                        "Not valid JSON: "
+                                + e.getOriginalMessage().lines().findFirst().orElse(""),
+                        line.number()));
                 continue;
             }
             if (node == null || !node.isObject()) {
-                problems.add(new FieldError("(line)", "Each line is a JSON object such as {\"itemId\": \"test-0\", \"output\": \"...\"}.", line.number()));
+                problems.add(new FieldError(
+                        "(line)",
+                        "Each line is a JSON object such as {\"itemId\": \"test-0\", \"output\": \"...\"}.",
+                        line.number()));
                 continue;
             }
-            rows.add(new Row(line.number(), text(node, "itemId"), text(node, "question"), text(node, "output"), text(node, "teacherTrace")));
+            rows.add(new Row(
+                    line.number(),
+                    text(node, "itemId"),
+                    text(node, "question"),
+                    text(node, "output"),
+                    text(node, "teacherTrace")));
         }
     }
 
     private static @Nullable String text(JsonNode node, String name) {
         for (var field : node.properties()) {
-            if (field.getKey().equals(name) || NAMES.getOrDefault(name, List.of()).contains(field.getKey().toLowerCase(Locale.ROOT))) {
+            if (field.getKey().equals(name)
+                    || NAMES.getOrDefault(name, List.of())
+                            .contains(field.getKey().toLowerCase(Locale.ROOT))) {
                 JsonNode value = field.getValue();
-                return value == null || value.isNull() ? null : value.isValueNode() ? value.asString() : value.toString();
+                return value == null || value.isNull()
+                        ? null
+                        : value.isValueNode() ? value.asString() : value.toString();
             }
         }
         return null;
@@ -119,7 +137,8 @@ final class ImportFile {
 
     private static void csv(CsvText text, List<Row> rows, List<FieldError> problems, int maxRows, int maxProblems)
             throws IOException {
-        try (CSVParser parser = CSVParser.builder().setReader(text).setFormat(Csv.HEADED).get()) {
+        try (CSVParser parser =
+                CSVParser.builder().setReader(text).setFormat(Csv.HEADED).get()) {
             Map<String, Integer> header = new java.util.HashMap<>();
             List<String> names = parser.getHeaderNames();
             for (int i = 0; i < names.size(); i++) {
@@ -131,8 +150,11 @@ final class ImportFile {
                 }
             }
             if (!header.containsKey("output") || (!header.containsKey("itemId") && !header.containsKey("question"))) {
-                problems.add(new FieldError("(header)", "The header names the columns: itemId or question, output, and "
-                        + "optionally teacherTrace (found: " + String.join(", ", names) + ").", 1));
+                problems.add(new FieldError(
+                        "(header)",
+                        "The header names the columns: itemId or question, output, and "
+                                + "optionally teacherTrace (found: " + String.join(", ", names) + ").",
+                        1));
                 return;
             }
             Iterator<CSVRecord> records = parser.iterator();
@@ -156,8 +178,12 @@ final class ImportFile {
                     problems.add(new FieldError("file", "An import has at most " + maxRows + " rows.", line));
                     return;
                 }
-                rows.add(new Row(line, cell(record, header.get("itemId")), cell(record, header.get("question")),
-                        cell(record, header.get("output")), cell(record, header.get("teacherTrace"))));
+                rows.add(new Row(
+                        line,
+                        cell(record, header.get("itemId")),
+                        cell(record, header.get("question")),
+                        cell(record, header.get("output")),
+                        cell(record, header.get("teacherTrace"))));
             }
         }
     }
@@ -173,5 +199,4 @@ final class ImportFile {
         String value = record.get(column);
         return value.isEmpty() ? null : value;
     }
-
 }

@@ -1,6 +1,5 @@
 package dev.distillery.runs;
 
-import java.util.Objects;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
@@ -12,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,8 +54,16 @@ class ItemLanes {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    ItemLanes(Runs runs, RunItems items, DatasetService datasets, ItemProcessor processor, FairShare fairShare,
-            LeaseKeeper leases, CurrentTenant currentTenant, DatabaseRetry retry, PlatformTransactionManager transactions,
+    ItemLanes(
+            Runs runs,
+            RunItems items,
+            DatasetService datasets,
+            ItemProcessor processor,
+            FairShare fairShare,
+            LeaseKeeper leases,
+            CurrentTenant currentTenant,
+            DatabaseRetry retry,
+            PlatformTransactionManager transactions,
             Clock clock) {
         this.runs = runs;
         this.items = items;
@@ -91,6 +99,7 @@ class ItemLanes {
          * not kept leased by a live worker; its lease runs out and it is claimed again.
          */
         private final Set<String> held = ConcurrentHashMap.newKeySet();
+
         private int claims;
         private volatile boolean stopped;
         private volatile boolean cancelled;
@@ -109,15 +118,21 @@ class ItemLanes {
         boolean runUntilNothingToClaim(TenantContext tenant) {
             int lanes = LANES_PER_SLOT * fairShare.concurrency(job.run().concurrency());
             var ended = new CountDownLatch(lanes);
-            CallQueue queue = new CallQueue(fairShare.callers(), slots, fairShare.concurrency(job.run().concurrency()),
+            CallQueue queue = new CallQueue(
+                    fairShare.callers(),
+                    slots,
+                    fairShare.concurrency(job.run().concurrency()),
                     loop -> () -> currentTenant.callAs(tenant, () -> {
                         loop.run();
                         return null;
-                    }), call -> fairShare.call(job.workspaceId(), call));
+                    }),
+                    call -> fairShare.call(job.workspaceId(), call));
             if (queue.callers() == 0) {
                 queue.close();
-                runs.setWaiting(job.runId(), "waiting for a slot: this server's " + fairShare.maxCallers()
-                        + " model callers are all busy", tx);
+                runs.setWaiting(
+                        job.runId(),
+                        "waiting for a slot: this server's " + fairShare.maxCallers() + " model callers are all busy",
+                        tx);
                 return false;
             }
             try (CallQueue calls = queue;
@@ -163,7 +178,11 @@ class ItemLanes {
                     if (e instanceof Error error) {
                         throw error;
                     }
-                    log.warn("Run {}: item {} given back, the database is unavailable: {}", job.runId(), itemId, e.toString());
+                    log.warn(
+                            "Run {}: item {} given back, the database is unavailable: {}",
+                            job.runId(),
+                            itemId,
+                            e.toString());
                     return;
                 }
                 written.whenComplete((counted, failure) -> {
@@ -224,7 +243,8 @@ class ItemLanes {
         /** Gives back leased items no lane started (cancel, shutdown). */
         synchronized void releaseUnstarted() {
             if (!queue.isEmpty()) {
-                List<String> unstarted = queue.stream().map(c -> c.item().itemId()).toList();
+                List<String> unstarted =
+                        queue.stream().map(c -> c.item().itemId()).toList();
                 queue.clear();
                 unstarted.forEach(held::remove);
                 release(unstarted);
@@ -249,15 +269,21 @@ class ItemLanes {
             if (claimed.isEmpty()) {
                 return List.of();
             }
-            Map<String, DatasetItem> byId = datasets.itemsByIds(job.run().datasetVersionId(),
+            Map<String, DatasetItem> byId = datasets
+                    .itemsByIds(
+                            job.run().datasetVersionId(),
                             claimed.stream().map(RunItems.ClaimedItem::itemId).toList())
-                    .stream().collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-            Function<RunItems.ClaimedItem, DatasetItem> item = c -> Objects.requireNonNull(byId.get(c.itemId()), c.itemId());
-            var cache = processor.prefetch(job, claimed.stream().filter(c -> !c.resumed()).map(item).toList());
-            return claimed.stream().map(c -> new Claim(item.apply(c), c.resumed(), cache)).toList();
+                    .stream()
+                    .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
+            Function<RunItems.ClaimedItem, DatasetItem> item =
+                    c -> Objects.requireNonNull(byId.get(c.itemId()), c.itemId());
+            var cache = processor.prefetch(
+                    job, claimed.stream().filter(c -> !c.resumed()).map(item).toList());
+            return claimed.stream()
+                    .map(c -> new Claim(item.apply(c), c.resumed(), cache))
+                    .toList();
         }));
     }
 
-    private record Claim(DatasetItem item, boolean resumed, ItemProcessor.CacheSnapshot cache) {
-    }
+    private record Claim(DatasetItem item, boolean resumed, ItemProcessor.CacheSnapshot cache) {}
 }

@@ -5,11 +5,11 @@ import dev.distillery.endpoints.ModelCallException;
 import dev.distillery.endpoints.ModelInvoker;
 import dev.distillery.endpoints.ModelRequest;
 import dev.distillery.endpoints.ModelResponse;
+import dev.distillery.grading.Choice;
+import dev.distillery.grading.Grade;
+import dev.distillery.grading.Grader;
 import dev.distillery.methods.CallRequest;
 import dev.distillery.methods.CompletedCall;
-import dev.distillery.grading.Grade;
-import dev.distillery.grading.Choice;
-import dev.distillery.grading.Grader;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.MethodItem;
 import dev.distillery.methods.Prediction;
@@ -62,8 +62,15 @@ class ItemProcessor {
     private final JsonMapper json;
     private final Clock clock;
 
-    ItemProcessor(RunCalls runCalls, RunWriter writer, ModelInvoker invoker, Grader grader, DatabaseRetry retry,
-            PlatformTransactionManager transactions, JsonMapper json, Clock clock) {
+    ItemProcessor(
+            RunCalls runCalls,
+            RunWriter writer,
+            ModelInvoker invoker,
+            Grader grader,
+            DatabaseRetry retry,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            Clock clock) {
         this.runCalls = runCalls;
         this.writer = writer;
         this.invoker = invoker;
@@ -75,8 +82,7 @@ class ItemProcessor {
     }
 
     /** What an item needs from its run. */
-    record Job(UUID workspaceId, UUID runId, RunSnapshot run, Method method, Preset preset, String owner) {
-    }
+    record Job(UUID workspaceId, UUID runId, RunSnapshot run, Method method, Preset preset, String owner) {}
 
     /**
      * Responses already looked up for a claimed batch's first calls, so a fresh item's first call skips its own
@@ -91,7 +97,13 @@ class ItemProcessor {
         Set<String> keys = new HashSet<>();
         for (DatasetItem item : fresh) {
             try {
-                if (job.method().next(toMethodItem(item), job.preset(), job.run().params(), job.run().decoding(), List.of())
+                if (job.method()
+                                .next(
+                                        toMethodItem(item),
+                                        job.preset(),
+                                        job.run().params(),
+                                        job.run().decoding(),
+                                        List.of())
                         instanceof Step.Calls calls) {
                     for (CallRequest call : calls.calls()) {
                         RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
@@ -117,14 +129,21 @@ class ItemProcessor {
      * @throws RuntimeException a transient database failure that outlasted its retries: the item is not at fault and
      *     stays unfinished, its finished calls kept
      */
-    CompletableFuture<Boolean> process(Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot, CallQueue calls) {
-        List<CompletedCall> history = new ArrayList<>(resumed
-                ? retry.call(() -> tx.execute(s -> runCalls.calls(job.runId(), item.itemId()))) : List.of());
+    CompletableFuture<Boolean> process(
+            Job job, DatasetItem item, boolean resumed, CacheSnapshot snapshot, CallQueue calls) {
+        List<CompletedCall> history = new ArrayList<>(
+                resumed ? retry.call(() -> tx.execute(s -> runCalls.calls(job.runId(), item.itemId()))) : List.of());
         Usage usage = new Usage();
         try {
             MethodItem methodItem = toMethodItem(item);
             for (int steps = 0; steps < MAX_STEPS; steps++) {
-                Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(history));
+                Step step = job.method()
+                        .next(
+                                methodItem,
+                                job.preset(),
+                                job.run().params(),
+                                job.run().decoding(),
+                                List.copyOf(history));
                 if (step instanceof Step.Done done) {
                     return finish(job, item, done.predictions(), usage);
                 }
@@ -132,7 +151,8 @@ class ItemProcessor {
                     history.add(call(job, item.itemId(), call, usage, snapshot, calls, history.size()));
                 }
             }
-            return fail(job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage);
+            return fail(
+                    job, item.itemId(), "METHOD", "The method did not finish within " + MAX_STEPS + " steps", usage);
         } catch (ModelCallException e) {
             return fail(job, item.itemId(), e.kind().name(), e.getMessage(), usage);
         } catch (IllegalArgumentException e) {
@@ -156,7 +176,13 @@ class ItemProcessor {
         List<Trace.Call> made = new ArrayList<>();
         MethodItem methodItem = toMethodItem(item);
         for (int steps = 0; steps < MAX_STEPS; steps++) {
-            Step step = job.method().next(methodItem, job.preset(), job.run().params(), job.run().decoding(), List.copyOf(calls));
+            Step step = job.method()
+                    .next(
+                            methodItem,
+                            job.preset(),
+                            job.run().params(),
+                            job.run().decoding(),
+                            List.copyOf(calls));
             if (step instanceof Step.Done done) {
                 Trace.GradedPrediction p = grade(item, done.predictions().getFirst());
                 return new RunService.Rerun(p.output(), p.rule(), p.extracted(), p.correct(), made, p.version());
@@ -164,25 +190,37 @@ class ItemProcessor {
             for (CallRequest call : ((Step.Calls) step).calls()) {
                 Answer answer = answer(job, call, CacheSnapshot.NONE, null, 0);
                 RunCalls.StoredCall c = answer.stored();
-                made.add(new Trace.Call(c.key(), c.role().id(), c.endpointId().toString(), c.prompt(), c.outputs(),
-                        c.finishReason(), c.promptTokens(), c.completionTokens(), c.latencyMs(), c.attempts(), c.cached()));
+                made.add(new Trace.Call(
+                        c.key(),
+                        c.role().id(),
+                        c.endpointId().toString(),
+                        c.prompt(),
+                        c.outputs(),
+                        c.finishReason(),
+                        c.promptTokens(),
+                        c.completionTokens(),
+                        c.latencyMs(),
+                        c.attempts(),
+                        c.cached()));
                 calls.add(new CompletedCall(call.key(), call.role(), call.prompt(), c.outputs()));
             }
         }
         throw new IllegalArgumentException("The method did not finish within " + MAX_STEPS + " steps");
     }
 
-    private CompletedCall call(Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot, CallQueue calls,
-            int made) {
+    private CompletedCall call(
+            Job job, String itemId, CallRequest call, Usage usage, CacheSnapshot snapshot, CallQueue calls, int made) {
         Answer answer = answer(job, call, snapshot, calls, made);
-        writer.call(job.workspaceId(), new RunCalls.CallRecord(job.runId(), itemId, answer.stored(), answer.cacheKey(), clock.instant()));
+        writer.call(
+                job.workspaceId(),
+                new RunCalls.CallRecord(job.runId(), itemId, answer.stored(), answer.cacheKey(), clock.instant()));
         usage.add(answer.stored());
-        return new CompletedCall(call.key(), call.role(), call.prompt(), answer.stored().outputs());
+        return new CompletedCall(
+                call.key(), call.role(), call.prompt(), answer.stored().outputs());
     }
 
     /** A call's answer and the cache key of its request. */
-    private record Answer(RunCalls.StoredCall stored, String cacheKey) {
-    }
+    private record Answer(RunCalls.StoredCall stored, String cacheKey) {}
 
     /**
      * Answers a call from the response cache when the same request was answered before (looked up in
@@ -192,7 +230,8 @@ class ItemProcessor {
     private Answer answer(Job job, CallRequest call, CacheSnapshot snapshot, @Nullable CallQueue calls, int made) {
         RunSnapshot.RoleEndpoint endpoint = job.run().roles().get(call.role());
         if (endpoint == null) {
-            throw new IllegalArgumentException("The run has no endpoint for the " + call.role().id() + " role");
+            throw new IllegalArgumentException(
+                    "The run has no endpoint for the " + call.role().id() + " role");
         }
         ModelRequest request = request(job, call);
         String cacheKey = cacheKey(endpoint, request);
@@ -201,62 +240,144 @@ class ItemProcessor {
                 : retry.call(() -> runCalls.cachedNow(job.workspaceId(), cacheKey));
         if (cached.isPresent() && cached.get().outputs().size() == request.samples()) {
             var hit = cached.get();
-            return new Answer(new RunCalls.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), hit.outputs(),
-                    hit.finishReason(), hit.promptTokens(), hit.completionTokens(), BigDecimal.ZERO, 0, 0, true), cacheKey);
+            return new Answer(
+                    new RunCalls.StoredCall(
+                            call.key(),
+                            call.role(),
+                            endpoint.endpointId(),
+                            call.prompt(),
+                            hit.outputs(),
+                            hit.finishReason(),
+                            hit.promptTokens(),
+                            hit.completionTokens(),
+                            BigDecimal.ZERO,
+                            0,
+                            0,
+                            true),
+                    cacheKey);
         }
-        ModelResponse response = calls == null ? invoker.invoke(endpoint.endpointId(), request)
+        ModelResponse response = calls == null
+                ? invoker.invoke(endpoint.endpointId(), request)
                 : calls.call(made, () -> invoker.invoke(endpoint.endpointId(), request));
-        return new Answer(new RunCalls.StoredCall(call.key(), call.role(), endpoint.endpointId(), call.prompt(), response.texts(),
-                response.finishReason(), response.promptTokens(), response.completionTokens(),
-                cost(endpoint, response.promptTokens(), response.completionTokens()), response.latencyMillis(),
-                response.attempts(), false), cacheKey);
+        return new Answer(
+                new RunCalls.StoredCall(
+                        call.key(),
+                        call.role(),
+                        endpoint.endpointId(),
+                        call.prompt(),
+                        response.texts(),
+                        response.finishReason(),
+                        response.promptTokens(),
+                        response.completionTokens(),
+                        cost(endpoint, response.promptTokens(), response.completionTokens()),
+                        response.latencyMillis(),
+                        response.attempts(),
+                        false),
+                cacheKey);
     }
 
     private static ModelRequest request(Job job, CallRequest call) {
         var d = call.decoding();
-        return new ModelRequest(call.prompt(), d.temperature(), d.topP(), d.maxTokens(), d.stop(),
-                d.seed() != null ? d.seed() : job.run().seed(), Math.max(1, d.samples()));
+        return new ModelRequest(
+                call.prompt(),
+                d.temperature(),
+                d.topP(),
+                d.maxTokens(),
+                d.stop(),
+                d.seed() != null ? d.seed() : job.run().seed(),
+                Math.max(1, d.samples()));
     }
 
     private CompletableFuture<Boolean> finish(Job job, DatasetItem item, List<Prediction> predictions, Usage usage) {
-        Trace.Verdicts verdicts = Trace.Verdicts.of(predictions.stream().map(p -> grade(item, p)).toList());
-        return writer.result(job.workspaceId(), new RunItems.ItemResult(job.runId(), item.itemId(), job.owner(), verdicts.correct(),
-                json.writeValueAsString(verdicts.predictions()), null, null, usage.promptTokens,
-                usage.completionTokens, usage.cost, clock.instant(), Grader.VERSION, verdicts.answerFound()));
+        Trace.Verdicts verdicts =
+                Trace.Verdicts.of(predictions.stream().map(p -> grade(item, p)).toList());
+        return writer.result(
+                job.workspaceId(),
+                new RunItems.ItemResult(
+                        job.runId(),
+                        item.itemId(),
+                        job.owner(),
+                        verdicts.correct(),
+                        json.writeValueAsString(verdicts.predictions()),
+                        null,
+                        null,
+                        usage.promptTokens,
+                        usage.completionTokens,
+                        usage.cost,
+                        clock.instant(),
+                        Grader.VERSION,
+                        verdicts.answerFound()));
     }
 
     Trace.GradedPrediction grade(DatasetItem item, Prediction p) {
-        Grade grade = grader.grade(item.answerType(), p.rule(), p.output(), item.gold(),
-                item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());
+        Grade grade = grader.grade(
+                item.answerType(),
+                p.rule(),
+                p.output(),
+                item.gold(),
+                item.choices().stream()
+                        .map(c -> new Choice(c.label(), c.text()))
+                        .toList());
         return Trace.GradedPrediction.of(p.label(), p.output(), grade, p.artifacts());
     }
 
     private CompletableFuture<Boolean> fail(Job job, String itemId, String kind, String message, Usage usage) {
-        return writer.result(job.workspaceId(), new RunItems.ItemResult(job.runId(), itemId, job.owner(), false, null, kind, message,
-                usage.promptTokens, usage.completionTokens, usage.cost, clock.instant(), null, null));
+        return writer.result(
+                job.workspaceId(),
+                new RunItems.ItemResult(
+                        job.runId(),
+                        itemId,
+                        job.owner(),
+                        false,
+                        null,
+                        kind,
+                        message,
+                        usage.promptTokens,
+                        usage.completionTokens,
+                        usage.cost,
+                        clock.instant(),
+                        null,
+                        null));
     }
 
     static MethodItem toMethodItem(DatasetItem item) {
-        return new MethodItem(item.itemId(), item.question(),
-                item.choices().stream().map(c -> new MethodItem.Choice(c.label(), c.text())).toList(),
-                item.gold(), item.answerType(), item.decomposition());
+        return new MethodItem(
+                item.itemId(),
+                item.question(),
+                item.choices().stream()
+                        .map(c -> new MethodItem.Choice(c.label(), c.text()))
+                        .toList(),
+                item.gold(),
+                item.answerType(),
+                item.decomposition());
     }
 
     private static BigDecimal cost(RunSnapshot.RoleEndpoint endpoint, int promptTokens, int completionTokens) {
-        BigDecimal in = endpoint.inputPerMillion() == null ? BigDecimal.ZERO
+        BigDecimal in = endpoint.inputPerMillion() == null
+                ? BigDecimal.ZERO
                 : endpoint.inputPerMillion().multiply(BigDecimal.valueOf(promptTokens));
-        BigDecimal out = endpoint.outputPerMillion() == null ? BigDecimal.ZERO
+        BigDecimal out = endpoint.outputPerMillion() == null
+                ? BigDecimal.ZERO
                 : endpoint.outputPerMillion().multiply(BigDecimal.valueOf(completionTokens));
         return in.add(out).divide(BigDecimal.valueOf(1_000_000), MathContext.DECIMAL64);
     }
 
     /** Endpoint + model + the rendered request + decoding + samples, hashed: identical requests share a response. */
     static String cacheKey(RunSnapshot.RoleEndpoint endpoint, ModelRequest r) {
-        String material = String.join("\u0000", endpoint.endpointId().toString(), endpoint.model(), r.prompt(),
-                String.valueOf(r.temperature()), String.valueOf(r.topP()), String.valueOf(r.maxTokens()),
-                String.join("\u0001", r.stop()), String.valueOf(r.seed()), String.valueOf(r.samples()));
+        String material = String.join(
+                "\u0000",
+                endpoint.endpointId().toString(),
+                endpoint.model(),
+                r.prompt(),
+                String.valueOf(r.temperature()),
+                String.valueOf(r.topP()),
+                String.valueOf(r.maxTokens()),
+                String.join("\u0001", r.stop()),
+                String.valueOf(r.seed()),
+                String.valueOf(r.samples()));
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -274,5 +395,4 @@ class ItemProcessor {
             cost = cost.add(call.cost());
         }
     }
-
 }

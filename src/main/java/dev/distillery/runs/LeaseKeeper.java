@@ -36,7 +36,11 @@ class LeaseKeeper {
     private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("run-lease-renewal").factory());
 
-    LeaseKeeper(RunItems items, CurrentTenant currentTenant, DatabaseRetry retry, PlatformTransactionManager transactions,
+    LeaseKeeper(
+            RunItems items,
+            CurrentTenant currentTenant,
+            DatabaseRetry retry,
+            PlatformTransactionManager transactions,
             RunsProperties properties) {
         Duration lease = properties.lease();
         if (lease.toSeconds() < 3) {
@@ -59,8 +63,11 @@ class LeaseKeeper {
      * until the returned future is cancelled.
      */
     ScheduledFuture<?> keep(TenantContext tenant, UUID runId, String owner, Supplier<List<String>> held) {
-        return renewals.scheduleAtFixedRate(() -> renew(tenant, runId, owner, held.get()),
-                lease.toMillis() / 3, lease.toMillis() / 3, TimeUnit.MILLISECONDS);
+        return renewals.scheduleAtFixedRate(
+                () -> renew(tenant, runId, owner, held.get()),
+                lease.toMillis() / 3,
+                lease.toMillis() / 3,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -76,8 +83,11 @@ class LeaseKeeper {
         try {
             tx.executeWithoutResult(s -> items.releaseLeases(runId, owner, itemIds));
         } catch (RuntimeException e) {
-            log.warn("Run {}: could not give back {} item(s) now ({}); their leases will run out", runId,
-                    itemIds.size(), e.toString());
+            log.warn(
+                    "Run {}: could not give back {} item(s) now ({}); their leases will run out",
+                    runId,
+                    itemIds.size(),
+                    e.toString());
         }
     }
 

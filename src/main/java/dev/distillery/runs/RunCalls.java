@@ -1,6 +1,5 @@
 package dev.distillery.runs;
 
-import java.util.Objects;
 import dev.distillery.methods.CompletedCall;
 import dev.distillery.methods.ModelRole;
 import java.math.BigDecimal;
@@ -33,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class RunCalls {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
@@ -46,17 +45,25 @@ class RunCalls {
     }
 
     /** A finished call as stored with its item. */
-    record StoredCall(String key, ModelRole role, UUID endpointId, String prompt, List<String> outputs,
-            @Nullable String finishReason, int promptTokens, int completionTokens, BigDecimal cost, long latencyMs,
-            int attempts, boolean cached) {
-    }
+    record StoredCall(
+            String key,
+            ModelRole role,
+            UUID endpointId,
+            String prompt,
+            List<String> outputs,
+            @Nullable String finishReason,
+            int promptTokens,
+            int completionTokens,
+            BigDecimal cost,
+            long latencyMs,
+            int attempts,
+            boolean cached) {}
 
     /** A finished call of an item, and the cache key of its request. */
-    record CallRecord(UUID runId, String itemId, StoredCall call, String cacheKey, Instant at) {
-    }
+    record CallRecord(UUID runId, String itemId, StoredCall call, String cacheKey, Instant at) {}
 
-    record CachedResponse(List<String> outputs, @Nullable String finishReason, int promptTokens, int completionTokens) {
-    }
+    record CachedResponse(
+            List<String> outputs, @Nullable String finishReason, int promptTokens, int completionTokens) {}
 
     /** An item's stored calls in the order they were made (their replay order). */
     List<CompletedCall> calls(UUID runId, String itemId) {
@@ -73,16 +80,18 @@ class RunCalls {
         Map<String, List<CompletedCall>> calls = new HashMap<>();
         jdbc.sql("""
                         SELECT item_id, call_key, role, prompt, outputs::text AS outputs FROM run_calls
-                        WHERE run_id = ? AND item_id = ANY(?) ORDER BY item_id, created_at, call_key""")
-                .params(runId, itemIds.toArray(String[]::new))
-                .query(rs -> {
-                    calls.computeIfAbsent(rs.getString("item_id"), k -> new ArrayList<>()).add(completedCall(rs));
-                });
+                        WHERE run_id = ? AND item_id = ANY(?) ORDER BY item_id, created_at, call_key""").params(runId, itemIds.toArray(String[]::new)).query(rs -> {
+            calls.computeIfAbsent(rs.getString("item_id"), k -> new ArrayList<>())
+                    .add(completedCall(rs));
+        });
         return calls;
     }
 
     private CompletedCall completedCall(ResultSet rs) throws SQLException {
-        return new CompletedCall(rs.getString("call_key"), ModelRole.valueOf(rs.getString("role")), rs.getString("prompt"),
+        return new CompletedCall(
+                rs.getString("call_key"),
+                ModelRole.valueOf(rs.getString("role")),
+                rs.getString("prompt"),
                 json.readValue(rs.getString("outputs"), STRINGS));
     }
 
@@ -95,25 +104,27 @@ class RunCalls {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("cachedNow runs outside transactions");
         }
-        return Optional.ofNullable(batch.<@Nullable CachedResponse>execute((ConnectionCallback<@Nullable CachedResponse>) con -> {
-            if (!con.getAutoCommit()) {
-                throw new IllegalStateException("cachedNow needs an autocommit connection");
-            }
-            try (PreparedStatement ps = con.prepareStatement("""
+        return Optional.ofNullable(batch.<@Nullable CachedResponse>execute((ConnectionCallback<
+                        @Nullable CachedResponse>)
+                con -> {
+                    if (!con.getAutoCommit()) {
+                        throw new IllegalStateException("cachedNow needs an autocommit connection");
+                    }
+                    try (PreparedStatement ps = con.prepareStatement("""
                     SELECT set_config('app.workspace_id', ?, true);
                     SELECT outputs::text AS outputs, finish_reason, prompt_tokens, completion_tokens FROM response_cache
                     WHERE cache_key = ?""")) {
-                ps.setString(1, workspaceId.toString());
-                ps.setString(2, cacheKey);
-                ps.execute();
-                if (!ps.getMoreResults()) {
-                    throw new IllegalStateException("The cache look-up returned no result set");
-                }
-                try (ResultSet rs = ps.getResultSet()) {
-                    return rs.next() ? cachedResponse(rs) : null;
-                }
-            }
-        }));
+                        ps.setString(1, workspaceId.toString());
+                        ps.setString(2, cacheKey);
+                        ps.execute();
+                        if (!ps.getMoreResults()) {
+                            throw new IllegalStateException("The cache look-up returned no result set");
+                        }
+                        try (ResultSet rs = ps.getResultSet()) {
+                            return rs.next() ? cachedResponse(rs) : null;
+                        }
+                    }
+                }));
     }
 
     /** The cached responses among {@code cacheKeys}, by key. */
@@ -121,17 +132,18 @@ class RunCalls {
         Map<String, CachedResponse> found = new HashMap<>();
         jdbc.sql("""
                         SELECT cache_key, outputs::text AS outputs, finish_reason, prompt_tokens, completion_tokens
-                        FROM response_cache WHERE cache_key = ANY(?)""")
-                .param(cacheKeys.toArray(String[]::new))
-                .query(rs -> {
-                    found.put(rs.getString("cache_key"), cachedResponse(rs));
-                });
+                        FROM response_cache WHERE cache_key = ANY(?)""").param(cacheKeys.toArray(String[]::new)).query(rs -> {
+            found.put(rs.getString("cache_key"), cachedResponse(rs));
+        });
         return found;
     }
 
     private CachedResponse cachedResponse(ResultSet rs) throws SQLException {
-        return new CachedResponse(json.readValue(rs.getString("outputs"), STRINGS), rs.getString("finish_reason"),
-                rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"));
+        return new CachedResponse(
+                json.readValue(rs.getString("outputs"), STRINGS),
+                rs.getString("finish_reason"),
+                rs.getInt("prompt_tokens"),
+                rs.getInt("completion_tokens"));
     }
 
     /** Stores finished calls, and their responses in the cache unless they came from there (one batch). */
@@ -150,35 +162,35 @@ class RunCalls {
                         SELECT ?, ?, CAST(? AS jsonb), ?, ?, ?, ?
                         WHERE NOT ?
                         ON CONFLICT DO NOTHING""", calls, calls.size(), (ps, record) -> {
-                    StoredCall call = record.call();
-                    String outputs = json.writeValueAsString(call.outputs());
-                    Timestamp at = Timestamp.from(record.at());
-                    int i = 1;
-                    ps.setObject(i++, workspaceId);
-                    ps.setObject(i++, record.runId());
-                    ps.setString(i++, record.itemId());
-                    ps.setString(i++, call.key());
-                    ps.setString(i++, call.role().name());
-                    ps.setObject(i++, call.endpointId());
-                    ps.setString(i++, call.prompt());
-                    ps.setString(i++, outputs);
-                    ps.setString(i++, call.finishReason());
-                    ps.setInt(i++, call.promptTokens());
-                    ps.setInt(i++, call.completionTokens());
-                    ps.setBigDecimal(i++, call.cost());
-                    ps.setLong(i++, call.latencyMs());
-                    ps.setInt(i++, call.attempts());
-                    ps.setBoolean(i++, call.cached());
-                    ps.setTimestamp(i++, at);
-                    ps.setObject(i++, workspaceId);
-                    ps.setString(i++, record.cacheKey());
-                    ps.setString(i++, outputs);
-                    ps.setString(i++, call.finishReason());
-                    ps.setInt(i++, call.promptTokens());
-                    ps.setInt(i++, call.completionTokens());
-                    ps.setTimestamp(i++, at);
-                    ps.setBoolean(i, call.cached());
-                });
+            StoredCall call = record.call();
+            String outputs = json.writeValueAsString(call.outputs());
+            Timestamp at = Timestamp.from(record.at());
+            int i = 1;
+            ps.setObject(i++, workspaceId);
+            ps.setObject(i++, record.runId());
+            ps.setString(i++, record.itemId());
+            ps.setString(i++, call.key());
+            ps.setString(i++, call.role().name());
+            ps.setObject(i++, call.endpointId());
+            ps.setString(i++, call.prompt());
+            ps.setString(i++, outputs);
+            ps.setString(i++, call.finishReason());
+            ps.setInt(i++, call.promptTokens());
+            ps.setInt(i++, call.completionTokens());
+            ps.setBigDecimal(i++, call.cost());
+            ps.setLong(i++, call.latencyMs());
+            ps.setInt(i++, call.attempts());
+            ps.setBoolean(i++, call.cached());
+            ps.setTimestamp(i++, at);
+            ps.setObject(i++, workspaceId);
+            ps.setString(i++, record.cacheKey());
+            ps.setString(i++, outputs);
+            ps.setString(i++, call.finishReason());
+            ps.setInt(i++, call.promptTokens());
+            ps.setInt(i++, call.completionTokens());
+            ps.setTimestamp(i++, at);
+            ps.setBoolean(i, call.cached());
+        });
     }
 
     /** Stores imported items' calls (never cached: nothing was asked of a model here), after the items themselves. */
@@ -200,12 +212,17 @@ class RunCalls {
                         SELECT ?, ?, i, k, r, e::uuid, p, o::jsonb, NULL, 0, 0, 0, 0, 0, false, t::timestamptz
                         FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                             AS x(i, k, r, e, p, o, t)""")
-                .params(workspaceId, runId, itemIds.toArray(String[]::new),
+                .params(
+                        workspaceId,
+                        runId,
+                        itemIds.toArray(String[]::new),
                         calls.stream().map(StoredCall::key).toArray(String[]::new),
                         calls.stream().map(c -> c.role().name()).toArray(String[]::new),
                         calls.stream().map(c -> c.endpointId().toString()).toArray(String[]::new),
                         calls.stream().map(StoredCall::prompt).toArray(String[]::new),
-                        calls.stream().map(c -> json.writeValueAsString(c.outputs())).toArray(String[]::new),
+                        calls.stream()
+                                .map(c -> json.writeValueAsString(c.outputs()))
+                                .toArray(String[]::new),
                         times.toArray(String[]::new))
                 .update();
     }

@@ -7,5 +7,4 @@ import java.util.UUID;
  * listener after commit ({@code @ApplicationModuleListener}) sees it completed. The review search index and
  * leaderboards listen to it.
  */
-public record RunCompleted(UUID runId, UUID workspaceId) {
-}
+public record RunCompleted(UUID runId, UUID workspaceId) {}

@@ -13,14 +13,33 @@ import org.jspecify.annotations.Nullable;
  * @param imported whether the outputs were produced elsewhere and imported (then the roles name the models, not
  *     endpoints of the workspace)
  */
-public record RunDetails(UUID id, String name, String method, String preset, int presetVersion,
-        Map<String, Object> params, Decoding decoding, Map<String, RoleEndpoint> roles, UUID datasetId,
-        String datasetName, UUID datasetVersionId, int datasetVersion, String split, int offset, @Nullable Integer limit,
-        int concurrency, @Nullable Integer seed, int total, RunStatus status, @Nullable String error,
-        @Nullable String createdBy, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
+public record RunDetails(
+        UUID id,
+        String name,
+        String method,
+        String preset,
+        int presetVersion,
+        Map<String, Object> params,
+        Decoding decoding,
+        Map<String, RoleEndpoint> roles,
+        UUID datasetId,
+        String datasetName,
+        UUID datasetVersionId,
+        int datasetVersion,
+        String split,
+        int offset,
+        @Nullable Integer limit,
+        int concurrency,
+        @Nullable Integer seed,
+        int total,
+        RunStatus status,
+        @Nullable String error,
+        @Nullable String createdBy,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
         boolean imported) {
 
     /** An endpoint in a role, as it was when the run was launched. */
-    public record RoleEndpoint(UUID endpointId, String name, String model) {
-    }
+    public record RoleEndpoint(UUID endpointId, String name, String model) {}
 }

@@ -15,8 +15,17 @@ import org.jspecify.annotations.Nullable;
  * @param roles endpoint per role the method needs
  * @param decoding explicit decoding that overrides the preset's for every call (null values: keep the preset's)
  */
-public record RunDraft(@Nullable String name, String method, @Nullable String preset, UUID datasetId,
-        @Nullable Integer datasetVersion, @Nullable String split, int offset, @Nullable Integer limit,
-        Map<ModelRole, UUID> roles, Map<String, Object> params, Decoding decoding, int concurrency,
-        @Nullable Integer seed) {
-}
+public record RunDraft(
+        @Nullable String name,
+        String method,
+        @Nullable String preset,
+        UUID datasetId,
+        @Nullable Integer datasetVersion,
+        @Nullable String split,
+        int offset,
+        @Nullable Integer limit,
+        Map<ModelRole, UUID> roles,
+        Map<String, Object> params,
+        Decoding decoding,
+        int concurrency,
+        @Nullable Integer seed) {}

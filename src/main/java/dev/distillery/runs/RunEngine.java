@@ -1,7 +1,5 @@
 package dev.distillery.runs;
 
-import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
@@ -19,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -56,9 +55,18 @@ class RunEngine {
     /** Runs this instance is working on, with the shard doing it. */
     private final Map<UUID, Integer> active = new ConcurrentHashMap<>();
 
-    RunEngine(Runs runs, RunItems items, ItemLanes itemLanes, LeaseKeeper leases, FairShare fairShare, RunWriter writer,
-            CurrentTenant currentTenant, DatabaseRetry retry, PlatformTransactionManager transactions,
-            ApplicationEventPublisher events, Clock clock) {
+    RunEngine(
+            Runs runs,
+            RunItems items,
+            ItemLanes itemLanes,
+            LeaseKeeper leases,
+            FairShare fairShare,
+            RunWriter writer,
+            CurrentTenant currentTenant,
+            DatabaseRetry retry,
+            PlatformTransactionManager transactions,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.runs = runs;
         this.items = items;
         this.itemLanes = itemLanes;
@@ -91,7 +99,10 @@ class RunEngine {
     }
 
     /** Outcome of one execution of a worker task. */
-    enum Outcome { FINISHED, YIELDED }
+    enum Outcome {
+        FINISHED,
+        YIELDED
+    }
 
     /** Works the run of one worker task in the task's workspace until it is finished here, or yields it. */
     Outcome work(WorkerData data, ExecutionContext context) {
@@ -100,8 +111,7 @@ class RunEngine {
     }
 
     /** What a worker reads before it starts: the run, and this instance's share of its concurrency. */
-    private record Start(RunSnapshot run, int share) {
-    }
+    private record Start(RunSnapshot run, int share) {}
 
     private Outcome run(TenantContext tenant, WorkerData data, ExecutionContext context) {
         UUID runId = data.runId();
@@ -130,10 +140,14 @@ class RunEngine {
     private Outcome work(TenantContext tenant, WorkerData data, Start start, ExecutionContext context) {
         UUID runId = data.runId();
         RunSnapshot run = start.run();
-        Method method = Methods.forRoles(Methods.byId(run.method())
-                .orElseThrow(() -> new IllegalStateException("Unknown method " + run.method())), run.roles().keySet());
-        String owner = NODE + "/" + data.shard() + "/" + UUID.randomUUID().toString().substring(0, 6);
-        var job = new ItemProcessor.Job(data.workspaceId(), runId, run, method, run.presetSnapshot().toPreset(), owner);
+        Method method = Methods.forRoles(
+                Methods.byId(run.method())
+                        .orElseThrow(() -> new IllegalStateException("Unknown method " + run.method())),
+                run.roles().keySet());
+        String owner =
+                NODE + "/" + data.shard() + "/" + UUID.randomUUID().toString().substring(0, 6);
+        var job = new ItemProcessor.Job(
+                data.workspaceId(), runId, run, method, run.presetSnapshot().toPreset(), owner);
         Slots slots = new Slots(start.share());
         ItemLanes.Lanes lanes = itemLanes.open(job, slots, context);
         ScheduledFuture<?> renewal = leases.keep(tenant, runId, owner, lanes::held);

@@ -24,7 +24,9 @@ class RunEngineHealth implements HealthIndicator {
     public Health health() {
         Optional<Duration> failing = engine.databaseUnavailableFor();
         Health.Builder health = failing.isPresent()
-                ? Health.down().withDetail("database", "unavailable for " + failing.get().toSeconds() + " s; run work is retried")
+                ? Health.down()
+                        .withDetail(
+                                "database", "unavailable for " + failing.get().toSeconds() + " s; run work is retried")
                 : Health.up();
         return health.withDetail("activeRuns", engine.activeRuns()).build();
     }

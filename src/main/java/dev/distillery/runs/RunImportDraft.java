@@ -13,7 +13,12 @@ import org.jspecify.annotations.Nullable;
  * @param teacher the model that wrote the teacher traces, if any
  * @param answerType an answer type (number, math, choice, yesno, string) to grade by instead of the items' own
  */
-public record RunImportDraft(@Nullable String name, @Nullable UUID datasetId, @Nullable UUID datasetVersionId,
-        @Nullable String split, @Nullable String method, @Nullable String student, @Nullable String teacher,
-        @Nullable String answerType) {
-}
+public record RunImportDraft(
+        @Nullable String name,
+        @Nullable UUID datasetId,
+        @Nullable UUID datasetVersionId,
+        @Nullable String split,
+        @Nullable String method,
+        @Nullable String student,
+        @Nullable String teacher,
+        @Nullable String answerType) {}

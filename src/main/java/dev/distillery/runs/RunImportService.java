@@ -4,11 +4,10 @@ import dev.distillery.datasets.DatasetDetails;
 import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
 import dev.distillery.datasets.VersionSummary;
-import dev.distillery.methods.Decoding;
-import dev.distillery.grading.Grade;
 import dev.distillery.grading.Choice;
+import dev.distillery.grading.Grade;
 import dev.distillery.grading.Grader;
-import dev.distillery.methods.MethodItem;
+import dev.distillery.methods.Decoding;
 import dev.distillery.methods.ModelRole;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
@@ -75,9 +74,20 @@ public class RunImportService {
     private final long maxBytes;
     private final int maxRows;
 
-    RunImportService(Runs runs, RunItems runItems, RunCalls runCalls, RunQueries queries, DatasetService datasets,
-            Grader grader, CurrentTenant currentTenant, AuditLog auditLog, ApplicationEventPublisher events, JsonMapper json,
-            PlatformTransactionManager transactions, Clock clock, RunsProperties properties) {
+    RunImportService(
+            Runs runs,
+            RunItems runItems,
+            RunCalls runCalls,
+            RunQueries queries,
+            DatasetService datasets,
+            Grader grader,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            ApplicationEventPublisher events,
+            JsonMapper json,
+            PlatformTransactionManager transactions,
+            Clock clock,
+            RunsProperties properties) {
         long maxBytes = properties.importMaxBytes();
         int maxRows = properties.importMaxRows();
         this.runs = runs;
@@ -128,9 +138,11 @@ public class RunImportService {
         if (name != null && name.length() > MAX_NAME) {
             errors.add(new FieldError("name", "Keep the name under " + MAX_NAME + " characters."));
         }
-        String method = Objects.requireNonNullElse(text(draft.method()), DEFAULT_METHOD).toLowerCase(Locale.ROOT);
+        String method =
+                Objects.requireNonNullElse(text(draft.method()), DEFAULT_METHOD).toLowerCase(Locale.ROOT);
         if (!LABEL.matcher(method).matches()) {
-            errors.add(new FieldError("method", "The method label is up to 64 lower-case letters, digits, '.', '_' or '-'."));
+            errors.add(new FieldError(
+                    "method", "The method label is up to 64 lower-case letters, digits, '.', '_' or '-'."));
         }
         String split = Objects.requireNonNullElse(text(draft.split()), "test").toLowerCase(Locale.ROOT);
         if (!SPLITS.contains(split)) {
@@ -141,7 +153,8 @@ public class RunImportService {
             try {
                 answerType = AnswerType.fromId(answerTypeId);
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("answerType", Objects.requireNonNullElse(e.getMessage(), "Unknown answer type.")));
+                errors.add(new FieldError(
+                        "answerType", Objects.requireNonNullElse(e.getMessage(), "Unknown answer type.")));
             }
         }
         UUID datasetId = draft.datasetId();
@@ -152,14 +165,17 @@ public class RunImportService {
             throw new InvalidInputException(errors);
         }
 
-        record Loaded(DatasetDetails dataset, VersionSummary version, List<DatasetItem> items) {
-        }
+        record Loaded(DatasetDetails dataset, VersionSummary version, List<DatasetItem> items) {}
         Loaded loaded = Objects.requireNonNull(readOnly.execute(s -> {
             currentTenant.require(Permission.LAUNCH_RUNS);
             DatasetDetails dataset = datasets.get(datasetId);
-            VersionSummary version = draft.datasetVersionId() == null ? dataset.latest() : dataset.versions().stream()
-                    .filter(v -> v.id().equals(draft.datasetVersionId())).findFirst()
-                    .orElseThrow(() -> new NotFoundException("Dataset " + dataset.name() + " has no version " + draft.datasetVersionId() + "."));
+            VersionSummary version = draft.datasetVersionId() == null
+                    ? dataset.latest()
+                    : dataset.versions().stream()
+                            .filter(v -> v.id().equals(draft.datasetVersionId()))
+                            .findFirst()
+                            .orElseThrow(() -> new NotFoundException(
+                                    "Dataset " + dataset.name() + " has no version " + draft.datasetVersionId() + "."));
             List<DatasetItem> items = new ArrayList<>();
             int inSplit = version.splitCounts().getOrDefault(split, 0);
             for (int from = 0; from < inSplit; from += 1000) {
@@ -168,15 +184,18 @@ public class RunImportService {
             return new Loaded(dataset, version, items);
         }));
         if (loaded.items().isEmpty()) {
-            throw new InvalidInputException("split", "The " + split + " split of " + loaded.dataset().name() + " v"
-                    + loaded.version().version() + " has no items.");
+            throw new InvalidInputException(
+                    "split",
+                    "The " + split + " split of " + loaded.dataset().name() + " v"
+                            + loaded.version().version() + " has no items.");
         }
 
         ImportFile.Parsed parsed = ImportFile.read(file, fileName, maxBytes, maxRows, MAX_PROBLEMS, json);
         List<FieldError> problems = new ArrayList<>(parsed.problems());
         List<Matched> matched = match(parsed.rows(), loaded.items(), split, problems);
         if (!problems.isEmpty()) {
-            throw new InvalidInputException(problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
+            throw new InvalidInputException(
+                    problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
         }
 
         Map<ModelRole, RunSnapshot.RoleEndpoint> roles = new EnumMap<>(ModelRole.class);
@@ -199,26 +218,60 @@ public class RunImportService {
         if (answerType != null) {
             params.put("answerType", answerType.id());
         }
-        var preset = new RunSnapshot.PresetSnapshot(PRESET, method, 1, "External",
-                "Outputs produced outside Distillery and imported from " + fileName + ".", Map.of(), Map.of(), Map.of());
-        var snapshot = new RunSnapshot(method, PRESET, 1, preset, params, Decoding.providerDefault(), roles,
-                loaded.dataset().id(), loaded.version().id(), split, 0, null, 1, null);
-        String runName = name != null ? name : student + " · " + method + " · " + loaded.dataset().name() + " " + split;
+        var preset = new RunSnapshot.PresetSnapshot(
+                PRESET,
+                method,
+                1,
+                "External",
+                "Outputs produced outside Distillery and imported from " + fileName + ".",
+                Map.of(),
+                Map.of(),
+                Map.of());
+        var snapshot = new RunSnapshot(
+                method,
+                PRESET,
+                1,
+                preset,
+                params,
+                Decoding.providerDefault(),
+                roles,
+                loaded.dataset().id(),
+                loaded.version().id(),
+                split,
+                0,
+                null,
+                1,
+                null);
+        String runName = name != null
+                ? name
+                : student + " · " + method + " · " + loaded.dataset().name() + " " + split;
         UUID runId = UUID.randomUUID();
         int total = graded.size();
         int right = correct;
         tx.executeWithoutResult(s -> {
             TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
             Instant now = clock.instant();
-            runs.insertImportedRun(runId, tenant.workspaceId(), runName, snapshot, total, tenant.actor().userId(), now);
+            runs.insertImportedRun(
+                    runId,
+                    tenant.workspaceId(),
+                    runName,
+                    snapshot,
+                    total,
+                    tenant.actor().userId(),
+                    now);
             for (int from = 0; from < total; from += 1000) {
                 List<RunItems.ImportedItem> chunk = graded.subList(from, Math.min(total, from + 1000));
                 runItems.insertImported(runId, tenant.workspaceId(), chunk, now);
                 runCalls.insertImported(runId, tenant.workspaceId(), chunk, now);
             }
-            auditLog.record(tenant, "run.imported", runName, method + " by " + student
-                    + (teacher == null ? "" : " with " + teacher) + ": " + right + "/" + total + " correct on "
-                    + loaded.dataset().name() + " v" + loaded.version().version() + " " + split + " from " + fileName);
+            auditLog.record(
+                    tenant,
+                    "run.imported",
+                    runName,
+                    method + " by " + student
+                            + (teacher == null ? "" : " with " + teacher) + ": " + right + "/" + total + " correct on "
+                            + loaded.dataset().name() + " v" + loaded.version().version() + " " + split + " from "
+                            + fileName);
             // In the storing transaction, like the engine's completion: leaderboards schedule their update with it.
             events.publishEvent(new RunCompleted(runId, tenant.workspaceId()));
         });
@@ -229,17 +282,18 @@ public class RunImportService {
     }
 
     /** A row of the file and the dataset item it answers. */
-    private record Matched(ImportFile.Row row, DatasetItem item) {
-    }
+    private record Matched(ImportFile.Row row, DatasetItem item) {}
 
     /** Finds each row's item by id or by its question's text; records a problem for each row that has none. */
-    private static List<Matched> match(List<ImportFile.Row> rows, List<DatasetItem> items, String split,
-            List<FieldError> problems) {
+    private static List<Matched> match(
+            List<ImportFile.Row> rows, List<DatasetItem> items, String split, List<FieldError> problems) {
         Map<String, DatasetItem> byId = new HashMap<>();
         Map<String, List<DatasetItem>> byQuestion = new HashMap<>();
         for (DatasetItem item : items) {
             byId.put(item.itemId(), item);
-            byQuestion.computeIfAbsent(normalise(item.question()), q -> new ArrayList<>(1)).add(item);
+            byQuestion
+                    .computeIfAbsent(normalise(item.question()), q -> new ArrayList<>(1))
+                    .add(item);
         }
         Map<String, Integer> seen = new HashMap<>();
         List<Matched> matched = new ArrayList<>(rows.size());
@@ -253,17 +307,29 @@ public class RunImportService {
             if (itemId != null) {
                 item = byId.get(itemId);
                 if (item == null) {
-                    problems.add(new FieldError("itemId", "No item '" + abbreviate(itemId) + "' in the " + split + " split.", row.line()));
+                    problems.add(new FieldError(
+                            "itemId", "No item '" + abbreviate(itemId) + "' in the " + split + " split.", row.line()));
                 }
             } else if (question != null) {
                 List<DatasetItem> found = byQuestion.getOrDefault(normalise(question), List.of());
                 if (found.isEmpty()) {
-                    problems.add(new FieldError("question", "No item of the " + split + " split has this question: \""
-                            + abbreviate(question) + "\".", row.line()));
+                    problems.add(new FieldError(
+                            "question",
+                            "No item of the " + split + " split has this question: \"" + abbreviate(question) + "\".",
+                            row.line()));
                 } else if (found.size() > 1) {
-                    problems.add(new FieldError("question", found.size() + " items of the " + split
-                            + " split have this question (" + String.join(", ", found.stream().limit(3).map(DatasetItem::itemId).toList())
-                            + "): give the itemId instead.", row.line()));
+                    problems.add(new FieldError(
+                            "question",
+                            found.size() + " items of the " + split
+                                    + " split have this question ("
+                                    + String.join(
+                                            ", ",
+                                            found.stream()
+                                                    .limit(3)
+                                                    .map(DatasetItem::itemId)
+                                                    .toList())
+                                    + "): give the itemId instead.",
+                            row.line()));
                 } else {
                     item = found.getFirst();
                 }
@@ -272,14 +338,18 @@ public class RunImportService {
             }
             if (row.output() == null || row.output().isBlank()) {
                 problems.add(new FieldError("output", "The output is missing.", row.line()));
-            } else if (row.output().length() > MAX_TEXT || (row.teacherTrace() != null && row.teacherTrace().length() > MAX_TEXT)) {
-                problems.add(new FieldError("output", "Keep outputs and teacher traces under " + MAX_TEXT + " characters.", row.line()));
+            } else if (row.output().length() > MAX_TEXT
+                    || (row.teacherTrace() != null && row.teacherTrace().length() > MAX_TEXT)) {
+                problems.add(new FieldError(
+                        "output", "Keep outputs and teacher traces under " + MAX_TEXT + " characters.", row.line()));
             }
             if (item != null) {
                 Integer first = seen.putIfAbsent(item.itemId(), row.line());
                 if (first != null) {
-                    problems.add(new FieldError(itemId != null ? "itemId" : "question", "Item " + item.itemId()
-                            + " is given twice (first on line " + first + ").", row.line()));
+                    problems.add(new FieldError(
+                            itemId != null ? "itemId" : "question",
+                            "Item " + item.itemId() + " is given twice (first on line " + first + ").",
+                            row.line()));
                 } else if (row.output() != null && !row.output().isBlank()) {
                     matched.add(new Matched(row, item));
                 }
@@ -289,13 +359,24 @@ public class RunImportService {
     }
 
     /** Grades a row as the engine grades a prediction, with the calls that would have produced it. */
-    private RunItems.ImportedItem grade(Matched m, @Nullable AnswerType override, RunSnapshot.RoleEndpoint student,
+    private RunItems.ImportedItem grade(
+            Matched m,
+            @Nullable AnswerType override,
+            RunSnapshot.RoleEndpoint student,
             RunSnapshot.@Nullable RoleEndpoint teacher) {
         DatasetItem item = m.item();
         String output = Objects.requireNonNull(m.row().output(), "match() keeps only rows with an output");
-        String trace = m.row().teacherTrace() == null || m.row().teacherTrace().isBlank() ? null : m.row().teacherTrace();
-        Grade grade = grader.grade(override != null ? override : item.answerType(), null, output, item.gold(),
-                item.choices().stream().map(c -> new Choice(c.label(), c.text())).toList());
+        String trace = m.row().teacherTrace() == null || m.row().teacherTrace().isBlank()
+                ? null
+                : m.row().teacherTrace();
+        Grade grade = grader.grade(
+                override != null ? override : item.answerType(),
+                null,
+                output,
+                item.gold(),
+                item.choices().stream()
+                        .map(c -> new Choice(c.label(), c.text()))
+                        .toList());
         Map<String, String> artifacts = trace == null ? Map.of() : Map.of("steps", trace);
         var prediction = Trace.GradedPrediction.of("prediction", output, grade, artifacts);
         List<RunCalls.StoredCall> calls = new ArrayList<>(2);
@@ -305,14 +386,20 @@ public class RunImportService {
             calls.add(call("teacher", ModelRole.TEACHER, by, item.question(), trace));
         }
         calls.add(call("student", ModelRole.STUDENT, student, item.question(), output));
-        return new RunItems.ImportedItem(item.itemId(), item.position(), grade.correct(),
-                json.writeValueAsString(List.of(prediction)), calls, grade.graderVersion(), grade.answerFound());
+        return new RunItems.ImportedItem(
+                item.itemId(),
+                item.position(),
+                grade.correct(),
+                json.writeValueAsString(List.of(prediction)),
+                calls,
+                grade.graderVersion(),
+                grade.answerFound());
     }
 
-    private static RunCalls.StoredCall call(String key, ModelRole role, RunSnapshot.RoleEndpoint endpoint, String prompt,
-            String output) {
-        return new RunCalls.StoredCall(key, role, endpoint.endpointId(), prompt, List.of(output), null, 0, 0,
-                BigDecimal.ZERO, 0, 0, false);
+    private static RunCalls.StoredCall call(
+            String key, ModelRole role, RunSnapshot.RoleEndpoint endpoint, String prompt, String output) {
+        return new RunCalls.StoredCall(
+                key, role, endpoint.endpointId(), prompt, List.of(output), null, 0, 0, BigDecimal.ZERO, 0, 0, false);
     }
 
     /** The same name is the same student in every import, so leaderboards find its baseline. */

@@ -38,9 +38,14 @@ class RunItems {
     }
 
     /** An imported item's graded result ({@code results} as the engine writes it) and its calls. */
-    record ImportedItem(String itemId, int position, boolean correct, String results, List<RunCalls.StoredCall> calls,
-            String graderVersion, boolean answerFound) {
-    }
+    record ImportedItem(
+            String itemId,
+            int position,
+            boolean correct,
+            String results,
+            List<RunCalls.StoredCall> calls,
+            String graderVersion,
+            boolean answerFound) {}
 
     /** Stores imported items as done (their calls go in with {@link RunCalls#insertImported}). */
     void insertImported(UUID runId, UUID workspaceId, List<ImportedItem> items, Instant now) {
@@ -50,7 +55,11 @@ class RunItems {
                             finished_by, finished_at, grader_version, answer_found)
                         SELECT ?, ?, i, p, 'DONE', c, r::jsonb, 'import', ?, v, f
                         FROM unnest(?::text[], ?::int[], ?::boolean[], ?::text[], ?::text[], ?::boolean[]) AS t(i, p, c, r, v, f)""")
-                .params(workspaceId, runId, at, items.stream().map(ImportedItem::itemId).toArray(String[]::new),
+                .params(
+                        workspaceId,
+                        runId,
+                        at,
+                        items.stream().map(ImportedItem::itemId).toArray(String[]::new),
                         items.stream().map(ImportedItem::position).toArray(Integer[]::new),
                         items.stream().map(ImportedItem::correct).toArray(Boolean[]::new),
                         items.stream().map(ImportedItem::results).toArray(String[]::new),
@@ -64,13 +73,11 @@ class RunItems {
         return jdbc.sql("""
                         UPDATE run_items SET status = 'PENDING', error = NULL, error_kind = NULL, lease_owner = NULL,
                             lease_until = NULL, finished_at = NULL, finished_by = NULL
-                        WHERE run_id = ? AND status = 'ERROR'""")
-                .param(runId).update();
+                        WHERE run_id = ? AND status = 'ERROR'""").param(runId).update();
     }
 
     /** A claimed item; {@code resumed} when it had been started before (its stored calls are replayed). */
-    record ClaimedItem(String itemId, int position, boolean resumed) {
-    }
+    record ClaimedItem(String itemId, int position, boolean resumed) {}
 
     /**
      * Leases up to {@code limit} items in source order: pending ones, and ones whose lease ran out (their worker died,
@@ -91,7 +98,10 @@ class RunItems {
                         FROM picked
                         WHERE r.run_id = :run AND r.item_id = picked.item_id
                         RETURNING r.item_id, r.position, picked.previous <> 'PENDING' AS resumed""")
-                .param("owner", owner).param("lease", (double) lease.toSeconds()).param("run", runId).param("limit", limit)
+                .param("owner", owner)
+                .param("lease", (double) lease.toSeconds())
+                .param("run", runId)
+                .param("limit", limit)
                 .param("held", held.toArray(String[]::new))
                 .query(ClaimedItem.class)
                 .list();
@@ -102,29 +112,52 @@ class RunItems {
         jdbc.sql("""
                         UPDATE run_items SET lease_until = now() + make_interval(secs => ?)
                         WHERE run_id = ? AND lease_owner = ? AND status = 'RUNNING' AND item_id = ANY(?)""")
-                .params((double) lease.toSeconds(), runId, owner, itemIds.toArray(String[]::new)).update();
+                .params((double) lease.toSeconds(), runId, owner, itemIds.toArray(String[]::new))
+                .update();
     }
 
     /** Gives back leased items this worker will not process (cancel, shutdown). */
     void releaseLeases(UUID runId, String owner, List<String> itemIds) {
         jdbc.sql("""
                         UPDATE run_items SET status = 'PENDING', lease_owner = NULL, lease_until = NULL
-                        WHERE run_id = ? AND lease_owner = ? AND status = 'RUNNING' AND item_id = ANY(?)""")
-                .params(runId, owner, itemIds.toArray(String[]::new)).update();
+                        WHERE run_id = ? AND lease_owner = ? AND status = 'RUNNING' AND item_id = ANY(?)""").params(runId, owner, itemIds.toArray(String[]::new)).update();
     }
 
     /** An item's end: graded ({@code errorKind} null) or failed. */
-    record ItemResult(UUID runId, String itemId, String owner, boolean correct, @Nullable String results,
-            @Nullable String errorKind, @Nullable String error, int promptTokens, int completionTokens, BigDecimal cost,
-            Instant at, @Nullable String graderVersion, @Nullable Boolean answerFound) {
+    record ItemResult(
+            UUID runId,
+            String itemId,
+            String owner,
+            boolean correct,
+            @Nullable String results,
+            @Nullable String errorKind,
+            @Nullable String error,
+            int promptTokens,
+            int completionTokens,
+            BigDecimal cost,
+            Instant at,
+            @Nullable String graderVersion,
+            @Nullable Boolean answerFound) {
         boolean failed() {
             return errorKind != null;
         }
 
         /** The same end as an internal error: what is stored when the result itself cannot be. */
         ItemResult asInternalError(String message) {
-            return new ItemResult(runId, itemId, owner, false, null, "INTERNAL", message, promptTokens, completionTokens,
-                    cost, at, null, null);
+            return new ItemResult(
+                    runId,
+                    itemId,
+                    owner,
+                    false,
+                    null,
+                    "INTERNAL",
+                    message,
+                    promptTokens,
+                    completionTokens,
+                    cost,
+                    at,
+                    null,
+                    null);
         }
     }
 
@@ -140,26 +173,28 @@ class RunItems {
                         UPDATE run_items SET status = ?, correct = ?, results = CAST(? AS jsonb), error_kind = ?, error = ?,
                             prompt_tokens = ?, completion_tokens = ?, cost = ?, finished_by = ?, finished_at = ?,
                             grader_version = ?, answer_found = ?, lease_owner = NULL, lease_until = NULL
-                        WHERE run_id = ? AND item_id = ? AND status = 'RUNNING' AND lease_owner = ?""",
-                results, results.size(), (ps, r) -> {
-                    int i = 1;
-                    ps.setString(i++, r.failed() ? "ERROR" : "DONE");
-                    ps.setObject(i++, r.failed() ? null : r.correct(), Types.BOOLEAN);
-                    ps.setString(i++, r.results());
-                    ps.setString(i++, r.errorKind());
-                    ps.setString(i++, r.error());
-                    ps.setInt(i++, r.promptTokens());
-                    ps.setInt(i++, r.completionTokens());
-                    ps.setBigDecimal(i++, r.cost());
-                    ps.setString(i++, r.owner());
-                    ps.setTimestamp(i++, Timestamp.from(r.at()));
-                    ps.setString(i++, r.graderVersion());
-                    ps.setObject(i++, r.answerFound(), Types.BOOLEAN);
-                    ps.setObject(i++, r.runId());
-                    ps.setString(i++, r.itemId());
-                    ps.setString(i, r.owner());
-                });
-        return Arrays.stream(counts).flatMapToInt(Arrays::stream).mapToObj(n -> n == 1).toList();
+                        WHERE run_id = ? AND item_id = ? AND status = 'RUNNING' AND lease_owner = ?""", results, results.size(), (ps, r) -> {
+            int i = 1;
+            ps.setString(i++, r.failed() ? "ERROR" : "DONE");
+            ps.setObject(i++, r.failed() ? null : r.correct(), Types.BOOLEAN);
+            ps.setString(i++, r.results());
+            ps.setString(i++, r.errorKind());
+            ps.setString(i++, r.error());
+            ps.setInt(i++, r.promptTokens());
+            ps.setInt(i++, r.completionTokens());
+            ps.setBigDecimal(i++, r.cost());
+            ps.setString(i++, r.owner());
+            ps.setTimestamp(i++, Timestamp.from(r.at()));
+            ps.setString(i++, r.graderVersion());
+            ps.setObject(i++, r.answerFound(), Types.BOOLEAN);
+            ps.setObject(i++, r.runId());
+            ps.setString(i++, r.itemId());
+            ps.setString(i, r.owner());
+        });
+        return Arrays.stream(counts)
+                .flatMapToInt(Arrays::stream)
+                .mapToObj(n -> n == 1)
+                .toList();
     }
 
     /** Whether the run still has items pending or in flight anywhere and is not finished (one cheap query). */
@@ -167,13 +202,11 @@ class RunItems {
         return jdbc.sql("""
                         SELECT EXISTS (SELECT 1 FROM run_items i JOIN runs r ON r.id = i.run_id
                                        WHERE i.run_id = ? AND i.status IN ('PENDING', 'RUNNING')
-                                         AND r.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED'))""")
-                .param(runId).query(Boolean.class).single();
+                                         AND r.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED'))""").param(runId).query(Boolean.class).single();
     }
 
     /** A finished item whose verdicts were decided by another grader version, with its stored predictions. */
-    record StaleItem(String itemId, int position, boolean correct, String results) {
-    }
+    record StaleItem(String itemId, int position, boolean correct, String results) {}
 
     /**
      * Up to {@code limit} finished items of the run after {@code afterPosition} not yet graded by {@code version}, in
@@ -191,8 +224,7 @@ class RunItems {
     }
 
     /** An item's verdicts after a re-grade. */
-    record Regraded(String itemId, boolean correct, String results, String graderVersion, boolean answerFound) {
-    }
+    record Regraded(String itemId, boolean correct, String results, String graderVersion, boolean answerFound) {}
 
     /** Replaces finished items' verdicts (only finished ones: a re-grade never touches an item in flight). */
     void recordRegraded(UUID runId, List<Regraded> items) {
@@ -203,11 +235,13 @@ class RunItems {
                         UPDATE run_items i SET correct = t.c, results = t.r::jsonb, grader_version = t.v, answer_found = t.f
                         FROM unnest(?::text[], ?::boolean[], ?::text[], ?::text[], ?::boolean[]) AS t(id, c, r, v, f)
                         WHERE i.run_id = ? AND i.item_id = t.id AND i.status = 'DONE'""")
-                .params(items.stream().map(Regraded::itemId).toArray(String[]::new),
+                .params(
+                        items.stream().map(Regraded::itemId).toArray(String[]::new),
                         items.stream().map(Regraded::correct).toArray(Boolean[]::new),
                         items.stream().map(Regraded::results).toArray(String[]::new),
                         items.stream().map(Regraded::graderVersion).toArray(String[]::new),
-                        items.stream().map(Regraded::answerFound).toArray(Boolean[]::new), runId)
+                        items.stream().map(Regraded::answerFound).toArray(Boolean[]::new),
+                        runId)
                 .update();
     }
 }

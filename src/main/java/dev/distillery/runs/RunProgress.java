@@ -15,16 +15,35 @@ import org.jspecify.annotations.Nullable;
  * @param waiting why the run is not making progress now ("waiting for a slot: workspace limit of 4 running runs"),
  *     or null
  */
-public record RunProgress(RunStatus status, int total, int done, int correct, int errors, int pending,
-        @Nullable Double accuracy, long promptTokens, long completionTokens, BigDecimal cost,
-        double itemsPerSecond, @Nullable Long etaSeconds, java.util.Map<String, RoleUsage> byRole, int noAnswer,
-        java.util.Map<String, Integer> graderVersions, @Nullable Regrade regrade, @Nullable String waiting) {
+public record RunProgress(
+        RunStatus status,
+        int total,
+        int done,
+        int correct,
+        int errors,
+        int pending,
+        @Nullable Double accuracy,
+        long promptTokens,
+        long completionTokens,
+        BigDecimal cost,
+        double itemsPerSecond,
+        @Nullable Long etaSeconds,
+        java.util.Map<String, RoleUsage> byRole,
+        int noAnswer,
+        java.util.Map<String, Integer> graderVersions,
+        @Nullable Regrade regrade,
+        @Nullable String waiting) {
 
     /**
      * A re-grade of the run's stored outputs: asked for ({@code queued}) or done, with how many of the finished items
      * carry the version it grades with.
      */
-    public record Regrade(String status, String version, int regraded, int items, java.time.Instant requestedAt,
+    public record Regrade(
+            String status,
+            String version,
+            int regraded,
+            int items,
+            java.time.Instant requestedAt,
             java.time.@Nullable Instant finishedAt) {
 
         public boolean running() {
@@ -33,8 +52,7 @@ public record RunProgress(RunStatus status, int total, int done, int correct, in
     }
 
     /** Tokens and cost of one role's calls (cache hits cost nothing). */
-    public record RoleUsage(long calls, long promptTokens, long completionTokens, BigDecimal cost) {
-    }
+    public record RoleUsage(long calls, long promptTokens, long completionTokens, BigDecimal cost) {}
 
     public int finished() {
         return done + errors;

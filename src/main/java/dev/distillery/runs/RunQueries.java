@@ -23,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class RunQueries {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
-    private static final TypeReference<List<Trace.GradedPrediction>> PREDICTIONS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
+    private static final TypeReference<List<Trace.GradedPrediction>> PREDICTIONS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -46,21 +46,43 @@ class RunQueries {
                         WHERE r.id = ?""")
                 .param(runId)
                 .query((rs, n) -> {
-                    Map<String, RunSnapshot.RoleEndpoint> stored = json.readValue(rs.getString("roles"),
-                            new TypeReference<LinkedHashMap<String, RunSnapshot.RoleEndpoint>>() { });
-                    Map<String, RunDetails.RoleEndpoint> roles = stored.entrySet().stream().collect(Collectors.toMap(
-                            e -> e.getKey().toLowerCase(java.util.Locale.ROOT),
-                            e -> new RunDetails.RoleEndpoint(e.getValue().endpointId(), e.getValue().name(), e.getValue().model()),
-                            (a, b) -> a, LinkedHashMap::new));
-                    return new RunDetails(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("method"),
-                            rs.getString("preset"), rs.getInt("preset_version"), json.readValue(rs.getString("params"), OBJECT),
-                            json.readValue(rs.getString("decoding"), Decoding.class), roles,
-                            rs.getObject("dataset_id", UUID.class), rs.getString("dataset_name"),
-                            rs.getObject("dataset_version_id", UUID.class), rs.getInt("version"), rs.getString("split"),
-                            rs.getInt("item_offset"), rs.getObject("item_limit", Integer.class), rs.getInt("concurrency"),
-                            rs.getObject("seed", Integer.class), rs.getInt("total"), RunStatus.valueOf(rs.getString("status")),
-                            rs.getString("error"), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
-                            instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")),
+                    Map<String, RunSnapshot.RoleEndpoint> stored = json.readValue(
+                            rs.getString("roles"),
+                            new TypeReference<LinkedHashMap<String, RunSnapshot.RoleEndpoint>>() {});
+                    Map<String, RunDetails.RoleEndpoint> roles = stored.entrySet().stream()
+                            .collect(Collectors.toMap(
+                                    e -> e.getKey().toLowerCase(java.util.Locale.ROOT),
+                                    e -> new RunDetails.RoleEndpoint(
+                                            e.getValue().endpointId(),
+                                            e.getValue().name(),
+                                            e.getValue().model()),
+                                    (a, b) -> a,
+                                    LinkedHashMap::new));
+                    return new RunDetails(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("name"),
+                            rs.getString("method"),
+                            rs.getString("preset"),
+                            rs.getInt("preset_version"),
+                            json.readValue(rs.getString("params"), OBJECT),
+                            json.readValue(rs.getString("decoding"), Decoding.class),
+                            roles,
+                            rs.getObject("dataset_id", UUID.class),
+                            rs.getString("dataset_name"),
+                            rs.getObject("dataset_version_id", UUID.class),
+                            rs.getInt("version"),
+                            rs.getString("split"),
+                            rs.getInt("item_offset"),
+                            rs.getObject("item_limit", Integer.class),
+                            rs.getInt("concurrency"),
+                            rs.getObject("seed", Integer.class),
+                            rs.getInt("total"),
+                            RunStatus.valueOf(rs.getString("status")),
+                            rs.getString("error"),
+                            rs.getString("created_by"),
+                            rs.getTimestamp("created_at").toInstant(),
+                            instant(rs.getTimestamp("started_at")),
+                            instant(rs.getTimestamp("finished_at")),
                             rs.getBoolean("imported"));
                 })
                 .optional();
@@ -77,11 +99,22 @@ class RunQueries {
                         FROM runs r JOIN dataset_version_names v ON v.version_id = r.dataset_version_id
                         WHERE (CAST(:dataset AS uuid) IS NULL OR r.dataset_id = :dataset)
                         ORDER BY r.created_at DESC OFFSET :offset LIMIT :limit""")
-                .param("dataset", datasetId).param("offset", offset).param("limit", limit)
-                .query((rs, n) -> new RunSummary(rs.getObject("id", UUID.class), rs.getString("name"),
-                        rs.getString("method"), rs.getString("preset"), rs.getString("dataset_name"), rs.getString("split"),
-                        RunStatus.valueOf(rs.getString("status")), rs.getInt("total"), rs.getInt("done"),
-                        rs.getInt("correct"), rs.getInt("errors"), rs.getTimestamp("created_at").toInstant(),
+                .param("dataset", datasetId)
+                .param("offset", offset)
+                .param("limit", limit)
+                .query((rs, n) -> new RunSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getString("method"),
+                        rs.getString("preset"),
+                        rs.getString("dataset_name"),
+                        rs.getString("split"),
+                        RunStatus.valueOf(rs.getString("status")),
+                        rs.getInt("total"),
+                        rs.getInt("done"),
+                        rs.getInt("correct"),
+                        rs.getInt("errors"),
+                        rs.getTimestamp("created_at").toInstant(),
                         rs.getBoolean("imported")))
                 .list();
     }
@@ -90,10 +123,7 @@ class RunQueries {
     List<ItemOutcome> outcomes(UUID runId) {
         return jdbc.sql("""
                         SELECT item_id, coalesce(correct, false) AS correct, status = 'ERROR' AS error FROM run_items
-                        WHERE run_id = ? AND status IN ('DONE', 'ERROR') ORDER BY item_id COLLATE "C\"""")
-                .param(runId)
-                .query(ItemOutcome.class)
-                .list();
+                        WHERE run_id = ? AND status IN ('DONE', 'ERROR') ORDER BY item_id COLLATE "C\"""").param(runId).query(ItemOutcome.class).list();
     }
 
     List<ItemRow> items(UUID runId, @Nullable String outcome, int offset, int limit) {
@@ -102,36 +132,50 @@ class RunQueries {
                             completion_tokens, cost
                         FROM run_items WHERE run_id = ?""" + filter(outcome) + " ORDER BY position OFFSET ? LIMIT ?")
                 .params(runId, offset, limit)
-                .query(this::row).list();
+                .query(this::row)
+                .list();
     }
 
     Optional<ItemRow> item(UUID runId, String itemId) {
         return jdbc.sql("""
                         SELECT item_id, position, status, correct, results::text, error_kind, error, prompt_tokens,
                             completion_tokens, cost
-                        FROM run_items WHERE run_id = ? AND item_id = ?""")
-                .params(runId, itemId)
-                .query(this::row).optional();
+                        FROM run_items WHERE run_id = ? AND item_id = ?""").params(runId, itemId).query(this::row).optional();
     }
 
     int countItems(UUID runId, @Nullable String outcome) {
-        return jdbc.sql("SELECT count(*) FROM run_items WHERE run_id = ?" + filter(outcome)).param(runId)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM run_items WHERE run_id = ?" + filter(outcome))
+                .param(runId)
+                .query(Integer.class)
+                .single();
     }
 
     Map<String, List<Trace.Call>> calls(UUID runId, List<String> itemIds) {
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                         SELECT item_id, call_key, role, endpoint_id, prompt, outputs::text, finish_reason, prompt_tokens,
                             completion_tokens, latency_ms, attempts, cached
                         FROM run_calls WHERE run_id = ? AND item_id = ANY(?) ORDER BY created_at, call_key""")
                 .params(runId, itemIds.toArray(String[]::new))
-                .query((rs, n) -> Map.entry(rs.getString("item_id"), new Trace.Call(rs.getString("call_key"),
-                        rs.getString("role").toLowerCase(java.util.Locale.ROOT), rs.getString("endpoint_id"),
-                        rs.getString("prompt"), json.readValue(rs.getString("outputs"), STRINGS),
-                        rs.getString("finish_reason"), rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
-                        rs.getLong("latency_ms"), rs.getInt("attempts"), rs.getBoolean("cached"))))
-                .list().stream()
-                .collect(Collectors.groupingBy(Map.Entry::getKey, LinkedHashMap::new,
+                .query((rs, n) -> Map.entry(
+                        rs.getString("item_id"),
+                        new Trace.Call(
+                                rs.getString("call_key"),
+                                rs.getString("role").toLowerCase(java.util.Locale.ROOT),
+                                rs.getString("endpoint_id"),
+                                rs.getString("prompt"),
+                                json.readValue(rs.getString("outputs"), STRINGS),
+                                rs.getString("finish_reason"),
+                                rs.getInt("prompt_tokens"),
+                                rs.getInt("completion_tokens"),
+                                rs.getLong("latency_ms"),
+                                rs.getInt("attempts"),
+                                rs.getBoolean("cached"))))
+                .list()
+                .stream()
+                .collect(Collectors.groupingBy(
+                        Map.Entry::getKey,
+                        LinkedHashMap::new,
                         Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
     }
 
@@ -144,16 +188,24 @@ class RunQueries {
             case "incorrect", "false" -> " AND status = 'DONE' AND NOT correct";
             case "error" -> " AND status = 'ERROR'";
             case "pending" -> " AND status IN ('PENDING', 'RUNNING')";
-            default -> throw new IllegalArgumentException("Filter on correct, incorrect, error or pending, not '" + outcome + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "Filter on correct, incorrect, error or pending, not '" + outcome + "'");
         };
     }
 
     private ItemRow row(ResultSet rs, int n) throws SQLException {
         String results = rs.getString("results");
-        return new ItemRow(rs.getString("item_id"), rs.getInt("position"),
-                rs.getString("status").toLowerCase(java.util.Locale.ROOT), rs.getObject("correct", Boolean.class),
-                results == null ? List.of() : json.readValue(results, PREDICTIONS), rs.getString("error_kind"),
-                rs.getString("error"), rs.getInt("prompt_tokens"), rs.getInt("completion_tokens"),
+        return new ItemRow(
+                rs.getString("item_id"),
+                rs.getInt("position"),
+                rs.getString("status").toLowerCase(java.util.Locale.ROOT),
+                rs.getObject("correct", Boolean.class),
+                results == null ? List.of() : json.readValue(results, PREDICTIONS),
+                rs.getString("error_kind"),
+                rs.getString("error"),
+                rs.getInt("prompt_tokens"),
+                rs.getInt("completion_tokens"),
                 rs.getBigDecimal("cost"));
     }
 
@@ -162,14 +214,34 @@ class RunQueries {
     }
 
     /** A run item's stored state, before the dataset item and calls are joined in. */
-    record ItemRow(String itemId, int position, String status, @Nullable Boolean correct,
-            List<Trace.GradedPrediction> predictions, @Nullable String errorKind, @Nullable String error,
-            int promptTokens, int completionTokens, BigDecimal cost) {
+    record ItemRow(
+            String itemId,
+            int position,
+            String status,
+            @Nullable Boolean correct,
+            List<Trace.GradedPrediction> predictions,
+            @Nullable String errorKind,
+            @Nullable String error,
+            int promptTokens,
+            int completionTokens,
+            BigDecimal cost) {
 
         Trace toTrace(@Nullable DatasetItem item, List<Trace.Call> calls) {
-            return new Trace(itemId, position, item == null ? "" : item.question(), item == null ? "" : item.gold(),
-                    item == null ? AnswerType.STRING : item.answerType(), status, correct, predictions, calls, errorKind,
-                    error, promptTokens, completionTokens, cost);
+            return new Trace(
+                    itemId,
+                    position,
+                    item == null ? "" : item.question(),
+                    item == null ? "" : item.gold(),
+                    item == null ? AnswerType.STRING : item.answerType(),
+                    status,
+                    correct,
+                    predictions,
+                    calls,
+                    errorKind,
+                    error,
+                    promptTokens,
+                    completionTokens,
+                    cost);
         }
     }
 }

@@ -8,5 +8,4 @@ import java.util.UUID;
  * (leaderboards; review, whose re-runs on corrections are graded again with it) follow in the same transaction or
  * after it commits.
  */
-public record RunRegraded(UUID runId, UUID workspaceId, String graderVersion, int changed) {
-}
+public record RunRegraded(UUID runId, UUID workspaceId, String graderVersion, int changed) {}

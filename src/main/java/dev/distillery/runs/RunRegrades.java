@@ -1,6 +1,5 @@
 package dev.distillery.runs;
 
-import java.util.Objects;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -16,8 +15,8 @@ import dev.distillery.methods.Methods;
 import dev.distillery.methods.Prediction;
 import dev.distillery.methods.Step;
 import dev.distillery.shared.AfterCommit;
-import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.AnswerType;
+import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.AuditLog;
 import dev.distillery.tenancy.CurrentTenant;
@@ -29,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,7 +58,7 @@ class RunRegrades {
 
     static final String TASK = "run-regrade";
     private static final int BATCH = 200;
-    private static final TypeReference<List<Trace.GradedPrediction>> PREDICTIONS = new TypeReference<>() { };
+    private static final TypeReference<List<Trace.GradedPrediction>> PREDICTIONS = new TypeReference<>() {};
     private static final Logger log = LoggerFactory.getLogger(RunRegrades.class);
 
     private final Runs runs;
@@ -73,9 +73,18 @@ class RunRegrades {
     private final JsonMapper json;
     private final Clock clock;
 
-    RunRegrades(Runs runs, RunItems runItems, RunCalls runCalls, DatasetService datasets, Grader grader,
-            ObjectProvider<Scheduler> scheduler, ApplicationEventPublisher events, AuditLog auditLog,
-            PlatformTransactionManager transactions, JsonMapper json, Clock clock) {
+    RunRegrades(
+            Runs runs,
+            RunItems runItems,
+            RunCalls runCalls,
+            DatasetService datasets,
+            Grader grader,
+            ObjectProvider<Scheduler> scheduler,
+            ApplicationEventPublisher events,
+            AuditLog auditLog,
+            PlatformTransactionManager transactions,
+            JsonMapper json,
+            Clock clock) {
         this.runs = runs;
         this.runItems = runItems;
         this.runCalls = runCalls;
@@ -90,7 +99,8 @@ class RunRegrades {
     }
 
     /** The task's data: who asked, for which run. */
-    record RegradeData(UUID workspaceId, String role, @Nullable UUID userId, String actor, UUID runId) implements Serializable {
+    record RegradeData(
+            UUID workspaceId, String role, @Nullable UUID userId, String actor, UUID runId) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -101,9 +111,19 @@ class RunRegrades {
 
     /** Schedules the re-grade in the caller's transaction (once per run at a time) and wakes the scheduler after it commits. */
     void schedule(TenantContext requester, UUID runId) {
-        scheduler.getObject().scheduleIfNotExists(new TaskInstance<>(TASK, runId.toString(), new RegradeData(
-                requester.workspaceId(), requester.role().name(), requester.actor().userId(), requester.actor().label(),
-                runId)), clock.instant());
+        scheduler
+                .getObject()
+                .scheduleIfNotExists(
+                        new TaskInstance<>(
+                                TASK,
+                                runId.toString(),
+                                new RegradeData(
+                                        requester.workspaceId(),
+                                        requester.role().name(),
+                                        requester.actor().userId(),
+                                        requester.actor().label(),
+                                        runId)),
+                        clock.instant());
         AfterCommit.run(() -> scheduler.getObject().triggerCheckForDueExecutions());
     }
 
@@ -123,16 +143,24 @@ class RunRegrades {
             }
             after = stale.getLast().position();
             List<String> ids = stale.stream().map(RunItems.StaleItem::itemId).toList();
-            Batch batch = tx.execute(s -> new Batch(datasets.itemsByIds(run.datasetVersionId(), ids).stream()
-                    .collect(java.util.stream.Collectors.toMap(DatasetItem::itemId, i -> i)),
+            Batch batch = tx.execute(s -> new Batch(
+                    datasets.itemsByIds(run.datasetVersionId(), ids).stream()
+                            .collect(java.util.stream.Collectors.toMap(DatasetItem::itemId, i -> i)),
                     ways.method() == null ? Map.of() : runCalls.callsOf(runId, ids)));
             List<RunItems.Regraded> results = new ArrayList<>(stale.size());
             for (RunItems.StaleItem item : stale) {
-                Trace.Verdicts verdicts = regrade(ways, Objects.requireNonNull(batch.items().get(item.itemId()), item.itemId()), item,
+                Trace.Verdicts verdicts = regrade(
+                        ways,
+                        Objects.requireNonNull(batch.items().get(item.itemId()), item.itemId()),
+                        item,
                         batch.calls().getOrDefault(item.itemId(), List.of()));
                 changed += verdicts.correct() != item.correct() ? 1 : 0;
-                results.add(new RunItems.Regraded(item.itemId(), verdicts.correct(),
-                        json.writeValueAsString(verdicts.predictions()), Grader.VERSION, verdicts.answerFound()));
+                results.add(new RunItems.Regraded(
+                        item.itemId(),
+                        verdicts.correct(),
+                        json.writeValueAsString(verdicts.predictions()),
+                        Grader.VERSION,
+                        verdicts.answerFound()));
             }
             tx.executeWithoutResult(s -> runItems.recordRegraded(runId, results));
             regraded += results.size();
@@ -141,23 +169,34 @@ class RunRegrades {
         int differ = changed;
         tx.executeWithoutResult(s -> {
             runs.finishRegrade(runId, clock.instant());
-            auditLog.record(requester, "run.regraded", runId.toString(), items + " items re-graded with grader version "
-                    + Grader.VERSION + ", " + differ + " changed their verdict");
+            auditLog.record(
+                    requester,
+                    "run.regraded",
+                    runId.toString(),
+                    items + " items re-graded with grader version " + Grader.VERSION + ", " + differ
+                            + " changed their verdict");
             events.publishEvent(new RunRegraded(runId, requester.workspaceId(), Grader.VERSION, differ));
         });
         log.info("Run {} re-graded with grader {}: {} items, {} changed", runId, Grader.VERSION, items, differ);
     }
 
-    private record Batch(Map<String, DatasetItem> items, Map<String, List<CompletedCall>> calls) {
-    }
+    private record Batch(Map<String, DatasetItem> items, Map<String, List<CompletedCall>> calls) {}
 
     /** How a run's outputs are graded: through its method, or (imported, or no longer known) as they were stored. */
-    record Ways(RunSnapshot run, @Nullable Method method, @Nullable AnswerType answerType) {
-    }
+    record Ways(
+            RunSnapshot run,
+            @Nullable Method method,
+            @Nullable AnswerType answerType) {}
 
     Ways ways(RunSnapshot run, boolean imported) {
-        return new Ways(run, imported ? null : Methods.byId(run.method()).map(m -> Methods.forRoles(m, run.roles().keySet()))
-                .orElse(null), answerTypeOverride(run, imported));
+        return new Ways(
+                run,
+                imported
+                        ? null
+                        : Methods.byId(run.method())
+                                .map(m -> Methods.forRoles(m, run.roles().keySet()))
+                                .orElse(null),
+                answerTypeOverride(run, imported));
     }
 
     private static @Nullable AnswerType answerTypeOverride(RunSnapshot run, boolean imported) {
@@ -169,12 +208,14 @@ class RunRegrades {
     Trace.Verdicts regrade(Ways ways, DatasetItem item, RunItems.StaleItem stored, List<CompletedCall> calls) {
         List<Prediction> replayed = ways.method() == null ? null : replay(ways, item, calls);
         if (replayed != null) {
-            return Trace.Verdicts.of(replayed.stream().map(p -> grade(item, p.rule(), ways.answerType(), p.label(),
-                    p.output(), p.artifacts())).toList());
+            return Trace.Verdicts.of(replayed.stream()
+                    .map(p -> grade(item, p.rule(), ways.answerType(), p.label(), p.output(), p.artifacts()))
+                    .toList());
         }
         List<Trace.GradedPrediction> before = json.readValue(stored.results(), PREDICTIONS);
-        return Trace.Verdicts.of(before.stream().map(p -> grade(item, null, ways.answerType(), p.label(), p.output(),
-                p.artifacts())).toList());
+        return Trace.Verdicts.of(before.stream()
+                .map(p -> grade(item, null, ways.answerType(), p.label(), p.output(), p.artifacts()))
+                .toList());
     }
 
     /**
@@ -183,8 +224,14 @@ class RunRegrades {
      */
     Grade gradeLike(Ways ways, DatasetItem item, List<CompletedCall> calls, String output) {
         List<Prediction> replayed = ways.method() == null ? null : replay(ways, item, calls);
-        String rule = replayed == null || replayed.isEmpty() ? null : replayed.getFirst().rule();
-        return grader.grade(ways.answerType() != null ? ways.answerType() : item.answerType(), rule, output, item.gold(),
+        String rule = replayed == null || replayed.isEmpty()
+                ? null
+                : replayed.getFirst().rule();
+        return grader.grade(
+                ways.answerType() != null ? ways.answerType() : item.answerType(),
+                rule,
+                output,
+                item.gold(),
                 choices(item));
     }
 
@@ -195,17 +242,27 @@ class RunRegrades {
             return null;
         }
         try {
-            Step step = method.next(ItemProcessor.toMethodItem(item), ways.run().presetSnapshot().toPreset(),
-                    ways.run().params(), ways.run().decoding(), calls);
+            Step step = method.next(
+                    ItemProcessor.toMethodItem(item),
+                    ways.run().presetSnapshot().toPreset(),
+                    ways.run().params(),
+                    ways.run().decoding(),
+                    calls);
             return step instanceof Step.Done done ? done.predictions() : null;
         } catch (RuntimeException e) {
             return null;
         }
     }
 
-    private Trace.GradedPrediction grade(DatasetItem item, @Nullable String rule, @Nullable AnswerType override, String label,
-            String output, Map<String, String> artifacts) {
-        Grade grade = grader.grade(override != null ? override : item.answerType(), rule, output, item.gold(), choices(item));
+    private Trace.GradedPrediction grade(
+            DatasetItem item,
+            @Nullable String rule,
+            @Nullable AnswerType override,
+            String label,
+            String output,
+            Map<String, String> artifacts) {
+        Grade grade =
+                grader.grade(override != null ? override : item.answerType(), rule, output, item.gold(), choices(item));
         return Trace.GradedPrediction.of(label, output, grade, artifacts);
     }
 
@@ -216,7 +273,8 @@ class RunRegrades {
     @Configuration(proxyBeanMethods = false)
     static class TaskConfiguration {
         @Bean
-        OneTimeTask<RegradeData> runRegradeTask(@Lazy RunRegrades regrades, CurrentTenant currentTenant, DatabaseRetry retry) {
+        OneTimeTask<RegradeData> runRegradeTask(
+                @Lazy RunRegrades regrades, CurrentTenant currentTenant, DatabaseRetry retry) {
             return Tasks.oneTime(TASK, RegradeData.class).execute((instance, context) -> {
                 RegradeData data = instance.getData();
                 // Batches already re-graded are not stale any more, so starting again after a restart repeats none.

@@ -8,9 +8,9 @@ import dev.distillery.endpoints.EndpointDetails;
 import dev.distillery.endpoints.EndpointService;
 import dev.distillery.endpoints.ModelInvoker;
 import dev.distillery.endpoints.Pacing;
-import dev.distillery.methods.CompletedCall;
 import dev.distillery.grading.Grade;
 import dev.distillery.grading.Grader;
+import dev.distillery.methods.CompletedCall;
 import dev.distillery.methods.Method;
 import dev.distillery.methods.Methods;
 import dev.distillery.methods.ModelRole;
@@ -34,8 +34,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
@@ -69,10 +67,23 @@ public class RunService {
     private final Clock clock;
     private final ModelInvoker invoker;
 
-    RunService(Runs runs, RunItems runItems, RunCalls runCalls, RunQueries queries, RunTasks tasks, RunEngine engine,
-            ItemProcessor processor, RunRegrades regrades, FairShare fairShare, EndpointService endpoints,
-            DatasetService datasets, CurrentTenant currentTenant, AuditLog auditLog, Clock clock,
-            PlatformTransactionManager transactions, ModelInvoker invoker) {
+    RunService(
+            Runs runs,
+            RunItems runItems,
+            RunCalls runCalls,
+            RunQueries queries,
+            RunTasks tasks,
+            RunEngine engine,
+            ItemProcessor processor,
+            RunRegrades regrades,
+            FairShare fairShare,
+            EndpointService endpoints,
+            DatasetService datasets,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            Clock clock,
+            PlatformTransactionManager transactions,
+            ModelInvoker invoker) {
         this.invoker = invoker;
         this.runs = runs;
         this.runItems = runItems;
@@ -103,7 +114,9 @@ public class RunService {
      */
     public Map<String, Pacing> pacing(RunDetails run) {
         Map<String, Pacing> pacing = new java.util.TreeMap<>();
-        run.roles().forEach((role, endpoint) -> invoker.pacing(endpoint.endpointId()).ifPresent(p -> pacing.put(role, p)));
+        run.roles()
+                .forEach((role, endpoint) ->
+                        invoker.pacing(endpoint.endpointId()).ifPresent(p -> pacing.put(role, p)));
         return pacing;
     }
 
@@ -131,18 +144,23 @@ public class RunService {
     public RunDetails launch(RunDraft draft) {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
         List<FieldError> errors = new ArrayList<>();
-        Method method = Methods.byId(draft.method() == null ? "" : draft.method()).orElse(null);
+        Method method =
+                Methods.byId(draft.method() == null ? "" : draft.method()).orElse(null);
         if (method == null) {
-            throw new InvalidInputException("method", "Unknown method '" + draft.method() + "'. Use one of "
-                    + Methods.all().stream().map(Method::id).collect(Collectors.joining(", ")) + ".");
+            throw new InvalidInputException(
+                    "method",
+                    "Unknown method '" + draft.method() + "'. Use one of "
+                            + Methods.all().stream().map(Method::id).collect(Collectors.joining(", ")) + ".");
         }
         if (draft.roles() != null) {
             method = Methods.forRoles(method, draft.roles().keySet());
         }
         Preset preset = Methods.preset(method.id(), draft.preset()).orElse(null);
         if (preset == null) {
-            throw new InvalidInputException("preset", "Method " + method.id() + " has no preset '" + draft.preset()
-                    + "'. Use one of " + method.presets().stream().map(Preset::id).collect(Collectors.joining(", ")) + ".");
+            throw new InvalidInputException(
+                    "preset",
+                    "Method " + method.id() + " has no preset '" + draft.preset() + "'. Use one of "
+                            + method.presets().stream().map(Preset::id).collect(Collectors.joining(", ")) + ".");
         }
         Map<String, Object> params = Map.of();
         try {
@@ -159,18 +177,30 @@ public class RunService {
             }
             try {
                 EndpointDetails e = endpoints.get(endpointId);
-                roles.put(role, new RunSnapshot.RoleEndpoint(e.id(), e.name(), e.model(), e.pricing().inputPerMillion(),
-                        e.pricing().outputPerMillion()));
+                roles.put(
+                        role,
+                        new RunSnapshot.RoleEndpoint(
+                                e.id(),
+                                e.name(),
+                                e.model(),
+                                e.pricing().inputPerMillion(),
+                                e.pricing().outputPerMillion()));
             } catch (NotFoundException e) {
-                errors.add(new FieldError("roles." + role.id(), "Endpoint " + endpointId + " not found in this workspace."));
+                errors.add(new FieldError(
+                        "roles." + role.id(), "Endpoint " + endpointId + " not found in this workspace."));
             }
         }
-        String split = draft.split() == null ? method.defaultSplit() : draft.split().strip().toLowerCase(java.util.Locale.ROOT);
+        String split = draft.split() == null
+                ? method.defaultSplit()
+                : draft.split().strip().toLowerCase(java.util.Locale.ROOT);
         if (!SPLITS.contains(split)) {
             errors.add(new FieldError("split", "The split is train, test or dev."));
-        } else if (!"test".equals(method.defaultSplit()) && !method.defaultSplit().equals(split)) {
-            errors.add(new FieldError("split", method.label() + " generates training data: run it on the "
-                    + method.defaultSplit() + " split, never on test items."));
+        } else if (!"test".equals(method.defaultSplit())
+                && !method.defaultSplit().equals(split)) {
+            errors.add(new FieldError(
+                    "split",
+                    method.label() + " generates training data: run it on the " + method.defaultSplit()
+                            + " split, never on test items."));
         }
         if (draft.offset() < 0) {
             errors.add(new FieldError("offset", "The offset is 0 or more."));
@@ -185,43 +215,73 @@ public class RunService {
         try {
             dataset = datasets.get(draft.datasetId());
         } catch (NotFoundException e) {
-            throw new InvalidInputException("datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
+            throw new InvalidInputException(
+                    "datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
         }
-        VersionSummary version = draft.datasetVersion() == null ? dataset.latest() : dataset.versions().stream()
-                .filter(v -> v.version() == draft.datasetVersion()).findFirst().orElse(null);
+        VersionSummary version = draft.datasetVersion() == null
+                ? dataset.latest()
+                : dataset.versions().stream()
+                        .filter(v -> v.version() == draft.datasetVersion())
+                        .findFirst()
+                        .orElse(null);
         if (version == null) {
-            throw new InvalidInputException("datasetVersion", "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + ".");
+            throw new InvalidInputException(
+                    "datasetVersion", "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + ".");
         }
         int inSplit = version.splitCounts().getOrDefault(split, 0);
         if (errors.isEmpty() && draft.offset() >= inSplit) {
-            errors.add(new FieldError("offset", "The " + split + " split of " + dataset.name() + " v" + version.version()
-                    + " has " + inSplit + " items; offset " + draft.offset() + " leaves none."));
+            errors.add(new FieldError(
+                    "offset",
+                    "The " + split + " split of " + dataset.name() + " v" + version.version() + " has " + inSplit
+                            + " items; offset " + draft.offset() + " leaves none."));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        int count = draft.limit() == null ? inSplit - draft.offset() : Math.min(draft.limit(), inSplit - draft.offset());
+        int count =
+                draft.limit() == null ? inSplit - draft.offset() : Math.min(draft.limit(), inSplit - draft.offset());
 
         UUID runId = UUID.randomUUID();
         String name = draft.name() == null || draft.name().isBlank()
-                ? method.label() + " · " + dataset.name() + " " + split : draft.name().strip();
-        var snapshot = new RunSnapshot(method.id(), preset.id(), preset.version(), RunSnapshot.PresetSnapshot.of(preset),
-                params, draft.decoding(), roles, dataset.id(), version.id(), split, draft.offset(), draft.limit(),
-                draft.concurrency(), draft.seed());
-        runs.insertRun(runId, tenant.workspaceId(), name, snapshot, tenant.actor().userId(), clock.instant());
+                ? method.label() + " · " + dataset.name() + " " + split
+                : draft.name().strip();
+        var snapshot = new RunSnapshot(
+                method.id(),
+                preset.id(),
+                preset.version(),
+                RunSnapshot.PresetSnapshot.of(preset),
+                params,
+                draft.decoding(),
+                roles,
+                dataset.id(),
+                version.id(),
+                split,
+                draft.offset(),
+                draft.limit(),
+                draft.concurrency(),
+                draft.seed());
+        runs.insertRun(
+                runId, tenant.workspaceId(), name, snapshot, tenant.actor().userId(), clock.instant());
         // Ids and positions only (the workers read the texts, a batch at a time), in one statement for any usual
         // split and in chunks for a huge one, so memory stays bounded.
         int inserted = 0;
         for (int from = draft.offset(); from < draft.offset() + count; from += LAUNCH_CHUNK) {
-            List<DatasetItem.Ref> refs = datasets.itemRefs(version.id(), split, from,
-                    Math.min(LAUNCH_CHUNK, draft.offset() + count - from));
-            inserted += runItems.insertItems(runId, tenant.workspaceId(), refs.stream().map(DatasetItem.Ref::itemId).toList(),
+            List<DatasetItem.Ref> refs =
+                    datasets.itemRefs(version.id(), split, from, Math.min(LAUNCH_CHUNK, draft.offset() + count - from));
+            inserted += runItems.insertItems(
+                    runId,
+                    tenant.workspaceId(),
+                    refs.stream().map(DatasetItem.Ref::itemId).toList(),
                     refs.stream().map(DatasetItem.Ref::position).toList());
         }
         runs.setTotal(runId, inserted);
         tasks.start(tenant.workspaceId(), runId);
-        auditLog.record(tenant, "run.launched", name, method.id() + "/" + preset.id() + " on " + inserted + " items of "
-                + dataset.name() + " v" + version.version() + " " + split);
+        auditLog.record(
+                tenant,
+                "run.launched",
+                name,
+                method.id() + "/" + preset.id() + " on " + inserted + " items of " + dataset.name() + " v"
+                        + version.version() + " " + split);
         return queries.details(runId).orElseThrow();
     }
 
@@ -249,11 +309,18 @@ public class RunService {
     public List<Trace> traces(UUID runId, @Nullable String outcome, int offset, int limit) {
         RunDetails run = get(runId);
         List<RunQueries.ItemRow> rows = queries.items(runId, outcome, Math.max(0, offset), Math.clamp(limit, 1, 500));
-        Map<String, DatasetItem> items = datasets.itemsByIds(run.datasetVersionId(),
-                rows.stream().map(RunQueries.ItemRow::itemId).toList()).stream()
-                .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-        Map<String, List<Trace.Call>> calls = queries.calls(runId, rows.stream().map(RunQueries.ItemRow::itemId).toList());
-        return rows.stream().map(r -> r.toTrace(items.get(r.itemId()), calls.getOrDefault(r.itemId(), List.of()))).toList();
+        Map<String, DatasetItem> items =
+                datasets
+                        .itemsByIds(
+                                run.datasetVersionId(),
+                                rows.stream().map(RunQueries.ItemRow::itemId).toList())
+                        .stream()
+                        .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
+        Map<String, List<Trace.Call>> calls = queries.calls(
+                runId, rows.stream().map(RunQueries.ItemRow::itemId).toList());
+        return rows.stream()
+                .map(r -> r.toTrace(items.get(r.itemId()), calls.getOrDefault(r.itemId(), List.of())))
+                .toList();
     }
 
     /** The verdict of every finished item, in item-id order: what leaderboards compare runs by. */
@@ -269,14 +336,20 @@ public class RunService {
         RunDetails run = get(runId);
         RunQueries.ItemRow row = queries.item(runId, itemId)
                 .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
-        DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst().orElse(null);
+        DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream()
+                .findFirst()
+                .orElse(null);
         return row.toTrace(item, queries.calls(runId, List.of(itemId)).getOrDefault(itemId, List.of()));
     }
 
     /** What the rest of an item's method produced from a corrected call, graded by grader {@code graderVersion}. */
-    public record Rerun(String output, String rule, @Nullable String extracted, boolean correct, List<Trace.Call> calls,
-            String graderVersion) {
-    }
+    public record Rerun(
+            String output,
+            String rule,
+            @Nullable String extracted,
+            boolean correct,
+            List<Trace.Call> calls,
+            String graderVersion) {}
 
     /**
      * Runs the rest of an item's method again from a corrected call (the student on a reviewer's edited teacher
@@ -289,15 +362,16 @@ public class RunService {
      * @throws dev.distillery.endpoints.ModelCallException when a model call fails
      */
     public Rerun rerunFrom(UUID runId, String itemId, String callKey, String correctedOutput) {
-        record Loaded(UUID workspaceId, RunSnapshot run, DatasetItem item, List<CompletedCall> history) {
-        }
+        record Loaded(UUID workspaceId, RunSnapshot run, DatasetItem item, List<CompletedCall> history) {}
         Loaded loaded = readOnly.execute(s -> {
             TenantContext tenant = currentTenant.require(Permission.REVIEW);
             RunSnapshot run = runs.snapshot(runId).orElseThrow(() -> notFound(runId));
             if (runs.imported(runId)) {
-                throw new ConflictException("This run was imported: its student ran elsewhere, so it cannot be re-run here.");
+                throw new ConflictException(
+                        "This run was imported: its student ran elsewhere, so it cannot be re-run here.");
             }
-            DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
+            DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream()
+                    .findFirst()
                     .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
             List<CompletedCall> history = new ArrayList<>();
             for (CompletedCall call : runCalls.calls(runId, itemId)) {
@@ -309,9 +383,16 @@ public class RunService {
             }
             throw new InvalidInputException("callKey", "The item has no call '" + callKey + "'.");
         });
-        Method method = Methods.forRoles(Methods.byId(loaded.run().method()).orElseThrow(), loaded.run().roles().keySet());
-        var job = new ItemProcessor.Job(loaded.workspaceId(), runId, loaded.run(), method,
-                loaded.run().presetSnapshot().toPreset(), "rerun");
+        Method method = Methods.forRoles(
+                Methods.byId(loaded.run().method()).orElseThrow(),
+                loaded.run().roles().keySet());
+        var job = new ItemProcessor.Job(
+                loaded.workspaceId(),
+                runId,
+                loaded.run(),
+                method,
+                loaded.run().presetSnapshot().toPreset(),
+                "rerun");
         return processor.continueFrom(job, loaded.item(), loaded.history());
     }
 
@@ -338,7 +419,8 @@ public class RunService {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
         RunDetails run = get(runId);
         if (run.status() != RunStatus.CANCELLED && run.status() != RunStatus.FAILED) {
-            throw new ConflictException("Only a cancelled or failed run can be resumed; this one is " + run.status().id() + ".");
+            throw new ConflictException("Only a cancelled or failed run can be resumed; this one is "
+                    + run.status().id() + ".");
         }
         runs.setStatus(runId, run.status(), RunStatus.QUEUED);
         tasks.start(tenant.workspaceId(), runId);
@@ -375,7 +457,8 @@ public class RunService {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
         RunDetails run = get(runId);
         if (!runs.requestRegrade(runId, Grader.VERSION, clock.instant())) {
-            throw new ConflictException("The run is " + run.status().id() + ": re-grade it once it has finished, or cancel it first.");
+            throw new ConflictException(
+                    "The run is " + run.status().id() + ": re-grade it once it has finished, or cancel it first.");
         }
         regrades.schedule(tenant, runId);
         auditLog.record(tenant, "run.regrade-requested", run.name(), "grader version " + Grader.VERSION);
@@ -389,10 +472,12 @@ public class RunService {
     public Grade gradeLikeItem(UUID runId, String itemId, String output) {
         currentTenant.require(Permission.READ);
         RunSnapshot run = runs.snapshot(runId).orElseThrow(() -> notFound(runId));
-        DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream().findFirst()
+        DatasetItem item = datasets.itemsByIds(run.datasetVersionId(), List.of(itemId)).stream()
+                .findFirst()
                 .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not in run " + runId + "."));
         boolean imported = runs.imported(runId);
-        return regrades.gradeLike(regrades.ways(run, imported), item, imported ? List.of() : runCalls.calls(runId, itemId), output);
+        return regrades.gradeLike(
+                regrades.ways(run, imported), item, imported ? List.of() : runCalls.calls(runId, itemId), output);
     }
 
     private static NotFoundException notFound(UUID runId) {

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** Where a run is in its life. */
 public enum RunStatus {
-    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    CANCELLED;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

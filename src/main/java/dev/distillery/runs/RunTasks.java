@@ -43,8 +43,12 @@ class RunTasks {
     /** Schedules the run's workers (in the caller's transaction, so a launch and its workers commit together). */
     void start(UUID workspaceId, UUID runId) {
         for (int shard = 0; shard < workersPerRun; shard++) {
-            scheduler.getObject().scheduleIfNotExists(new TaskInstance<>(TASK, runId + "-" + shard,
-                    new RunEngine.WorkerData(workspaceId, runId, shard)), clock.instant());
+            scheduler
+                    .getObject()
+                    .scheduleIfNotExists(
+                            new TaskInstance<>(
+                                    TASK, runId + "-" + shard, new RunEngine.WorkerData(workspaceId, runId, shard)),
+                            clock.instant());
         }
         // The scheduler's own wake-up happens before this transaction commits and finds nothing; wake it after, or
         // the workers wait for the next poll (a second).
@@ -52,13 +56,15 @@ class RunTasks {
     }
 
     /** One execution of a worker task. */
-    CompletionHandler<RunEngine.WorkerData> execute(TaskInstance<RunEngine.WorkerData> instance, ExecutionContext context) {
+    CompletionHandler<RunEngine.WorkerData> execute(
+            TaskInstance<RunEngine.WorkerData> instance, ExecutionContext context) {
         if (engine.work(instance.getData(), context) == RunEngine.Outcome.FINISHED) {
             return new CompletionHandler.OnCompleteRemove<>();
         }
         // Another worker of this run is already busy on this instance (or we are shutting down): come back shortly,
         // so an idle instance can take this share of the run.
-        return (complete, operations) -> operations.reschedule(complete, clock.instant().plus(YIELD_DELAY));
+        return (complete, operations) ->
+                operations.reschedule(complete, clock.instant().plus(YIELD_DELAY));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -50,7 +50,11 @@ class RunWriter implements DisposableBean {
     private final Thread writer;
     private volatile boolean closing;
 
-    RunWriter(RunItems items, RunCalls calls, CurrentTenant currentTenant, DatabaseRetry retry,
+    RunWriter(
+            RunItems items,
+            RunCalls calls,
+            CurrentTenant currentTenant,
+            DatabaseRetry retry,
             PlatformTransactionManager transactions) {
         this.items = items;
         this.calls = calls;
@@ -61,8 +65,7 @@ class RunWriter implements DisposableBean {
     }
 
     /** One queued write; {@code done} completes with whether it took effect (a result: whether it was counted). */
-    private record Write(@Nullable UUID workspaceId, Object what, CompletableFuture<Boolean> done) {
-    }
+    private record Write(@Nullable UUID workspaceId, Object what, CompletableFuture<Boolean> done) {}
 
     /** Queues a finished call (and its response for the cache). */
     CompletableFuture<Boolean> call(UUID workspaceId, RunCalls.CallRecord call) {
@@ -126,7 +129,9 @@ class RunWriter implements DisposableBean {
                 // A flush marker: everything before it in the queue is in this batch or an earlier one.
                 continue;
             }
-            byWorkspace.computeIfAbsent(w.workspaceId(), id -> new ArrayList<>()).add(w);
+            byWorkspace
+                    .computeIfAbsent(w.workspaceId(), id -> new ArrayList<>())
+                    .add(w);
         }
         for (var group : byWorkspace.entrySet()) {
             try {
@@ -141,13 +146,18 @@ class RunWriter implements DisposableBean {
                     group.getValue().forEach(w -> w.done().completeExceptionally(e));
                     continue;
                 }
-                log.warn("A batch of {} run writes failed ({}); writing them one by one", group.getValue().size(), e.toString());
+                log.warn(
+                        "A batch of {} run writes failed ({}); writing them one by one",
+                        group.getValue().size(),
+                        e.toString());
                 for (Write w : group.getValue()) {
                     writeAlone(group.getKey(), w);
                 }
             }
         }
-        batch.stream().filter(w -> w.workspaceId() == null).forEach(w -> w.done().complete(true));
+        batch.stream()
+                .filter(w -> w.workspaceId() == null)
+                .forEach(w -> w.done().complete(true));
     }
 
     /**
@@ -156,14 +166,19 @@ class RunWriter implements DisposableBean {
      */
     private void writeAlone(UUID workspaceId, Write w) {
         try {
-            w.done().complete(retry.call(() -> inTenant(workspaceId, List.of(w))).getFirst());
+            w.done()
+                    .complete(
+                            retry.call(() -> inTenant(workspaceId, List.of(w))).getFirst());
         } catch (RuntimeException single) {
             if (w.what() instanceof RunItems.ItemResult result && !DatabaseRetry.isTransient(single)) {
-                log.error("The result of item {} of run {} could not be stored", result.itemId(), result.runId(), single);
+                log.error(
+                        "The result of item {} of run {} could not be stored", result.itemId(), result.runId(), single);
                 try {
-                    Write error = new Write(workspaceId, result.asInternalError("The result could not be stored: " + single),
-                            w.done());
-                    w.done().complete(retry.call(() -> inTenant(workspaceId, List.of(error))).getFirst());
+                    Write error = new Write(
+                            workspaceId, result.asInternalError("The result could not be stored: " + single), w.done());
+                    w.done()
+                            .complete(retry.call(() -> inTenant(workspaceId, List.of(error)))
+                                    .getFirst());
                     return;
                 } catch (RuntimeException alsoFailed) {
                     single.addSuppressed(alsoFailed);
@@ -184,11 +199,13 @@ class RunWriter implements DisposableBean {
             }
         }
         var tenant = new TenantContext(workspaceId, Role.MEMBER, ACTOR);
-        List<Boolean> counted = currentTenant.callAs(tenant, () -> tx.execute(s -> {
-            // Calls first: an item's result may sit in the same batch as its last call.
-            calls.saveCalls(workspaceId, finished);
-            return items.recordResults(results);
-        }));
+        List<Boolean> counted = currentTenant.callAs(
+                tenant,
+                () -> tx.execute(s -> {
+                    // Calls first: an item's result may sit in the same batch as its last call.
+                    calls.saveCalls(workspaceId, finished);
+                    return items.recordResults(results);
+                }));
         List<Boolean> outcomes = new ArrayList<>(writes.size());
         int next = 0;
         for (Write w : writes) {

@@ -18,6 +18,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("distillery.runs")
-record RunsProperties(@Min(1) int workersPerRun, Duration lease, @Min(1) int workspaceMaxRunningRuns,
-        @Min(1) int workspaceMaxCalls, @Min(1) int maxCallers, @Min(1) long importMaxBytes, @Min(1) int importMaxRows) {
-}
+record RunsProperties(
+        @Min(1) int workersPerRun,
+        Duration lease,
+        @Min(1) int workspaceMaxRunningRuns,
+        @Min(1) int workspaceMaxCalls,
+        @Min(1) int maxCallers,
+        @Min(1) long importMaxBytes,
+        @Min(1) int importMaxRows) {}

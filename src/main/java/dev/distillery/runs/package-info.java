@@ -5,7 +5,17 @@
  * every finished call before it counts, and grade the predictions; runs produced elsewhere are imported from a file
  * ({@link dev.distillery.runs.RunImportService}), graded the same way. Publishes {@link dev.distillery.runs.RunCompleted}.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"datasets", "endpoints", "grading", "methods", "shared", "shared :: text", "shared :: ui", "tenancy"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {
+            "datasets",
+            "endpoints",
+            "grading",
+            "methods",
+            "shared",
+            "shared :: text",
+            "shared :: ui",
+            "tenancy"
+        })
 @NullMarked
 package dev.distillery.runs;
 

@@ -32,6 +32,7 @@ public enum AnswerType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("Unknown answer type '" + id + "': use number, math, choice, yesno or string");
+        throw new IllegalArgumentException(
+                "Unknown answer type '" + id + "': use number, math, choice, yesno or string");
     }
 }

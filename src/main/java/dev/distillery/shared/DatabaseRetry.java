@@ -41,12 +41,14 @@ public class DatabaseRetry {
         Duration most = Duration.ofSeconds(5);
         // Attempts enough to span retryFor at the longest interval, plus the short ones at the start.
         int attempts = (int) Math.max(3, retryFor.toMillis() / most.toMillis() + 6);
-        this.retry = Retry.of("database", RetryConfig.custom()
-                .maxAttempts(attempts)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(first, 2, most))
-                .retryOnException(DatabaseRetry::isTransient)
-                .failAfterMaxAttempts(false)
-                .build());
+        this.retry = Retry.of(
+                "database",
+                RetryConfig.custom()
+                        .maxAttempts(attempts)
+                        .intervalFunction(IntervalFunction.ofExponentialBackoff(first, 2, most))
+                        .retryOnException(DatabaseRetry::isTransient)
+                        .failAfterMaxAttempts(false)
+                        .build());
         retry.getEventPublisher().onRetry(event -> failingSince.compareAndSet(null, clock.instant()));
     }
 
@@ -77,20 +79,29 @@ public class DatabaseRetry {
      */
     public static boolean isTransient(@Nullable Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
-                    || t instanceof CannotCreateTransactionException || t instanceof SQLTransientException
+            if (t instanceof TransientDataAccessException
+                    || t instanceof DataAccessResourceFailureException
+                    || t instanceof CannotCreateTransactionException
+                    || t instanceof SQLTransientException
                     || t instanceof SQLRecoverableException) {
                 return true;
             }
             // A rollback that fails on the lost connection hides the failure that asked for the rollback.
-            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
-                    && rollback.getApplicationException() != t && isTransient(rollback.getApplicationException())) {
+            if (t instanceof TransactionSystemException rollback
+                    && rollback.getApplicationException() != null
+                    && rollback.getApplicationException() != t
+                    && isTransient(rollback.getApplicationException())) {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                        || state.equals("53300") || state.equals("40001") || state.equals("40P01")) {
+                if (state.startsWith("08")
+                        || state.equals("57P01")
+                        || state.equals("57P02")
+                        || state.equals("57P03")
+                        || state.equals("53300")
+                        || state.equals("40001")
+                        || state.equals("40P01")) {
                     return true;
                 }
             }

@@ -7,5 +7,4 @@ package dev.distillery.shared;
  *
  * @param local whether the application runs on the embedded database
  */
-public record Installation(boolean local) {
-}
+public record Installation(boolean local) {}

@@ -28,7 +28,10 @@ public class InvalidInputException extends RuntimeException {
     }
 
     /** One problem with one field; {@code line} is set when the input is a file. */
-    public record FieldError(String field, String message, @org.jspecify.annotations.Nullable Integer line) {
+    public record FieldError(
+            String field,
+            String message,
+            @org.jspecify.annotations.Nullable Integer line) {
 
         public FieldError(String field, String message) {
             this(field, message, null);

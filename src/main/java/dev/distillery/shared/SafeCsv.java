@@ -21,13 +21,13 @@ public final class SafeCsv {
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
-    private SafeCsv() {
-    }
+    private SafeCsv() {}
 
     /** The CSV text of a header and rows; {@code null} cells are empty. */
     public static String write(List<String> header, Iterable<? extends List<?>> rows) {
         StringWriter out = new StringWriter();
-        CSVFormat format = CSVFormat.RFC4180.builder()
+        CSVFormat format = CSVFormat.RFC4180
+                .builder()
                 .setHeader(header.stream().map(SafeCsv::neutralise).toArray(String[]::new))
                 .get();
         try (CSVPrinter printer = new CSVPrinter(out, format)) {
@@ -52,6 +52,7 @@ public final class SafeCsv {
         }
         char first = cell.charAt(0);
         return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                ? "'" + cell : cell;
+                ? "'" + cell
+                : cell;
     }
 }

@@ -11,8 +11,7 @@ public final class Sizes {
     private static final long[] UNITS = {1L << 30, 1L << 20, 1L << 10};
     private static final String[] NAMES = {"GiB", "MiB", "KiB"};
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     /** A limit: in the largest unit it is a whole number of, else in bytes. */
     public static String bytes(long count) {

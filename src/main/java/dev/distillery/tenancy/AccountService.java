@@ -1,11 +1,11 @@
 package dev.distillery.tenancy;
 
-import java.util.Objects;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -32,8 +32,15 @@ public class AccountService implements UserDetailsService {
     private final SignUpThrottle signUps;
     private final Clock clock;
 
-    AccountService(Users users, Memberships memberships, PasswordEncoder passwordEncoder, CurrentTenant currentTenant,
-            WorkspaceService workspaces, AuditLog auditLog, SignUpThrottle signUps, Clock clock) {
+    AccountService(
+            Users users,
+            Memberships memberships,
+            PasswordEncoder passwordEncoder,
+            CurrentTenant currentTenant,
+            WorkspaceService workspaces,
+            AuditLog auditLog,
+            SignUpThrottle signUps,
+            Clock clock) {
         this.users = users;
         this.memberships = memberships;
         this.passwordEncoder = passwordEncoder;
@@ -116,8 +123,11 @@ public class AccountService implements UserDetailsService {
         List<UUID> memberOf = memberships.workspaceIdsOf(userId.get());
         for (UUID workspaceId : memberOf) {
             currentTenant.bindWorkspace(workspaceId);
-            auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(userId.get(), email.strip())),
-                    succeeded ? "auth.sign-in" : "auth.sign-in-failed", email.strip(), "from " + remoteAddress);
+            auditLog.record(
+                    new TenantContext(workspaceId, Role.VIEWER, Actor.user(userId.get(), email.strip())),
+                    succeeded ? "auth.sign-in" : "auth.sign-in-failed",
+                    email.strip(),
+                    "from " + remoteAddress);
         }
     }
 
@@ -133,15 +143,19 @@ public class AccountService implements UserDetailsService {
      */
     @Transactional
     public void signOutEverywhere() {
-        AccountPrincipal user = currentTenant.currentPrincipal()
+        AccountPrincipal user = currentTenant
+                .currentPrincipal()
                 .orElseThrow(() -> new org.springframework.security.access.AccessDeniedException("Sign in first."));
         users.nextSessionEpoch(user.id());
         users.deleteRememberMeTokens(user.email());
         currentTenant.bindUser(user.id());
         for (UUID workspaceId : memberships.workspaceIdsOf(user.id())) {
             currentTenant.bindWorkspace(workspaceId);
-            auditLog.record(new TenantContext(workspaceId, Role.VIEWER, Actor.user(user.id(), user.email())),
-                    "auth.signed-out-everywhere", user.email(), null);
+            auditLog.record(
+                    new TenantContext(workspaceId, Role.VIEWER, Actor.user(user.id(), user.email())),
+                    "auth.signed-out-everywhere",
+                    user.email(),
+                    null);
         }
     }
 

@@ -28,8 +28,14 @@ class AdminBootstrap implements ApplicationRunner {
     private final String password;
     private final String apiKey;
 
-    AdminBootstrap(AccountService accounts, ApiKeyService apiKeys, Users users, Memberships memberships,
-            CurrentTenant currentTenant, TransactionTemplate tx, BootstrapProperties properties) {
+    AdminBootstrap(
+            AccountService accounts,
+            ApiKeyService apiKeys,
+            Users users,
+            Memberships memberships,
+            CurrentTenant currentTenant,
+            TransactionTemplate tx,
+            BootstrapProperties properties) {
         this.accounts = accounts;
         this.apiKeys = apiKeys;
         this.users = users;

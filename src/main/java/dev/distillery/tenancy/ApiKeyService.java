@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Service;
@@ -43,7 +42,8 @@ public class ApiKeyService {
             throw new InvalidInputException("name", "Enter a key name of 1 to 80 characters, such as \"ci\".");
         }
         if (role == Role.OWNER || !tenant.role().canGrant(role)) {
-            throw new InvalidInputException("role", "A key can have the Admin, Member, Reviewer or Viewer role, at most your own.");
+            throw new InvalidInputException(
+                    "role", "A key can have the Admin, Member, Reviewer or Viewer role, at most your own.");
         }
         String secret = Secrets.newSecret(SECRET_PREFIX);
         UUID id = insert(tenant, clean, role, secret);
@@ -59,8 +59,7 @@ public class ApiKeyService {
     @Transactional
     public void revoke(UUID id) {
         TenantContext tenant = currentTenant.require(Permission.MANAGE_API_KEYS);
-        ApiKeySummary key = apiKeys.find(id)
-                .orElseThrow(() -> new NotFoundException("API key " + id + " not found."));
+        ApiKeySummary key = apiKeys.find(id).orElseThrow(() -> new NotFoundException("API key " + id + " not found."));
         if (!key.active()) {
             throw new ConflictException("API key \"" + key.name() + "\" is already revoked.");
         }
@@ -89,10 +88,12 @@ public class ApiKeyService {
         if (key.createdBy() != null && key.creatorRole() == null) {
             throw new BadCredentialsException("This API key's creator is no longer a member of the workspace.");
         }
-        Role role = key.creatorRole() == null || key.creatorRole().ordinal() <= found.get().role().ordinal()
-                ? found.get().role() : key.creatorRole();
-        return Optional.of(new ApiKeyAuthentication(found.get().id(), found.get().workspaceId(), role,
-                key.name(), key.createdBy()));
+        Role role = key.creatorRole() == null
+                        || key.creatorRole().ordinal() <= found.get().role().ordinal()
+                ? found.get().role()
+                : key.creatorRole();
+        return Optional.of(new ApiKeyAuthentication(
+                found.get().id(), found.get().workspaceId(), role, key.name(), key.createdBy()));
     }
 
     /** Stores a given secret as an ADMIN key of the bound workspace, unless a key with that secret exists. */
@@ -102,17 +103,29 @@ public class ApiKeyService {
             return false;
         }
         if (secret.strip().length() < 24) {
-            throw new InvalidInputException("DISTILLERY_ADMIN_API_KEY", "Use a random secret of at least 24 characters.");
+            throw new InvalidInputException(
+                    "DISTILLERY_ADMIN_API_KEY", "Use a random secret of at least 24 characters.");
         }
         currentTenant.bindWorkspace(workspaceId);
-        insert(new TenantContext(workspaceId, Role.OWNER, Actor.user(ownerId, ownerEmail)), name, Role.ADMIN, secret.strip());
+        insert(
+                new TenantContext(workspaceId, Role.OWNER, Actor.user(ownerId, ownerEmail)),
+                name,
+                Role.ADMIN,
+                secret.strip());
         return true;
     }
 
     private UUID insert(TenantContext tenant, String name, Role role, String secret) {
         UUID id = UUID.randomUUID();
-        apiKeys.insert(id, tenant.workspaceId(), name, secret.substring(0, Math.min(SHOWN_PREFIX, secret.length())),
-                Secrets.hash(secret), role, tenant.actor().userId(), clock.instant());
+        apiKeys.insert(
+                id,
+                tenant.workspaceId(),
+                name,
+                secret.substring(0, Math.min(SHOWN_PREFIX, secret.length())),
+                Secrets.hash(secret),
+                role,
+                tenant.actor().userId(),
+                clock.instant());
         auditLog.record(tenant, "api-key.created", name, role.name());
         return id;
     }

@@ -30,18 +30,23 @@ class ApiKeys {
     }
 
     /** The key a hash belongs to, in whichever workspace. */
-    record Match(UUID id, UUID workspaceId, Role role, boolean revoked) {
-    }
+    record Match(UUID id, UUID workspaceId, Role role, boolean revoked) {}
 
     /** A key in use: its name, and who created it with the role they hold now (null when no longer a member). */
-    record Use(String name, @Nullable UUID createdBy, @Nullable Role creatorRole) {
-    }
+    record Use(
+            String name, @Nullable UUID createdBy, @Nullable Role creatorRole) {}
 
     /** A key whose role was lowered, with the role it had. */
-    record Capped(String name, Role was) {
-    }
+    record Capped(String name, Role was) {}
 
-    void insert(UUID id, UUID workspaceId, String name, String prefix, String hash, Role role, @Nullable UUID createdBy,
+    void insert(
+            UUID id,
+            UUID workspaceId,
+            String name,
+            String prefix,
+            String hash,
+            Role role,
+            @Nullable UUID createdBy,
             Instant now) {
         jdbc.sql("""
                         INSERT INTO api_keys (id, workspace_id, name, prefix, key_hash, role, created_by, created_at)
@@ -52,24 +57,37 @@ class ApiKeys {
 
     /** The bound workspace's keys, newest first. */
     List<ApiKeySummary> list() {
-        return jdbc.sql(SELECT + " ORDER BY k.created_at DESC").query(ApiKeys::summary).list();
+        return jdbc.sql(SELECT + " ORDER BY k.created_at DESC")
+                .query(ApiKeys::summary)
+                .list();
     }
 
     Optional<ApiKeySummary> find(UUID id) {
-        return jdbc.sql(SELECT + " WHERE k.id = ?").param(id).query(ApiKeys::summary).optional();
+        return jdbc.sql(SELECT + " WHERE k.id = ?")
+                .param(id)
+                .query(ApiKeys::summary)
+                .optional();
     }
 
     void revoke(UUID id, Instant now) {
-        jdbc.sql("UPDATE api_keys SET revoked_at = ? WHERE id = ?").params(Timestamp.from(now), id).update();
+        jdbc.sql("UPDATE api_keys SET revoked_at = ? WHERE id = ?")
+                .params(Timestamp.from(now), id)
+                .update();
     }
 
     Optional<Match> findByHash(String hash) {
-        return jdbc.sql("SELECT id, workspace_id, role, revoked FROM find_api_key(?)").param(hash)
-                .query(Match.class).optional();
+        return jdbc.sql("SELECT id, workspace_id, role, revoked FROM find_api_key(?)")
+                .param(hash)
+                .query(Match.class)
+                .optional();
     }
 
     boolean exists(String hash) {
-        return jdbc.sql("SELECT count(*) FROM find_api_key(?)").param(hash).query(Integer.class).single() > 0;
+        return jdbc.sql("SELECT count(*) FROM find_api_key(?)")
+                        .param(hash)
+                        .query(Integer.class)
+                        .single()
+                > 0;
     }
 
     /**
@@ -84,9 +102,11 @@ class ApiKeys {
                         SELECT k.name, k.created_by, m.role AS creator_role FROM api_keys k
                         LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.created_by
                         WHERE k.id = :id""")
-                .param("now", Timestamp.from(now)).param("id", id)
+                .param("now", Timestamp.from(now))
+                .param("id", id)
                 .param("since", Timestamp.from(now.minusSeconds(60)))
-                .query(Use.class).single();
+                .query(Use.class)
+                .single();
     }
 
     /** Revokes the active keys the user created in the bound workspace; returns their names. */
@@ -95,7 +115,9 @@ class ApiKeys {
                         UPDATE api_keys SET revoked_at = ?
                         WHERE workspace_id = app_workspace_id() AND created_by = ? AND revoked_at IS NULL
                         RETURNING name""")
-                .params(Timestamp.from(now), userId).query(String.class).list();
+                .params(Timestamp.from(now), userId)
+                .query(String.class)
+                .list();
     }
 
     /** Lowers the active keys the user created in the bound workspace that hold more than {@code cap} to it. */
@@ -108,16 +130,24 @@ class ApiKeys {
                               FOR UPDATE) old
                         WHERE k.id = old.id
                         RETURNING k.name, old.role AS was""")
-                .param("cap", cap.name()).param("user", userId)
+                .param("cap", cap.name())
+                .param("user", userId)
                 .param("order", Arrays.stream(Role.values()).map(Role::name).toArray(String[]::new))
-                .query(Capped.class).list();
+                .query(Capped.class)
+                .list();
     }
 
     private static ApiKeySummary summary(ResultSet rs, int n) throws SQLException {
         Timestamp used = rs.getTimestamp("last_used_at");
         Timestamp revoked = rs.getTimestamp("revoked_at");
-        return new ApiKeySummary(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("prefix"),
-                Role.valueOf(rs.getString("role")), rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
-                used == null ? null : used.toInstant(), revoked == null ? null : revoked.toInstant());
+        return new ApiKeySummary(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("prefix"),
+                Role.valueOf(rs.getString("role")),
+                rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(),
+                used == null ? null : used.toInstant(),
+                revoked == null ? null : revoked.toInstant());
     }
 }

@@ -18,8 +18,14 @@ class AuditEvents {
         this.jdbc = jdbc;
     }
 
-    void insert(UUID workspaceId, Instant occurredAt, @Nullable UUID actorId, String actor, String action,
-            @Nullable String target, @Nullable String details) {
+    void insert(
+            UUID workspaceId,
+            Instant occurredAt,
+            @Nullable UUID actorId,
+            String actor,
+            String action,
+            @Nullable String target,
+            @Nullable String details) {
         jdbc.sql("""
                         INSERT INTO audit_events (workspace_id, occurred_at, actor_id, actor, action, target, details)
                         VALUES (?, ?, ?, ?, ?, ?, ?)""")
@@ -33,12 +39,19 @@ class AuditEvents {
                         SELECT id, occurred_at, actor, action, target, details FROM audit_events
                         ORDER BY id DESC OFFSET ? LIMIT ?""")
                 .params(offset, limit)
-                .query((rs, n) -> new AuditEntry(rs.getLong("id"), rs.getTimestamp("occurred_at").toInstant(),
-                        rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("details")))
+                .query((rs, n) -> new AuditEntry(
+                        rs.getLong("id"),
+                        rs.getTimestamp("occurred_at").toInstant(),
+                        rs.getString("actor"),
+                        rs.getString("action"),
+                        rs.getString("target"),
+                        rs.getString("details")))
                 .list();
     }
 
     int count() {
-        return jdbc.sql("SELECT count(*) FROM audit_events").query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM audit_events")
+                .query(Integer.class)
+                .single();
     }
 }

@@ -33,8 +33,14 @@ public class AuditLog {
     /** Records an action in {@code tenant}'s workspace, which must be bound in this transaction. */
     @Transactional
     public void record(TenantContext tenant, String action, @Nullable String target, @Nullable String details) {
-        events.insert(tenant.workspaceId(), clock.instant(), tenant.actor().userId(), tenant.actor().label(), action,
-                target, details);
+        events.insert(
+                tenant.workspaceId(),
+                clock.instant(),
+                tenant.actor().userId(),
+                tenant.actor().label(),
+                action,
+                target,
+                details);
     }
 
     /** The newest entries first; OWNER and ADMIN only. */

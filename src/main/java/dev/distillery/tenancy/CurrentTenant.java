@@ -103,7 +103,9 @@ public class CurrentTenant {
         if (auth instanceof ApiKeyAuthentication key) {
             return new TenantIds(key.tenant().workspaceId(), null);
         }
-        return principal(auth).map(p -> new TenantIds(selectedWorkspace(), p.id())).orElse(new TenantIds(null, null));
+        return principal(auth)
+                .map(p -> new TenantIds(selectedWorkspace(), p.id()))
+                .orElse(new TenantIds(null, null));
     }
 
     Optional<AccountPrincipal> currentPrincipal() {
@@ -117,12 +119,18 @@ public class CurrentTenant {
     }
 
     void bindWorkspace(UUID workspaceId) {
-        jdbc.sql("SELECT set_config('app.workspace_id', ?, true)").param(workspaceId.toString()).query().singleValue();
+        jdbc.sql("SELECT set_config('app.workspace_id', ?, true)")
+                .param(workspaceId.toString())
+                .query()
+                .singleValue();
     }
 
     /** Sets this transaction's user for row-level security, for work done on a user's behalf before sign-in. */
     void bindUser(UUID userId) {
-        jdbc.sql("SELECT set_config('app.user_id', ?, true)").param(userId.toString()).query().singleValue();
+        jdbc.sql("SELECT set_config('app.user_id', ?, true)")
+                .param(userId.toString())
+                .query()
+                .singleValue();
     }
 
     private Optional<Role> bindMembership(UUID workspaceId, UUID userId) {
@@ -159,6 +167,5 @@ public class CurrentTenant {
         }
     }
 
-    record TenantIds(@Nullable UUID workspaceId, @Nullable UUID userId) {
-    }
+    record TenantIds(@Nullable UUID workspaceId, @Nullable UUID userId) {}
 }

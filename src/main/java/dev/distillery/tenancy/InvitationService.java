@@ -1,9 +1,9 @@
 package dev.distillery.tenancy;
 
-import dev.distillery.tenancy.security.SecurityProperties;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.tenancy.security.SecurityProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +29,15 @@ public class InvitationService {
     private final Clock clock;
     private final Duration validity;
 
-    InvitationService(Invitations invitations, Memberships memberships, Workspaces workspaces, Users users,
-            CurrentTenant currentTenant, AuditLog auditLog, Clock clock, SecurityProperties security) {
+    InvitationService(
+            Invitations invitations,
+            Memberships memberships,
+            Workspaces workspaces,
+            Users users,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            Clock clock,
+            SecurityProperties security) {
         Duration validity = security.invitationValidity();
         this.invitations = invitations;
         this.memberships = memberships;
@@ -46,19 +53,29 @@ public class InvitationService {
     public CreatedInvitation create(Role role) {
         TenantContext tenant = currentTenant.require(Permission.MANAGE_MEMBERS);
         if (role == Role.OWNER) {
-            throw new InvalidInputException("role", "Invite as Admin, Member, Reviewer or Viewer; make owners from the member list.");
+            throw new InvalidInputException(
+                    "role", "Invite as Admin, Member, Reviewer or Viewer; make owners from the member list.");
         }
         if (!tenant.role().canGrant(role)) {
-            throw new AccessDeniedException("As " + tenant.role().label() + " you cannot invite a " + role.label() + ".");
+            throw new AccessDeniedException(
+                    "As " + tenant.role().label() + " you cannot invite a " + role.label() + ".");
         }
         if (tenant.actor().userId() == null) {
-            throw new AccessDeniedException("This API key has no creating user to send invitations on behalf of; create a key in the UI.");
+            throw new AccessDeniedException(
+                    "This API key has no creating user to send invitations on behalf of; create a key in the UI.");
         }
         String token = Secrets.newSecret("");
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Instant expires = now.plus(validity);
-        invitations.insert(id, tenant.workspaceId(), Secrets.hash(token), role, tenant.actor().userId(), now, expires);
+        invitations.insert(
+                id,
+                tenant.workspaceId(),
+                Secrets.hash(token),
+                role,
+                tenant.actor().userId(),
+                now,
+                expires);
         auditLog.record(tenant, "invitation.created", role.name(), "expires " + expires);
         return new CreatedInvitation(id, token, role, expires);
     }
@@ -74,7 +91,8 @@ public class InvitationService {
         TenantContext tenant = currentTenant.require(Permission.MANAGE_MEMBERS);
         InvitationSummary invitation = find(id);
         if (invitation.state() != InvitationSummary.State.PENDING) {
-            throw new ConflictException("This invitation is already " + invitation.state().name().toLowerCase() + ".");
+            throw new ConflictException(
+                    "This invitation is already " + invitation.state().name().toLowerCase() + ".");
         }
         invitations.revoke(id, clock.instant());
         auditLog.record(tenant, "invitation.revoked", invitation.role().name(), null);
@@ -86,7 +104,11 @@ public class InvitationService {
         AccountPrincipal user = signedIn();
         InvitationSummary invitation = bindByToken(token);
         String workspace = workspaces.boundName();
-        return new InvitationPreview(workspace, invitation.role(), invitation.createdBy(), invitation.state(),
+        return new InvitationPreview(
+                workspace,
+                invitation.role(),
+                invitation.createdBy(),
+                invitation.state(),
                 memberships.isMemberOfBound(user.id()));
     }
 
@@ -100,10 +122,13 @@ public class InvitationService {
         AccountPrincipal user = signedIn();
         InvitationSummary invitation = bindByToken(token);
         switch (invitation.state()) {
-            case ACCEPTED -> throw new ConflictException("This invitation link has already been used. Ask for a new one.");
+            case ACCEPTED ->
+                throw new ConflictException("This invitation link has already been used. Ask for a new one.");
             case REVOKED -> throw new ConflictException("This invitation was revoked. Ask for a new one.");
-            case EXPIRED -> throw new ConflictException("This invitation expired on " + invitation.expiresAt() + ". Ask for a new one.");
-            case PENDING -> { }
+            case EXPIRED ->
+                throw new ConflictException(
+                        "This invitation expired on " + invitation.expiresAt() + ". Ask for a new one.");
+            case PENDING -> {}
         }
         if (memberships.isMemberOfBound(user.id())) {
             throw new ConflictException("You are already a member of this workspace.");
@@ -114,22 +139,28 @@ public class InvitationService {
         }
         UUID workspaceId = workspaces.boundId();
         memberships.insert(workspaceId, user.id(), invitation.role(), now);
-        auditLog.record(new TenantContext(workspaceId, invitation.role(), Actor.user(user.id(), user.email())),
-                "member.joined", user.email(), "as " + invitation.role() + " by invitation from " + invitation.createdBy());
+        auditLog.record(
+                new TenantContext(workspaceId, invitation.role(), Actor.user(user.id(), user.email())),
+                "member.joined",
+                user.email(),
+                "as " + invitation.role() + " by invitation from " + invitation.createdBy());
         currentTenant.select(workspaceId);
         users.rememberWorkspace(user.id(), workspaceId);
         return workspaces.summary(workspaceId, invitation.role());
     }
 
     private InvitationSummary bindByToken(String token) {
-        Invitations.Match found = invitations.findByTokenHash(Secrets.hash(token.strip()))
-                .orElseThrow(() -> new NotFoundException("This invitation link is not valid. Check that you copied all of it."));
+        Invitations.Match found = invitations
+                .findByTokenHash(Secrets.hash(token.strip()))
+                .orElseThrow(() ->
+                        new NotFoundException("This invitation link is not valid. Check that you copied all of it."));
         currentTenant.bindWorkspace(found.workspaceId());
         return find(found.id());
     }
 
     private InvitationSummary find(UUID id) {
-        return invitations.find(id, clock.instant())
+        return invitations
+                .find(id, clock.instant())
                 .orElseThrow(() -> new NotFoundException("Invitation " + id + " not found."));
     }
 

@@ -31,42 +31,62 @@ class Invitations {
     }
 
     /** The invitation a token hash belongs to, in whichever workspace. */
-    record Match(UUID id, UUID workspaceId) {
-    }
+    record Match(UUID id, UUID workspaceId) {}
 
-    void insert(UUID id, UUID workspaceId, String tokenHash, Role role, UUID createdBy, Instant createdAt,
+    void insert(
+            UUID id,
+            UUID workspaceId,
+            String tokenHash,
+            Role role,
+            UUID createdBy,
+            Instant createdAt,
             Instant expiresAt) {
         jdbc.sql("""
                         INSERT INTO invitations (id, workspace_id, token_hash, role, created_by, created_at, expires_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)""")
-                .params(id, workspaceId, tokenHash, role.name(), createdBy, Timestamp.from(createdAt),
+                .params(
+                        id,
+                        workspaceId,
+                        tokenHash,
+                        role.name(),
+                        createdBy,
+                        Timestamp.from(createdAt),
                         Timestamp.from(expiresAt))
                 .update();
     }
 
     /** The bound workspace's invitations, newest first, in their state at {@code now}. */
     List<InvitationSummary> list(Instant now) {
-        return jdbc.sql(SELECT + " ORDER BY i.created_at DESC").query((rs, n) -> summary(rs, now)).list();
+        return jdbc.sql(SELECT + " ORDER BY i.created_at DESC")
+                .query((rs, n) -> summary(rs, now))
+                .list();
     }
 
     Optional<InvitationSummary> find(UUID id, Instant now) {
-        return jdbc.sql(SELECT + " WHERE i.id = ?").param(id).query((rs, n) -> summary(rs, now)).optional();
+        return jdbc.sql(SELECT + " WHERE i.id = ?")
+                .param(id)
+                .query((rs, n) -> summary(rs, now))
+                .optional();
     }
 
     Optional<Match> findByTokenHash(String tokenHash) {
-        return jdbc.sql("SELECT id, workspace_id FROM find_invitation(?)").param(tokenHash).query(Match.class).optional();
+        return jdbc.sql("SELECT id, workspace_id FROM find_invitation(?)")
+                .param(tokenHash)
+                .query(Match.class)
+                .optional();
     }
 
     void revoke(UUID id, Instant now) {
-        jdbc.sql("UPDATE invitations SET revoked_at = ? WHERE id = ?").params(Timestamp.from(now), id).update();
+        jdbc.sql("UPDATE invitations SET revoked_at = ? WHERE id = ?")
+                .params(Timestamp.from(now), id)
+                .update();
     }
 
     /** Marks the invitation accepted by the user unless it was accepted or revoked meanwhile; returns whether it was. */
     boolean claim(UUID id, UUID userId, Instant now) {
         return jdbc.sql("""
                         UPDATE invitations SET accepted_by = ?, accepted_at = ?
-                        WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL""")
-                .params(userId, Timestamp.from(now), id).update() > 0;
+                        WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL""").params(userId, Timestamp.from(now), id).update() > 0;
     }
 
     /**
@@ -80,21 +100,32 @@ class Invitations {
                           AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > :now
                           AND NOT (role = ANY (CAST(:grantable AS text[])))
                         RETURNING role""")
-                .param("now", Timestamp.from(now)).param("user", userId).param("grantable", grantable)
-                .query(String.class).list();
+                .param("now", Timestamp.from(now))
+                .param("user", userId)
+                .param("grantable", grantable)
+                .query(String.class)
+                .list();
     }
 
     private static InvitationSummary summary(ResultSet rs, Instant now) throws SQLException {
         Instant expires = rs.getTimestamp("expires_at").toInstant();
         Timestamp accepted = rs.getTimestamp("accepted_at");
         Timestamp revoked = rs.getTimestamp("revoked_at");
-        InvitationSummary.State state = accepted != null ? InvitationSummary.State.ACCEPTED
-                : revoked != null ? InvitationSummary.State.REVOKED
-                : !now.isBefore(expires) ? InvitationSummary.State.EXPIRED
-                : InvitationSummary.State.PENDING;
-        return new InvitationSummary(rs.getObject("id", UUID.class), Role.valueOf(rs.getString("role")),
-                rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(), expires,
-                rs.getString("accepted_by"), instant(accepted), instant(revoked), state);
+        InvitationSummary.State state = accepted != null
+                ? InvitationSummary.State.ACCEPTED
+                : revoked != null
+                        ? InvitationSummary.State.REVOKED
+                        : !now.isBefore(expires) ? InvitationSummary.State.EXPIRED : InvitationSummary.State.PENDING;
+        return new InvitationSummary(
+                rs.getObject("id", UUID.class),
+                Role.valueOf(rs.getString("role")),
+                rs.getString("created_by"),
+                rs.getTimestamp("created_at").toInstant(),
+                expires,
+                rs.getString("accepted_by"),
+                instant(accepted),
+                instant(revoked),
+                state);
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp timestamp) {

@@ -32,7 +32,8 @@ class MemberCredentials {
     void revokeAll(TenantContext tenant, UUID userId, String email) {
         Instant now = clock.instant();
         List<String> keys = apiKeys.revokeCreatedBy(userId, now);
-        keys.forEach(name -> auditLog.record(tenant, "api-key.revoked", name, "its creator " + email + " left the workspace"));
+        keys.forEach(name ->
+                auditLog.record(tenant, "api-key.revoked", name, "its creator " + email + " left the workspace"));
         withdrawInvitations(tenant, userId, email, null, now);
     }
 
@@ -42,17 +43,28 @@ class MemberCredentials {
         // Keys never hold OWNER: an owner's keys are capped at ADMIN, which they already are.
         Role cap = role == Role.OWNER ? Role.ADMIN : role;
         List<ApiKeys.Capped> capped = apiKeys.capCreatedBy(userId, cap);
-        capped.forEach(key -> auditLog.record(tenant, "api-key.capped", key.name(),
+        capped.forEach(key -> auditLog.record(
+                tenant,
+                "api-key.capped",
+                key.name(),
                 key.was() + " -> " + cap + ": its creator " + email + " is now " + role.label()));
         withdrawInvitations(tenant, userId, email, role, now);
     }
 
     /** Withdraws the member's open invitations, all of them or those above what {@code role} may grant. */
-    private void withdrawInvitations(TenantContext tenant, UUID userId, String email, @Nullable Role role, Instant now) {
-        String[] grantable = role == null ? new String[0]
-                : Arrays.stream(Role.values()).filter(role::canGrant).map(Role::name).toArray(String[]::new);
+    private void withdrawInvitations(
+            TenantContext tenant, UUID userId, String email, @Nullable Role role, Instant now) {
+        String[] grantable = role == null
+                ? new String[0]
+                : Arrays.stream(Role.values())
+                        .filter(role::canGrant)
+                        .map(Role::name)
+                        .toArray(String[]::new);
         List<String> roles = invitations.revokeCreatedBy(userId, grantable, now);
-        roles.forEach(invited -> auditLog.record(tenant, "invitation.revoked", invited,
+        roles.forEach(invited -> auditLog.record(
+                tenant,
+                "invitation.revoked",
+                invited,
                 "its creator " + email + (role == null ? " left the workspace" : " is now " + role.label())));
     }
 }

@@ -4,5 +4,4 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A member of the current workspace. */
-public record MemberSummary(UUID userId, String email, String displayName, Role role, Instant joinedAt) {
-}
+public record MemberSummary(UUID userId, String email, String displayName, Role role, Instant joinedAt) {}

@@ -15,8 +15,7 @@ final class PasswordPolicy {
     static final int MAX_LENGTH = 128;
     private static final Zxcvbn ZXCVBN = new Zxcvbn();
 
-    private PasswordPolicy() {
-    }
+    private PasswordPolicy() {}
 
     /** Why the password is too weak, or empty when it is acceptable. */
     static Optional<String> weakness(String password, List<String> userInputs) {
@@ -31,8 +30,8 @@ final class PasswordPolicy {
             String warning = strength.getFeedback().getWarning();
             String suggestion = String.join(" ", strength.getFeedback().getSuggestions());
             String reason = (warning == null || warning.isBlank()) ? "This password is easy to guess." : warning;
-            return Optional.of((reason + " " + suggestion).trim()
-                    + " Try a longer passphrase of several unrelated words.");
+            return Optional.of(
+                    (reason + " " + suggestion).trim() + " Try a longer passphrase of several unrelated words.");
         }
         return Optional.empty();
     }

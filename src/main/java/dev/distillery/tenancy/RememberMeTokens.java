@@ -21,8 +21,8 @@ public final class RememberMeTokens extends JdbcTokenRepositoryImpl {
 
     @Override
     public void createNewToken(PersistentRememberMeToken token) {
-        super.createNewToken(new PersistentRememberMeToken(token.getUsername(), token.getSeries(),
-                digest(token.getTokenValue()), token.getDate()));
+        super.createNewToken(new PersistentRememberMeToken(
+                token.getUsername(), token.getSeries(), digest(token.getTokenValue()), token.getDate()));
     }
 
     @Override

@@ -7,7 +7,11 @@ import java.util.Set;
 public enum Role {
     OWNER(EnumSet.allOf(Permission.class)),
     ADMIN(EnumSet.allOf(Permission.class)),
-    MEMBER(EnumSet.of(Permission.READ, Permission.REVIEW, Permission.LAUNCH_RUNS, Permission.EXPORT_TRAINING_DATA,
+    MEMBER(EnumSet.of(
+            Permission.READ,
+            Permission.REVIEW,
+            Permission.LAUNCH_RUNS,
+            Permission.EXPORT_TRAINING_DATA,
             Permission.MANAGE_RESOURCES)),
     REVIEWER(EnumSet.of(Permission.READ, Permission.REVIEW)),
     VIEWER(EnumSet.of(Permission.READ));

@@ -1,8 +1,8 @@
 package dev.distillery.tenancy;
 
-import dev.distillery.tenancy.security.SecurityProperties;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.distillery.tenancy.security.SecurityProperties;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
@@ -36,8 +36,13 @@ class SignUpThrottle {
     }
 
     private Bucket bucket(String address) {
-        return buckets.get(address, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perHour).refillGreedy(perHour, Duration.ofHours(1)).build())
-                .build());
+        return buckets.get(
+                address,
+                k -> Bucket.builder()
+                        .addLimit(Bandwidth.builder()
+                                .capacity(perHour)
+                                .refillGreedy(perHour, Duration.ofHours(1))
+                                .build())
+                        .build());
     }
 }

@@ -23,12 +23,14 @@ class TenantTransactionManager extends JdbcTransactionManager {
     }
 
     @Override
-    protected void prepareTransactionalConnection(Connection con, TransactionDefinition definition) throws SQLException {
+    protected void prepareTransactionalConnection(Connection con, TransactionDefinition definition)
+            throws SQLException {
         super.prepareTransactionalConnection(con, definition);
         CurrentTenant.TenantIds ids = currentTenant.ids();
         try (var statement = con.prepareStatement(
                 "SELECT set_config('app.workspace_id', ?, true), set_config('app.user_id', ?, true)")) {
-            statement.setString(1, ids.workspaceId() == null ? "" : ids.workspaceId().toString());
+            statement.setString(
+                    1, ids.workspaceId() == null ? "" : ids.workspaceId().toString());
             statement.setString(2, ids.userId() == null ? "" : ids.userId().toString());
             statement.execute();
         }

@@ -25,8 +25,14 @@ public class WorkspaceService {
     private final MemberCredentials credentials;
     private final Clock clock;
 
-    WorkspaceService(Workspaces workspaces, Memberships memberships, Users users, CurrentTenant currentTenant,
-            AuditLog auditLog, MemberCredentials credentials, Clock clock) {
+    WorkspaceService(
+            Workspaces workspaces,
+            Memberships memberships,
+            Users users,
+            CurrentTenant currentTenant,
+            AuditLog auditLog,
+            MemberCredentials credentials,
+            Clock clock) {
         this.workspaces = workspaces;
         this.memberships = memberships;
         this.users = users;
@@ -46,16 +52,16 @@ public class WorkspaceService {
     /** The signed-in user's workspaces, by name. */
     @Transactional(readOnly = true)
     public List<WorkspaceSummary> mine() {
-        AccountPrincipal user = currentTenant.currentPrincipal()
-                .orElseThrow(() -> new AccessDeniedException("Sign in first."));
+        AccountPrincipal user =
+                currentTenant.currentPrincipal().orElseThrow(() -> new AccessDeniedException("Sign in first."));
         return memberships.workspacesOf(user.id());
     }
 
     /** Creates a workspace owned by the signed-in user and switches to it. */
     @Transactional
     public WorkspaceSummary create(String name) {
-        AccountPrincipal user = currentTenant.currentPrincipal()
-                .orElseThrow(() -> new AccessDeniedException("Sign in first."));
+        AccountPrincipal user =
+                currentTenant.currentPrincipal().orElseThrow(() -> new AccessDeniedException("Sign in first."));
         UUID id = createOwned(user.id(), user.email(), name);
         switchTo(id);
         return current();
@@ -64,8 +70,8 @@ public class WorkspaceService {
     /** Makes {@code workspaceId} the session's workspace, if the user is a member of it. */
     @Transactional
     public void switchTo(UUID workspaceId) {
-        AccountPrincipal user = currentTenant.currentPrincipal()
-                .orElseThrow(() -> new AccessDeniedException("Sign in first."));
+        AccountPrincipal user =
+                currentTenant.currentPrincipal().orElseThrow(() -> new AccessDeniedException("Sign in first."));
         if (!memberships.isMember(workspaceId, user.id())) {
             throw new NotFoundException("Workspace " + workspaceId + " not found.");
         }
@@ -114,13 +120,15 @@ public class WorkspaceService {
     @Transactional
     public void removeMember(UUID userId) {
         TenantContext tenant = currentTenant.require();
-        boolean self = !tenant.actor().isApiKey() && userId.equals(tenant.actor().userId());
+        boolean self =
+                !tenant.actor().isApiKey() && userId.equals(tenant.actor().userId());
         if (!self) {
             tenant.require(Permission.MANAGE_MEMBERS);
         }
         MemberSummary member = member(userId);
         if (!self && !tenant.role().canGrant(member.role())) {
-            throw new AccessDeniedException("As " + tenant.role().label() + " you cannot remove an " + member.role().label() + ".");
+            throw new AccessDeniedException("As " + tenant.role().label() + " you cannot remove an "
+                    + member.role().label() + ".");
         }
         if (member.role() == Role.OWNER && memberships.owners() == 1) {
             throw new ConflictException("A workspace needs at least one owner; make someone else owner first.");
@@ -131,7 +139,8 @@ public class WorkspaceService {
     }
 
     private MemberSummary member(UUID userId) {
-        return memberships.find(userId)
+        return memberships
+                .find(userId)
                 .orElseThrow(() -> new NotFoundException("Member " + userId + " not found in this workspace."));
     }
 
@@ -161,7 +170,8 @@ public class WorkspaceService {
 
     static String slug(String name) {
         String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-        String slug = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        String slug =
+                ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
         if (slug.length() > 40) {
             slug = slug.substring(0, 40).replaceAll("-$", "");
         }

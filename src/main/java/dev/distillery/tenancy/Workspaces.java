@@ -21,14 +21,17 @@ class Workspaces {
         return jdbc.sql("""
                         INSERT INTO workspaces (id, name, slug, created_by, created_at) VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (slug) DO NOTHING""")
-                .params(id, name, slug, createdBy, Timestamp.from(now)).update() > 0;
+                        .params(id, name, slug, createdBy, Timestamp.from(now))
+                        .update()
+                > 0;
     }
 
     /** The workspace as a member with {@code role} sees it. */
     WorkspaceSummary summary(UUID id, Role role) {
-        return jdbc.sql("SELECT id, name, slug FROM workspaces WHERE id = ?").param(id)
-                .query((rs, n) -> new WorkspaceSummary(rs.getObject("id", UUID.class), rs.getString("name"),
-                        rs.getString("slug"), role))
+        return jdbc.sql("SELECT id, name, slug FROM workspaces WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> new WorkspaceSummary(
+                        rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("slug"), role))
                 .single();
     }
 
@@ -39,7 +42,9 @@ class Workspaces {
 
     /** The name of the workspace this transaction is bound to. */
     String boundName() {
-        return jdbc.sql("SELECT name FROM workspaces WHERE id = app_workspace_id()").query(String.class).single();
+        return jdbc.sql("SELECT name FROM workspaces WHERE id = app_workspace_id()")
+                .query(String.class)
+                .single();
     }
 
     void rename(UUID id, String name) {

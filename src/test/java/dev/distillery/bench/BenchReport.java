@@ -9,8 +9,7 @@ import java.time.Instant;
 /** Prints a benchmark's figures and appends them to {@code target/bench/<name>.txt} with the time and machine. */
 final class BenchReport {
 
-    private BenchReport() {
-    }
+    private BenchReport() {}
 
     static void record(String name, String line) throws IOException {
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "

@@ -28,6 +28,7 @@ class DatasetImportBenchmark {
 
     @Autowired
     TestTenants tenants;
+
     @Autowired
     DatasetService datasets;
 
@@ -36,22 +37,30 @@ class DatasetImportBenchmark {
         Path file = Files.createTempFile("gsm8k-bench", ".jsonl");
         write(file, ROWS);
         String email = tenants.signUp("bench");
-        tenants.as(email, () -> datasets.importFile(new ImportRequest("warm-up", "gsm8k", "train", null, null), file, "train.jsonl"));
+        tenants.as(
+                email,
+                () -> datasets.importFile(
+                        new ImportRequest("warm-up", "gsm8k", "train", null, null), file, "train.jsonl"));
         double best = 0;
         StringBuilder runs = new StringBuilder();
         for (int run = 1; run <= 3; run++) {
             long start = System.nanoTime();
             String name = "bench-" + run;
-            ImportResult result = tenants.as(email, () ->
-                    datasets.importFile(new ImportRequest(name, "gsm8k", "train", null, null), file, "train.jsonl"));
+            ImportResult result = tenants.as(
+                    email,
+                    () -> datasets.importFile(
+                            new ImportRequest(name, "gsm8k", "train", null, null), file, "train.jsonl"));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(result.itemCount()).isEqualTo(ROWS);
             double rate = ROWS / seconds;
             best = Math.max(best, rate);
             runs.append(String.format(" run%d=%.2fs (%.0f rows/s)", run, seconds, rate));
         }
-        BenchReport.record("dataset-import", String.format("%d GSM8K-shaped rows, %.1f MB:%s, best %.0f rows/s",
-                ROWS, Files.size(file) / 1e6, runs, best));
+        BenchReport.record(
+                "dataset-import",
+                String.format(
+                        "%d GSM8K-shaped rows, %.1f MB:%s, best %.0f rows/s",
+                        ROWS, Files.size(file) / 1e6, runs, best));
         Files.delete(file);
     }
 
@@ -63,9 +72,11 @@ class DatasetImportBenchmark {
                 int a = random.nextInt(1000);
                 int b = random.nextInt(1000);
                 out.write("{\"question\": \"Natalia sold clips to " + a + " of her friends in April, and then she sold "
-                        + "half as many clips in May. Each clip costs $" + b + ". How many clips did Natalia sell altogether "
+                        + "half as many clips in May. Each clip costs $" + b
+                        + ". How many clips did Natalia sell altogether "
                         + "in April and May, and what did she earn if every friend paid on time? Row " + i + ".\", "
-                        + "\"answer\": \"Natalia sold " + a + "/2 = <<" + a + "/2=" + a / 2 + ">>" + a / 2 + " clips in May.\\n"
+                        + "\"answer\": \"Natalia sold " + a + "/2 = <<" + a + "/2=" + a / 2 + ">>" + a / 2
+                        + " clips in May.\\n"
                         + "Natalia sold " + a + "+" + a / 2 + " = <<" + a + "+" + a / 2 + "=" + (a + a / 2) + ">>"
                         + (a + a / 2) + " clips altogether in April and May.\\nShe earned " + (a + a / 2) + " * " + b
                         + " dollars.\\n#### " + String.format("%,d", (a + a / 2) * b) + "\"}\n");

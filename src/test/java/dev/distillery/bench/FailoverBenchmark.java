@@ -47,7 +47,8 @@ class FailoverBenchmark {
         Map<String, String> undisturbed;
         int undisturbedCalls;
         long started = System.nanoTime();
-        try (OpenAiSimulator sim = simulator(); PackagedApp app = PackagedApp.start(ENV)) {
+        try (OpenAiSimulator sim = simulator();
+                PackagedApp app = PackagedApp.start(ENV)) {
             String runId = launch(app, sim);
             await(app, runId, run -> run.get("status").asString().equals("completed"), Duration.ofMinutes(10));
             undisturbed = grades(app.databaseUrl(), runId);
@@ -59,15 +60,18 @@ class FailoverBenchmark {
         String databaseUrl = TestDatabase.createAnother();
         URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
         started = System.nanoTime();
-        try (OpenAiSimulator sim = simulator(); TcpProxy proxy = new TcpProxy(direct.getHost(), direct.getPort());
-                PackagedApp app = PackagedApp.start(ENV, "jdbc:postgresql://127.0.0.1:" + proxy.port() + direct.getPath())) {
+        try (OpenAiSimulator sim = simulator();
+                TcpProxy proxy = new TcpProxy(direct.getHost(), direct.getPort());
+                PackagedApp app =
+                        PackagedApp.start(ENV, "jdbc:postgresql://127.0.0.1:" + proxy.port() + direct.getPath())) {
             sim.failRandomly(0.1, 15, Fault.connectionReset(), Fault.truncatedBody());
             String runId = launch(app, sim);
             await(app, runId, run -> run.get("done").asInt() >= 300, Duration.ofMinutes(5));
             proxy.outage(Duration.ofSeconds(5));
             await(app, runId, run -> run.get("done").asInt() >= 800, Duration.ofMinutes(5));
             proxy.outage(Duration.ofSeconds(5));
-            JsonNode done = await(app, runId, run -> run.get("status").asString().equals("completed"), Duration.ofMinutes(10));
+            JsonNode done =
+                    await(app, runId, run -> run.get("status").asString().equals("completed"), Duration.ofMinutes(10));
             double seconds = (System.nanoTime() - started) / 1e9;
 
             assertThat(done.get("errors").asInt()).isZero();
@@ -85,49 +89,68 @@ class FailoverBenchmark {
             int repeated = answered - stored;
             // In flight at a cut: up to CONCURRENCY calls under way plus those awaiting their group commit.
             assertThat(repeated).as("answered calls repeated").isLessThanOrEqualTo(2 * 2 * CONCURRENCY);
-            BenchReport.record("failover", String.format("ToT on %d GSM8K test items, concurrency %d, 100 ms latency:"
-                    + " undisturbed %.1f s, %d calls | 2 database outages of 5 s + 10 %% broken model connections: %.1f s,"
-                    + " %d requests of which %d faulted and retried, %d answered calls repeated, 0 errors,"
-                    + " %d/%d items graded as undisturbed",
-                    ITEMS, CONCURRENCY, undisturbedSeconds, undisturbedCalls, seconds, sim.requestCount(), sim.faultCount(),
-                    repeated, ITEMS - differing.size(), ITEMS));
+            BenchReport.record(
+                    "failover",
+                    String.format(
+                            "ToT on %d GSM8K test items, concurrency %d, 100 ms latency:"
+                                    + " undisturbed %.1f s, %d calls | 2 database outages of 5 s + 10 %% broken model connections: %.1f s,"
+                                    + " %d requests of which %d faulted and retried, %d answered calls repeated, 0 errors,"
+                                    + " %d/%d items graded as undisturbed",
+                            ITEMS,
+                            CONCURRENCY,
+                            undisturbedSeconds,
+                            undisturbedCalls,
+                            seconds,
+                            sim.requestCount(),
+                            sim.faultCount(),
+                            repeated,
+                            ITEMS - differing.size(),
+                            ITEMS));
         }
     }
 
     private static OpenAiSimulator simulator() throws Exception {
-        return OpenAiSimulator.start(Config.defaults().models("teacher", "student").latency(Duration.ofMillis(100)));
+        return OpenAiSimulator.start(
+                Config.defaults().models("teacher", "student").latency(Duration.ofMillis(100)));
     }
 
     private String launch(PackagedApp app, OpenAiSimulator sim) throws Exception {
         TestHttp http = new TestHttp(URI.create(app.url("/")).getPort());
         String teacher = endpoint(http, sim, "teacher");
         String student = endpoint(http, sim, "student");
-        JsonNode dataset = json.readTree(http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl"))).body());
+        JsonNode dataset = json.readTree(http.upload(
+                        "/api/v1/datasets",
+                        KEY,
+                        Map.of("name", "GSM8K", "format", "gsm8k"),
+                        "test.jsonl",
+                        Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")))
+                .body());
         var response = http.call("POST", "/api/v1/runs", KEY, """
                 {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test",
-                 "concurrency": %d, "roles": {"teacher": "%s", "student": "%s"}}"""
-                .formatted(dataset.get("datasetId").asString(), CONCURRENCY, teacher, student));
+                 "concurrency": %d, "roles": {"teacher": "%s", "student": "%s"}}""".formatted(
+                        dataset.get("datasetId").asString(), CONCURRENCY, teacher, student));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json.readTree(response.body()).get("id").asString();
     }
 
     private String endpoint(TestHttp http, OpenAiSimulator sim, String model) {
         var response = http.call("POST", "/api/v1/endpoints", KEY, """
-                {"name": "%s", "baseUrl": "%s", "model": "%s", "limits": {"maxConcurrency": 64}}"""
-                .formatted(model, sim.baseUrl(), model));
+                {"name": "%s", "baseUrl": "%s", "model": "%s", "limits": {"maxConcurrency": 64}}""".formatted(model, sim.baseUrl(), model));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return json.readTree(response.body()).get("id").asString();
     }
 
-    private JsonNode await(PackagedApp app, String runId, Predicate<JsonNode> until, Duration timeout) throws InterruptedException {
+    private JsonNode await(PackagedApp app, String runId, Predicate<JsonNode> until, Duration timeout)
+            throws InterruptedException {
         return app.awaitRun(KEY, runId, until, timeout);
     }
 
     /** item → status, verdict and stored results (outputs, extracted answers, rules) of each item, read past the app. */
     private static Map<String, String> grades(String databaseUrl, String runId) throws Exception {
         try (Connection db = DriverManager.getConnection(databaseUrl, TestDatabase.user(), TestDatabase.password())) {
-            var rows = db.createStatement().executeQuery("SELECT item_id, correct, status, results FROM run_items WHERE run_id = '" + runId + "'");
+            var rows = db.createStatement()
+                    .executeQuery(
+                            "SELECT item_id, correct, status, results FROM run_items WHERE run_id = '" + runId + "'");
             Map<String, String> grades = new HashMap<>();
             while (rows.next()) {
                 grades.put(rows.getString(1), rows.getString(3) + "/" + rows.getString(2) + "/" + rows.getString(4));
@@ -138,7 +161,8 @@ class FailoverBenchmark {
 
     private static int storedCalls(String databaseUrl, String runId) throws Exception {
         try (Connection db = DriverManager.getConnection(databaseUrl, TestDatabase.user(), TestDatabase.password())) {
-            var rows = db.createStatement().executeQuery("SELECT count(*) FROM run_calls WHERE run_id = '" + runId + "'");
+            var rows =
+                    db.createStatement().executeQuery("SELECT count(*) FROM run_calls WHERE run_id = '" + runId + "'");
             rows.next();
             return rows.getInt(1);
         }

@@ -39,8 +39,11 @@ class GradingBenchmark {
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         double perSecond = passes * numbers.size() / seconds;
-        BenchReport.record("grading-numbers", String.format("%d GSM8K answers × %d passes on one thread: %.0f answers/s "
-                + "(%d of %d correct per pass)", numbers.size(), passes, perSecond, correct, numbers.size()));
+        BenchReport.record(
+                "grading-numbers",
+                String.format(
+                        "%d GSM8K answers × %d passes on one thread: %.0f answers/s " + "(%d of %d correct per pass)",
+                        numbers.size(), passes, perSecond, correct, numbers.size()));
 
         List<String[]> boxed = new ArrayList<>();
         List<String[]> free = new ArrayList<>();
@@ -58,17 +61,28 @@ class GradingBenchmark {
             double warmSeconds = (System.nanoTime() - warm) / 1e9;
             long parallel = System.nanoTime();
             long parallelRight = set.cases().parallelStream()
-                    .filter(c -> fresh.grade(AnswerType.MATH, null, c[0], c[1], List.of()).correct()).count();
+                    .filter(c -> fresh.grade(AnswerType.MATH, null, c[0], c[1], List.of())
+                            .correct())
+                    .count();
             double parallelSeconds = (System.nanoTime() - parallel) / 1e9;
-            BenchReport.record("grading-math", String.format("%d MATH solutions (%s): first pass %.2f s on one thread "
-                    + "(computer algebra started in it), again %.2f s on one thread, %.2f s on %d cores; %d correct "
-                    + "(%d in parallel)", set.cases().size(), set.name(), coldSeconds, warmSeconds, parallelSeconds,
-                    Runtime.getRuntime().availableProcessors(), right, parallelRight));
+            BenchReport.record(
+                    "grading-math",
+                    String.format(
+                            "%d MATH solutions (%s): first pass %.2f s on one thread "
+                                    + "(computer algebra started in it), again %.2f s on one thread, %.2f s on %d cores; %d correct "
+                                    + "(%d in parallel)",
+                            set.cases().size(),
+                            set.name(),
+                            coldSeconds,
+                            warmSeconds,
+                            parallelSeconds,
+                            Runtime.getRuntime().availableProcessors(),
+                            right,
+                            parallelRight));
         }
     }
 
-    private record Named(String name, List<String[]> cases) {
-    }
+    private record Named(String name, List<String[]> cases) {}
 
     private static int gradeAll(Grader grader, AnswerType type, List<String[]> cases) {
         int correct = 0;

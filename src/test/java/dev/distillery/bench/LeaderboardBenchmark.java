@@ -50,14 +50,19 @@ class LeaderboardBenchmark {
 
     @Autowired
     TestTenants tenants;
+
     @Autowired
     LeaderboardService leaderboards;
+
     @Autowired
     PublicBoardService publicBoards;
+
     @Autowired
     WorkspaceService workspaces;
+
     @Autowired
     JsonMapper json;
+
     @LocalServerPort
     int port;
 
@@ -92,15 +97,21 @@ class LeaderboardBenchmark {
             tenants.as(email, () -> leaderboards.refresh(data.runs().get(next[0]++ % STUDENTS)));
             return null;
         });
-        int compared = tenants.as(email, () -> (int) leaderboards.rows(board).stream().filter(r -> r.gainPoints() != null).count());
+        int compared = tenants.as(email, () -> (int) leaderboards.rows(board).stream()
+                .filter(r -> r.gainPoints() != null)
+                .count());
 
         String path = tenants.as(email, () -> {
-            PublicBoard published = publicBoards.publish(new PublicBoardDraft("bench", "Bench board", data.dataset(), "test",
-                    null, null, null, 10));
+            PublicBoard published = publicBoards.publish(
+                    new PublicBoardDraft("bench", "Bench board", data.dataset(), "test", null, null, null, 10));
             return published.path(workspaces.current().slug());
         });
-        HttpClient client = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build();
+        HttpClient client = HttpClient.newBuilder()
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .GET()
+                .build();
         int firstStatus = client.send(get, HttpResponse.BodyHandlers.ofString()).statusCode();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         started = System.nanoTime();
@@ -123,21 +134,37 @@ class LeaderboardBenchmark {
                 ok += f.get();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            BenchReport.record("leaderboard", String.format(
-                    "Leaderboard | %d runs × %d traces (generated in %.0f s) | entries built through refresh in %.1f s "
-                            + "(%d compared) | board rows %.1f ms | board + matrix + 4 charts as JSON %.1f ms | "
-                            + "one run's update %.1f ms | a baseline's update (re-compares its %d runs) %.1f ms | public page "
-                            + "(first status %d), %d readers × %d: %d/%d OK, %.0f pages/s, p50 %.1f ms, p95 %.1f ms",
-                    RUNS, ITEMS, generateS, buildS, compared, rowsMs, renderMs, updateMs, (RUNS - STUDENTS) / STUDENTS,
-                    baselineUpdateMs, firstStatus, READERS, READS_PER_READER, ok, READERS * READS_PER_READER,
-                    READERS * READS_PER_READER / seconds, sorted[sorted.length / 2] / 1e6,
-                    sorted[(int) (sorted.length * 0.95)] / 1e6));
+            long[] sorted =
+                    latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            BenchReport.record(
+                    "leaderboard",
+                    String.format(
+                            "Leaderboard | %d runs × %d traces (generated in %.0f s) | entries built through refresh in %.1f s "
+                                    + "(%d compared) | board rows %.1f ms | board + matrix + 4 charts as JSON %.1f ms | "
+                                    + "one run's update %.1f ms | a baseline's update (re-compares its %d runs) %.1f ms | public page "
+                                    + "(first status %d), %d readers × %d: %d/%d OK, %.0f pages/s, p50 %.1f ms, p95 %.1f ms",
+                            RUNS,
+                            ITEMS,
+                            generateS,
+                            buildS,
+                            compared,
+                            rowsMs,
+                            renderMs,
+                            updateMs,
+                            (RUNS - STUDENTS) / STUDENTS,
+                            baselineUpdateMs,
+                            firstStatus,
+                            READERS,
+                            READS_PER_READER,
+                            ok,
+                            READERS * READS_PER_READER,
+                            READERS * READS_PER_READER / seconds,
+                            sorted[sorted.length / 2] / 1e6,
+                            sorted[(int) (sorted.length * 0.95)] / 1e6));
         }
     }
 
-    record Generated(UUID dataset, List<UUID> runs) {
-    }
+    record Generated(UUID dataset, List<UUID> runs) {}
 
     /**
      * A dataset of 1,000 items and 1,000 finished runs on all of them, written directly as the owner: run i has
@@ -149,11 +176,11 @@ class LeaderboardBenchmark {
         UUID version = UUID.randomUUID();
         List<UUID> runs = new ArrayList<>();
         List<String> sql = new ArrayList<>();
-        sql.add("INSERT INTO datasets (id, workspace_id, name, created_at) VALUES ('%s', '%s', 'Bench', now())".formatted(dataset, ws));
+        sql.add("INSERT INTO datasets (id, workspace_id, name, created_at) VALUES ('%s', '%s', 'Bench', now())"
+                .formatted(dataset, ws));
         sql.add("""
                 INSERT INTO dataset_versions (id, workspace_id, dataset_id, version, format, file_name, item_count, split_counts,
-                    type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'bench.jsonl', %d, '{"test": %d}', '{}', now())"""
-                .formatted(version, ws, dataset, ITEMS, ITEMS));
+                    type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'bench.jsonl', %d, '{"test": %d}', '{}', now())""".formatted(version, ws, dataset, ITEMS, ITEMS));
         sql.add("""
                 INSERT INTO dataset_items (workspace_id, version_id, position, item_id, split, question, gold_raw, gold,
                     answer_type, source_line, source_ref)
@@ -170,18 +197,38 @@ class LeaderboardBenchmark {
             int s = i % STUDENTS;
             boolean baseline = i < STUDENTS;
             String roles = baseline
-                    ? "{\"STUDENT\": {\"endpointId\": \"%s\", \"name\": \"student-%d-%db\", \"model\": \"s%d\"}}".formatted(students[s], s, 1 + s % 8, s)
+                    ? "{\"STUDENT\": {\"endpointId\": \"%s\", \"name\": \"student-%d-%db\", \"model\": \"s%d\"}}"
+                            .formatted(students[s], s, 1 + s % 8, s)
                     : ("{\"TEACHER\": {\"endpointId\": \"%s\", \"name\": \"teacher-%d\", \"model\": \"t\"}, "
-                            + "\"STUDENT\": {\"endpointId\": \"%s\", \"name\": \"student-%d-%db\", \"model\": \"s%d\"}}")
-                            .formatted(teachers[(i / STUDENTS) % TEACHERS], (i / STUDENTS) % TEACHERS, students[s], s, 1 + s % 8, s);
-            values.append(values.isEmpty() ? "" : ",").append("('%s', '%s', 'run %d', '%s', '%s', 1, '{}', '{}', '{\"stop\": [], \"samples\": 1}', '%s', '%s', '%s', 'test', 0, 16, %d, 'COMPLETED', now(), now(), now() - interval '%d minutes', %d)"
-                    .formatted(run, ws, i, baseline ? "standard" : "trace-of-thought", baseline ? "tot" : "tot-paper", roles,
-                            dataset, version, ITEMS, RUNS - i, i));
+                                    + "\"STUDENT\": {\"endpointId\": \"%s\", \"name\": \"student-%d-%db\", \"model\": \"s%d\"}}")
+                            .formatted(
+                                    teachers[(i / STUDENTS) % TEACHERS],
+                                    (i / STUDENTS) % TEACHERS,
+                                    students[s],
+                                    s,
+                                    1 + s % 8,
+                                    s);
+            values.append(values.isEmpty() ? "" : ",")
+                    .append(
+                            "('%s', '%s', 'run %d', '%s', '%s', 1, '{}', '{}', '{\"stop\": [], \"samples\": 1}', '%s', '%s', '%s', 'test', 0, 16, %d, 'COMPLETED', now(), now(), now() - interval '%d minutes', %d)"
+                                    .formatted(
+                                            run,
+                                            ws,
+                                            i,
+                                            baseline ? "standard" : "trace-of-thought",
+                                            baseline ? "tot" : "tot-paper",
+                                            roles,
+                                            dataset,
+                                            version,
+                                            ITEMS,
+                                            RUNS - i,
+                                            i));
         }
-        sql.add("CREATE TEMP TABLE bench_runs (id uuid, workspace_id uuid, name text, method text, preset text, preset_version int,"
-                + " preset_snapshot jsonb, params jsonb, decoding jsonb, roles jsonb, dataset_id uuid, dataset_version_id uuid,"
-                + " split text, item_offset int, concurrency int, total int, status text, created_at timestamptz,"
-                + " started_at timestamptz, finished_at timestamptz, n int)");
+        sql.add(
+                "CREATE TEMP TABLE bench_runs (id uuid, workspace_id uuid, name text, method text, preset text, preset_version int,"
+                        + " preset_snapshot jsonb, params jsonb, decoding jsonb, roles jsonb, dataset_id uuid, dataset_version_id uuid,"
+                        + " split text, item_offset int, concurrency int, total int, status text, created_at timestamptz,"
+                        + " started_at timestamptz, finished_at timestamptz, n int)");
         sql.add("INSERT INTO bench_runs VALUES " + values);
         sql.add("""
                 INSERT INTO runs (id, workspace_id, name, method, preset, preset_version, preset_snapshot, params, decoding, roles,
@@ -198,7 +245,8 @@ class LeaderboardBenchmark {
                 FROM bench_runs r, generate_series(0, %d) g""".formatted(ITEMS - 1));
         sql.add("ANALYZE runs");
         sql.add("ANALYZE run_items");
-        try (Connection owner = TestDatabase.ownerConnection(); var st = owner.createStatement()) {
+        try (Connection owner = TestDatabase.ownerConnection();
+                var st = owner.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }

@@ -47,62 +47,112 @@ class RateLimitBenchmark {
 
     @Autowired
     TestTenants tenants;
+
     @Autowired
     RunService runs;
+
     @Autowired
     EndpointService endpoints;
+
     @Autowired
     DatasetService datasets;
+
     @Autowired
     RunEngineBenchmark.Completions completions;
 
     @Test
     void traceOfThoughtAgainstAProviderLimitedTo100RequestsPer5Seconds() throws Exception {
         String email = tenants.signUp("ratebench");
-        UUID dataset = tenants.as(email, () -> datasets.importFile(new ImportRequest("GSM8K", "gsm8k", "test", null, null),
-                SharedDatasets.file("gsm8k/test.jsonl"), "test.jsonl").datasetId());
+        UUID dataset = tenants.as(
+                email,
+                () -> datasets.importFile(
+                                new ImportRequest("GSM8K", "gsm8k", "test", null, null),
+                                SharedDatasets.file("gsm8k/test.jsonl"),
+                                "test.jsonl")
+                        .datasetId());
         StringBuilder report = new StringBuilder();
         report.append(scenario(email, dataset, "headers, no declared limit", true, null));
         report.append(scenario(email, dataset, "headers, 1,200 RPM declared", true, 1200));
         report.append(scenario(email, dataset, "no headers (bare 429), no declared limit", false, null));
-        report.append(scenario(email, dataset, "one endpoint (standard prompting, 600 items), headers", true, null, "standard", 600));
-        BenchReport.record("rate-limits", "ToT on " + ITEMS + " GSM8K items, concurrency 32, 200 ms latency, provider 100 requests / 5 s"
-                + " (floor " + FLOOR_SECONDS + " s)" + report);
+        report.append(scenario(
+                email, dataset, "one endpoint (standard prompting, 600 items), headers", true, null, "standard", 600));
+        BenchReport.record(
+                "rate-limits",
+                "ToT on " + ITEMS + " GSM8K items, concurrency 32, 200 ms latency, provider 100 requests / 5 s"
+                        + " (floor " + FLOOR_SECONDS + " s)" + report);
     }
 
-    private String scenario(String email, UUID dataset, String label, boolean headers, @Nullable Integer rpm) throws Exception {
+    private String scenario(String email, UUID dataset, String label, boolean headers, @Nullable Integer rpm)
+            throws Exception {
         return scenario(email, dataset, label, headers, rpm, "trace-of-thought", ITEMS);
     }
 
-    private String scenario(String email, UUID dataset, String label, boolean headers, @Nullable Integer rpm, String method,
-            int items) throws Exception {
-        try (OpenAiSimulator sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student")
-                .latency(Duration.ofMillis(200)))) {
+    private String scenario(
+            String email, UUID dataset, String label, boolean headers, @Nullable Integer rpm, String method, int items)
+            throws Exception {
+        try (OpenAiSimulator sim = OpenAiSimulator.start(
+                Config.defaults().models("teacher", "student").latency(Duration.ofMillis(200)))) {
             sim.rateLimit(100, 0, Duration.ofSeconds(5), headers);
             UUID teacher = endpoint(email, sim, "teacher", rpm);
             UUID student = endpoint(email, sim, "student", rpm);
             long start = System.nanoTime();
-            Map<ModelRole, UUID> roles = method.equals("standard") ? Map.of(ModelRole.STUDENT, student)
+            Map<ModelRole, UUID> roles = method.equals("standard")
+                    ? Map.of(ModelRole.STUDENT, student)
                     : Map.of(ModelRole.TEACHER, teacher, ModelRole.STUDENT, student);
-            RunDetails run = tenants.as(email, () -> runs.launch(new RunDraft("rate-" + label, method,
-                    method.equals("standard") ? "tot" : "tot-paper", dataset, null, "test", 0, items, roles,
-                    Map.of(), Decoding.providerDefault(), 32, null)));
+            RunDetails run = tenants.as(
+                    email,
+                    () -> runs.launch(new RunDraft(
+                            "rate-" + label,
+                            method,
+                            method.equals("standard") ? "tot" : "tot-paper",
+                            dataset,
+                            null,
+                            "test",
+                            0,
+                            items,
+                            roles,
+                            Map.of(),
+                            Decoding.providerDefault(),
+                            32,
+                            null)));
             completions.await(run.id());
             double seconds = (System.nanoTime() - start) / 1e9;
             RunProgress progress = tenants.as(email, () -> runs.progress(run.id()));
             assertThat(progress.done() + progress.errors()).isEqualTo(items);
             int calls = sim.requestCount() - sim.rateLimitRefusals();
-            return String.format(java.util.Locale.ROOT, " | %s: %.1f s (%.3f × floor), %d failed items, %d refusals for %d calls (%.1f %%)",
-                    label, seconds, seconds / FLOOR_SECONDS, progress.errors(), sim.rateLimitRefusals(), calls,
+            return String.format(
+                    java.util.Locale.ROOT,
+                    " | %s: %.1f s (%.3f × floor), %d failed items, %d refusals for %d calls (%.1f %%)",
+                    label,
+                    seconds,
+                    seconds / FLOOR_SECONDS,
+                    progress.errors(),
+                    sim.rateLimitRefusals(),
+                    calls,
                     100.0 * sim.rateLimitRefusals() / calls);
         }
     }
 
     private UUID endpoint(String email, OpenAiSimulator sim, String model, @Nullable Integer rpm) {
         // Both roles' endpoints use the same key, so each declares the provider's limit, which they share.
-        EndpointDraft draft = EndpointDraft.of(model + "-" + UUID.randomUUID().toString().substring(0, 6), sim.baseUrl(), model);
-        return tenants.as(email, () -> endpoints.create(new EndpointDraft(draft.name(), draft.baseUrl(), draft.model(), null,
-                draft.apiStyle(), Map.of(), draft.defaults(), new EndpointDraft.Limits(64, rpm, null),
-                60, draft.pricing(), null, null)).id());
+        EndpointDraft draft =
+                EndpointDraft.of(model + "-" + UUID.randomUUID().toString().substring(0, 6), sim.baseUrl(), model);
+        return tenants.as(
+                email,
+                () -> endpoints
+                        .create(new EndpointDraft(
+                                draft.name(),
+                                draft.baseUrl(),
+                                draft.model(),
+                                null,
+                                draft.apiStyle(),
+                                Map.of(),
+                                draft.defaults(),
+                                new EndpointDraft.Limits(64, rpm, null),
+                                60,
+                                draft.pricing(),
+                                null,
+                                null))
+                        .id());
     }
 }

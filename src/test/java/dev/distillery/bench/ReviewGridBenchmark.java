@@ -36,10 +36,13 @@ class ReviewGridBenchmark {
 
     @Autowired
     TestTenants tenants;
+
     @Autowired
     CorrectionService corrections;
+
     @Autowired
     ApplicationEventPublisher events;
+
     @Autowired
     PlatformTransactionManager transactions;
 
@@ -57,15 +60,27 @@ class ReviewGridBenchmark {
         double indexing = complete(tenant.workspaceId(), runId);
         Map<String, ReviewFilter> cases = new LinkedHashMap<>();
         cases.put("first page", ReviewFilter.ALL);
-        cases.put("incorrect", new ReviewFilter(ReviewFilter.Verdict.INCORRECT, null, false, false, null, ReviewFilter.Sort.ITEM, false));
-        cases.put("reviewed", new ReviewFilter(null, ReviewFilter.State.REVIEWED, false, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put(
+                "incorrect",
+                new ReviewFilter(
+                        ReviewFilter.Verdict.INCORRECT, null, false, false, null, ReviewFilter.Sort.ITEM, false));
+        cases.put(
+                "reviewed",
+                new ReviewFilter(null, ReviewFilter.State.REVIEWED, false, false, null, ReviewFilter.Sort.ITEM, false));
         cases.put("edited", new ReviewFilter(null, null, true, false, null, ReviewFilter.Sort.ITEM, false));
         cases.put("text search", apples);
-        cases.put("sort by tokens desc", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.TOKENS, true));
-        cases.put("sort by verdict", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.VERDICT, false));
-        cases.put("incorrect, sorted by reviewer", new ReviewFilter(ReviewFilter.Verdict.INCORRECT, null, false, false, null, ReviewFilter.Sort.REVIEWER, false));
+        cases.put(
+                "sort by tokens desc",
+                new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.TOKENS, true));
+        cases.put(
+                "sort by verdict", new ReviewFilter(null, null, false, false, null, ReviewFilter.Sort.VERDICT, false));
+        cases.put(
+                "incorrect, sorted by reviewer",
+                new ReviewFilter(
+                        ReviewFilter.Verdict.INCORRECT, null, false, false, null, ReviewFilter.Sort.REVIEWER, false));
         StringBuilder report = new StringBuilder(" | " + ITEMS + " traces");
-        report.append(String.format(" | text search of a running run (scan) %.1f ms | search index of the run %.0f ms", scan, indexing));
+        report.append(String.format(
+                " | text search of a running run (scan) %.1f ms | search index of the run %.0f ms", scan, indexing));
         for (var c : cases.entrySet()) {
             double ms = BenchReport.medianMs(() -> tenants.as(email, () -> {
                 corrections.rows(runId, c.getValue(), 0, 50);
@@ -74,7 +89,8 @@ class ReviewGridBenchmark {
             report.append(String.format(" | %s %.1f ms", c.getKey(), ms));
         }
         int[] next = {0};
-        double open = BenchReport.medianMs(() -> tenants.as(email, () -> corrections.review(runId, "item-" + (50_000 + next[0]++))));
+        double open = BenchReport.medianMs(() ->
+                tenants.as(email, () -> corrections.review(runId, "item-" + (50_000 + next[0]++))));
         report.append(String.format(" | open next item %.1f ms", open));
         BenchReport.record("review-grid", "Review grid" + report);
     }
@@ -85,12 +101,16 @@ class ReviewGridBenchmark {
      */
     private double complete(UUID ws, UUID run) throws Exception {
         try (Connection owner = TestDatabase.ownerConnection()) {
-            owner.createStatement().execute("UPDATE runs SET status = 'COMPLETED', finished_at = now() WHERE id = '%s'".formatted(run));
+            owner.createStatement()
+                    .execute(
+                            "UPDATE runs SET status = 'COMPLETED', finished_at = now() WHERE id = '%s'".formatted(run));
             long start = System.nanoTime();
-            new TransactionTemplate(transactions).executeWithoutResult(s -> events.publishEvent(new RunCompleted(run, ws)));
+            new TransactionTemplate(transactions)
+                    .executeWithoutResult(s -> events.publishEvent(new RunCompleted(run, ws)));
             while (true) {
-                try (var rs = owner.createStatement().executeQuery(
-                        "SELECT texts FROM trace_search_runs WHERE run_id = '%s' AND texts > 0".formatted(run))) {
+                try (var rs = owner.createStatement()
+                        .executeQuery("SELECT texts FROM trace_search_runs WHERE run_id = '%s' AND texts > 0"
+                                .formatted(run))) {
                     if (rs.next()) {
                         return (System.nanoTime() - start) / 1e6;
                     }
@@ -112,11 +132,11 @@ class ReviewGridBenchmark {
         UUID version = UUID.randomUUID();
         UUID run = UUID.randomUUID();
         List<String> sql = new ArrayList<>();
-        sql.add("INSERT INTO datasets (id, workspace_id, name, created_at) VALUES ('%s', '%s', 'Generated', now())".formatted(dataset, ws));
+        sql.add("INSERT INTO datasets (id, workspace_id, name, created_at) VALUES ('%s', '%s', 'Generated', now())"
+                .formatted(dataset, ws));
         sql.add("""
                 INSERT INTO dataset_versions (id, workspace_id, dataset_id, version, format, file_name, item_count, split_counts,
-                    type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'generated.jsonl', %d, '{}', '{}', now())"""
-                .formatted(version, ws, dataset, ITEMS));
+                    type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'generated.jsonl', %d, '{}', '{}', now())""".formatted(version, ws, dataset, ITEMS));
         sql.add("""
                 INSERT INTO dataset_items (workspace_id, version_id, position, item_id, split, question, gold_raw, gold,
                     answer_type, source_line, source_ref)
@@ -154,7 +174,8 @@ class ReviewGridBenchmark {
         sql.add("ANALYZE run_items");
         sql.add("ANALYZE run_calls");
         sql.add("ANALYZE review_states");
-        try (Connection owner = TestDatabase.ownerConnection(); var st = owner.createStatement()) {
+        try (Connection owner = TestDatabase.ownerConnection();
+                var st = owner.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }

@@ -23,19 +23,27 @@ final class Browser implements AutoCloseable, TestWatcher {
     private final List<BrowserContext> contexts = new ArrayList<>();
 
     Browser() {
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        chromium = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium")))
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        chromium = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium")))
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--no-first-run",
+                                "--disable-quic")));
     }
 
     /** A new, independent user session. */
     Page newUser() {
-        BrowserContext context = chromium.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(1280, 900));
+        BrowserContext context = chromium.newContext(
+                new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 900));
         context.setDefaultTimeout(20_000);
         contexts.add(context);
         return context.newPage();
@@ -48,8 +56,10 @@ final class Browser implements AutoCloseable, TestWatcher {
             int n = 0;
             for (BrowserContext context : contexts) {
                 for (Page page : context.pages()) {
-                    page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-                            .setPath(dir.resolve(test.getDisplayName().replaceAll("\\W+", "_") + "-" + (n++) + ".png")));
+                    page.screenshot(new Page.ScreenshotOptions()
+                            .setFullPage(true)
+                            .setPath(
+                                    dir.resolve(test.getDisplayName().replaceAll("\\W+", "_") + "-" + (n++) + ".png")));
                 }
             }
         } catch (Exception e) {

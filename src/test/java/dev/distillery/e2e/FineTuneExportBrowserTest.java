@@ -41,19 +41,30 @@ class FineTuneExportBrowserTest {
         sim = OpenAiSimulator.start(Config.defaults().models("teacher"));
         sim.when(r -> r.prompt().endsWith("Therefore, the answer is")).reply(" 6.");
         sim.when(r -> true).reply(" 10 - 4 = 6.");
-        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
-                "DISTILLERY_ADMIN_API_KEY", KEY));
+        app = PackagedApp.start(Map.of(
+                "DISTILLERY_ADMIN_EMAIL",
+                ADMIN,
+                "DISTILLERY_ADMIN_PASSWORD",
+                PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY",
+                KEY));
         http = new TestHttp(URI.create(app.url("/")).getPort());
         JsonMapper json = JsonMapper.builder().build();
         TestRuns runs = new TestRuns(http, json);
         String teacher = runs.endpoint(KEY, sim.baseUrl(), "teacher");
-        String dataset = json.readTree(http.upload("/api/v1/datasets", KEY, Map.of("name", "Tiny", "format", "gsm8k",
-                "split", "train"), "train.jsonl", ("{\"question\": \"What is 10 minus 4?\", \"answer\": \"#### 6\"}\n"
-                + "{\"question\": \"What is 3 plus 3?\", \"answer\": \"#### 6\"}\n").getBytes(StandardCharsets.UTF_8))
-                .body()).get("datasetId").asString();
+        String dataset = json.readTree(http.upload(
+                                "/api/v1/datasets",
+                                KEY,
+                                Map.of("name", "Tiny", "format", "gsm8k", "split", "train"),
+                                "train.jsonl",
+                                ("{\"question\": \"What is 10 minus 4?\", \"answer\": \"#### 6\"}\n"
+                                                + "{\"question\": \"What is 3 plus 3?\", \"answer\": \"#### 6\"}\n")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .body())
+                .get("datasetId")
+                .asString();
         runId = runs.completed(KEY, """
-                {"method": "fine-tune-cot", "datasetId": "%s", "split": "train", "roles": {"teacher": "%s"}}"""
-                .formatted(dataset, teacher));
+                {"method": "fine-tune-cot", "datasetId": "%s", "split": "train", "roles": {"teacher": "%s"}}""".formatted(dataset, teacher));
     }
 
     @AfterAll
@@ -64,7 +75,8 @@ class FineTuneExportBrowserTest {
     }
 
     @Test
-    void aMemberDownloadsFineTuneCotSamplesFromTheRunPageAndOverridesTheContaminationGuardWithAReason() throws Exception {
+    void aMemberDownloadsFineTuneCotSamplesFromTheRunPageAndOverridesTheContaminationGuardWithAReason()
+            throws Exception {
         Page page = browser.newUser();
         Pages.signIn(page, app, ADMIN, PASSWORD, false);
         page.navigate(app.url("/runs/" + runId));
@@ -72,13 +84,18 @@ class FineTuneExportBrowserTest {
         assertThat(page.locator("#export-format")).containsText("ft-cot");
         page.locator("#export-prepare").click();
         assertThat(page.locator("#export-message")).containsText("Ready: 2 training samples from 2 items");
-        Download download = page.waitForDownload(() -> page.locator("#export-download").click());
+        Download download =
+                page.waitForDownload(() -> page.locator("#export-download").click());
         assertThat(download.suggestedFilename()).endsWith("-ft-cot.jsonl");
-        assertThat(Files.readString(download.path())).isEqualTo(
-                "{\"prompt\":\"What is 10 minus 4? ###\",\"completion\":\" 10 - 4 = 6. --> 6 END\"}\n"
+        assertThat(Files.readString(download.path()))
+                .isEqualTo("{\"prompt\":\"What is 10 minus 4? ###\",\"completion\":\" 10 - 4 = 6. --> 6 END\"}\n"
                         + "{\"prompt\":\"What is 3 plus 3? ###\",\"completion\":\" 10 - 4 = 6. --> 6 END\"}\n");
 
-        http.upload("/api/v1/datasets", KEY, Map.of("name", "Held out", "format", "gsm8k", "split", "test"), "test.jsonl",
+        http.upload(
+                "/api/v1/datasets",
+                KEY,
+                Map.of("name", "Held out", "format", "gsm8k", "split", "test"),
+                "test.jsonl",
                 "{\"question\": \"what is 3 plus 3\", \"answer\": \"#### 6\"}\n".getBytes(StandardCharsets.UTF_8));
         page.locator("#export-prepare").click();
         assertThat(page.locator("#export-message")).containsText("Refused: 1 item would put test data into training");
@@ -87,7 +104,8 @@ class FineTuneExportBrowserTest {
         page.locator("#export-override-reason textarea").fill("Held out is a paraphrase probe, not an evaluation set");
         page.locator("#export-prepare").click();
         assertThat(page.locator("#export-message")).containsText("including 1 test items (override recorded)");
-        Download overridden = page.waitForDownload(() -> page.locator("#export-download").click());
+        Download overridden =
+                page.waitForDownload(() -> page.locator("#export-download").click());
         assertThat(Files.readString(overridden.path()).lines()).hasSize(2);
     }
 }

@@ -37,11 +37,23 @@ class FineTuningBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         sim = OpenAiSimulator.start(Config.defaults().models("student")).fineTuneStage(Duration.ofSeconds(1));
-        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
-                "DISTILLERY_ADMIN_API_KEY", KEY, "DISTILLERY_FINE_TUNING_POLL_INITIAL", "500ms",
-                "DISTILLERY_FINE_TUNING_POLL_MAX", "1s"));
-        new TestHttp(URI.create(app.url("/")).getPort()).call("POST", "/api/v1/endpoints", KEY,
-                "{\"name\": \"Student\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"student\"}");
+        app = PackagedApp.start(Map.of(
+                "DISTILLERY_ADMIN_EMAIL",
+                ADMIN,
+                "DISTILLERY_ADMIN_PASSWORD",
+                PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY",
+                KEY,
+                "DISTILLERY_FINE_TUNING_POLL_INITIAL",
+                "500ms",
+                "DISTILLERY_FINE_TUNING_POLL_MAX",
+                "1s"));
+        new TestHttp(URI.create(app.url("/")).getPort())
+                .call(
+                        "POST",
+                        "/api/v1/endpoints",
+                        KEY,
+                        "{\"name\": \"Student\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"student\"}");
     }
 
     @AfterAll
@@ -61,7 +73,8 @@ class FineTuningBrowserTest {
         Page page = browser.newUser();
         Pages.signIn(page, app, ADMIN, PASSWORD, false);
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Fine-tuning")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Fine-tuning"))
+                .click();
         page.locator("#new-fine-tune").click();
         assertThat(page.locator("#ft-endpoint")).containsText("Student (student)");
         assertThat(page.locator("#ft-model input")).hasValue("student");
@@ -71,20 +84,23 @@ class FineTuningBrowserTest {
         page.locator("#launch-fine-tune").click();
 
         // The job page follows the job by itself: no reload.
-        assertThat(page.locator("#ft-status")).containsText("succeeded",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        assertThat(page.locator("#ft-status"))
+                .containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         assertThat(page.locator("#ft-title")).containsText("ft:student:distillery:gsm8k:");
         assertThat(page.locator("#ft-events")).containsText("The job has successfully completed");
-        assertThat(page.locator("#ft-endpoint-link")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
+        assertThat(page.locator("#ft-endpoint-link"))
+                .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
 
         page.locator("#ft-evaluate").click();
         page.waitForURL(Pattern.compile(".*runs/new\\?.*method=fine-tune-cot-student.*"));
         assertThat(page.locator("#run-method")).containsText("Fine-tune-CoT student");
         assertThat(page.locator("#run-role-student")).containsText("Student · ft:student:distillery:gsm8k:");
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Endpoints")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Endpoints"))
+                .click();
         assertThat(page.locator("#endpoints-grid")).containsText("Student · ft:student:distillery:gsm8k:");
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Fine-tuning")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Fine-tuning"))
+                .click();
         assertThat(page.locator("#fine-tune-grid")).containsText("succeeded");
     }
 }

@@ -32,10 +32,19 @@ class ImportRunBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
-                "DISTILLERY_ADMIN_API_KEY", KEY));
+        app = PackagedApp.start(Map.of(
+                "DISTILLERY_ADMIN_EMAIL",
+                ADMIN,
+                "DISTILLERY_ADMIN_PASSWORD",
+                PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY",
+                KEY));
         TestHttp http = new TestHttp(URI.create(app.url("/")).getPort());
-        http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"), "test.jsonl",
+        http.upload(
+                "/api/v1/datasets",
+                KEY,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
                 Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
     }
 
@@ -49,28 +58,34 @@ class ImportRunBrowserTest {
     void aMemberImportsARunFromTheRunsListAndOpensIt() throws Exception {
         Page page = browser.newUser();
         Pages.signIn(page, app, ADMIN, PASSWORD, false);
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs"))
+                .click();
 
         page.locator("#import-run-open").click();
         Pages.choose(page, "#import-dataset", "GSM8K v1");
         page.locator("#import-student input").fill("tiny-1b");
         Path bad = Files.createTempFile("outputs", ".jsonl");
-        Files.writeString(bad, "{\"itemId\": \"test-0\", \"output\": \"The answer is 18.\"}\n"
-                + "{\"itemId\": \"test-nope\", \"output\": \"The answer is 3.\"}\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                bad,
+                "{\"itemId\": \"test-0\", \"output\": \"The answer is 18.\"}\n"
+                        + "{\"itemId\": \"test-nope\", \"output\": \"The answer is 3.\"}\n",
+                StandardCharsets.UTF_8);
         page.locator("#import-upload input[type=file]").setInputFiles(bad);
         assertThat(page.locator("#import-run")).isEnabled();
         page.locator("#import-run").click();
         assertThat(page.locator("#import-run-status")).containsText("nothing was stored");
         assertThat(page.locator("#import-run-problems")).containsText("test-nope");
         assertThat(page.locator("#import-run-problems")).containsText("item id");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel"))
+                .click();
 
         page.locator("#import-run-open").click();
         Pages.choose(page, "#import-dataset", "GSM8K v1");
         page.locator("#import-student input").fill("tiny-1b");
         page.locator("#import-method input").fill("standard");
         Path good = Files.createTempFile("outputs", ".csv");
-        Files.writeString(good, "itemId,output\ntest-0,The answer is 18.\ntest-1,The answer is 4.\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                good, "itemId,output\ntest-0,The answer is 18.\ntest-1,The answer is 4.\n", StandardCharsets.UTF_8);
         page.locator("#import-upload input[type=file]").setInputFiles(good);
         assertThat(page.locator("#import-run")).isEnabled();
         page.locator("#import-run").click();
@@ -80,7 +95,8 @@ class ImportRunBrowserTest {
         assertThat(page.locator("#run-stats")).containsText("accuracy 50.0% (1/2)");
         assertThat(page.locator("#traces-grid")).containsText("test-1");
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs"))
+                .click();
         assertThat(page.locator("#runs-grid")).containsText("standard / external (imported)");
     }
 }

@@ -55,43 +55,60 @@ class LeaderboardBrowserTest {
             JsonNode item = JSON.readTree(lines.get(i));
             String answer = item.get("answer").asString();
             INDEX.put(item.get("question").asString(), i);
-            GOLD.put(item.get("question").asString(), answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""));
+            GOLD.put(
+                    item.get("question").asString(),
+                    answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", ""));
         }
         sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
         sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
         sim.when(r -> r.prompt().startsWith("We are given"))
                 .reply((r, i) -> "The answer is " + GOLD.get(r.prompt().split("\n")[1]) + ".");
         sim.when(r -> GOLD.containsKey(r.prompt()))
-                .reply((r, i) -> "The answer is " + (INDEX.get(r.prompt()) % 3 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
-        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
-                "DISTILLERY_ADMIN_API_KEY", KEY));
+                .reply((r, i) ->
+                        "The answer is " + (INDEX.get(r.prompt()) % 3 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
+        app = PackagedApp.start(Map.of(
+                "DISTILLERY_ADMIN_EMAIL",
+                ADMIN,
+                "DISTILLERY_ADMIN_PASSWORD",
+                PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY",
+                KEY));
         http = new TestHttp(URI.create(app.url("/")).getPort());
         String teacher = endpoint("teacher");
         String student = endpoint("student");
         // An older dataset first (uploaded and run before, and first by name): the board must not open on it.
-        HttpResponse<String> olderUpload = http.upload("/api/v1/datasets", KEY, Map.of("name", "Arithmetic (older)",
-                "format", "gsm8k"), "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        HttpResponse<String> olderUpload = http.upload(
+                "/api/v1/datasets",
+                KEY,
+                Map.of("name", "Arithmetic (older)", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         older = JSON.readTree(olderUpload.body()).get("datasetId").asString();
         String olderRun = finished("""
                 {"name": "older baseline", "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
                  "limit": 3, "roles": {"student": "%s"}, "concurrency": 3}""".formatted(older, student));
         new TestRuns(http, JSON).awaitRow(KEY, "/api/v1/leaderboards?datasetId=" + older, olderRun, r -> true);
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                KEY,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         dataset = JSON.readTree(upload.body()).get("datasetId").asString();
         String baseline = finished("""
                 {"name": %s, "method": "standard", "preset": "tot", "datasetId": "%s", "split": "test",
-                 "limit": 10, "roles": {"student": "%s"}, "concurrency": 4}""".formatted(JSON.writeValueAsString(HOSTILE),
-                dataset, student));
+                 "limit": 10, "roles": {"student": "%s"}, "concurrency": 4}""".formatted(JSON.writeValueAsString(HOSTILE), dataset, student));
         String tot = finished("""
                 {"name": "tot with steps", "method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s",
-                 "split": "test", "limit": 10, "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}"""
-                .formatted(dataset, teacher, student));
+                 "split": "test", "limit": 10, "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 4}""".formatted(dataset, teacher, student));
         for (int i = 0; i < 300; i++) {
-            JsonNode rows = JSON.readTree(http.call("GET", "/api/v1/leaderboards?datasetId=" + dataset, KEY, null).body()).get("rows");
+            JsonNode rows = JSON.readTree(http.call("GET", "/api/v1/leaderboards?datasetId=" + dataset, KEY, null)
+                            .body())
+                    .get("rows");
             boolean compared = false;
             for (JsonNode row : rows) {
-                compared |= row.get("runId").asString().equals(tot) && row.get("gainPoints").isNumber();
+                compared |= row.get("runId").asString().equals(tot)
+                        && row.get("gainPoints").isNumber();
             }
             if (compared && rows.size() == 2) {
                 return;
@@ -130,8 +147,11 @@ class LeaderboardBrowserTest {
     }
 
     private static String endpoint(String model) {
-        HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + model
-                + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
+        HttpResponse<String> created = http.call(
+                "POST",
+                "/api/v1/endpoints",
+                KEY,
+                "{\"name\": \"" + model + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
         return JSON.readTree(created.body()).get("id").asString();
     }
 
@@ -141,6 +161,7 @@ class LeaderboardBrowserTest {
 
     /** A run name that is markup and a spreadsheet formula at once. */
     static final String HOSTILE = "=HYPERLINK(\"http://evil.example\",\"<img src=x onerror=window.pwned=1>\")";
+
     static final String TOOLTIP_TEXT = "<img src=x onerror=window.pwned=1>";
 
     @AfterAll
@@ -158,7 +179,8 @@ class LeaderboardBrowserTest {
         Locator rows = page.locator("#leaderboard-grid vaadin-grid-cell-content");
         assertThat(page.locator("#board-dataset input")).hasValue("GSM8K");
         assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline"))).hasCount(0);
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline")))
+                .hasCount(0);
         // Its choices are the datasets, each alone: no "All datasets", and nothing to clear the choice with.
         assertThat(page.locator("#board-dataset [part~='clear-button']")).isHidden();
         page.locator("#board-dataset").locator("[part~='toggle-button']").click();
@@ -170,10 +192,14 @@ class LeaderboardBrowserTest {
         // The URL still chooses the dataset, and the choice goes into the URL.
         page.navigate(app.url("/leaderboards?dataset=" + older));
         assertThat(page.locator("#board-dataset input")).hasValue("Arithmetic (older)");
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline")).first()).isVisible();
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps"))).hasCount(0);
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline"))
+                        .first())
+                .isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps")))
+                .hasCount(0);
         page.locator("#board-dataset input").fill("GSM8K");
-        page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("GSM8K")).click();
+        page.locator("vaadin-combo-box-item", new Page.LocatorOptions().setHasText("GSM8K"))
+                .click();
         assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
         page.waitForURL(url -> url.contains("dataset=" + dataset));
     }
@@ -184,14 +210,22 @@ class LeaderboardBrowserTest {
         Pages.signIn(page, app, ADMIN, PASSWORD, false);
         page.navigate(app.url("/leaderboards?dataset=" + dataset + "&split=test"));
         Locator rows = page.locator("#leaderboard-grid vaadin-grid-cell-content");
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps")).first()).isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps"))
+                        .first())
+                .isVisible();
         // 10 of 10 with the steps against 4 of 10 alone: +60 points, +150 % relative.
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("+60.0 pts (+150%)")).first()).isVisible();
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("100.0%  [72.2%–100.0%]")).first()).isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("+60.0 pts (+150%)"))
+                        .first())
+                .isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("100.0%  [72.2%–100.0%]"))
+                        .first())
+                .isVisible();
         assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
 
-        page.getByRole(com.microsoft.playwright.options.AriaRole.TAB,
-                new Page.GetByRoleOptions().setName("Teacher × student")).click();
+        page.getByRole(
+                        com.microsoft.playwright.options.AriaRole.TAB,
+                        new Page.GetByRoleOptions().setName("Teacher × student"))
+                .click();
         Locator heatmap = page.locator("#matrix-chart");
         assertThat(heatmap).hasAttribute("data-rendered", "true");
         var box = heatmap.boundingBox();
@@ -199,18 +233,22 @@ class LeaderboardBrowserTest {
         page.mouse().click(box.x + box.width * 0.57, box.y + 190);
         assertThat(page.locator("#board-teacher input")).hasValue("teacher");
         assertThat(page.locator("#board-student input")).hasValue("student");
-        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps")).first()).isVisible();
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("tot with steps"))
+                        .first())
+                .isVisible();
         page.waitForURL(url -> url.contains("teacher=teacher") && url.contains("student=student"));
 
-        page.getByRole(com.microsoft.playwright.options.AriaRole.TAB,
-                new Page.GetByRoleOptions().setName("Charts")).click();
+        page.getByRole(com.microsoft.playwright.options.AriaRole.TAB, new Page.GetByRoleOptions().setName("Charts"))
+                .click();
         for (String chart : List.of("#accuracy-chart", "#gain-size-chart", "#accuracy-cost-chart")) {
             assertThat(page.locator(chart)).hasAttribute("data-rendered", "true");
             assertThat(page.locator(chart + " canvas").first()).isVisible();
         }
 
         Download csv = page.waitForDownload(() -> page.locator("#export-csv").click());
-        assertThat(Files.readString(csv.path())).startsWith("runId,run,dataset,").contains("tot with steps");
+        assertThat(Files.readString(csv.path()))
+                .startsWith("runId,run,dataset,")
+                .contains("tot with steps");
         Download json = page.waitForDownload(() -> page.locator("#export-json").click());
         assertThat(JSON.readTree(Files.readString(json.path())).get("rows")).isNotEmpty();
 
@@ -241,7 +279,8 @@ class LeaderboardBrowserTest {
         assertThat(visitor.locator("#board")).containsText("+60.0 pts (+150%)");
         assertThat(visitor.locator("#chart canvas").first()).isVisible();
         org.assertj.core.api.Assertions.assertThat(response.headers().get("content-security-policy"))
-                .contains("script-src 'self'").contains("frame-ancestors 'none'");
+                .contains("script-src 'self'")
+                .contains("frame-ancestors 'none'");
         assertThat(visitor.locator("#board")).containsText(HOSTILE);
         assertThat(everyTooltip(visitor.locator("#chart"))).contains(TOOLTIP_TEXT);
         assertThat(visitor.locator("img")).hasCount(0);

@@ -35,7 +35,8 @@ class ManagedPostgresTest {
     @BeforeAll
     static void createOwnerAndDatabase() throws SQLException {
         try (Connection admin = admin()) {
-            admin.createStatement().execute("CREATE ROLE " + OWNER + " LOGIN PASSWORD 'owner-pw' NOSUPERUSER NOCREATEROLE NOCREATEDB");
+            admin.createStatement()
+                    .execute("CREATE ROLE " + OWNER + " LOGIN PASSWORD 'owner-pw' NOSUPERUSER NOCREATEROLE NOCREATEDB");
             admin.createStatement().execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER);
         }
     }
@@ -52,7 +53,8 @@ class ManagedPostgresTest {
     @Test
     void anOwnerWithoutCreateRoleGetsTheStatementsToRunAndThenTheAppRunsIsolated() throws Exception {
         String refused = PackagedApp.startExpectingFailure(env(APP, "app-pw"), SERVER + DATABASE);
-        assertThat(refused).contains("APPLICATION FAILED TO START")
+        assertThat(refused)
+                .contains("APPLICATION FAILED TO START")
                 .contains("The database user '" + OWNER + "' may not create roles, so the application's role '" + APP
                         + "' could not be created")
                 .contains("CREATE ROLE " + APP + " LOGIN PASSWORD")
@@ -70,23 +72,30 @@ class ManagedPostgresTest {
 
         try (PackagedApp app = PackagedApp.start(env(APP, "app-pw"), SERVER + DATABASE)) {
             // The key is found across tenants by a SECURITY DEFINER function despite forced policies.
-            HttpResponse<String> workspace = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(app.url("/api/v1/workspace"))).header("Authorization", "Bearer " + KEY).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> workspace = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(app.url("/api/v1/workspace")))
+                                    .header("Authorization", "Bearer " + KEY)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(workspace.statusCode()).isEqualTo(200);
             assertThat(workspace.body()).contains("Default");
         }
         try (Connection owner = DriverManager.getConnection(SERVER + DATABASE, OWNER, "owner-pw")) {
-            var rows = owner.createStatement().executeQuery(
-                    "SELECT (SELECT count(*) FROM api_keys), (SELECT count(*) FROM workspaces), (SELECT count(*) FROM audit_events)");
+            var rows = owner.createStatement()
+                    .executeQuery(
+                            "SELECT (SELECT count(*) FROM api_keys), (SELECT count(*) FROM workspaces), (SELECT count(*) FROM audit_events)");
             rows.next();
-            assertThat(rows.getLong(1)).as("api keys the owner sees without a workspace").isZero();
+            assertThat(rows.getLong(1))
+                    .as("api keys the owner sees without a workspace")
+                    .isZero();
             assertThat(rows.getLong(2)).as("workspaces").isZero();
             assertThat(rows.getLong(3)).as("audit events").isZero();
         }
 
         String asOwner = PackagedApp.startExpectingFailure(env(OWNER, "owner-pw"), SERVER + DATABASE);
-        assertThat(asOwner).contains("APPLICATION FAILED TO START")
+        assertThat(asOwner)
+                .contains("APPLICATION FAILED TO START")
                 .contains("would not keep workspaces apart for the application's role '" + OWNER + "'")
                 .contains("set DISTILLERY_DB_APP_USER to a role other than the schema's owner");
 
@@ -101,14 +110,15 @@ class ManagedPostgresTest {
     @Test
     void anUnreachableDatabaseIsSaidInASentence() throws Exception {
         String down = PackagedApp.startExpectingFailure(env(APP, "app-pw"), "jdbc:postgresql://127.0.0.1:9/nowhere");
-        assertThat(down).contains("APPLICATION FAILED TO START")
+        assertThat(down)
+                .contains("APPLICATION FAILED TO START")
                 .contains("The database at jdbc:postgresql://127.0.0.1:9/nowhere cannot be reached")
                 .contains("Check that PostgreSQL is running");
     }
 
     @Test
-    void withoutDatabaseUrlTheEmbeddedDatabaseServesAndKeepsWorkspacesApart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
-            throws Exception {
+    void withoutDatabaseUrlTheEmbeddedDatabaseServesAndKeepsWorkspacesApart(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
         // The README's first command on a fresh machine: no DATABASE_URL. The app starts its own PostgreSQL, migrates
         // it as the owner and queries as the application's role, which the row-security check at start verifies.
         var env = new HashMap<String, String>();
@@ -123,9 +133,12 @@ class ManagedPostgresTest {
         env.put("DISTILLERY_ADMIN_PASSWORD", "violet tractor harbour 42 quietly");
         env.put("DISTILLERY_ADMIN_API_KEY", KEY);
         try (PackagedApp app = PackagedApp.start(env, "")) {
-            HttpResponse<String> workspace = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(app.url("/api/v1/workspace"))).header("Authorization", "Bearer " + KEY).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> workspace = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(app.url("/api/v1/workspace")))
+                                    .header("Authorization", "Bearer " + KEY)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(workspace.statusCode()).as(workspace.body()).isEqualTo(200);
         }
     }

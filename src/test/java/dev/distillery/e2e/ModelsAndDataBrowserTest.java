@@ -53,7 +53,8 @@ class ModelsAndDataBrowserTest {
         page.locator("#sign-in").click();
         page.waitForURL(url -> !url.contains("/login"));
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Endpoints")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Endpoints"))
+                .click();
         page.locator("#new-endpoint").click();
         page.locator("#endpoint-name input").fill("Teacher");
         page.locator("#endpoint-base-url input").fill("ftp://example.com/v1");
@@ -68,11 +69,16 @@ class ModelsAndDataBrowserTest {
         assertThat(page.locator("#endpoints-grid")).containsText("••••1234");
         assertThat(page.locator("#endpoints-grid")).not().containsText("sk-browser-1234");
         page.locator("[id='test-Teacher']").click();
-        assertThat(page.locator("#test-result")).containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
+        assertThat(page.locator("#test-result"))
+                .containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close"))
+                .click();
 
         // Moving the endpoint to another server asks for its key again: a stored key only goes where it was given.
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
+        page.getByRole(
+                        AriaRole.BUTTON,
+                        new Page.GetByRoleOptions().setName("Edit").setExact(true))
+                .click();
         page.locator("#endpoint-base-url input").fill(sim.baseUrl().replace("127.0.0.1", "localhost"));
         page.locator("#save-endpoint").click();
         assertThat(page.locator("#endpoint-api-key")).hasAttribute("invalid", "");
@@ -81,20 +87,27 @@ class ModelsAndDataBrowserTest {
         page.locator("#save-endpoint").click();
         assertThat(page.locator("#endpoints-grid")).containsText("localhost");
         page.locator("[id='test-Teacher']").click();
-        assertThat(page.locator("#test-result")).containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close")).click();
+        assertThat(page.locator("#test-result"))
+                .containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close"))
+                .click();
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets"))
+                .click();
         page.locator("#upload-dataset").click();
         Path bad = Files.createTempFile("broken", ".jsonl");
-        Files.writeString(bad, "{\"question\": \"1+1?\", \"answer\": \"#### 2\"}\n{\"question\": \"oops\"\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                bad,
+                "{\"question\": \"1+1?\", \"answer\": \"#### 2\"}\n{\"question\": \"oops\"\n",
+                StandardCharsets.UTF_8);
         page.locator("#dataset-upload input[type=file]").setInputFiles(bad);
         assertThat(page.locator("#import-dataset")).isEnabled();
         page.locator("#dataset-name input").fill("Broken");
         page.locator("#import-dataset").click();
         assertThat(page.locator("#import-status")).containsText("nothing was stored");
         assertThat(page.locator("#import-problems")).containsText("2");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel"))
+                .click();
         assertThat(page.locator("#datasets-grid")).not().containsText("Broken");
 
         page.locator("#upload-dataset").click();
@@ -104,7 +117,10 @@ class ModelsAndDataBrowserTest {
         page.locator("#dataset-source input").fill("openai/grade-school-math, MIT");
         page.locator("#import-dataset").click();
         assertThat(page.locator("#datasets-grid")).containsText("1319");
-        page.locator("#datasets-grid").getByText("GSM8K", new com.microsoft.playwright.Locator.GetByTextOptions().setExact(true)).first().click();
+        page.locator("#datasets-grid")
+                .getByText("GSM8K", new com.microsoft.playwright.Locator.GetByTextOptions().setExact(true))
+                .first()
+                .click();
         assertThat(page.locator("#dataset-counts")).containsText("1319 items");
         assertThat(page.locator("#dataset-counts")).containsText("number 1319");
         page.locator("#dataset-search input").fill("Janet");

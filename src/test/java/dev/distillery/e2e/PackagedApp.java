@@ -36,7 +36,8 @@ public final class PackagedApp implements AutoCloseable {
     }
 
     /** Starts the app on {@code databaseUrl}, e.g. another instance's or a killed one's database. */
-    public static PackagedApp start(Map<String, String> extraEnv, String databaseUrl) throws IOException, InterruptedException {
+    public static PackagedApp start(Map<String, String> extraEnv, String databaseUrl)
+            throws IOException, InterruptedException {
         var app = launch(extraEnv, databaseUrl);
         app.awaitHealthy(Duration.ofSeconds(120));
         return app;
@@ -61,7 +62,9 @@ public final class PackagedApp implements AutoCloseable {
         File jar;
         try (var files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches("distillery-.*\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("Run 'mvn verify': browser tests need the packaged jar"))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new IllegalStateException("Run 'mvn verify': browser tests need the packaged jar"))
                     .toFile();
         }
         int port;
@@ -97,8 +100,12 @@ public final class PackagedApp implements AutoCloseable {
      * Polls {@code GET /api/v1/runs/{id}} with {@code apiKey} until {@code until} holds, tolerating error answers (a
      * database outage answers 503 for a while); returns the run then.
      */
-    public tools.jackson.databind.JsonNode awaitRun(String apiKey, String runId,
-            java.util.function.Predicate<tools.jackson.databind.JsonNode> until, Duration timeout) throws InterruptedException {
+    public tools.jackson.databind.JsonNode awaitRun(
+            String apiKey,
+            String runId,
+            java.util.function.Predicate<tools.jackson.databind.JsonNode> until,
+            Duration timeout)
+            throws InterruptedException {
         var http = new dev.distillery.TestHttp(URI.create(url("/")).getPort());
         var json = tools.jackson.databind.json.JsonMapper.builder().build();
         Instant deadline = Instant.now().plus(timeout);
@@ -125,10 +132,13 @@ public final class PackagedApp implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("The app exited with " + process.exitValue() + "; see target/e2e-app-" + port + ".log");
+                throw new IllegalStateException(
+                        "The app exited with " + process.exitValue() + "; see target/e2e-app-" + port + ".log");
             }
             try {
-                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(url("/actuator/health"))).build(),
+                HttpResponse<String> health = client.send(
+                        HttpRequest.newBuilder(URI.create(url("/actuator/health")))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;

@@ -37,10 +37,12 @@ class ReviewBrowserTest {
     static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final String SPRINTS = "James decides to run 3 sprints";
-    static final String LATEX_STEPS = "1. Let $s = 3 \\times 3$ be the **sprints** a week.\n2. Then $$d = s \\cdot 60$$\n"
-            + "3. Report the total.";
-    static final String LATEX_OUTPUT = "Careful: <script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> "
-            + "is not math. We have $f(g^{-1}(f^{-1}(5)))$ and $\\frac{540}{1}$, so the answer is 540.";
+    static final String LATEX_STEPS =
+            "1. Let $s = 3 \\times 3$ be the **sprints** a week.\n2. Then $$d = s \\cdot 60$$\n"
+                    + "3. Report the total.";
+    static final String LATEX_OUTPUT =
+            "Careful: <script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\"> "
+                    + "is not math. We have $f(g^{-1}(f^{-1}(5)))$ and $\\frac{540}{1}$, so the answer is 540.";
     static PackagedApp app;
     static OpenAiSimulator sim;
     static TestHttp http;
@@ -54,25 +56,40 @@ class ReviewBrowserTest {
     static void start() throws Exception {
         sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
         // Item test-3 gets LaTeX in the teacher's steps, and markup beside it in the student's output.
-        sim.when(r -> r.prompt().startsWith("Create very short") && r.prompt().contains(SPRINTS)).reply(LATEX_STEPS);
-        sim.when(r -> r.prompt().startsWith("We are given") && r.prompt().contains(SPRINTS)).reply(LATEX_OUTPUT);
+        sim.when(r -> r.prompt().startsWith("Create very short") && r.prompt().contains(SPRINTS))
+                .reply(LATEX_STEPS);
+        sim.when(r -> r.prompt().startsWith("We are given") && r.prompt().contains(SPRINTS))
+                .reply(LATEX_OUTPUT);
         sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
         sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
             Matcher m = REPORT.matcher(r.prompt());
             return "Following the steps, the answer is " + (m.find() ? m.group(1) : "-1") + ".";
         });
-        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
-                "DISTILLERY_ADMIN_API_KEY", KEY));
+        app = PackagedApp.start(Map.of(
+                "DISTILLERY_ADMIN_EMAIL",
+                ADMIN,
+                "DISTILLERY_ADMIN_PASSWORD",
+                PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY",
+                KEY));
         http = new TestHttp(URI.create(app.url("/")).getPort());
         String[] ids = new String[2];
         String[] models = {"teacher", "student"};
         for (int i = 0; i < 2; i++) {
-            HttpResponse<String> created = http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + models[i]
-                    + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + models[i] + "\"}");
+            HttpResponse<String> created = http.call(
+                    "POST",
+                    "/api/v1/endpoints",
+                    KEY,
+                    "{\"name\": \"" + models[i] + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \""
+                            + models[i] + "\"}");
             ids[i] = JSON.readTree(created.body()).get("id").asString();
         }
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                KEY,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         String dataset = JSON.readTree(upload.body()).get("datasetId").asString();
         runId = finishedRun(dataset, ids);
         queueRun = finishedRun(dataset, ids);
@@ -138,19 +155,28 @@ class ReviewBrowserTest {
         assertThat(alice.locator("#review-verdict-filter")).containsText("incorrect");
         alice.locator("#review-edited-filter input").check();
         alice.waitForURL(url -> url.contains("edited=true"));
-        assertThat(alice.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true))).isVisible();
+        assertThat(alice.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true)))
+                .isVisible();
         // The grid keeps recycled rows hidden: only visible cells count.
-        assertThat(alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true))
-                .filter(new Locator.FilterOptions().setVisible(true))).hasCount(0);
+        assertThat(alice.locator("#review-grid")
+                        .getByText("test-1", new Locator.GetByTextOptions().setExact(true))
+                        .filter(new Locator.FilterOptions().setVisible(true)))
+                .hasCount(0);
 
         // Keys: next item, and the help overlay.
         alice.navigate(app.url("/runs/" + runId + "/review"));
         openItem(alice, "test-0");
-        alice.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true)).press("j");
+        alice.locator("#review-grid")
+                .getByText("test-0", new Locator.GetByTextOptions().setExact(true))
+                .press("j");
         assertThat(alice.locator("#review-item")).containsText("test-1");
-        alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true)).press("x");
+        alice.locator("#review-grid")
+                .getByText("test-1", new Locator.GetByTextOptions().setExact(true))
+                .press("x");
         assertThat(alice.locator("#review-override")).containsText("incorrect");
-        alice.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true)).press("?");
+        alice.locator("#review-grid")
+                .getByText("test-1", new Locator.GetByTextOptions().setExact(true))
+                .press("?");
         assertThat(alice.locator("#review-keys")).containsText("next item");
     }
 
@@ -166,10 +192,12 @@ class ReviewBrowserTest {
         assertThat(alice.locator("#review-steps strong")).hasText("sprints");
         assertThat(alice.locator("#review-output mjx-container")).hasCount(2);
         // The script and the image a model wrote are text on the page, never elements, and nothing of them ran.
-        assertThat(alice.locator("#review-output")).containsText("<script>window.pwned = 1</script><img src=x onerror=");
+        assertThat(alice.locator("#review-output"))
+                .containsText("<script>window.pwned = 1</script><img src=x onerror=");
         assertThat(alice.locator("#review-output script")).hasCount(0);
         assertThat(alice.locator("#review-output img")).hasCount(0);
-        org.assertj.core.api.Assertions.assertThat(alice.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+        org.assertj.core.api.Assertions.assertThat(alice.evaluate("() => window.pwned === undefined"))
+                .isEqualTo(true);
 
         // The raw toggle shows the exact text, and back.
         alice.locator("#review-output-raw").click();
@@ -206,10 +234,14 @@ class ReviewBrowserTest {
         assertThat(bob.locator("#review-item")).containsText("test-1");
         bob.locator("#review-mine-filter input").check();
         bob.waitForURL(url -> url.contains("mine=true"));
-        assertThat(bob.locator("#review-grid").getByText("test-1", new Locator.GetByTextOptions().setExact(true))
-                .filter(new Locator.FilterOptions().setVisible(true))).hasCount(1);
-        assertThat(bob.locator("#review-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true))
-                .filter(new Locator.FilterOptions().setVisible(true))).hasCount(0);
+        assertThat(bob.locator("#review-grid")
+                        .getByText("test-1", new Locator.GetByTextOptions().setExact(true))
+                        .filter(new Locator.FilterOptions().setVisible(true)))
+                .hasCount(1);
+        assertThat(bob.locator("#review-grid")
+                        .getByText("test-0", new Locator.GetByTextOptions().setExact(true))
+                        .filter(new Locator.FilterOptions().setVisible(true)))
+                .hasCount(0);
 
         // A verdict in the queue is the reviewer's review, and the next item follows. Bob corrects the steps first.
         alice.locator("#review-mark-incorrect").click();
@@ -248,7 +280,9 @@ class ReviewBrowserTest {
     }
 
     private static void openItem(Page page, String itemId) {
-        page.locator("#review-grid").getByText(itemId, new Locator.GetByTextOptions().setExact(true)).click();
+        page.locator("#review-grid")
+                .getByText(itemId, new Locator.GetByTextOptions().setExact(true))
+                .click();
         assertThat(page.locator("#review-item")).containsText(itemId);
     }
 
@@ -270,7 +304,8 @@ class ReviewBrowserTest {
     }
 
     private static String firstGold() throws Exception {
-        JsonNode row = JSON.readTree(Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl")).getFirst());
+        JsonNode row = JSON.readTree(
+                Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl")).getFirst());
         String answer = row.get("answer").asString();
         return answer.substring(answer.lastIndexOf("####") + 4).strip().replace(",", "");
     }

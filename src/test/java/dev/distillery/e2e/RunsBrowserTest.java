@@ -36,16 +36,30 @@ class RunsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student").latency(Duration.ofMillis(150)));
+        sim = OpenAiSimulator.start(
+                Config.defaults().models("teacher", "student").latency(Duration.ofMillis(150)));
         sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Read the numbers.\n2. Add them up.");
-        app = PackagedApp.start(Map.of("DISTILLERY_ADMIN_EMAIL", ADMIN, "DISTILLERY_ADMIN_PASSWORD", PASSWORD,
-                "DISTILLERY_ADMIN_API_KEY", KEY));
+        app = PackagedApp.start(Map.of(
+                "DISTILLERY_ADMIN_EMAIL",
+                ADMIN,
+                "DISTILLERY_ADMIN_PASSWORD",
+                PASSWORD,
+                "DISTILLERY_ADMIN_API_KEY",
+                KEY));
         TestHttp http = new TestHttp(URI.create(app.url("/")).getPort());
         for (String model : new String[] {"teacher", "student"}) {
-            http.call("POST", "/api/v1/endpoints", KEY, "{\"name\": \"" + Character.toUpperCase(model.charAt(0)) + model.substring(1)
-                    + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
+            http.call(
+                    "POST",
+                    "/api/v1/endpoints",
+                    KEY,
+                    "{\"name\": \"" + Character.toUpperCase(model.charAt(0)) + model.substring(1)
+                            + "\", \"baseUrl\": \"" + sim.baseUrl() + "\", \"model\": \"" + model + "\"}");
         }
-        http.upload("/api/v1/datasets", KEY, Map.of("name", "GSM8K", "format", "gsm8k"), "test.jsonl",
+        http.upload(
+                "/api/v1/datasets",
+                KEY,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
                 Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
     }
 
@@ -65,7 +79,8 @@ class RunsBrowserTest {
         page.locator("#sign-in").click();
         page.waitForURL(url -> !url.contains("/login"));
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs"))
+                .click();
         page.locator("#new-run").click();
         assertThat(page.locator("#run-method")).containsText("Trace-of-Thought");
         Pages.choose(page, "#run-role-teacher", "Teacher (teacher)");
@@ -77,13 +92,18 @@ class RunsBrowserTest {
 
         assertThat(page.locator("#run-title")).containsText("GSM8K");
         // The page is never reloaded: the counters move by server push, then the run completes.
-        assertThat(page.locator("#run-stats")).containsText("running", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
-        assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#run-stats"))
+                .containsText("running", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+        assertThat(page.locator("#run-stats"))
+                .containsText(
+                        "completed · 40 / 40 items", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
         assertThat(page.locator("#run-stats")).containsText("accuracy");
 
-        page.locator("#traces-grid").getByText("test-0", new Locator.GetByTextOptions().setExact(true)).click();
-        assertThat(page.locator("#trace-detail")).containsText("Create very short step-by-step prompts for this problem:");
+        page.locator("#traces-grid")
+                .getByText("test-0", new Locator.GetByTextOptions().setExact(true))
+                .click();
+        assertThat(page.locator("#trace-detail"))
+                .containsText("Create very short step-by-step prompts for this problem:");
         assertThat(page.locator("#trace-detail")).containsText("1. Read the numbers.");
         assertThat(page.locator("#trace-detail")).containsText("extracted");
         assertThat(page.locator("#trace-detail")).containsText("(grader v2)");
@@ -94,12 +114,16 @@ class RunsBrowserTest {
         // Re-grading the stored outputs calls no model and keeps the figures of an up-to-date run.
         String stats = page.locator("#run-stats").textContent();
         page.locator("#run-regrade").click();
-        assertThat(page.locator("vaadin-notification-card").filter(new Locator.FilterOptions().setHasText("Re-grading with grader version 2"))).hasCount(1);
+        assertThat(page.locator("vaadin-notification-card")
+                        .filter(new Locator.FilterOptions().setHasText("Re-grading with grader version 2")))
+                .hasCount(1);
         assertThat(page.locator("#run-regrade")).isEnabled(new LocatorAssertions.IsEnabledOptions().setTimeout(30_000));
         assertThat(page.locator("#run-grading")).not().containsText("re-grading");
-        assertThat(page.locator("#run-stats")).containsText(stats.substring(stats.indexOf("accuracy"), stats.indexOf(")") + 1));
+        assertThat(page.locator("#run-stats"))
+                .containsText(stats.substring(stats.indexOf("accuracy"), stats.indexOf(")") + 1));
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs"))
+                .click();
         page.locator("#new-run").click();
         Pages.choose(page, "#run-method", "Standard prompting");
         Pages.choose(page, "#run-role-student", "Student (student)");
@@ -110,23 +134,26 @@ class RunsBrowserTest {
         // The provider admits 16 requests in any 2 s: the page says the run is paced by it, then it completes.
         sim.rateLimit(16, 0, Duration.ofSeconds(2), true);
         page.locator("#launch-run").click();
-        assertThat(page.locator("#run-pacing")).containsText("paced by provider:",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        assertThat(page.locator("#run-pacing"))
+                .containsText("paced by provider:", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         assertThat(page.locator("#run-pacing")).containsText("req/s");
-        assertThat(page.locator("#run-stats")).containsText("completed · 40 / 40 items",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#run-stats"))
+                .containsText(
+                        "completed · 40 / 40 items", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
         assertThat(page.locator("#run-stats")).containsText("0 errors");
         assertThat(page.locator("#run-pacing")).isHidden();
         sim.rateLimit(0, 0, Duration.ofSeconds(1), false);
         assertThat(page.locator("#run-config")).containsText("extractor: Teacher");
         assertThat(page.locator("#run-stats")).containsText("extractor: 40 calls");
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs"))
+                .click();
         assertThat(page.locator("#runs-grid")).containsText("trace-of-thought / tot-paper");
         assertThat(page.locator("#runs-grid")).containsText("standard");
 
         // The grader page checks a pasted output against a gold answer, as the runs do.
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Grader")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Grader"))
+                .click();
         page.locator("#grader-output textarea").fill("She makes 9 * 2 = $18 every day.\nThe answer is $18.");
         page.locator("#grader-gold input").fill("18");
         page.locator("#grader-check").click();

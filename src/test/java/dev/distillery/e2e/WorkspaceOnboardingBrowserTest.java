@@ -49,7 +49,9 @@ class WorkspaceOnboardingBrowserTest {
         assertThat(owner.locator("#workspace-name")).hasText("Olga's workspace");
 
         // Stay signed in: a browser that lost its session but kept the remember-me cookie is still signed in.
-        List<Cookie> remembered = owner.context().cookies().stream().filter(c -> !c.name.equals("JSESSIONID")).toList();
+        List<Cookie> remembered = owner.context().cookies().stream()
+                .filter(c -> !c.name.equals("JSESSIONID"))
+                .toList();
         owner.context().clearCookies();
         owner.context().addCookies(remembered);
         owner.navigate(app.url("/"));
@@ -60,7 +62,8 @@ class WorkspaceOnboardingBrowserTest {
         owner.locator("#create-workspace").click();
         assertThat(owner.locator("#settings-heading")).hasText("Research Lab");
 
-        owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Invitations")).click();
+        owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Invitations"))
+                .click();
         owner.locator("#create-invitation").click();
         String link = owner.locator("#invite-link input").inputValue();
         org.assertj.core.api.Assertions.assertThat(link).startsWith(app.url("/invite/"));
@@ -84,19 +87,25 @@ class WorkspaceOnboardingBrowserTest {
 
         owner.navigate(app.url("/settings"));
         owner.locator("[id='role-" + guestEmail + "']").click();
-        owner.getByRole(AriaRole.OPTION, new Page.GetByRoleOptions().setName("Viewer").setExact(true)).click();
+        owner.getByRole(
+                        AriaRole.OPTION,
+                        new Page.GetByRoleOptions().setName("Viewer").setExact(true))
+                .click();
         assertThat(owner.getByText(guestEmail + " is now Viewer.")).isVisible();
 
         guest.navigate(app.url("/settings"));
         assertThat(guest.getByText("Your role: Viewer")).isVisible();
         assertThat(guest.locator("#members-grid")).containsText(ownerEmail);
-        assertThat(guest.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Invitations"))).hasCount(0);
-        assertThat(guest.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("API keys"))).hasCount(0);
+        assertThat(guest.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Invitations")))
+                .hasCount(0);
+        assertThat(guest.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("API keys")))
+                .hasCount(0);
         assertThat(guest.locator("vaadin-select[id^='role-']")).hasCount(0);
 
         // The owner sees all of it in the audit log.
         owner.navigate(app.url("/settings"));
-        owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Audit log")).click();
+        owner.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Audit log"))
+                .click();
         assertThat(owner.locator("#audit-grid")).containsText("member.role-changed");
         assertThat(owner.locator("#audit-grid")).containsText("member.joined");
 
@@ -104,7 +113,9 @@ class WorkspaceOnboardingBrowserTest {
         Page ownerElsewhere = browser.newUser();
         signIn(ownerElsewhere, ownerEmail, false);
         assertThat(ownerElsewhere.locator("#workspace-name")).isVisible();
-        List<Cookie> stillRemembered = owner.context().cookies().stream().filter(c -> c.name.equals("remember-me")).toList();
+        List<Cookie> stillRemembered = owner.context().cookies().stream()
+                .filter(c -> c.name.equals("remember-me"))
+                .toList();
         org.assertj.core.api.Assertions.assertThat(stillRemembered).hasSize(1);
         owner.locator("#user-menu vaadin-menu-bar-button").first().click();
         owner.locator("#sign-out-everywhere").click();
@@ -121,7 +132,8 @@ class WorkspaceOnboardingBrowserTest {
     void signUpAndSignInExplainWhatIsWrong() {
         Page page = browser.newUser();
         page.navigate(app.url("/signup"));
-        page.locator("#signup-email input").fill("weak-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com");
+        page.locator("#signup-email input")
+                .fill("weak-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com");
         page.locator("#signup-name input").fill("Weak");
         page.locator("#signup-password input").fill("password12");
         page.locator("#signup-repeat input").fill("password12");

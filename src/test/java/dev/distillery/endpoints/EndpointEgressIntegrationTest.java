@@ -95,22 +95,32 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
     void aStoredKeyAndHeadersAreNeverSentToAnotherServer() throws Exception {
         var tenant = tenants.tenant("egress-key", Role.MEMBER);
         String id = created(tenant.apiKey(), """
-                {"name": "A", "baseUrl": "%s", "model": "m", "apiKey": "sk-A-secret", "headers": {"X-Org": "org-a"}}"""
-                .formatted(sim.baseUrl()));
+                {"name": "A", "baseUrl": "%s", "model": "m", "apiKey": "sk-A-secret", "headers": {"X-Org": "org-a"}}""".formatted(sim.baseUrl()));
         Recorder other = recorder("127.0.0.1", 200, null);
 
-        HttpResponse<String> moved = http.call("PATCH", "/api/v1/endpoints/" + id, tenant.apiKey(),
+        HttpResponse<String> moved = http.call(
+                "PATCH",
+                "/api/v1/endpoints/" + id,
+                tenant.apiKey(),
                 "{\"baseUrl\": \"" + other.url("localhost") + "\"}");
         assertThat(moved.statusCode()).isEqualTo(400);
         JsonNode errors = json.readTree(moved.body()).get("errors");
         assertThat(errors.findValuesAsString("field")).containsExactlyInAnyOrder("apiKey", "headers");
         assertThat(moved.body()).contains("never sent to another server");
-        assertThat(json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null).body())
-                .get("ok").asBoolean()).as("still at A with its key").isTrue();
+        assertThat(json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null)
+                                .body())
+                        .get("ok")
+                        .asBoolean())
+                .as("still at A with its key")
+                .isTrue();
         assertThat(other.requests()).isZero();
 
-        HttpResponse<String> withKey = http.call("PATCH", "/api/v1/endpoints/" + id, tenant.apiKey(),
-                "{\"baseUrl\": \"" + other.url("localhost") + "\", \"apiKey\": \"sk-B\", \"headers\": {\"X-Org\": \"org-b\"}}");
+        HttpResponse<String> withKey = http.call(
+                "PATCH",
+                "/api/v1/endpoints/" + id,
+                tenant.apiKey(),
+                "{\"baseUrl\": \"" + other.url("localhost")
+                        + "\", \"apiKey\": \"sk-B\", \"headers\": {\"X-Org\": \"org-b\"}}");
         assertThat(withKey.statusCode()).as(withKey.body()).isEqualTo(200);
         http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null);
         assertThat(other.authorizations).containsOnly("Bearer sk-B");
@@ -118,7 +128,10 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
         assertThat(sim.requests()).allMatch(r -> "Bearer sk-A-secret".equals(r.header("Authorization")));
 
         // The same server under another path keeps its key.
-        HttpResponse<String> samePlace = http.call("PATCH", "/api/v1/endpoints/" + id, tenant.apiKey(),
+        HttpResponse<String> samePlace = http.call(
+                "PATCH",
+                "/api/v1/endpoints/" + id,
+                tenant.apiKey(),
                 "{\"baseUrl\": \"" + other.url("localhost") + "/\", \"model\": \"m2\"}");
         assertThat(samePlace.statusCode()).as(samePlace.body()).isEqualTo(200);
     }
@@ -131,9 +144,10 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
 
         for (String style : List.of("CHAT", "COMPLETIONS")) {
             String id = created(tenant.apiKey(), """
-                    {"name": "R %s", "baseUrl": "%s", "model": "m", "apiKey": "sk-R", "apiStyle": "%s"}"""
-                    .formatted(style, redirecting.url("127.0.0.1"), style));
-            JsonNode result = json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null).body());
+                    {"name": "R %s", "baseUrl": "%s", "model": "m", "apiKey": "sk-R", "apiStyle": "%s"}""".formatted(style, redirecting.url("127.0.0.1"), style));
+            JsonNode result =
+                    json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null)
+                            .body());
             assertThat(result.get("ok").asBoolean()).isFalse();
             assertThat(result.get("errorKind").asString()).as(style).isEqualTo("REDIRECTED");
             assertThat(result.get("error").asString()).contains("not followed");
@@ -145,15 +159,24 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
     @Test
     void refusedAddressesCannotBeEnteredAndAStoredOneIsRefusedAtConnection() throws Exception {
         var tenant = tenants.tenant("egress-refused", Role.MEMBER);
-        for (String url : List.of("http://127.0.0.2:8000/v1", "http://10.0.0.1/v1", "http://[::1]:8000/v1",
-                "http://2130706433/v1", "http://100.100.100.200/v1", "http://[::ffff:169.254.169.254]/v1",
+        for (String url : List.of(
+                "http://127.0.0.2:8000/v1",
+                "http://10.0.0.1/v1",
+                "http://[::1]:8000/v1",
+                "http://2130706433/v1",
+                "http://100.100.100.200/v1",
+                "http://[::ffff:169.254.169.254]/v1",
                 "http://metadata.google.internal/v1")) {
-            HttpResponse<String> refused = http.call("POST", "/api/v1/endpoints", tenant.apiKey(),
+            HttpResponse<String> refused = http.call(
+                    "POST",
+                    "/api/v1/endpoints",
+                    tenant.apiKey(),
                     "{\"name\": \"x\", \"baseUrl\": \"" + url + "\", \"model\": \"m\"}");
             assertThat(refused.statusCode()).as(url).isEqualTo(400);
             assertThat(refused.body()).as(url).contains("\"field\":\"baseUrl\"");
         }
-        HttpResponse<String> host = http.call("POST", "/api/v1/endpoints", tenant.apiKey(), """
+        HttpResponse<String> host =
+                http.call("POST", "/api/v1/endpoints", tenant.apiKey(), """
                 {"name": "x", "baseUrl": "%s", "model": "m", "headers": {"Host": "internal.example"}}""".formatted(sim.baseUrl()));
         assertThat(host.statusCode()).isEqualTo(400);
         assertThat(host.body()).contains("\"field\":\"headers\"").contains("routing");
@@ -169,7 +192,8 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
             move.setObject(2, UUID.fromString(id));
             assertThat(move.executeUpdate()).isEqualTo(1);
         }
-        JsonNode result = json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null).body());
+        JsonNode result = json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null)
+                .body());
         assertThat(result.get("ok").asBoolean()).isFalse();
         assertThat(result.get("error").asString()).contains("127.0.0.2").contains("DISTILLERY_ENDPOINTS_ALLOWED_HOSTS");
         assertThat(elsewhere.requests()).isZero();
@@ -182,9 +206,13 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
         String id = created(tenant.apiKey(), """
                 {"name": "K", "baseUrl": "%s", "model": "m", "apiKey": "sk-A-secret"}""".formatted(sim.baseUrl()));
         // As stored before secrets were bound to their row: Spring's GCM format under the configured key.
-        byte[] legacy = new AesBytesEncryptor(new SecretKeySpec(java.util.Base64.getDecoder()
-                .decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="), "AES"), KeyGenerators.secureRandom(16),
-                AesBytesEncryptor.CipherAlgorithm.GCM).encrypt("sk-A-secret".getBytes(StandardCharsets.UTF_8));
+        byte[] legacy = new AesBytesEncryptor(
+                        new SecretKeySpec(
+                                java.util.Base64.getDecoder().decode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+                                "AES"),
+                        KeyGenerators.secureRandom(16),
+                        AesBytesEncryptor.CipherAlgorithm.GCM)
+                .encrypt("sk-A-secret".getBytes(StandardCharsets.UTF_8));
         try (var db = TestDatabase.ownerConnection();
                 PreparedStatement old = db.prepareStatement("UPDATE endpoints SET api_key_cipher = ? WHERE id = ?")) {
             old.setBytes(1, legacy);
@@ -192,15 +220,27 @@ class EndpointEgressIntegrationTest extends ApiIntegrationTest {
             old.executeUpdate();
         }
 
-        assertThat(json.readTree(http.call("GET", "/api/v1/endpoints/secrets", tenant.apiKey(), null).body())
-                .get("staleEndpoints").asInt()).isEqualTo(1);
-        assertThat(http.call("POST", "/api/v1/endpoints/secrets/re-encrypt", member, null).statusCode()).isEqualTo(403);
+        assertThat(json.readTree(http.call("GET", "/api/v1/endpoints/secrets", tenant.apiKey(), null)
+                                .body())
+                        .get("staleEndpoints")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(http.call("POST", "/api/v1/endpoints/secrets/re-encrypt", member, null)
+                        .statusCode())
+                .isEqualTo(403);
         HttpResponse<String> done = http.call("POST", "/api/v1/endpoints/secrets/re-encrypt", tenant.apiKey(), null);
         assertThat(json.readTree(done.body()).get("reencrypted").asInt()).isEqualTo(1);
-        assertThat(json.readTree(http.call("GET", "/api/v1/endpoints/secrets", tenant.apiKey(), null).body())
-                .get("staleEndpoints").asInt()).isZero();
-        assertThat(json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null).body())
-                .get("ok").asBoolean()).as("the key still works").isTrue();
+        assertThat(json.readTree(http.call("GET", "/api/v1/endpoints/secrets", tenant.apiKey(), null)
+                                .body())
+                        .get("staleEndpoints")
+                        .asInt())
+                .isZero();
+        assertThat(json.readTree(http.call("POST", "/api/v1/endpoints/" + id + "/test", tenant.apiKey(), null)
+                                .body())
+                        .get("ok")
+                        .asBoolean())
+                .as("the key still works")
+                .isTrue();
     }
 
     private String created(String key, String body) {

@@ -39,6 +39,7 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
 
     @Autowired
     ModelInvoker invoker;
+
     @Autowired
     CurrentTenant currentTenant;
 
@@ -46,7 +47,8 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
 
     @BeforeAll
     static void startSimulator() {
-        sim = OpenAiSimulator.start(Config.defaults().models("teacher-70b", "student-7b").apiKey(SIM_KEY));
+        sim = OpenAiSimulator.start(
+                Config.defaults().models("teacher-70b", "student-7b").apiKey(SIM_KEY));
     }
 
     @AfterAll
@@ -79,10 +81,13 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
         assertThat(get(tenant, "/api/v1/endpoints").body()).contains("Teacher").doesNotContain(SIM_KEY);
 
         try (Connection owner = TestDatabase.ownerConnection()) {
-            var rows = owner.createStatement().executeQuery(
-                    "SELECT api_key_cipher, headers_cipher, row_to_json(e)::text FROM endpoints e WHERE id = '" + id + "'");
+            var rows = owner.createStatement()
+                    .executeQuery(
+                            "SELECT api_key_cipher, headers_cipher, row_to_json(e)::text FROM endpoints e WHERE id = '"
+                                    + id + "'");
             rows.next();
-            assertThat(new String(rows.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(SIM_KEY);
+            assertThat(new String(rows.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain(SIM_KEY);
             assertThat(rows.getBytes(2)).isNotEmpty();
             assertThat(rows.getString(3)).doesNotContain(SIM_KEY).doesNotContain("secret-org");
         }
@@ -109,7 +114,8 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
         }
         JsonNode unknownModel = testResult(tenant, endpoint(tenant, sim.baseUrl(), "other-model", SIM_KEY, "chat"));
         assertThat(unknownModel.get("error").asString()).contains("The model 'other-model' does not exist");
-        JsonNode refused = testResult(tenant, endpoint(tenant, "http://127.0.0.1:" + closed + "/v1", "m", null, "chat"));
+        JsonNode refused =
+                testResult(tenant, endpoint(tenant, "http://127.0.0.1:" + closed + "/v1", "m", null, "chat"));
         assertThat(kind(refused)).isEqualTo("CONNECTION_REFUSED");
         assertThat(refused.get("error").asString()).contains("refused the connection");
         assertThat(kind(testResult(tenant, endpoint(tenant, "http://no-such-host.invalid/v1", "m", null, "chat"))))
@@ -124,10 +130,13 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
     @Test
     void badUrlsAndValuesAreRefusedFieldByField() throws Exception {
         var tenant = tenants.tenant("badurl", Role.MEMBER);
-        HttpResponse<String> ftp = post(tenant, "/api/v1/endpoints", "{\"name\":\"x\",\"baseUrl\":\"ftp://host/v1\",\"model\":\"m\"}");
+        HttpResponse<String> ftp =
+                post(tenant, "/api/v1/endpoints", "{\"name\":\"x\",\"baseUrl\":\"ftp://host/v1\",\"model\":\"m\"}");
         assertThat(ftp.statusCode()).isEqualTo(400);
         assertThat(ftp.body()).contains("\"field\":\"baseUrl\"").contains("http://");
-        HttpResponse<String> metadata = post(tenant, "/api/v1/endpoints",
+        HttpResponse<String> metadata = post(
+                tenant,
+                "/api/v1/endpoints",
                 "{\"name\":\"x\",\"baseUrl\":\"http://169.254.169.254/latest\",\"model\":\"m\"}");
         assertThat(metadata.statusCode()).isEqualTo(400);
         assertThat(metadata.body()).contains("link-local");
@@ -138,29 +147,39 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
                 {"name":"x","baseUrl":"http://localhost:1/v1","model":"m","defaults":{"temperature":3},
                  "limits":{"maxConcurrency":0}}""");
         assertThat(values.body()).contains("defaults.temperature").contains("limits.maxConcurrency");
-        HttpResponse<String> style = post(tenant, "/api/v1/endpoints",
+        HttpResponse<String> style = post(
+                tenant,
+                "/api/v1/endpoints",
                 "{\"name\":\"x\",\"baseUrl\":\"http://localhost:1/v1\",\"model\":\"m\",\"apiStyle\":\"grpc\"}");
         assertThat(style.statusCode()).isEqualTo(400);
         assertThat(style.body()).contains("apiStyle");
-        assertThat(json.readTree(get(tenant, "/api/v1/endpoints").body()).size()).isZero();
+        assertThat(json.readTree(get(tenant, "/api/v1/endpoints").body()).size())
+                .isZero();
     }
 
     @Test
     void patchChangesOnlyTheGivenFieldsAndTheKeyToo() throws Exception {
         var tenant = tenants.tenant("patch", Role.MEMBER);
         String id = endpoint(tenant, sim.baseUrl(), "teacher-70b", SIM_KEY, "chat");
-        JsonNode patched = json.readTree(patch(tenant, "/api/v1/endpoints/" + id,
-                "{\"defaults\": {\"temperature\": 0.7}, \"sizeLabel\": \"70B\"}").body());
+        JsonNode patched = json.readTree(patch(
+                        tenant,
+                        "/api/v1/endpoints/" + id,
+                        "{\"defaults\": {\"temperature\": 0.7}, \"sizeLabel\": \"70B\"}")
+                .body());
         assertThat(patched.get("defaults").get("temperature").asDouble()).isEqualTo(0.7);
         assertThat(patched.get("model").asString()).isEqualTo("teacher-70b");
         assertThat(patched.get("apiKeyHint").asString()).isEqualTo("••••9f3a");
         HttpResponse<String> withKey = patch(tenant, "/api/v1/endpoints/" + id, "{\"apiKey\": \"sk-new-1234\"}");
         assertThat(withKey.statusCode()).isEqualTo(200);
         assertThat(json.readTree(withKey.body()).get("apiKeyHint").asString()).isEqualTo("••••1234");
-        JsonNode rotated = json.readTree(post(tenant, "/api/v1/endpoints/" + id + "/api-key", "{\"apiKey\": \"sk-rotated-7777\"}").body());
+        JsonNode rotated =
+                json.readTree(post(tenant, "/api/v1/endpoints/" + id + "/api-key", "{\"apiKey\": \"sk-rotated-7777\"}")
+                        .body());
         assertThat(rotated.get("apiKeyHint").asString()).isEqualTo("••••7777");
         assertThat(kind(testResult(tenant, id))).isEqualTo("UNAUTHORIZED");
-        assertThat(http.call("DELETE", "/api/v1/endpoints/" + id, tenant.apiKey(), null).statusCode()).isEqualTo(204);
+        assertThat(http.call("DELETE", "/api/v1/endpoints/" + id, tenant.apiKey(), null)
+                        .statusCode())
+                .isEqualTo(204);
         assertThat(get(tenant, "/api/v1/endpoints/" + id).statusCode()).isEqualTo(404);
     }
 
@@ -170,16 +189,23 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
         var other = tenants.tenant("other", Role.ADMIN);
         String id = endpoint(owner, sim.baseUrl(), "teacher-70b", SIM_KEY, "chat");
         assertThat(get(other, "/api/v1/endpoints/" + id).statusCode()).isEqualTo(404);
-        assertThat(patch(other, "/api/v1/endpoints/" + id, "{\"name\":\"stolen\"}").statusCode()).isEqualTo(404);
-        assertThat(post(other, "/api/v1/endpoints/" + id + "/test", null).statusCode()).isEqualTo(404);
-        assertThat(post(other, "/api/v1/endpoints/" + id + "/api-key", "{\"apiKey\":\"x\"}").statusCode()).isEqualTo(404);
-        assertThat(http.call("DELETE", "/api/v1/endpoints/" + id, other.apiKey(), null).statusCode()).isEqualTo(404);
+        assertThat(patch(other, "/api/v1/endpoints/" + id, "{\"name\":\"stolen\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(post(other, "/api/v1/endpoints/" + id + "/test", null).statusCode())
+                .isEqualTo(404);
+        assertThat(post(other, "/api/v1/endpoints/" + id + "/api-key", "{\"apiKey\":\"x\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(http.call("DELETE", "/api/v1/endpoints/" + id, other.apiKey(), null)
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(get(other, "/api/v1/endpoints").body()).doesNotContain(id);
         assertThat(get(owner, "/api/v1/endpoints/" + id).body()).contains("\"name\":\"teacher-70b\"");
 
         var viewer = tenants.tenant("viewer", Role.VIEWER);
-        HttpResponse<String> refused = post(viewer, "/api/v1/endpoints",
-                "{\"name\":\"x\",\"baseUrl\":\"http://localhost:1/v1\",\"model\":\"m\"}");
+        HttpResponse<String> refused = post(
+                viewer, "/api/v1/endpoints", "{\"name\":\"x\",\"baseUrl\":\"http://localhost:1/v1\",\"model\":\"m\"}");
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).contains("Viewer");
     }
@@ -197,30 +223,42 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
         assertThat(waited).as("two Retry-After waits of 1 s").isGreaterThanOrEqualTo(1900);
 
         sim.failNext(1, Fault.serverError());
-        assertThat(as(tenant, () -> invoker.invoke(id, ModelRequest.of("again"))).attempts()).isEqualTo(2);
+        assertThat(as(tenant, () -> invoker.invoke(id, ModelRequest.of("again")))
+                        .attempts())
+                .isEqualTo(2);
 
         sim.failNext(1, Fault.malformedJson());
         assertThatThrownBy(() -> as(tenant, () -> invoker.invoke(id, ModelRequest.of("broken"))))
-                .isInstanceOfSatisfying(ModelCallException.class,
+                .isInstanceOfSatisfying(
+                        ModelCallException.class,
                         e -> assertThat(e.kind()).isEqualTo(ModelCallException.Kind.MALFORMED_RESPONSE));
         sim.failNext(1, Fault.emptyChoices());
         assertThatThrownBy(() -> as(tenant, () -> invoker.invoke(id, ModelRequest.of("empty"))))
-                .isInstanceOfSatisfying(ModelCallException.class,
+                .isInstanceOfSatisfying(
+                        ModelCallException.class,
                         e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(ModelCallException.Kind.EMPTY_RESPONSE));
         sim.failNext(10, Fault.status(401, "bad key"));
         assertThatThrownBy(() -> as(tenant, () -> invoker.invoke(id, ModelRequest.of("unauthorised"))))
-                .isInstanceOfSatisfying(ModelCallException.class,
+                .isInstanceOfSatisfying(
+                        ModelCallException.class,
                         e -> assertThat(e.kind()).isEqualTo(ModelCallException.Kind.UNAUTHORIZED));
-        assertThat(sim.requests().stream().filter(r -> r.prompt().equals("unauthorised")).count())
-                .as("a refused key is not retried").isEqualTo(1);
+        assertThat(sim.requests().stream()
+                        .filter(r -> r.prompt().equals("unauthorised"))
+                        .count())
+                .as("a refused key is not retried")
+                .isEqualTo(1);
     }
 
     @Test
     void completionsStyleSendsTheProtocolsDecodingAndSamples() throws Exception {
         var tenant = tenants.tenant("completions", Role.MEMBER);
         UUID id = UUID.fromString(endpoint(tenant, sim.baseUrl(), "student-7b", SIM_KEY, "completions"));
-        ModelResponse response = as(tenant, () -> invoker.invoke(id,
-                new ModelRequest("Q: 1+1?\nA: Let's think step by step.", 0.7, null, 128, List.of("END"), 7, 3)));
+        ModelResponse response = as(
+                tenant,
+                () -> invoker.invoke(
+                        id,
+                        new ModelRequest(
+                                "Q: 1+1?\nA: Let's think step by step.", 0.7, null, 128, List.of("END"), 7, 3)));
         assertThat(response.texts()).hasSize(3);
         assertThat(response.promptTokens()).isPositive();
         SimRequest seen = sim.requests().getLast();
@@ -238,7 +276,8 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
         var tenant = tenants.tenant("cap", Role.MEMBER);
         UUID id = UUID.fromString(endpoint(tenant, sim.baseUrl(), "student-7b", SIM_KEY, "chat"));
         patch(tenant, "/api/v1/endpoints/" + id, "{\"limits\": {\"maxConcurrency\": 2}}");
-        try (OpenAiSimulator slow = OpenAiSimulator.start(Config.defaults().models("student-7b").latency(Duration.ofMillis(150)))) {
+        try (OpenAiSimulator slow =
+                OpenAiSimulator.start(Config.defaults().models("student-7b").latency(Duration.ofMillis(150)))) {
             // another server: the key must be given again
             patch(tenant, "/api/v1/endpoints/" + id, "{\"baseUrl\": \"" + slow.baseUrl() + "\", \"apiKey\": null}");
             var context = new TenantContext(tenant.workspaceId(), Role.MEMBER, Actor.system());
@@ -246,7 +285,8 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
                 List<Future<ModelResponse>> calls = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
                     String prompt = "question " + i;
-                    calls.add(pool.submit(() -> currentTenant.callAs(context, () -> invoker.invoke(id, ModelRequest.of(prompt)))));
+                    calls.add(pool.submit(
+                            () -> currentTenant.callAs(context, () -> invoker.invoke(id, ModelRequest.of(prompt)))));
                 }
                 for (Future<ModelResponse> call : calls) {
                     assertThat(call.get().text()).isNotBlank();
@@ -261,11 +301,12 @@ class EndpointIntegrationTest extends ApiIntegrationTest {
         return currentTenant.callAs(new TenantContext(tenant.workspaceId(), Role.MEMBER, Actor.system()), call);
     }
 
-    private String endpoint(TestTenants.Tenant tenant, String baseUrl, String model, String key, String style) throws Exception {
+    private String endpoint(TestTenants.Tenant tenant, String baseUrl, String model, String key, String style)
+            throws Exception {
         String keyJson = key == null ? "null" : "\"" + key + "\"";
         HttpResponse<String> created = post(tenant, "/api/v1/endpoints", """
-                {"name": "%s", "baseUrl": "%s", "model": "%s", "apiKey": %s, "apiStyle": "%s"}"""
-                .formatted(model + "-" + UUID.randomUUID().toString().substring(0, 5), baseUrl, model, keyJson, style));
+                {"name": "%s", "baseUrl": "%s", "model": "%s", "apiKey": %s, "apiStyle": "%s"}""".formatted(
+                        model + "-" + UUID.randomUUID().toString().substring(0, 5), baseUrl, model, keyJson, style));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = json.readTree(created.body()).get("id").asString();
         // Names carry a suffix so one workspace can hold several; tests look endpoints up by id.

@@ -14,14 +14,12 @@ import dev.distillery.tenancy.Role;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Trace-of-Thought experiment over REST: a grid of the student's baseline and Trace-of-Thought with one teacher on
@@ -49,11 +47,16 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
         String key = tenants.tenant("experiment", Role.MEMBER).apiKey();
         String teacher = runs.endpoint(key, sim.baseUrl(), "teacher");
         String student = runs.endpoint(key, sim.baseUrl(), "student");
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         String dataset = json.readTree(upload.body()).get("datasetId").asString();
 
-        HttpResponse<String> launched = http.call("POST", "/api/v1/experiments", key, """
+        HttpResponse<String> launched =
+                http.call("POST", "/api/v1/experiments", key, """
                 {"name": "ToT on GSM8K", "datasetId": "%s", "split": "test", "limit": 30, "seed": 7, "concurrency": 4,
                  "methods": [{"method": "standard", "preset": "tot"}, {"method": "trace-of-thought", "preset": "tot-paper"}],
                  "teachers": ["%s"], "students": ["%s"]}""".formatted(dataset, teacher, student));
@@ -73,34 +76,47 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
         assertThat(tot.get("gainPoints").asDouble()).isCloseTo(60, within(1e-9));
         assertThat(tot.get("pValue").asDouble()).isCloseTo(2 * Math.pow(0.5, 18), within(1e-12));
         // The same figures as the run's leaderboard row.
-        JsonNode row = runs.awaitRow(key, "/api/v1/leaderboards?datasetId=" + dataset + "&split=test",
-                tot.get("runId").asString(), r -> r.get("gainPoints").isNumber());
+        JsonNode row = runs.awaitRow(
+                key,
+                "/api/v1/leaderboards?datasetId=" + dataset + "&split=test",
+                tot.get("runId").asString(),
+                r -> r.get("gainPoints").isNumber());
         for (String field : List.of("accuracy", "ciLow", "ciHigh", "gainPoints", "pValue")) {
-            assertThat(tot.get(field).asDouble()).as(field).isEqualTo(row.get(field).asDouble());
+            assertThat(tot.get(field).asDouble())
+                    .as(field)
+                    .isEqualTo(row.get(field).asDouble());
         }
-        JsonNode run = json.readTree(http.call("GET", "/api/v1/runs/" + tot.get("runId").asString(), key, null).body());
+        JsonNode run = json.readTree(
+                http.call("GET", "/api/v1/runs/" + tot.get("runId").asString(), key, null)
+                        .body());
         assertThat(run.get("seed").asInt()).isEqualTo(7);
         assertThat(run.get("limit").asInt()).isEqualTo(30);
 
-        String latex = http.call("GET", "/api/v1/experiments/" + id + "/table?format=latex", key, null).body();
-        assertThat(latex).startsWith("\\begin{tabular}{lcc}\n\\toprule\n")
+        String latex = http.call("GET", "/api/v1/experiments/" + id + "/table?format=latex", key, null)
+                .body();
+        assertThat(latex)
+                .startsWith("\\begin{tabular}{lcc}\n\\toprule\n")
                 .contains("trace-of-thought (tot-paper) $\\leftarrow$ teacher ")
                 .contains("80.0 [62.7, 90.5], +60.0 (p $<$ 0.001)")
                 .contains("20.0 [9.5, 37.3]")
                 .endsWith("\\bottomrule\n\\end{tabular}\n");
-        String markdown = http.call("GET", "/api/v1/experiments/" + id + "/table?format=markdown", key, null).body();
+        String markdown = http.call("GET", "/api/v1/experiments/" + id + "/table?format=markdown", key, null)
+                .body();
         assertThat(markdown.lines().toList()).hasSize(3);
         assertThat(markdown).contains("| 80.0 [62.7, 90.5], +60.0 (p < 0.001) |");
-        String csv = http.call("GET", "/api/v1/experiments/" + id + "/table?format=csv", key, null).body();
+        String csv = http.call("GET", "/api/v1/experiments/" + id + "/table?format=csv", key, null)
+                .body();
         assertThat(csv.lines().toList()).hasSize(3);
-        assertThat(csv.lines().toList().get(0)).startsWith("student,teacher,method,preset,run_id,status,n,errors,accuracy");
+        assertThat(csv.lines().toList().get(0))
+                .startsWith("student,teacher,method,preset,run_id,status,n,errors,accuracy");
 
         HttpResponse<String> resumed = http.call("POST", "/api/v1/experiments/" + id + "/resume", key, null);
         assertThat(resumed.statusCode()).isEqualTo(409);
         assertThat(http.call("GET", "/api/v1/experiments", key, null).body()).contains("ToT on GSM8K");
         // Another workspace sees none of it.
         String stranger = tenants.tenant("experiment-stranger", Role.MEMBER).apiKey();
-        assertThat(http.call("GET", "/api/v1/experiments/" + id, stranger, null).statusCode()).isEqualTo(404);
+        assertThat(http.call("GET", "/api/v1/experiments/" + id, stranger, null).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -109,24 +125,34 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
         TestRuns runs = new TestRuns(http, json);
         String key = tenants.tenant("experiment-refused", Role.MEMBER).apiKey();
         String student = runs.endpoint(key, sim.baseUrl(), "student");
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         String dataset = json.readTree(upload.body()).get("datasetId").asString();
 
         HttpResponse<String> noTeacher = http.call("POST", "/api/v1/experiments", key, """
                 {"datasetId": "%s", "limit": 5, "methods": [{"method": "standard"}, {"method": "trace-of-thought"},
                  {"method": "telepathy"}], "students": ["%s"]}""".formatted(dataset, student));
         assertThat(noTeacher.statusCode()).isEqualTo(400);
-        assertThat(noTeacher.body()).contains("\"teachers\"").contains("needs a teacher")
-                .contains("methods[2].method").contains("Unknown method 'telepathy'");
+        assertThat(noTeacher.body())
+                .contains("\"teachers\"")
+                .contains("needs a teacher")
+                .contains("methods[2].method")
+                .contains("Unknown method 'telepathy'");
 
         HttpResponse<String> badCell = http.call("POST", "/api/v1/experiments", key, """
                 {"datasetId": "%s", "limit": 5, "cells": [{"method": "standard", "student": "%s"},
                  {"method": "standard", "student": "00000000-0000-0000-0000-000000000001"}]}""".formatted(dataset, student));
         assertThat(badCell.statusCode()).as(badCell.body()).isEqualTo(400);
         assertThat(badCell.body()).contains("cells[1].roles.student");
-        assertThat(json.readTree(http.call("GET", "/api/v1/runs", key, null).body())).isEmpty();
-        assertThat(json.readTree(http.call("GET", "/api/v1/experiments", key, null).body())).isEmpty();
+        assertThat(json.readTree(http.call("GET", "/api/v1/runs", key, null).body()))
+                .isEmpty();
+        assertThat(json.readTree(
+                        http.call("GET", "/api/v1/experiments", key, null).body()))
+                .isEmpty();
     }
 
     @Test
@@ -134,33 +160,46 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
         TestHttp http = new TestHttp(port);
         TestRuns runs = new TestRuns(http, json);
         String key = tenants.tenant("experiment-pause", Role.MEMBER).apiKey();
-        try (OpenAiSimulator slow = OpenAiSimulator.start(Config.defaults().models("student")
-                .latency(java.time.Duration.ofMillis(300)))) {
+        try (OpenAiSimulator slow =
+                OpenAiSimulator.start(Config.defaults().models("student").latency(java.time.Duration.ofMillis(300)))) {
             String student = runs.endpoint(key, slow.baseUrl(), "student");
-            HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
-                    "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+            HttpResponse<String> upload = http.upload(
+                    "/api/v1/datasets",
+                    key,
+                    Map.of("name", "GSM8K", "format", "gsm8k"),
+                    "test.jsonl",
+                    Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
             String dataset = json.readTree(upload.body()).get("datasetId").asString();
-            JsonNode launched = json.readTree(http.call("POST", "/api/v1/experiments", key, """
+            JsonNode launched =
+                    json.readTree(http.call("POST", "/api/v1/experiments", key, """
                     {"datasetId": "%s", "limit": 20, "concurrency": 1,
-                     "methods": [{"method": "standard"}, {"method": "zero-shot-cot"}], "students": ["%s"]}"""
-                    .formatted(dataset, student)).body());
+                     "methods": [{"method": "standard"}, {"method": "zero-shot-cot"}], "students": ["%s"]}""".formatted(dataset, student))
+                            .body());
             String id = launched.get("id").asString();
             assertThat(launched.get("status").asString()).isEqualTo("running");
 
-            JsonNode paused = json.readTree(http.call("POST", "/api/v1/experiments/" + id + "/pause", key, null).body());
+            JsonNode paused = json.readTree(http.call("POST", "/api/v1/experiments/" + id + "/pause", key, null)
+                    .body());
             assertThat(paused.get("status").asString()).isEqualTo("paused");
             for (JsonNode cell : paused.get("cells")) {
                 assertThat(cell.get("status").asString()).isEqualTo("cancelled");
             }
-            JsonNode resumed = json.readTree(http.call("POST", "/api/v1/experiments/" + id + "/resume", key, null).body());
+            JsonNode resumed = json.readTree(http.call("POST", "/api/v1/experiments/" + id + "/resume", key, null)
+                    .body());
             assertThat(resumed.get("status").asString()).isEqualTo("running");
             for (JsonNode cell : resumed.get("cells")) {
-                runs.await(key, cell.get("runId").asString(), run -> run.get("status").asString().equals("completed"));
+                runs.await(
+                        key,
+                        cell.get("runId").asString(),
+                        run -> run.get("status").asString().equals("completed"));
             }
-            JsonNode cancelled = json.readTree(http.call("POST", "/api/v1/experiments/" + id + "/cancel", key, null).body());
+            JsonNode cancelled = json.readTree(http.call("POST", "/api/v1/experiments/" + id + "/cancel", key, null)
+                    .body());
             assertThat(cancelled.get("status").asString()).isEqualTo("cancelled");
             assertThat(cancelled.get("cells").get(0).get("status").asString()).isEqualTo("completed");
-            assertThat(http.call("POST", "/api/v1/experiments/" + id + "/resume", key, null).statusCode()).isEqualTo(409);
+            assertThat(http.call("POST", "/api/v1/experiments/" + id + "/resume", key, null)
+                            .statusCode())
+                    .isEqualTo(409);
         }
     }
 
@@ -168,10 +207,13 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
         Instant deadline = Instant.now().plusSeconds(90);
         JsonNode experiment = null;
         while (Instant.now().isBefore(deadline)) {
-            experiment = json.readTree(http.call("GET", "/api/v1/experiments/" + id, key, null).body());
+            experiment = json.readTree(
+                    http.call("GET", "/api/v1/experiments/" + id, key, null).body());
             boolean all = true;
             for (JsonNode cell : experiment.get("cells")) {
-                all &= cell.get("accuracy").isNumber() && (cell.get("teacher").isNull() || cell.get("gainPoints").isNumber());
+                all &= cell.get("accuracy").isNumber()
+                        && (cell.get("teacher").isNull()
+                                || cell.get("gainPoints").isNumber());
             }
             if (all) {
                 return experiment;

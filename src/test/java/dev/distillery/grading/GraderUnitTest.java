@@ -18,15 +18,24 @@ class GraderUnitTest {
 
     private final Grader grader = new Grader();
 
-    private static final List<Choice> AQUA = List.of(new Choice("A", "12"),
-            new Choice("B", "18"), new Choice("C", "24"), new Choice("D", "30"),
+    private static final List<Choice> AQUA = List.of(
+            new Choice("A", "12"),
+            new Choice("B", "18"),
+            new Choice("C", "24"),
+            new Choice("D", "30"),
             new Choice("E", "36"));
-    private static final List<Choice> CSQA = List.of(new Choice("A", "bank"),
-            new Choice("B", "Vitamin C"), new Choice("C", "library"),
-            new Choice("D", "department store"), new Choice("E", "mall"));
-    private static final List<Choice> DATE = List.of(new Choice("A", "01/02/2019"),
-            new Choice("B", "01/03/2019"), new Choice("C", "12/31/2018"),
-            new Choice("D", "01/01/2019"), new Choice("E", "02/01/2019"),
+    private static final List<Choice> CSQA = List.of(
+            new Choice("A", "bank"),
+            new Choice("B", "Vitamin C"),
+            new Choice("C", "library"),
+            new Choice("D", "department store"),
+            new Choice("E", "mall"));
+    private static final List<Choice> DATE = List.of(
+            new Choice("A", "01/02/2019"),
+            new Choice("B", "01/03/2019"),
+            new Choice("C", "12/31/2018"),
+            new Choice("D", "01/01/2019"),
+            new Choice("E", "02/01/2019"),
             new Choice("F", "01/04/2019"));
 
     // ---------------------------------------------------------------- number
@@ -34,15 +43,31 @@ class GraderUnitTest {
     static Stream<Arguments> numberAnswers() {
         return Stream.of(
                 // output, gold, expected extraction, expected rule, correct
-                arguments("Natalia sold 48/2 = 24 clips in May.\n48+24 = 72\n#### 72", "72", "72", "after-marker", true),
+                arguments(
+                        "Natalia sold 48/2 = 24 clips in May.\n48+24 = 72\n#### 72", "72", "72", "after-marker", true),
                 arguments("#### 1,234", "1234", "1234", "after-marker", true),
                 arguments("She pays 3 * 6 = 18 dollars. The answer is 18.0", "18", "18.0", "after-marker", true),
                 arguments("She pays 18 dollars. The answer is 18.", "18.00", "18", "after-marker", true),
-                arguments("So she has $1,234.50 left. The answer is $1,234.50.", "1234.5", "1234.50", "after-marker", true),
+                arguments(
+                        "So she has $1,234.50 left. The answer is $1,234.50.",
+                        "1234.5",
+                        "1234.50",
+                        "after-marker",
+                        true),
                 arguments("The price rose by 50%. The answer is 50%.", "50", "50", "after-marker", true),
                 arguments("Q: 4 cars ... A: 2 + 2 = 4 --> 4 END", "4", "4", "after-marker", true),
-                arguments("He buys 6 packs of 7 --> 42 END 17 more tokens after the end", "42", "42", "after-marker", true),
-                arguments("Let's think step by step. 7 - 10 = -3\nTherefore, the answer is -3 degrees.", "-3", "-3", "after-marker", true),
+                arguments(
+                        "He buys 6 packs of 7 --> 42 END 17 more tokens after the end",
+                        "42",
+                        "42",
+                        "after-marker",
+                        true),
+                arguments(
+                        "Let's think step by step. 7 - 10 = -3\nTherefore, the answer is -3 degrees.",
+                        "-3",
+                        "-3",
+                        "after-marker",
+                        true),
                 arguments("Therefore, the answer is 1/2.", "0.5", "1/2", "after-marker", true),
                 arguments("The answer is 0.5", "1/2", "0.5", "after-marker", true),
                 arguments("the answer is 42 and not 41.", "42", "42", "after-marker", true),
@@ -77,8 +102,8 @@ class GraderUnitTest {
 
     @ParameterizedTest(name = "{0} → {2} ({3}), correct={4}")
     @MethodSource("numberAnswers")
-    void numberAnswersAreReadAfterTheMarkerElseTheLastNumberAndComparedByValue(String output, String gold,
-            @Nullable String extracted, String rule, boolean correct) {
+    void numberAnswersAreReadAfterTheMarkerElseTheLastNumberAndComparedByValue(
+            String output, String gold, @Nullable String extracted, String rule, boolean correct) {
         Grade grade = grader.grade(AnswerType.NUMBER, null, output, gold, List.of());
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen(rule, extracted, correct, false));
@@ -86,14 +111,16 @@ class GraderUnitTest {
 
     @Test
     void firstNumberRuleTakesTheFirstCandidate() {
-        Grade grade = grader.grade(AnswerType.NUMBER, "first-number", "3 apples and 4 pears make 7 fruit", "3", List.of());
+        Grade grade =
+                grader.grade(AnswerType.NUMBER, "first-number", "3 apples and 4 pears make 7 fruit", "3", List.of());
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen("first-number", "3", true, false));
     }
 
     @Test
     void lastNumberRuleIgnoresTheMarker() {
-        Grade grade = grader.grade(AnswerType.NUMBER, "last-number", "The answer is 8. Check: 8 - 1 = 7", "8", List.of());
+        Grade grade =
+                grader.grade(AnswerType.NUMBER, "last-number", "The answer is 8. Check: 8 - 1 = 7", "8", List.of());
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen("last-number", "7", false, false));
     }
@@ -136,8 +163,13 @@ class GraderUnitTest {
 
     @ParameterizedTest(name = "{0} → {3} ({4}), correct={5}")
     @MethodSource("choiceAnswers")
-    void choiceAnswersAreTheLetterAfterTheMarkerOrTheOptionTextOrTheLastStandaloneLetter(String output, String gold,
-            List<Choice> choices, @Nullable String extracted, String rule, boolean correct) {
+    void choiceAnswersAreTheLetterAfterTheMarkerOrTheOptionTextOrTheLastStandaloneLetter(
+            String output,
+            String gold,
+            List<Choice> choices,
+            @Nullable String extracted,
+            String rule,
+            boolean correct) {
         Grade grade = grader.grade(AnswerType.CHOICE, null, output, gold, choices);
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen(rule, extracted, correct, false));
@@ -196,8 +228,8 @@ class GraderUnitTest {
 
     @ParameterizedTest(name = "{0} → {2} ({3}), correct={4}")
     @MethodSource("stringAnswers")
-    void stringAnswersMatchExactlyAfterStrippingQuotesAndPeriods(String output, String gold, @Nullable String extracted,
-            String rule, boolean correct) {
+    void stringAnswersMatchExactlyAfterStrippingQuotesAndPeriods(
+            String output, String gold, @Nullable String extracted, String rule, boolean correct) {
         Grade grade = grader.grade(AnswerType.STRING, null, output, gold, List.of());
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen(rule, extracted, correct, false));
@@ -210,9 +242,10 @@ class GraderUnitTest {
         for (AnswerType type : AnswerType.values()) {
             assertThat(Grader.rules(type)).first().isEqualTo("default");
         }
-        assertThat(Grader.rules(AnswerType.NUMBER)).containsExactly("default", "after-marker", "last-number", "first-number");
-        assertThat(Grader.rules(AnswerType.MATH)).containsExactly("default", "boxed", "after-marker", "whole-output",
-                "last-math", "last-number");
+        assertThat(Grader.rules(AnswerType.NUMBER))
+                .containsExactly("default", "after-marker", "last-number", "first-number");
+        assertThat(Grader.rules(AnswerType.MATH))
+                .containsExactly("default", "boxed", "after-marker", "whole-output", "last-math", "last-number");
     }
 
     @Test

@@ -27,11 +27,15 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
     @Test
     void aMixedBatchComesBackInOrderWithTheRuleUsed() {
         String apiKey = tenants.tenant("grader", Role.MEMBER).apiKey();
-        String body = json.writeValueAsString(Map.of("answerType", "number", "items", List.of(
-                Map.of("prediction", "48 + 24 = 72\n#### 72", "gold", "72"),
-                Map.of("prediction", "She pays $1,234.50 in total", "gold", "1234.5"),
-                Map.of("prediction", "The answer is 17.", "gold", "18"),
-                Map.of("prediction", "I do not know", "gold", "3"))));
+        String body = json.writeValueAsString(Map.of(
+                "answerType",
+                "number",
+                "items",
+                List.of(
+                        Map.of("prediction", "48 + 24 = 72\n#### 72", "gold", "72"),
+                        Map.of("prediction", "She pays $1,234.50 in total", "gold", "1234.5"),
+                        Map.of("prediction", "The answer is 17.", "gold", "18"),
+                        Map.of("prediction", "I do not know", "gold", "3"))));
 
         HttpResponse<String> response = http.call("POST", CHECK, apiKey, body);
 
@@ -49,27 +53,66 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
     void eachAnswerTypeAndAnExplicitRuleAreGraded() {
         String apiKey = tenants.tenant("grader-types", Role.MEMBER).apiKey();
 
-        JsonNode math = check(apiKey, Map.of("answerType", "math", "items", List.of(
-                Map.of("prediction", "So the answer is \\boxed{\\frac{\\sqrt{2}}{2}}.", "gold", "\\frac{1}{\\sqrt2}"),
-                Map.of("prediction", "\\boxed{(1,2)}", "gold", "(1,2]"))));
+        JsonNode math = check(
+                apiKey,
+                Map.of(
+                        "answerType",
+                        "math",
+                        "items",
+                        List.of(
+                                Map.of(
+                                        "prediction",
+                                        "So the answer is \\boxed{\\frac{\\sqrt{2}}{2}}.",
+                                        "gold",
+                                        "\\frac{1}{\\sqrt2}"),
+                                Map.of("prediction", "\\boxed{(1,2)}", "gold", "(1,2]"))));
         assertResult(math.get(0), "\\frac{\\sqrt{2}}{2}", true, "boxed");
         assertResult(math.get(1), "(1,2)", false, "boxed");
 
-        JsonNode choice = check(apiKey, Map.of("answerType", "choice", "items", List.of(Map.of(
-                "prediction", "The answer is library.", "gold", "B",
-                "choices", List.of(Map.of("label", "A", "text", "bank"), Map.of("label", "B", "text", "library"))))));
+        JsonNode choice = check(
+                apiKey,
+                Map.of(
+                        "answerType",
+                        "choice",
+                        "items",
+                        List.of(Map.of(
+                                "prediction",
+                                "The answer is library.",
+                                "gold",
+                                "B",
+                                "choices",
+                                List.of(
+                                        Map.of("label", "A", "text", "bank"),
+                                        Map.of("label", "B", "text", "library"))))));
         assertResult(choice.get(0), "B", true, "after-marker");
 
-        JsonNode yesNo = check(apiKey, Map.of("answerType", "yesno", "items", List.of(
-                Map.of("prediction", "Yes they can, so the answer is no.", "gold", "false"))));
+        JsonNode yesNo = check(
+                apiKey,
+                Map.of(
+                        "answerType",
+                        "yesno",
+                        "items",
+                        List.of(Map.of("prediction", "Yes they can, so the answer is no.", "gold", "false"))));
         assertResult(yesNo.get(0), "no", true, "last-yes-no");
 
-        JsonNode text = check(apiKey, Map.of("answerType", "string", "items", List.of(
-                Map.of("prediction", "The answer is \"nkg\".", "gold", "nkg"))));
+        JsonNode text = check(
+                apiKey,
+                Map.of(
+                        "answerType",
+                        "string",
+                        "items",
+                        List.of(Map.of("prediction", "The answer is \"nkg\".", "gold", "nkg"))));
         assertResult(text.get(0), "nkg", true, "after-marker");
 
-        JsonNode lastNumber = check(apiKey, Map.of("answerType", "number", "rule", "last-number", "items", List.of(
-                Map.of("prediction", "The answer is 8. Check: 8 - 1 = 7", "gold", "7"))));
+        JsonNode lastNumber = check(
+                apiKey,
+                Map.of(
+                        "answerType",
+                        "number",
+                        "rule",
+                        "last-number",
+                        "items",
+                        List.of(Map.of("prediction", "The answer is 8. Check: 8 - 1 = 7", "gold", "7"))));
         assertResult(lastNumber.get(0), "7", true, "last-number");
     }
 
@@ -78,7 +121,10 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
         String apiKey = tenants.tenant("grader-bulk", Role.MEMBER).apiKey();
         List<Map<String, String>> items = new ArrayList<>();
         for (int i = 0; i < GradingService.MAX_ITEMS; i++) {
-            items.add(Map.of("prediction", "Adding " + i + " and 1 gives " + (i + 1) + ".\n#### " + (i + 1), "gold",
+            items.add(Map.of(
+                    "prediction",
+                    "Adding " + i + " and 1 gives " + (i + 1) + ".\n#### " + (i + 1),
+                    "gold",
                     String.valueOf(i % 2 == 0 ? i + 1 : i)));
         }
         String body = json.writeValueAsString(Map.of("answerType", "number", "items", items));
@@ -91,7 +137,9 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
         JsonNode results = json.readTree(response.body()).get("results");
         assertThat(results).hasSize(GradingService.MAX_ITEMS);
         for (int i = 0; i < results.size(); i++) {
-            assertThat(results.get(i).get("correct").asBoolean()).as("item %d", i).isEqualTo(i % 2 == 0);
+            assertThat(results.get(i).get("correct").asBoolean())
+                    .as("item %d", i)
+                    .isEqualTo(i % 2 == 0);
         }
         System.out.printf("Grading API: %d number items in %d ms (round trip)%n", GradingService.MAX_ITEMS, millis);
     }
@@ -104,14 +152,17 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
             items.add(Map.of("prediction", "#### 1", "gold", "1"));
         }
 
-        HttpResponse<String> response = http.call("POST", CHECK, apiKey,
-                json.writeValueAsString(Map.of("answerType", "number", "items", items)));
+        HttpResponse<String> response = http.call(
+                "POST", CHECK, apiKey, json.writeValueAsString(Map.of("answerType", "number", "items", items)));
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = json.readTree(response.body());
-        assertThat(problem.get("detail").asString()).contains("items").contains("10000").contains("10001");
+        assertThat(problem.get("detail").asString())
+                .contains("items")
+                .contains("10000")
+                .contains("10001");
         assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("items");
     }
 
@@ -119,8 +170,12 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
     void anUnknownAnswerTypeIsRefusedNamingTheField() {
         String apiKey = tenants.tenant("grader-type", Role.MEMBER).apiKey();
 
-        HttpResponse<String> response = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
-                "answerType", "fraction", "items", List.of(Map.of("prediction", "1/2", "gold", "0.5")))));
+        HttpResponse<String> response = http.call(
+                "POST",
+                CHECK,
+                apiKey,
+                json.writeValueAsString(Map.of(
+                        "answerType", "fraction", "items", List.of(Map.of("prediction", "1/2", "gold", "0.5")))));
 
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode problem = json.readTree(response.body());
@@ -132,26 +187,60 @@ class GradingApiIntegrationTest extends ApiIntegrationTest {
     void aMissingAnswerTypeOrAnUnknownRuleIsRefusedNamingTheField() {
         String apiKey = tenants.tenant("grader-rule", Role.MEMBER).apiKey();
 
-        HttpResponse<String> missing = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
-                "items", List.of(Map.of("prediction", "1", "gold", "1")))));
-        HttpResponse<String> badRule = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
-                "answerType", "math", "rule", "first-letter", "items", List.of(Map.of("prediction", "1", "gold", "1")))));
-        HttpResponse<String> noGold = http.call("POST", CHECK, apiKey, json.writeValueAsString(Map.of(
-                "answerType", "math", "items", List.of(Map.of("prediction", "1")))));
+        HttpResponse<String> missing = http.call(
+                "POST",
+                CHECK,
+                apiKey,
+                json.writeValueAsString(Map.of("items", List.of(Map.of("prediction", "1", "gold", "1")))));
+        HttpResponse<String> badRule = http.call(
+                "POST",
+                CHECK,
+                apiKey,
+                json.writeValueAsString(Map.of(
+                        "answerType",
+                        "math",
+                        "rule",
+                        "first-letter",
+                        "items",
+                        List.of(Map.of("prediction", "1", "gold", "1")))));
+        HttpResponse<String> noGold = http.call(
+                "POST",
+                CHECK,
+                apiKey,
+                json.writeValueAsString(Map.of("answerType", "math", "items", List.of(Map.of("prediction", "1")))));
 
         assertThat(missing.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(missing.body()).get("errors").get(0).get("field").asString()).isEqualTo("answerType");
+        assertThat(json.readTree(missing.body())
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("answerType");
         assertThat(badRule.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(badRule.body()).get("errors").get(0).get("field").asString()).isEqualTo("rule");
+        assertThat(json.readTree(badRule.body())
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("rule");
         assertThat(json.readTree(badRule.body()).get("detail").asString()).contains("boxed");
         assertThat(noGold.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(noGold.body()).get("errors").get(0).get("field").asString()).isEqualTo("items[0].gold");
+        assertThat(json.readTree(noGold.body())
+                        .get("errors")
+                        .get(0)
+                        .get("field")
+                        .asString())
+                .isEqualTo("items[0].gold");
     }
 
     @Test
     void withoutAnApiKeyTheApiAnswers401() {
-        HttpResponse<String> response = http.call("POST", CHECK, null, json.writeValueAsString(Map.of(
-                "answerType", "number", "items", List.of(Map.of("prediction", "#### 1", "gold", "1")))));
+        HttpResponse<String> response = http.call(
+                "POST",
+                CHECK,
+                null,
+                json.writeValueAsString(
+                        Map.of("answerType", "number", "items", List.of(Map.of("prediction", "#### 1", "gold", "1")))));
 
         assertThat(response.statusCode()).isEqualTo(401);
     }

@@ -34,9 +34,15 @@ class GradingConformanceUnitTest {
     private final Grader grader = new Grader();
 
     /** One case of the corpus, identified by file and line. */
-    record Case(String id, String source, String category, AnswerType type, String gold, String prediction,
-            boolean expected, @Nullable String decided) {
-    }
+    record Case(
+            String id,
+            String source,
+            String category,
+            AnswerType type,
+            String gold,
+            String prediction,
+            boolean expected,
+            @Nullable String decided) {}
 
     /** The outcome of one case. */
     record Outcome(Case c, Grade grade) {
@@ -54,7 +60,8 @@ class GradingConformanceUnitTest {
     void everyCaseIsGradedAsItsSourceExpectsOrAsWeDecidedWithAReason() {
         List<Outcome> outcomes = cases().stream().map(this::grade).toList();
 
-        List<String> failures = outcomes.stream().filter(o -> !o.passed())
+        List<String> failures = outcomes.stream()
+                .filter(o -> !o.passed())
                 .map(o -> o.c().id() + " [" + o.c().category() + "] gold=" + o.c().gold() + " | prediction="
                         + abbreviate(o.c().prediction()) + " | expected " + o.expected() + ", graded " + o.grade())
                 .toList();
@@ -78,7 +85,8 @@ class GradingConformanceUnitTest {
             Files.createDirectories(generated.getParent());
             Files.writeString(generated, expected, StandardCharsets.UTF_8);
         }
-        assertThat(current).as("docs/GRADING.md's conformance tables (the current ones are in target/grading-conformance.md)")
+        assertThat(current)
+                .as("docs/GRADING.md's conformance tables (the current ones are in target/grading-conformance.md)")
                 .isEqualTo(expected.strip());
     }
 
@@ -87,24 +95,46 @@ class GradingConformanceUnitTest {
 
     /** The agreement per category and the cases decided otherwise, as Markdown. */
     static String tables(List<Outcome> outcomes) {
-        StringBuilder md = new StringBuilder("| category | cases | graded as the source expects | decided otherwise |\n|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder(
+                "| category | cases | graded as the source expects | decided otherwise |\n|---|---|---|---|\n");
         int[] all = new int[3];
         for (var row : byCategory(outcomes).entrySet()) {
             int[] r = row.getValue();
-            md.append("| ").append(row.getKey()).append(" | ").append(r[0]).append(" | ").append(r[1]).append(" | ")
-                    .append(r[2]).append(" |\n");
+            md.append("| ")
+                    .append(row.getKey())
+                    .append(" | ")
+                    .append(r[0])
+                    .append(" | ")
+                    .append(r[1])
+                    .append(" | ")
+                    .append(r[2])
+                    .append(" |\n");
             for (int i = 0; i < 3; i++) {
                 all[i] += r[i];
             }
         }
-        md.append("| **all** | **").append(all[0]).append("** | **").append(all[1]).append("** | **").append(all[2])
-                .append("** |\n\nEvery case not decided otherwise is graded as its source expects (the test fails otherwise). ")
+        md.append("| **all** | **")
+                .append(all[0])
+                .append("** | **")
+                .append(all[1])
+                .append("** | **")
+                .append(all[2])
+                .append(
+                        "** |\n\nEvery case not decided otherwise is graded as its source expects (the test fails otherwise). ")
                 .append("Decided otherwise, with the reason:\n\n");
         for (Outcome o : outcomes) {
             if (o.c().decided() != null) {
-                md.append("- `").append(o.c().id()).append("` (").append(o.c().category()).append("; gold `")
-                        .append(o.c().gold().replace("\n", " ").replace("`", "'")).append("`, source expects ")
-                        .append(o.c().expected() ? "equal" : "different").append("): ").append(o.c().decided()).append('\n');
+                md.append("- `")
+                        .append(o.c().id())
+                        .append("` (")
+                        .append(o.c().category())
+                        .append("; gold `")
+                        .append(o.c().gold().replace("\n", " ").replace("`", "'"))
+                        .append("`, source expects ")
+                        .append(o.c().expected() ? "equal" : "different")
+                        .append("): ")
+                        .append(o.c().decided())
+                        .append('\n');
             }
         }
         return md.toString();
@@ -118,7 +148,9 @@ class GradingConformanceUnitTest {
         Map<String, String> decisions = decisions();
         List<Case> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(CORPUS)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl") && !f.endsWith("decisions.jsonl")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl") && !f.endsWith("decisions.jsonl"))
+                    .sorted()
+                    .toList()) {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 for (int i = 0; i < lines.size(); i++) {
                     if (lines.get(i).isBlank()) {
@@ -126,9 +158,15 @@ class GradingConformanceUnitTest {
                     }
                     JsonNode node = JSON.readTree(lines.get(i));
                     String id = file.getFileName() + "#" + (i + 1);
-                    all.add(new Case(id, node.get("source").asString(), node.get("category").asString(),
-                            AnswerType.fromId(node.get("type").asString()), node.get("gold").asString(),
-                            node.get("prediction").asString(), node.get("expected").asBoolean(), decisions.get(id)));
+                    all.add(new Case(
+                            id,
+                            node.get("source").asString(),
+                            node.get("category").asString(),
+                            AnswerType.fromId(node.get("type").asString()),
+                            node.get("gold").asString(),
+                            node.get("prediction").asString(),
+                            node.get("expected").asBoolean(),
+                            decisions.get(id)));
                 }
             }
         } catch (IOException e) {
@@ -148,7 +186,8 @@ class GradingConformanceUnitTest {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
                     JsonNode node = JSON.readTree(line);
-                    decisions.put(node.get("case").asString(), node.get("reason").asString());
+                    decisions.put(
+                            node.get("case").asString(), node.get("reason").asString());
                 }
             }
         } catch (IOException e) {

@@ -93,8 +93,12 @@ class MathGraderUnitTest {
                 arguments("\\boxed{x = 1, x = -2}", "1,-2"),
                 arguments("\\boxed{1 \\pm \\sqrt{19}}", "1+\\sqrt{19}, 1-\\sqrt{19}"),
                 arguments("\\boxed{\\{1\\pm\\sqrt{5},-2\\}}", "\\{-2, 1+\\sqrt5, 1-\\sqrt5\\}"),
-                arguments("\\boxed{\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}}", "\\begin{bmatrix}-1&0\\\\0&-1\\end{bmatrix}"),
-                arguments("\\boxed{\\begin{pmatrix} 1/5 \\\\ -18/5 \\end{pmatrix}}", "\\begin{pmatrix} 0.2 \\\\ -3.6 \\end{pmatrix}"),
+                arguments(
+                        "\\boxed{\\begin{pmatrix} -1 & 0 \\\\ 0 & -1 \\end{pmatrix}}",
+                        "\\begin{bmatrix}-1&0\\\\0&-1\\end{bmatrix}"),
+                arguments(
+                        "\\boxed{\\begin{pmatrix} 1/5 \\\\ -18/5 \\end{pmatrix}}",
+                        "\\begin{pmatrix} 0.2 \\\\ -3.6 \\end{pmatrix}"),
                 // words, letters and bases
                 arguments("\\boxed{\\text{Evelyn}}", "\\text{Evelyn}"),
                 arguments("\\boxed{evelyn}", "\\text{Evelyn}"),
@@ -155,14 +159,16 @@ class MathGraderUnitTest {
 
     @Test
     void theLastBoxedAnswerIsExtractedWithBalancedBraces() {
-        Grade grade = grader.grade(AnswerType.MATH, null, "So $x = \\boxed{\\frac{\\sqrt{3}}{2}}$.", "\\frac{\\sqrt{3}}{2}", List.of());
+        Grade grade = grader.grade(
+                AnswerType.MATH, null, "So $x = \\boxed{\\frac{\\sqrt{3}}{2}}$.", "\\frac{\\sqrt{3}}{2}", List.of());
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen("boxed", "\\frac{\\sqrt{3}}{2}", true, false));
     }
 
     @Test
     void theMarkerIsUsedWhenThereIsNoBox() {
-        Grade grade = grader.grade(AnswerType.MATH, null, "Adding them up.\nTherefore, the answer is $(1,2]$.", "(1,2]", List.of());
+        Grade grade = grader.grade(
+                AnswerType.MATH, null, "Adding them up.\nTherefore, the answer is $(1,2]$.", "(1,2]", List.of());
 
         assertThat(Seen.of(grade)).isEqualTo(new Seen("after-marker", "(1,2]", true, false));
     }
@@ -220,29 +226,42 @@ class MathGraderUnitTest {
 
         long started = System.nanoTime();
         // f is undefined, so only Simplify can compare the arguments, and expanding a 20th power of four terms is slow
-        Grade grade = impatient.grade(AnswerType.MATH, null, "\\boxed{f((a+b+c+d)^{20}-(a+b+c+d)^{19}(a+b+c))}",
-                "f((a+b+c+d)^{19}d)", List.of());
+        Grade grade = impatient.grade(
+                AnswerType.MATH,
+                null,
+                "\\boxed{f((a+b+c+d)^{20}-(a+b+c+d)^{19}(a+b+c))}",
+                "f((a+b+c+d)^{19}d)",
+                List.of());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(grade.correct()).isFalse();
         assertThat(grade.flagged()).isTrue();
         assertThat(took).isLessThan(Duration.ofSeconds(5));
-        assertThat(impatient.grade(AnswerType.MATH, null, "\\boxed{\\sqrt{8}}", "2\\sqrt2", List.of()).correct())
-                .as("the grader still works after a timeout").isTrue();
+        assertThat(impatient
+                        .grade(AnswerType.MATH, null, "\\boxed{\\sqrt{8}}", "2\\sqrt2", List.of())
+                        .correct())
+                .as("the grader still works after a timeout")
+                .isTrue();
     }
 
     @Test
     void concurrentMathChecksDoNotInterfere() throws Exception {
-        List<String[]> cases = List.of(new String[] {"\\sqrt{2}/2", "\\frac{1}{\\sqrt2}", "true"},
-                new String[] {"(x+1)^2", "x^2+2x+1", "true"}, new String[] {"(x+1)^2", "x^2+1", "false"},
-                new String[] {"\\frac{\\pi}{3}", "\\pi/3", "true"}, new String[] {"\\cot x", "\\tan x", "false"},
-                new String[] {"(a+5)(b+2)", "ab+2a+5b+10", "true"}, new String[] {"7i-2", "-2+7i", "true"});
+        List<String[]> cases = List.of(
+                new String[] {"\\sqrt{2}/2", "\\frac{1}{\\sqrt2}", "true"},
+                new String[] {"(x+1)^2", "x^2+2x+1", "true"},
+                new String[] {"(x+1)^2", "x^2+1", "false"},
+                new String[] {"\\frac{\\pi}{3}", "\\pi/3", "true"},
+                new String[] {"\\cot x", "\\tan x", "false"},
+                new String[] {"(a+5)(b+2)", "ab+2a+5b+10", "true"},
+                new String[] {"7i-2", "-2+7i", "true"});
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<Future<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < 280; i++) {
                 String[] c = cases.get(i % cases.size());
-                results.add(pool.submit(() -> grader.grade(AnswerType.MATH, null, "\\boxed{" + c[0] + "}", c[1], List.of())
-                        .correct() == Boolean.parseBoolean(c[2])));
+                results.add(pool.submit(
+                        () -> grader.grade(AnswerType.MATH, null, "\\boxed{" + c[0] + "}", c[1], List.of())
+                                        .correct()
+                                == Boolean.parseBoolean(c[2])));
             }
             for (Future<Boolean> result : results) {
                 assertThat(result.get()).isTrue();
@@ -252,11 +271,14 @@ class MathGraderUnitTest {
 
     @Test
     void everyMath500ReferenceAnswerEqualsItselfWhenBoxed() throws IOException {
-        List<String> answers = math500().stream().map(item -> item.get("answer").asString()).toList();
+        List<String> answers =
+                math500().stream().map(item -> item.get("answer").asString()).toList();
 
         long started = System.nanoTime();
         List<String> failures = answers.stream()
-                .filter(answer -> !grader.grade(AnswerType.MATH, null, "The answer is \\boxed{" + answer + "}.", answer, List.of()).correct())
+                .filter(answer -> !grader.grade(
+                                AnswerType.MATH, null, "The answer is \\boxed{" + answer + "}.", answer, List.of())
+                        .correct())
                 .toList();
         long millis = (System.nanoTime() - started) / 1_000_000;
 
@@ -271,8 +293,13 @@ class MathGraderUnitTest {
 
         long started = System.nanoTime();
         List<String> failures = items.stream()
-                .filter(item -> !grader.grade(AnswerType.MATH, null, item.get("solution").asString(),
-                        item.get("answer").asString(), List.of()).correct())
+                .filter(item -> !grader.grade(
+                                AnswerType.MATH,
+                                null,
+                                item.get("solution").asString(),
+                                item.get("answer").asString(),
+                                List.of())
+                        .correct())
                 .map(item -> item.get("unique_id").asString())
                 .toList();
         long millis = (System.nanoTime() - started) / 1_000_000;

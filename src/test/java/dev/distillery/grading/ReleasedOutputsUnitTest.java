@@ -27,15 +27,17 @@ class ReleasedOutputsUnitTest {
 
     private final Grader grader = new Grader();
 
-    record Tally(int items, int byDefault, int byLastNumber, int byBoxOrMarker, int noAnswer) {
-    }
+    record Tally(int items, int byDefault, int byLastNumber, int byBoxOrMarker, int noAnswer) {}
 
     @Test
     void releasedTraceOfThoughtMathOutputsAreGradedAtLeastAsWellAsALastNumberRegrade() throws IOException {
         List<String[]> cases = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("src/test/resources/grading/tot-math/gpt4-gpt4.jsonl"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(
+                Path.of("src/test/resources/grading/tot-math/gpt4-gpt4.jsonl"), StandardCharsets.UTF_8)) {
             JsonNode node = JSON.readTree(line);
-            cases.add(new String[] {node.get("outputTail").asString(), node.get("gold").asString()});
+            cases.add(new String[] {
+                node.get("outputTail").asString(), node.get("gold").asString()
+            });
         }
 
         Tally tally = tally(cases);
@@ -43,14 +45,17 @@ class ReleasedOutputsUnitTest {
         System.out.println("ToT GPT-4 → GPT-4 MATH (released traces): " + tally);
         assertThat(tally.items()).isEqualTo(200);
         // 2026-12: 118 by default, 104 by the last number, 20 by box or marker (version 1 read 12); see docs/GRADING.md
-        assertThat(tally.byDefault()).isGreaterThanOrEqualTo(tally.byLastNumber()).isGreaterThanOrEqualTo(110);
+        assertThat(tally.byDefault())
+                .isGreaterThanOrEqualTo(tally.byLastNumber())
+                .isGreaterThanOrEqualTo(110);
         assertThat(tally.byBoxOrMarker()).as("what version 1 could read").isLessThan(30);
     }
 
     @Test
     void mathSolutionsWithoutTheirBoxesAreReadFromTheText() throws IOException {
         List<String[]> cases = MathSolutions.all().stream()
-                .map(s -> new String[] {MathSolutions.unboxed(s.text()), s.gold()}).toList();
+                .map(s -> new String[] {MathSolutions.unboxed(s.text()), s.gold()})
+                .toList();
 
         Tally tally = tally(cases);
 
@@ -58,7 +63,9 @@ class ReleasedOutputsUnitTest {
         assertThat(tally.items()).isGreaterThan(4_900);
         assertThat(tally.byDefault()).isGreaterThanOrEqualTo(tally.byLastNumber());
         // 2026-12: 4,534 of 5,000 by default, 3,618 by the last number; see docs/GRADING.md
-        assertThat(tally.byDefault() * 100 / tally.items()).as("percent read correctly").isGreaterThanOrEqualTo(88);
+        assertThat(tally.byDefault() * 100 / tally.items())
+                .as("percent read correctly")
+                .isGreaterThanOrEqualTo(88);
     }
 
     private Tally tally(List<String[]> cases) {
@@ -70,9 +77,17 @@ class ReleasedOutputsUnitTest {
             Grade grade = grader.grade(AnswerType.MATH, null, c[0], c[1], List.of());
             byDefault += grade.correct() ? 1 : 0;
             noAnswer += grade.answerFound() ? 0 : 1;
-            byLastNumber += grader.grade(AnswerType.MATH, "last-number", c[0], c[1], List.of()).correct() ? 1 : 0;
-            boolean boxed = grader.grade(AnswerType.MATH, "boxed", c[0], c[1], List.of()).correct();
-            byBoxOrMarker += boxed || grader.grade(AnswerType.MATH, "after-marker", c[0], c[1], List.of()).correct() ? 1 : 0;
+            byLastNumber += grader.grade(AnswerType.MATH, "last-number", c[0], c[1], List.of())
+                            .correct()
+                    ? 1
+                    : 0;
+            boolean boxed = grader.grade(AnswerType.MATH, "boxed", c[0], c[1], List.of())
+                    .correct();
+            byBoxOrMarker += boxed
+                            || grader.grade(AnswerType.MATH, "after-marker", c[0], c[1], List.of())
+                                    .correct()
+                    ? 1
+                    : 0;
         }
         return new Tally(cases.size(), byDefault, byLastNumber, byBoxOrMarker, noAnswer);
     }

@@ -25,7 +25,7 @@ class LeaderboardStatisticsUnitTest {
 
     @Test
     void mcNemarIsTheExactBinomialTestOfTheDiscordantPairs() {
-        BitSet method = bits(40, 0, 30);   // right on items 0..29
+        BitSet method = bits(40, 0, 30); // right on items 0..29
         BitSet baseline = bits(40, 5, 33); // right on items 5..32: 5 only the method, 3 only the baseline
         Statistics.Comparison c = Statistics.compare(method, baseline, 40, 1);
         assertThat(c.onlyMethod()).isEqualTo(5);
@@ -70,11 +70,15 @@ class LeaderboardStatisticsUnitTest {
 
     @Test
     void studentSizesComeFromTheEndpointOrItsName() {
-        assertThat(ChartOptions.studentBillions(row("a", "t", "Llama-2-7b-chat", 1.0, false))).hasValue(7.0);
-        assertThat(ChartOptions.studentBillions(row("a", "t", "qwen2.5-1.5B", 1.0, false))).hasValue(1.5);
-        assertThat(ChartOptions.studentBillions(row("a", "t", "gpt2-large-774M", 1.0, false)).getAsDouble())
+        assertThat(ChartOptions.studentBillions(row("a", "t", "Llama-2-7b-chat", 1.0, false)))
+                .hasValue(7.0);
+        assertThat(ChartOptions.studentBillions(row("a", "t", "qwen2.5-1.5B", 1.0, false)))
+                .hasValue(1.5);
+        assertThat(ChartOptions.studentBillions(row("a", "t", "gpt2-large-774M", 1.0, false))
+                        .getAsDouble())
                 .isCloseTo(0.774, within(1e-9));
-        assertThat(ChartOptions.studentBillions(row("a", "t", "student", 1.0, false))).isEmpty();
+        assertThat(ChartOptions.studentBillions(row("a", "t", "student", 1.0, false)))
+                .isEmpty();
     }
 
     private static BitSet bits(int n, int fromInclusive, int toExclusive) {
@@ -84,9 +88,43 @@ class LeaderboardStatisticsUnitTest {
     }
 
     private static LeaderboardRow row(String name, String teacher, String student, Double gain, boolean baseline) {
-        return new LeaderboardRow(UUID.randomUUID(), name, UUID.randomUUID(), "GSM8K", 1, "test",
-                baseline ? "standard" : "trace-of-thought", "tot-paper", baseline, teacher, student, student, null, 100,
-                50, 0, 0.5, 0.4, 0.6, null, null, null, gain, null, null, null, null, null, null, 0, 0, 0,
-                BigDecimal.ZERO, null, false, null, Instant.EPOCH);
+        return new LeaderboardRow(
+                UUID.randomUUID(),
+                name,
+                UUID.randomUUID(),
+                "GSM8K",
+                1,
+                "test",
+                baseline ? "standard" : "trace-of-thought",
+                "tot-paper",
+                baseline,
+                teacher,
+                student,
+                student,
+                null,
+                100,
+                50,
+                0,
+                0.5,
+                0.4,
+                0.6,
+                null,
+                null,
+                null,
+                gain,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                BigDecimal.ZERO,
+                null,
+                false,
+                null,
+                Instant.EPOCH);
     }
 }

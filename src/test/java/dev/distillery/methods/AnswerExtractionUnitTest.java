@@ -15,35 +15,50 @@ class AnswerExtractionUnitTest {
 
     @Test
     void aTraceOfThoughtStudentsFreeFormAnswerIsReadByTheExtractor() {
-        Method method = Methods.forRoles(Methods.byId("trace-of-thought").orElseThrow(),
+        Method method = Methods.forRoles(
+                Methods.byId("trace-of-thought").orElseThrow(),
                 List.of(ModelRole.TEACHER, ModelRole.STUDENT, ModelRole.EXTRACTOR));
         MethodItem item = MethodDriver.item(MethodDriver.QUESTION);
 
-        MethodDriver.Drive drive = MethodDriver.drive(method, "tot-paper", item, Map.of(), Decoding.providerDefault(),
-                MethodDriver.answering(Map.of("teacher", "1. Add the apples.", "student", "She has seven apples now.",
-                        "extract/0", " 7.")));
+        MethodDriver.Drive drive = MethodDriver.drive(
+                method,
+                "tot-paper",
+                item,
+                Map.of(),
+                Decoding.providerDefault(),
+                MethodDriver.answering(Map.of(
+                        "teacher", "1. Add the apples.", "student", "She has seven apples now.", "extract/0", " 7.")));
 
         assertThat(method.id()).isEqualTo("trace-of-thought");
         assertThat(method.roles()).containsExactlyInAnyOrder(ModelRole.TEACHER, ModelRole.STUDENT, ModelRole.EXTRACTOR);
         assertThat(drive.keys()).containsExactly("teacher", "student", "extract/0");
         CallRequest extraction = drive.call("extract/0");
         assertThat(extraction.role()).isEqualTo(ModelRole.EXTRACTOR);
-        assertThat(extraction.prompt()).isEqualTo("Q: " + MethodDriver.QUESTION + "\nA: She has seven apples now.\n"
-                + "Therefore, the answer (arabic numerals) is");
+        assertThat(extraction.prompt())
+                .isEqualTo("Q: " + MethodDriver.QUESTION + "\nA: She has seven apples now.\n"
+                        + "Therefore, the answer (arabic numerals) is");
         assertThat(extraction.decoding()).isEqualTo(Decoding.greedy(32));
         assertThat(drive.prediction().output()).isEqualTo("7.");
         assertThat(drive.prediction().rule()).isNull();
-        assertThat(drive.prediction().artifacts()).containsEntry("reasoning", "She has seven apples now.")
+        assertThat(drive.prediction().artifacts())
+                .containsEntry("reasoning", "She has seven apples now.")
                 .containsEntry("steps", "1. Add the apples.");
     }
 
     @Test
     void everyDiverseReasoningSampleGetsItsOwnExtraction() {
-        Method method = Methods.forRoles(Methods.byId("fine-tune-cot").orElseThrow(), List.of(ModelRole.TEACHER, ModelRole.EXTRACTOR));
+        Method method = Methods.forRoles(
+                Methods.byId("fine-tune-cot").orElseThrow(), List.of(ModelRole.TEACHER, ModelRole.EXTRACTOR));
         MethodItem item = MethodDriver.item(MethodDriver.QUESTION);
 
-        MethodDriver.Drive drive = MethodDriver.drive(method, "ft-cot", item, Map.of("samples", 2),
-                Decoding.providerDefault(), call -> call.key().startsWith("extract/") ? List.of("7")
+        MethodDriver.Drive drive = MethodDriver.drive(
+                method,
+                "ft-cot",
+                item,
+                Map.of("samples", 2),
+                Decoding.providerDefault(),
+                call -> call.key().startsWith("extract/")
+                        ? List.of("7")
                         : java.util.Collections.nCopies(call.decoding().samples(), "Add them. 7"));
 
         assertThat(drive.keys()).contains("extract/0", "extract/1");

@@ -29,7 +29,11 @@ class FineTuneCotUnitTest {
 
     @Test
     void oneSampleIsAGreedyRationaleThenAGreedyAnswer() {
-        Drive drive = drive("fine-tune-cot", null, item(QUESTION), Map.of(),
+        Drive drive = drive(
+                "fine-tune-cot",
+                null,
+                item(QUESTION),
+                Map.of(),
                 answering(Map.of("rationale", " 3 + 4 = 7.", "answer/0", " 7")));
 
         assertThat(drive.steps()).hasSize(2);
@@ -38,8 +42,9 @@ class FineTuneCotUnitTest {
             assertThat(call.role()).isEqualTo(ModelRole.TEACHER);
             assertThat(call.decoding()).isEqualTo(Decoding.greedy(128));
         });
-        assertThat(drive.prediction()).isEqualTo(new Prediction("sample 0", " 7", "first-number",
-                Map.of("rationale", " 3 + 4 = 7.", "answer_text", " 7")));
+        assertThat(drive.prediction())
+                .isEqualTo(new Prediction(
+                        "sample 0", " 7", "first-number", Map.of("rationale", " 3 + 4 = 7.", "answer_text", " 7")));
     }
 
     @Test
@@ -53,15 +58,21 @@ class FineTuneCotUnitTest {
         assertThat(rationale.decoding()).isEqualTo(new Decoding(0.7, null, 128, List.of(), null, 8));
 
         List<CallRequest> answers = drive.steps().get(1).calls();
-        assertThat(answers).extracting(CallRequest::key)
-                .containsExactlyElementsOf(IntStream.range(0, 8).mapToObj(i -> "answer/" + i).toList());
+        assertThat(answers)
+                .extracting(CallRequest::key)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 8).mapToObj(i -> "answer/" + i).toList());
         assertThat(answers).allSatisfy(call -> assertThat(call.decoding()).isEqualTo(Decoding.greedy(128)));
-        assertThat(answers.get(3).prompt()).isEqualTo("Q: " + QUESTION
-                + "\nA: Let's think step by step. rationale 3\nTherefore, the answer is");
+        assertThat(answers.get(3).prompt())
+                .isEqualTo("Q: " + QUESTION + "\nA: Let's think step by step. rationale 3\nTherefore, the answer is");
 
         assertThat(drive.predictions()).hasSize(8);
-        assertThat(drive.predictions().get(5)).isEqualTo(new Prediction("sample 5", " answer to rationale 5",
-                "first-number", Map.of("rationale", " rationale 5", "answer_text", " answer to rationale 5")));
+        assertThat(drive.predictions().get(5))
+                .isEqualTo(new Prediction(
+                        "sample 5",
+                        " answer to rationale 5",
+                        "first-number",
+                        Map.of("rationale", " rationale 5", "answer_text", " answer to rationale 5")));
     }
 
     @Test
@@ -70,10 +81,15 @@ class FineTuneCotUnitTest {
         history.add(new CompletedCall("rationale", ModelRole.TEACHER, "p", List.of(" r0", " r1", " r2", " r3")));
         history.add(new CompletedCall("answer/2", ModelRole.TEACHER, "p", List.of(" 7")));
 
-        Step step = fineTuneCot.next(item(QUESTION), preset("fine-tune-cot", null), Map.of("samples", 4),
-                Decoding.providerDefault(), history);
+        Step step = fineTuneCot.next(
+                item(QUESTION),
+                preset("fine-tune-cot", null),
+                Map.of("samples", 4),
+                Decoding.providerDefault(),
+                history);
 
-        assertThat(((Step.Calls) step).calls()).extracting(CallRequest::key)
+        assertThat(((Step.Calls) step).calls())
+                .extracting(CallRequest::key)
                 .containsExactly("answer/0", "answer/1", "answer/3");
     }
 
@@ -88,7 +104,11 @@ class FineTuneCotUnitTest {
 
     @Test
     void theDiverseTemperatureIsAParameter() {
-        Drive drive = drive("fine-tune-cot", null, item(QUESTION), Map.of("samples", 4, "diverseTemperature", 1.0),
+        Drive drive = drive(
+                "fine-tune-cot",
+                null,
+                item(QUESTION),
+                Map.of("samples", 4, "diverseTemperature", 1.0),
                 this::numberedModel);
 
         assertThat(drive.call("rationale").decoding().temperature()).isEqualTo(1.0);
@@ -103,26 +123,33 @@ class FineTuneCotUnitTest {
 
     @Test
     void onlyThePowersOfTwoUpTo64AreSampleCounts() {
-        assertThatThrownBy(() -> drive("fine-tune-cot", null, item(QUESTION), Map.of("samples", 3), this::numberedModel))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'samples'");
+        assertThatThrownBy(
+                        () -> drive("fine-tune-cot", null, item(QUESTION), Map.of("samples", 3), this::numberedModel))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'samples'");
     }
 
     @Test
     void aRationaleCallWithoutOutputIsAnItemError() {
         List<CompletedCall> history = List.of(new CompletedCall("rationale", ModelRole.TEACHER, "p", List.of()));
 
-        assertThatThrownBy(() -> fineTuneCot.next(item(QUESTION), preset("fine-tune-cot", null), Map.of(),
-                Decoding.providerDefault(), history))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'rationale'");
+        assertThatThrownBy(() -> fineTuneCot.next(
+                        item(QUESTION), preset("fine-tune-cot", null), Map.of(), Decoding.providerDefault(), history))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'rationale'");
     }
 
     /** Rationale sample i reads " rationale i"; the answer to it " answer to rationale i". */
     private List<String> numberedModel(CallRequest call) {
         if (call.key().equals("rationale")) {
-            return IntStream.range(0, call.decoding().samples()).mapToObj(i -> " rationale " + i).toList();
+            return IntStream.range(0, call.decoding().samples())
+                    .mapToObj(i -> " rationale " + i)
+                    .toList();
         }
-        String rationale = call.prompt().substring(call.prompt().indexOf("step by step.") + "step by step.".length(),
-                call.prompt().indexOf("\nTherefore"));
+        String rationale = call.prompt()
+                .substring(
+                        call.prompt().indexOf("step by step.") + "step by step.".length(),
+                        call.prompt().indexOf("\nTherefore"));
         return List.of(" answer to" + rationale);
     }
 }

@@ -19,8 +19,7 @@ final class MethodDriver {
 
     static final String QUESTION = "Janet has 3 apples and buys 4 more. How many apples does she have?";
 
-    private MethodDriver() {
-    }
+    private MethodDriver() {}
 
     /** What a drive produced: the steps in order, every call made, and the predictions. */
     record Drive(List<Step.Calls> steps, List<CompletedCall> history, List<Prediction> predictions) {
@@ -30,7 +29,9 @@ final class MethodDriver {
         }
 
         CallRequest call(String key) {
-            return calls().stream().filter(call -> call.key().equals(key)).findFirst()
+            return calls().stream()
+                    .filter(call -> call.key().equals(key))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("No call " + key + " in " + keys()));
         }
 
@@ -49,10 +50,16 @@ final class MethodDriver {
     }
 
     static MethodItem choiceItem(String question) {
-        return new MethodItem("test-1", question,
-                List.of(new MethodItem.Choice("A", "50"), new MethodItem.Choice("B", "45"),
+        return new MethodItem(
+                "test-1",
+                question,
+                List.of(
+                        new MethodItem.Choice("A", "50"),
+                        new MethodItem.Choice("B", "45"),
                         new MethodItem.Choice("C", "65")),
-                "A", AnswerType.CHOICE, List.of());
+                "A",
+                AnswerType.CHOICE,
+                List.of());
     }
 
     static Method method(String id) {
@@ -74,18 +81,32 @@ final class MethodDriver {
         };
     }
 
-    static Drive drive(String methodId, String presetId, MethodItem item, Map<String, Object> params,
+    static Drive drive(
+            String methodId,
+            String presetId,
+            MethodItem item,
+            Map<String, Object> params,
             Function<CallRequest, List<String>> model) {
         return drive(methodId, presetId, item, params, Decoding.providerDefault(), model);
     }
 
-    static Drive drive(String methodId, String presetId, MethodItem item, Map<String, Object> params,
-            Decoding runDecoding, Function<CallRequest, List<String>> model) {
+    static Drive drive(
+            String methodId,
+            String presetId,
+            MethodItem item,
+            Map<String, Object> params,
+            Decoding runDecoding,
+            Function<CallRequest, List<String>> model) {
         return drive(method(methodId), presetId, item, params, runDecoding, model);
     }
 
-    static Drive drive(Method method, String presetId, MethodItem item, Map<String, Object> params,
-            Decoding runDecoding, Function<CallRequest, List<String>> model) {
+    static Drive drive(
+            Method method,
+            String presetId,
+            MethodItem item,
+            Map<String, Object> params,
+            Decoding runDecoding,
+            Function<CallRequest, List<String>> model) {
         Preset preset = preset(method.id(), presetId);
         List<Step.Calls> steps = new ArrayList<>();
         List<CompletedCall> history = new ArrayList<>();
@@ -108,15 +129,23 @@ final class MethodDriver {
         return fail("The method did not finish within 100 turns");
     }
 
-    private static void assertReplayable(Method method, MethodItem item, Preset preset, Map<String, Object> params,
-            Decoding runDecoding, List<CompletedCall> history, Step expected) {
+    private static void assertReplayable(
+            Method method,
+            MethodItem item,
+            Preset preset,
+            Map<String, Object> params,
+            Decoding runDecoding,
+            List<CompletedCall> history,
+            Step expected) {
         assertThat(method.next(item, preset, params, runDecoding, List.copyOf(history)))
-                .as("replaying the same history").isEqualTo(expected);
+                .as("replaying the same history")
+                .isEqualTo(expected);
         for (long seed = 1; seed <= 3; seed++) {
             List<CompletedCall> shuffled = new ArrayList<>(history);
             Collections.shuffle(shuffled, new Random(seed));
             assertThat(method.next(item, preset, params, runDecoding, shuffled))
-                    .as("the history in another order").isEqualTo(expected);
+                    .as("the history in another order")
+                    .isEqualTo(expected);
         }
     }
 }

@@ -16,9 +16,20 @@ class MethodsUnitTest {
 
     @Test
     void allMethodsAreRegisteredBaselinesFirst() {
-        assertThat(Methods.all()).extracting(Method::id).containsExactly("standard", "zero-shot", "zero-shot-cot",
-                "plan-and-solve", "few-shot-cot", "trace-of-thought", "fine-tune-cot", "fine-tune-cot-student",
-                "socratic-cot", "socratic-inference", "socratic-prompting");
+        assertThat(Methods.all())
+                .extracting(Method::id)
+                .containsExactly(
+                        "standard",
+                        "zero-shot",
+                        "zero-shot-cot",
+                        "plan-and-solve",
+                        "few-shot-cot",
+                        "trace-of-thought",
+                        "fine-tune-cot",
+                        "fine-tune-cot-student",
+                        "socratic-cot",
+                        "socratic-inference",
+                        "socratic-prompting");
     }
 
     @Test
@@ -44,8 +55,8 @@ class MethodsUnitTest {
     @Test
     void theNoDollarPresetsSayTheBugIsNotReproduced() {
         assertThat(List.of(preset("zero-shot-cot", "tot"), preset("plan-and-solve", "tot")))
-                .allSatisfy(preset -> assertThat(preset.description()).contains("stray '$'")
-                        .contains("not reproduced"));
+                .allSatisfy(preset ->
+                        assertThat(preset.description()).contains("stray '$'").contains("not reproduced"));
     }
 
     @Test
@@ -60,16 +71,18 @@ class MethodsUnitTest {
 
     @Test
     void onlyTeacherGenerationRunsOnTheTrainSplitByDefault() {
-        assertThat(Methods.all()).filteredOn(method -> method.defaultSplit().equals("train"))
-                .extracting(Method::id).containsExactlyInAnyOrder("fine-tune-cot", "socratic-cot");
+        assertThat(Methods.all())
+                .filteredOn(method -> method.defaultSplit().equals("train"))
+                .extracting(Method::id)
+                .containsExactlyInAnyOrder("fine-tune-cot", "socratic-cot");
     }
 
     @Test
     void paramsMergeDeclaredDefaultsThePresetAndTheRun() {
         Method fineTuneCot = method("fine-tune-cot");
         Preset preset = preset("fine-tune-cot", null);
-        Preset eight = new Preset("diverse", "fine-tune-cot", 1, "D=8", "", preset.templates(), preset.decoding(),
-                Map.of("samples", 8));
+        Preset eight = new Preset(
+                "diverse", "fine-tune-cot", 1, "D=8", "", preset.templates(), preset.decoding(), Map.of("samples", 8));
 
         assertThat(Methods.resolveParams(fineTuneCot, preset, Map.of()))
                 .containsExactly(Map.entry("samples", 1), Map.entry("diverseTemperature", 0.7));
@@ -98,7 +111,8 @@ class MethodsUnitTest {
 
         assertThatThrownBy(() -> Methods.resolveParams(fineTuneCot, preset, Map.of("sample", 8)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown parameter 'sample' for method 'fine-tune-cot'; it takes samples, diverseTemperature");
+                .hasMessage(
+                        "Unknown parameter 'sample' for method 'fine-tune-cot'; it takes samples, diverseTemperature");
         assertThatThrownBy(() -> Methods.resolveParams(fineTuneCot, preset, Map.of("samples", "eight")))
                 .hasMessage("Parameter 'samples' must be an integer, got 'eight'");
         assertThatThrownBy(() -> Methods.resolveParams(fineTuneCot, preset, Map.of("samples", 2.5)))
@@ -111,27 +125,38 @@ class MethodsUnitTest {
                 .hasMessage("Parameter 'samples' must be one of 1, 2, 4, 8, 16, 32, 64, got '3'");
         assertThatThrownBy(() -> Methods.resolveParams(fineTuneCot, preset, Map.of("diverseTemperature", true)))
                 .hasMessage("Parameter 'diverseTemperature' must be a number, got true (Boolean)");
-        assertThatThrownBy(() -> Methods.resolveParams(method("few-shot-cot"), preset("few-shot-cot", null),
-                Map.of("exemplars", "mmlu")))
+        assertThatThrownBy(() -> Methods.resolveParams(
+                        method("few-shot-cot"), preset("few-shot-cot", null), Map.of("exemplars", "mmlu")))
                 .hasMessageStartingWith("Parameter 'exemplars' must be one of addsub, single_eq, multiarith, gsm8k");
-        assertThatThrownBy(() -> Methods.resolveParams(method("standard"), preset("standard", null),
-                Map.of("maxSteps", 3)))
+        assertThatThrownBy(() ->
+                        Methods.resolveParams(method("standard"), preset("standard", null), Map.of("maxSteps", 3)))
                 .hasMessage("Unknown parameter 'maxSteps' for method 'standard', which takes none");
     }
 
     @Test
     void aPresetOfAnotherMethodIsRejected() {
-        assertThatThrownBy(() -> method("standard").next(item(QUESTION), preset("zero-shot", null), Map.of(),
-                Decoding.providerDefault(), List.of()))
+        assertThatThrownBy(() -> method("standard")
+                        .next(
+                                item(QUESTION),
+                                preset("zero-shot", null),
+                                Map.of(),
+                                Decoding.providerDefault(),
+                                List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Preset 'ft-cot' belongs to method 'zero-shot', not to 'standard'");
     }
 
     @Test
     void invalidParamsOfARunAreAnItemError() {
-        assertThatThrownBy(() -> method("socratic-inference").next(item(QUESTION), preset("socratic-inference", null),
-                Map.of("maxSteps", 0), Decoding.providerDefault(), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'maxSteps'");
+        assertThatThrownBy(() -> method("socratic-inference")
+                        .next(
+                                item(QUESTION),
+                                preset("socratic-inference", null),
+                                Map.of("maxSteps", 0),
+                                Decoding.providerDefault(),
+                                List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'maxSteps'");
     }
 
     @Test
@@ -139,7 +164,8 @@ class MethodsUnitTest {
         Decoding run = new Decoding(0.3, 0.9, 2048, List.of("###"), 7, 1);
 
         assertThat(firstCall("zero-shot", run).decoding()).isEqualTo(run);
-        assertThat(firstCall("fine-tune-cot-student", new Decoding(0.5, null, 64, List.of(), null, 1)).decoding())
+        assertThat(firstCall("fine-tune-cot-student", new Decoding(0.5, null, 64, List.of(), null, 1))
+                        .decoding())
                 .isEqualTo(new Decoding(0.5, null, 64, List.of("END"), null, 1));
         assertThat(firstCall("trace-of-thought", run).decoding()).isEqualTo(run);
     }
@@ -150,9 +176,15 @@ class MethodsUnitTest {
                 new CompletedCall("teacher", ModelRole.TEACHER, "", List.of("1. a")),
                 new CompletedCall("teacher", ModelRole.TEACHER, "", List.of("1. b")));
 
-        assertThatThrownBy(() -> method("trace-of-thought").next(item(QUESTION), preset("trace-of-thought", null),
-                Map.of(), Decoding.providerDefault(), history))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'teacher'");
+        assertThatThrownBy(() -> method("trace-of-thought")
+                        .next(
+                                item(QUESTION),
+                                preset("trace-of-thought", null),
+                                Map.of(),
+                                Decoding.providerDefault(),
+                                history))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'teacher'");
     }
 
     private static CallRequest firstCall(String methodId, Decoding run) {

@@ -101,16 +101,18 @@ class PromptTemplatesUnitTest {
 
     @Test
     void planAndSolveAppendsThePlanInstructionWithoutAStrayDollar() {
-        assertThat(firstPrompt("plan-and-solve", null)).isEqualTo(QUESTION + " Let's first understand the problem and "
-                + "devise a plan to solve the problem. Then, let's carry out the plan and solve the problem "
-                + "step-by-step.");
+        assertThat(firstPrompt("plan-and-solve", null))
+                .isEqualTo(QUESTION + " Let's first understand the problem and "
+                        + "devise a plan to solve the problem. Then, let's carry out the plan and solve the problem "
+                        + "step-by-step.");
     }
 
     @Test
     void zeroShotCotOfFineTuneCotAsksForTheRationaleThenTheAnswerAfterIt() {
         assertThat(firstPrompt("zero-shot-cot", "ft-cot"))
                 .isEqualTo("Q: " + QUESTION + "\nA: Let's think step by step.");
-        assertThat(prompt("zero-shot-cot", "ft-cot", item(QUESTION), Map.of(), call("rationale", " She has 3 + 4 = 7.")))
+        assertThat(prompt(
+                        "zero-shot-cot", "ft-cot", item(QUESTION), Map.of(), call("rationale", " She has 3 + 4 = 7.")))
                 .isEqualTo("Q: " + QUESTION + "\nA: Let's think step by step. She has 3 + 4 = 7.\n"
                         + "Therefore, the answer is");
     }
@@ -155,8 +157,12 @@ class PromptTemplatesUnitTest {
         assertThat(firstPrompt("trace-of-thought", "tot-paper"))
                 .isEqualTo("Create very short step-by-step prompts for this problem:" + QUESTION
                         + "Format as a list. Do not solve the problem.");
-        assertThat(prompt("trace-of-thought", "tot-paper", item(QUESTION), Map.of(),
-                call("teacher", "1. Count the apples.\n2. Add them.\n")))
+        assertThat(prompt(
+                        "trace-of-thought",
+                        "tot-paper",
+                        item(QUESTION),
+                        Map.of(),
+                        call("teacher", "1. Count the apples.\n2. Add them.\n")))
                 .isEqualTo("We are given the following problem to solve:\n" + QUESTION
                         + "\nUse the following steps to solve the problem.\n1. Count the apples.\n2. Add them.\n");
     }
@@ -177,25 +183,32 @@ class PromptTemplatesUnitTest {
         assertThat(prompt("trace-of-thought", null, choiceItem(MC), Map.of(), List.of()))
                 .isEqualTo("Create very short step-by-step prompts for this problem:" + withChoices
                         + "Format as a list. Do not solve the problem.");
-        assertThat(prompt("standard", null, choiceItem(MC), Map.of(), List.of())).isEqualTo(withChoices);
+        assertThat(prompt("standard", null, choiceItem(MC), Map.of(), List.of()))
+                .isEqualTo(withChoices);
         assertThat(prompt("zero-shot-cot", "tot", choiceItem(MC), Map.of(), List.of()))
                 .isEqualTo(withChoices + " Think step-by-step.");
     }
 
     @Test
     void socraticCotTeacherShowsTheSolvedExemplarsThenTheProblem() {
-        assertThat(firstPrompt("socratic-cot", null)).isEqualTo("Break each problem into subquestions and answer each "
-                + "one in turn. End the last answer with \"The answer is\" and the final answer.\n\n"
-                + SOCRATIC_SOLVED + "\n\nProblem: " + QUESTION + "\n");
+        assertThat(firstPrompt("socratic-cot", null))
+                .isEqualTo("Break each problem into subquestions and answer each "
+                        + "one in turn. End the last answer with \"The answer is\" and the final answer.\n\n"
+                        + SOCRATIC_SOLVED + "\n\nProblem: " + QUESTION + "\n");
     }
 
     @Test
     void socraticPromptingTeacherShowsSubquestionsOnlyAndTheStudentGetsThemNumbered() {
-        assertThat(firstPrompt("socratic-prompting", null)).isEqualTo("Break each problem into the subquestions that "
-                + "lead to its answer. Write one subquestion per line and do not answer them.\n\n"
-                + SOCRATIC_UNSOLVED + "\n\nProblem: " + QUESTION + "\n");
-        assertThat(prompt("socratic-prompting", null, item(QUESTION), Map.of(),
-                call("teacher", "Q: How many apples does Janet buy?\nQ: How many apples does she have?")))
+        assertThat(firstPrompt("socratic-prompting", null))
+                .isEqualTo("Break each problem into the subquestions that "
+                        + "lead to its answer. Write one subquestion per line and do not answer them.\n\n"
+                        + SOCRATIC_UNSOLVED + "\n\nProblem: " + QUESTION + "\n");
+        assertThat(prompt(
+                        "socratic-prompting",
+                        null,
+                        item(QUESTION),
+                        Map.of(),
+                        call("teacher", "Q: How many apples does Janet buy?\nQ: How many apples does she have?")))
                 .isEqualTo("We are given the following problem to solve:\n" + QUESTION + "\nAnswer the following "
                         + "subquestions in order to solve the problem.\n1. How many apples does Janet buy?\n"
                         + "2. How many apples does she have?");
@@ -206,8 +219,7 @@ class PromptTemplatesUnitTest {
         String instruction = "Break the problem into simple subquestions, one at a time. Given the problem and the "
                 + "subquestions answered so far, write only the next subquestion. If the answers so far already solve "
                 + "the problem, write only [END].\n\n";
-        assertThat(firstPrompt("socratic-inference", null))
-                .isEqualTo(instruction + "Problem: " + QUESTION + "\nQ:");
+        assertThat(firstPrompt("socratic-inference", null)).isEqualTo(instruction + "Problem: " + QUESTION + "\nQ:");
         List<CompletedCall> firstPair = List.of(
                 new CompletedCall("qg/0", ModelRole.DECOMPOSER, "", List.of(" How many apples does she buy?")),
                 new CompletedCall("qa/0", ModelRole.SOLVER, "", List.of(" She buys 4 apples.")));
@@ -219,7 +231,8 @@ class PromptTemplatesUnitTest {
                         + "\nQ: How many apples does she buy?\nA: She buys 4 apples.\nQ:");
         assertThat(prompt("socratic-inference", "socratic-finetuned", item(QUESTION), Map.of(), firstPair))
                 .isEqualTo("Problem: " + QUESTION + "\nQ: How many apples does she buy?\nA: She buys 4 apples.\nQ:");
-        assertThat(prompt("socratic-inference", "socratic-finetuned", item(QUESTION), Map.of(), firstPair.subList(0, 1)))
+        assertThat(prompt(
+                        "socratic-inference", "socratic-finetuned", item(QUESTION), Map.of(), firstPair.subList(0, 1)))
                 .isEqualTo("Problem: " + QUESTION + "\nQ: How many apples does she buy?\nA:");
     }
 
@@ -234,10 +247,14 @@ class PromptTemplatesUnitTest {
     }
 
     /** The prompt of the single call the method asks for after {@code history}. */
-    static String prompt(String methodId, String presetId, MethodItem item, Map<String, Object> params,
+    static String prompt(
+            String methodId,
+            String presetId,
+            MethodItem item,
+            Map<String, Object> params,
             List<CompletedCall> history) {
-        Step step = MethodDriver.method(methodId).next(item, MethodDriver.preset(methodId, presetId), params,
-                Decoding.providerDefault(), history);
+        Step step = MethodDriver.method(methodId)
+                .next(item, MethodDriver.preset(methodId, presetId), params, Decoding.providerDefault(), history);
         assertThat(step).isInstanceOf(Step.Calls.class);
         List<CallRequest> calls = ((Step.Calls) step).calls();
         assertThat(calls).hasSize(1);
@@ -250,7 +267,12 @@ class PromptTemplatesUnitTest {
 
     private static String exemplars(String task) throws IOException {
         try (InputStream in = FewShotCot.class.getResourceAsStream(FewShotCot.RESOURCE)) {
-            return JsonMapper.builder().build().readTree(in).get(task).get("prompt").asString();
+            return JsonMapper.builder()
+                    .build()
+                    .readTree(in)
+                    .get(task)
+                    .get("prompt")
+                    .asString();
         }
     }
 }

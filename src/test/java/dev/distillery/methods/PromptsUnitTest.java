@@ -10,8 +10,9 @@ class PromptsUnitTest {
 
     @Test
     void placeholdersAreFilledInOnePassAndUnknownOnesStayAsWritten() {
-        assertThat(Prompts.fill("{question} then {steps} and {other} $1 \\", Map.of(
-                "question", "Is {steps} here? \\frac{1}{2} $5", "steps", "1. $x")))
+        assertThat(Prompts.fill(
+                        "{question} then {steps} and {other} $1 \\",
+                        Map.of("question", "Is {steps} here? \\frac{1}{2} $5", "steps", "1. $x")))
                 .isEqualTo("Is {steps} here? \\frac{1}{2} $5 then 1. $x and {other} $1 \\");
     }
 

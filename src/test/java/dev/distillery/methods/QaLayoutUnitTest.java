@@ -16,8 +16,8 @@ class QaLayoutUnitTest {
 
     @Test
     void aQuestionWithoutAnswerAndAnAnswerWithoutQuestionAreKeptWithAnEmptyField() {
-        assertThat(QaLayout.parse("Q: a?\nQ: c?\nA: d.\nA: e.")).containsExactly(
-                new Pair("a?", ""), new Pair("c?", "d."), new Pair("", "e."));
+        assertThat(QaLayout.parse("Q: a?\nQ: c?\nA: d.\nA: e."))
+                .containsExactly(new Pair("a?", ""), new Pair("c?", "d."), new Pair("", "e."));
     }
 
     @Test
@@ -34,7 +34,8 @@ class QaLayoutUnitTest {
 
     @Test
     void theLastAnswerSkipsEmptyOnes() {
-        assertThat(QaLayout.lastAnswer(List.of(new Pair("a?", "b."), new Pair("c?", "")))).isEqualTo("b.");
+        assertThat(QaLayout.lastAnswer(List.of(new Pair("a?", "b."), new Pair("c?", ""))))
+                .isEqualTo("b.");
         assertThat(QaLayout.lastAnswer(List.of())).isNull();
     }
 
@@ -50,16 +51,20 @@ class QaLayoutUnitTest {
     @Test
     void theExemplarsComeFromFourGsm8kSocraticSolutions() {
         assertThat(SocraticExemplars.all()).hasSize(4);
-        assertThat(SocraticExemplars.all().get(1).pairs()).containsExactly(
-                new Pair("How wide are the five windows?", "The total width of the five windows is 35 x 5 = 175 inches."),
-                new Pair("How much fabric does Luke need to buy?",
-                        "Luke needs to buy 175 x 2 = 350 inches of fabric. The answer is 350."));
+        assertThat(SocraticExemplars.all().get(1).pairs())
+                .containsExactly(
+                        new Pair(
+                                "How wide are the five windows?",
+                                "The total width of the five windows is 35 x 5 = 175 inches."),
+                        new Pair(
+                                "How much fabric does Luke need to buy?",
+                                "Luke needs to buy 175 x 2 = 350 inches of fabric. The answer is 350."));
     }
 
     @Test
     void aFinalStepWithoutAFullStopGetsOneBeforeTheAnswer() {
-        SocraticExemplars.Exemplar exemplar = SocraticExemplars.convert("q",
-                "How many? ** It is 2+1=<<2+1=3>>3 bolts\n#### 3");
+        SocraticExemplars.Exemplar exemplar =
+                SocraticExemplars.convert("q", "How many? ** It is 2+1=<<2+1=3>>3 bolts\n#### 3");
 
         assertThat(exemplar.pairs()).containsExactly(new Pair("How many?", "It is 2+1=3 bolts. The answer is 3."));
     }

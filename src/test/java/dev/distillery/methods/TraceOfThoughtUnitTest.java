@@ -19,7 +19,11 @@ class TraceOfThoughtUnitTest {
 
     @Test
     void theTeacherWritesStepsThenTheStudentSolvesWithThem() {
-        Drive drive = drive("trace-of-thought", null, item(QUESTION), Map.of(),
+        Drive drive = drive(
+                "trace-of-thought",
+                null,
+                item(QUESTION),
+                Map.of(),
                 answering(Map.of("teacher", STEPS, "student", "3 + 4 = 7")));
 
         assertThat(drive.steps()).hasSize(2);
@@ -27,12 +31,17 @@ class TraceOfThoughtUnitTest {
         assertThat(drive.call("teacher").role()).isEqualTo(ModelRole.TEACHER);
         assertThat(drive.call("student").role()).isEqualTo(ModelRole.STUDENT);
         assertThat(drive.calls()).allSatisfy(call -> assertThat(call.decoding()).isEqualTo(Decoding.providerDefault()));
-        assertThat(drive.prediction()).isEqualTo(new Prediction("prediction", "3 + 4 = 7", null, Map.of("steps", STEPS)));
+        assertThat(drive.prediction())
+                .isEqualTo(new Prediction("prediction", "3 + 4 = 7", null, Map.of("steps", STEPS)));
     }
 
     @Test
     void theStepsReachTheStudentUntrimmed() {
-        Drive drive = drive("trace-of-thought", "tot-paper", item(QUESTION), Map.of(),
+        Drive drive = drive(
+                "trace-of-thought",
+                "tot-paper",
+                item(QUESTION),
+                Map.of(),
                 answering(Map.of("teacher", STEPS, "student", "7")));
 
         assertThat(drive.call("student").prompt()).endsWith("solve the problem.\n" + STEPS);
@@ -43,19 +52,23 @@ class TraceOfThoughtUnitTest {
         List<CompletedCall> edited = List.of(
                 new CompletedCall("teacher", ModelRole.TEACHER, "the original prompt", List.of("1. Add 3 and 4.")));
 
-        Step step = method("trace-of-thought").next(item(QUESTION), preset("trace-of-thought", null), Map.of(),
-                Decoding.providerDefault(), edited);
+        Step step = method("trace-of-thought")
+                .next(item(QUESTION), preset("trace-of-thought", null), Map.of(), Decoding.providerDefault(), edited);
 
-        assertThat(step).isEqualTo(new Step.Calls(List.of(new CallRequest("student", ModelRole.STUDENT,
-                "We are given the following problem to solve:\n" + QUESTION
-                        + "\nUse the following steps to solve the problem.\n1. Add 3 and 4.",
-                Decoding.providerDefault()))));
+        assertThat(step)
+                .isEqualTo(new Step.Calls(List.of(new CallRequest(
+                        "student",
+                        ModelRole.STUDENT,
+                        "We are given the following problem to solve:\n" + QUESTION
+                                + "\nUse the following steps to solve the problem.\n1. Add 3 and 4.",
+                        Decoding.providerDefault()))));
     }
 
     @Test
     void thePaperPresetIsTheDefault() {
         assertThat(preset("trace-of-thought", "").id()).isEqualTo("tot-paper");
-        assertThat(method("trace-of-thought").presets()).extracting(Preset::id)
+        assertThat(method("trace-of-thought").presets())
+                .extracting(Preset::id)
                 .containsExactly("tot-paper", "tot-2024-05");
     }
 }

@@ -19,7 +19,8 @@ class ReviewMathUnitTest {
     @Test
     void bulletsAndPlainLinesAreStepsToo() {
         assertThat(TeacherSteps.parse("- a\n* b\n• c").steps()).containsExactly("a", "b", "c");
-        assertThat(TeacherSteps.parse("First do this\nThen that").steps()).containsExactly("First do this", "Then that");
+        assertThat(TeacherSteps.parse("First do this\nThen that").steps())
+                .containsExactly("First do this", "Then that");
         assertThat(TeacherSteps.parse("Steps:\n1. a\n2. b").steps()).containsExactly("Steps:", "a", "b");
         assertThat(TeacherSteps.parse("").steps()).isEmpty();
     }
@@ -27,12 +28,18 @@ class ReviewMathUnitTest {
     @Test
     void fleissKappaMatchesTheTextbookExample() {
         // Two categories, three raters per item: perfect agreement on every item gives 1.
-        assertThat(Agreement.fleiss(List.of(new Votes(3, 0), new Votes(0, 3), new Votes(3, 0)))).isEqualTo(1.0);
-        // Worked example: P̄ = (1 + 1/3 + 1/3 + 1) / 4 = 2/3; p = 6/12 = 0.5, Pe = 0.5; kappa = (2/3 - 1/2) / (1/2) = 1/3.
+        assertThat(Agreement.fleiss(List.of(new Votes(3, 0), new Votes(0, 3), new Votes(3, 0))))
+                .isEqualTo(1.0);
+        // Worked example: P̄ = (1 + 1/3 + 1/3 + 1) / 4 = 2/3; p = 6/12 = 0.5, Pe = 0.5; kappa = (2/3 - 1/2) / (1/2) =
+        // 1/3.
         assertThat(Agreement.fleiss(List.of(new Votes(3, 0), new Votes(2, 1), new Votes(1, 2), new Votes(0, 3))))
                 .isCloseTo(1.0 / 3, within(1e-12));
-        assertThat(Agreement.fleiss(List.of(new Votes(1, 0)))).as("single votes compare nothing").isNull();
-        assertThat(Agreement.fleiss(List.of(new Votes(2, 0), new Votes(3, 0)))).as("chance agreement is total").isNull();
+        assertThat(Agreement.fleiss(List.of(new Votes(1, 0))))
+                .as("single votes compare nothing")
+                .isNull();
+        assertThat(Agreement.fleiss(List.of(new Votes(2, 0), new Votes(3, 0))))
+                .as("chance agreement is total")
+                .isNull();
     }
 
     @Test

@@ -37,16 +37,22 @@ class ReviewSearchIntegrationTest extends ApiIntegrationTest {
 
     @Autowired
     CorrectionService corrections;
+
     @Autowired
     SearchIndex searchIndex;
+
     @Autowired
     CurrentTenant currentTenant;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     PlatformTransactionManager transactions;
+
     @Autowired
     org.springframework.modulith.events.IncompleteEventPublications incompletePublications;
+
     @Autowired
     org.springframework.core.env.Environment environment;
 
@@ -85,13 +91,17 @@ class ReviewSearchIntegrationTest extends ApiIntegrationTest {
         UUID otherRun = UUID.fromString(finishedRun(http, other.apiKey()));
         await(() -> indexed(other.workspaceId(), otherRun), "the other workspace's run is indexed");
         assertThat(matches(other.workspaceId(), otherRun, "%janet%")).containsExactly("test-0");
-        assertThat(matches(owner.workspaceId(), otherRun, "%janet%")).as("not through another workspace's run").isEmpty();
+        assertThat(matches(owner.workspaceId(), otherRun, "%janet%"))
+                .as("not through another workspace's run")
+                .isEmpty();
         assertThat(indexed(owner.workspaceId(), otherRun)).isFalse();
-        assertThat(http.call("GET", "/api/v1/runs/" + otherRun + "/traces/test-0", owner.apiKey(), null).statusCode())
+        assertThat(http.call("GET", "/api/v1/runs/" + otherRun + "/traces/test-0", owner.apiKey(), null)
+                        .statusCode())
                 .isEqualTo(404);
 
         // The grid's answers came from the table: without its rows, an indexed run finds nothing.
-        try (Connection c = TestDatabase.ownerConnection(); var st = c.createStatement()) {
+        try (Connection c = TestDatabase.ownerConnection();
+                var st = c.createStatement()) {
             st.execute("DELETE FROM trace_search WHERE run_id = '" + runId + "'");
         }
         assertThat(search(owner.email(), runId, "answer is -1")).isEmpty();
@@ -118,42 +128,56 @@ class ReviewSearchIntegrationTest extends ApiIntegrationTest {
         await(() -> pendingIndexing(run).isEmpty(), "the finished publication is removed");
 
         // The state a crash at that moment leaves: the completion committed with its publication, no index.
-        try (Connection c = TestDatabase.ownerConnection(); var st = c.createStatement()) {
+        try (Connection c = TestDatabase.ownerConnection();
+                var st = c.createStatement()) {
             st.execute("DELETE FROM trace_search_runs WHERE run_id = '" + runId + "'");
             st.execute("DELETE FROM trace_search WHERE run_id = '" + runId + "'");
         }
-        JdbcClient.create(TestDatabase.ownerDataSource()).sql("""
+        JdbcClient.create(TestDatabase.ownerDataSource())
+                .sql("""
                         INSERT INTO event_publication (id, listener_id, event_type, serialized_event, publication_date,
                             completion_date, status, completion_attempts, last_resubmission_date)
                         VALUES (:id, :listener_id, :event_type, :serialized_event, :publication_date,
                             :completion_date, :status, :completion_attempts, :last_resubmission_date)""")
-                .paramSource(publication).update();
+                .paramSource(publication)
+                .update();
         assertThat(indexed(owner.workspaceId(), runId)).isFalse();
-        assertThat(search(owner.email(), runId, "janet’s DUCKS")).as("found by the scan meanwhile").containsExactly("test-0");
+        assertThat(search(owner.email(), runId, "janet’s DUCKS"))
+                .as("found by the scan meanwhile")
+                .containsExactly("test-0");
         assertThat(search(owner.email(), runId, "add the numbers")).isEmpty();
 
         // What the application does when it starts (spring.modulith.events.republish-outstanding-events-on-restart).
-        assertThat(environment.getProperty("spring.modulith.events.republish-outstanding-events-on-restart", Boolean.class))
+        assertThat(environment.getProperty(
+                        "spring.modulith.events.republish-outstanding-events-on-restart", Boolean.class))
                 .isTrue();
-        incompletePublications.resubmitIncompletePublications(p -> p.getEvent() instanceof dev.distillery.runs.RunCompleted c
-                && c.runId().equals(run));
+        incompletePublications.resubmitIncompletePublications(
+                p -> p.getEvent() instanceof dev.distillery.runs.RunCompleted c
+                        && c.runId().equals(run));
         await(() -> indexed(owner.workspaceId(), run), "the publication published again indexes the run");
         await(() -> pendingIndexing(run).isEmpty(), "and is then removed");
         assertThat(texts(runId)).isEqualTo(6);
         assertThat(search(owner.email(), runId, "janet’s DUCKS")).containsExactly("test-0");
-        assertThat(searchIndex.index(owner.workspaceId(), runId)).as("indexed once per completion").isEqualTo(-1);
+        assertThat(searchIndex.index(owner.workspaceId(), runId))
+                .as("indexed once per completion")
+                .isEqualTo(-1);
     }
 
     /** The registry's rows for the search index's listener and this run, not yet completed. */
     private static List<Map<String, Object>> pendingIndexing(UUID runId) {
-        return JdbcClient.create(TestDatabase.ownerDataSource()).sql("""
+        return JdbcClient.create(TestDatabase.ownerDataSource())
+                .sql("""
                         SELECT * FROM event_publication
                         WHERE listener_id LIKE '%SearchIndex%' AND serialized_event LIKE :run AND completion_date IS NULL""")
-                .param("run", "%" + runId + "%").query().listOfRows();
+                .param("run", "%" + runId + "%")
+                .query()
+                .listOfRows();
     }
 
     private List<String> search(String email, UUID runId, String text) {
-        return tenants.as(email, () -> corrections.rows(runId, filter(text), 0, 50)).stream().map(ReviewRow::itemId).toList();
+        return tenants.as(email, () -> corrections.rows(runId, filter(text), 0, 50)).stream()
+                .map(ReviewRow::itemId)
+                .toList();
     }
 
     private int count(String email, UUID runId, String text) {
@@ -170,18 +194,24 @@ class ReviewSearchIntegrationTest extends ApiIntegrationTest {
 
     /** The table's search function called directly in a workspace's transaction. */
     private List<String> matches(UUID workspaceId, UUID runId, String pattern) {
-        return inWorkspace(workspaceId, () -> jdbc.sql("SELECT review_search_matches(?, ?) ORDER BY 1")
-                .params(runId, pattern).query(String.class).list());
+        return inWorkspace(
+                workspaceId,
+                () -> jdbc.sql("SELECT review_search_matches(?, ?) ORDER BY 1")
+                        .params(runId, pattern)
+                        .query(String.class)
+                        .list());
     }
 
     private <T> T inWorkspace(UUID workspaceId, java.util.function.Supplier<T> work) {
         TransactionTemplate tx = new TransactionTemplate(transactions);
-        return currentTenant.callAs(new TenantContext(workspaceId, Role.VIEWER, Actor.system()), () -> tx.execute(s -> work.get()));
+        return currentTenant.callAs(
+                new TenantContext(workspaceId, Role.VIEWER, Actor.system()), () -> tx.execute(s -> work.get()));
     }
 
     private static int texts(UUID runId) throws Exception {
         try (Connection c = TestDatabase.ownerConnection();
-                var rs = c.createStatement().executeQuery("SELECT count(*) FROM trace_search WHERE run_id = '" + runId + "'")) {
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM trace_search WHERE run_id = '" + runId + "'")) {
             rs.next();
             return rs.getInt(1);
         }

@@ -39,8 +39,9 @@ class CallQueueUnitTest {
             }));
             assertThat(taken.await(5, TimeUnit.SECONDS)).isTrue();
             List<Future<?>> waiting = new java.util.ArrayList<>();
-            for (String[] call : new String[][] {{"1", "second call of a"}, {"0", "first call of b"}, {"1", "second call of c"},
-                    {"0", "first call of d"}}) {
+            for (String[] call : new String[][] {
+                {"1", "second call of a"}, {"0", "first call of b"}, {"1", "second call of c"}, {"0", "first call of d"}
+            }) {
                 waiting.add(items.submit(() -> queue.call(Integer.parseInt(call[0]), () -> order.add(call[1]))));
                 int arrived = waiting.size();
                 while (queue.waiting() < arrived) {
@@ -59,8 +60,10 @@ class CallQueueUnitTest {
     void aCallThrowsWhatTheModelCallThrewAndTheQueueGoesOn() throws Exception {
         try (var queue = new CallQueue(threads, new Slots(2), 2, UnaryOperator.identity())) {
             assertThatThrownBy(() -> queue.call(0, () -> {
-                throw new IllegalStateException("provider said no");
-            })).isInstanceOf(IllegalStateException.class).hasMessage("provider said no");
+                        throw new IllegalStateException("provider said no");
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("provider said no");
             assertThat(queue.call(0, () -> "next")).isEqualTo("next");
         }
     }

@@ -30,7 +30,8 @@ class FairShareIntegrationTest extends ApiIntegrationTest {
     void aFloodingWorkspaceDoesNotStarveAnother() throws Exception {
         TestHttp http = new TestHttp(port);
         TestRuns runs = new TestRuns(http, json);
-        try (OpenAiSimulator sim = OpenAiSimulator.start(Config.defaults().models("student").latency(Duration.ofMillis(200)))) {
+        try (OpenAiSimulator sim =
+                OpenAiSimulator.start(Config.defaults().models("student").latency(Duration.ofMillis(200)))) {
             var flood = tenants.tenant("flood", Role.MEMBER);
             var quiet = tenants.tenant("quiet", Role.MEMBER);
             String floodStudent = runs.endpoint(flood.apiKey(), sim.baseUrl(), "student");
@@ -46,17 +47,24 @@ class FairShareIntegrationTest extends ApiIntegrationTest {
             boolean sawWaiting = false;
             Instant deadline = Instant.now().plusSeconds(10);
             while (Instant.now().isBefore(deadline) && !(sawWaiting && mostRunning > 0)) {
-                JsonNode listed = json.readTree(http.call("GET", "/api/v1/runs?size=50", flood.apiKey(), null).body());
-                mostRunning = Math.max(mostRunning, (int) listed.findValuesAsString("status").stream().filter("running"::equalsIgnoreCase).count());
+                JsonNode listed = json.readTree(http.call("GET", "/api/v1/runs?size=50", flood.apiKey(), null)
+                        .body());
+                mostRunning = Math.max(mostRunning, (int) listed.findValuesAsString("status").stream()
+                        .filter("running"::equalsIgnoreCase)
+                        .count());
                 for (String id : flooding) {
-                    JsonNode run = json.readTree(http.call("GET", "/api/v1/runs/" + id, flood.apiKey(), null).body());
-                    if (run.get("waiting").isString() && run.get("waiting").asString().contains("workspace limit of 4 running runs")) {
+                    JsonNode run = json.readTree(http.call("GET", "/api/v1/runs/" + id, flood.apiKey(), null)
+                            .body());
+                    if (run.get("waiting").isString()
+                            && run.get("waiting").asString().contains("workspace limit of 4 running runs")) {
                         sawWaiting = true;
                     }
                 }
                 Thread.sleep(100);
             }
-            assertThat(sawWaiting).as("a queued run of the flood says why it waits").isTrue();
+            assertThat(sawWaiting)
+                    .as("a queued run of the flood says why it waits")
+                    .isTrue();
 
             Instant launched = Instant.now();
             String small = launch(http, quiet.apiKey(), quietData, quietStudent, 3, 2);
@@ -64,19 +72,29 @@ class FairShareIntegrationTest extends ApiIntegrationTest {
             Duration took = Duration.between(launched, Instant.now());
 
             assertThat(done.get("status").asString()).isEqualTo("completed");
-            long floodUnfinished = flooding.stream().filter(id -> !json.readTree(http.call("GET", "/api/v1/runs/" + id,
-                    flood.apiKey(), null).body()).get("status").asString().equals("completed")).count();
-            assertThat(floodUnfinished).as("the quiet run finished while the flood was still going (after %s)", took)
+            long floodUnfinished = flooding.stream()
+                    .filter(id -> !json.readTree(http.call("GET", "/api/v1/runs/" + id, flood.apiKey(), null)
+                                    .body())
+                            .get("status")
+                            .asString()
+                            .equals("completed"))
+                    .count();
+            assertThat(floodUnfinished)
+                    .as("the quiet run finished while the flood was still going (after %s)", took)
                     .isPositive();
             assertThat(mostRunning).as("the flood's runs running at once").isBetween(1, 4);
             for (String id : flooding) {
-                assertThat(await(http, flood.apiKey(), id, Duration.ofSeconds(90)).get("status").asString()).isEqualTo("completed");
+                assertThat(await(http, flood.apiKey(), id, Duration.ofSeconds(90))
+                                .get("status")
+                                .asString())
+                        .isEqualTo("completed");
             }
         }
     }
 
     private String launch(TestHttp http, String key, String dataset, String student, int limit, int concurrency) {
-        HttpResponse<String> response = http.call("POST", "/api/v1/runs", key, """
+        HttpResponse<String> response =
+                http.call("POST", "/api/v1/runs", key, """
                 {"method": "standard", "datasetId": "%s", "split": "test", "limit": %d,
                  "roles": {"student": "%s"}, "concurrency": %d}""".formatted(dataset, limit, student, concurrency));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
@@ -87,7 +105,8 @@ class FairShareIntegrationTest extends ApiIntegrationTest {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode run = null;
         while (Instant.now().isBefore(deadline)) {
-            run = json.readTree(http.call("GET", "/api/v1/runs/" + runId, key, null).body());
+            run = json.readTree(
+                    http.call("GET", "/api/v1/runs/" + runId, key, null).body());
             if (run.get("status").asString().equals("completed")) {
                 return run;
             }
@@ -97,8 +116,12 @@ class FairShareIntegrationTest extends ApiIntegrationTest {
     }
 
     private String dataset(TestHttp http, String key) throws Exception {
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         return json.readTree(upload.body()).get("datasetId").asString();
     }

@@ -59,8 +59,11 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
         JsonNode done = run(tenant, endpoint, 120, pacing);
         assertThat(done.get("errors").asInt()).isZero();
         assertThat(done.get("done").asInt()).isEqualTo(120);
-        assertThat(pacing).as("the run page's pacing line").anyMatch(p -> p.startsWith("paced by provider: ")
-                && p.contains("req/s") && p.endsWith("(rate-limit headers)"));
+        assertThat(pacing)
+                .as("the run page's pacing line")
+                .anyMatch(p -> p.startsWith("paced by provider: ")
+                        && p.contains("req/s")
+                        && p.endsWith("(rate-limit headers)"));
         // Only the calls in flight when the limit is reached are refused, about the run's concurrency (16); the
         // engine before pacing got more refusals than calls from such a provider.
         assertThat(sim.rateLimitRefusals()).as("refusals for 120 calls").isLessThanOrEqualTo(2 * 16);
@@ -88,14 +91,18 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
         String first = runs.launch(tenant.apiKey(), launch(dataset, endpoint, 0, 60));
         String second = runs.launch(tenant.apiKey(), launch(dataset, endpoint, 60, 60));
         for (String id : new String[] {first, second}) {
-            JsonNode done = runs.await(tenant.apiKey(), id, run -> run.get("status").asString().equals("completed"));
+            JsonNode done = runs.await(
+                    tenant.apiKey(), id, run -> run.get("status").asString().equals("completed"));
             assertThat(done.get("errors").asInt()).isZero();
             assertThat(done.get("done").asInt()).isEqualTo(60);
         }
-        assertThat(sim.rateLimitRefusals()).as("refusals for 120 calls, two runs in flight").isLessThanOrEqualTo(3 * 16);
+        assertThat(sim.rateLimitRefusals())
+                .as("refusals for 120 calls, two runs in flight")
+                .isLessThanOrEqualTo(3 * 16);
     }
 
-    private JsonNode run(TestTenants.Tenant tenant, String endpoint, int items, Set<String> pacingSeen) throws Exception {
+    private JsonNode run(TestTenants.Tenant tenant, String endpoint, int items, Set<String> pacingSeen)
+            throws Exception {
         String id = runs.launch(tenant.apiKey(), launch(dataset(tenant), endpoint, 0, items));
         return runs.await(tenant.apiKey(), id, run -> {
             run.path("pacing").properties().forEach(role -> pacingSeen.add(describe(role.getValue())));
@@ -104,13 +111,21 @@ class RateLimitIntegrationTest extends ApiIntegrationTest {
     }
 
     private static String describe(JsonNode pacing) {
-        return String.format(java.util.Locale.ROOT, "paced by provider: %.1f req/s, %d refusals (%s)",
-                pacing.get("callsPerSecond").asDouble(), pacing.get("refusalsLastMinute").asInt(), pacing.get("source").asString());
+        return String.format(
+                java.util.Locale.ROOT,
+                "paced by provider: %.1f req/s, %d refusals (%s)",
+                pacing.get("callsPerSecond").asDouble(),
+                pacing.get("refusalsLastMinute").asInt(),
+                pacing.get("source").asString());
     }
 
     private String dataset(TestTenants.Tenant tenant) throws Exception {
-        var upload = http.upload("/api/v1/datasets", tenant.apiKey(), Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl", Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        var upload = http.upload(
+                "/api/v1/datasets",
+                tenant.apiKey(),
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         return json.readTree(upload.body()).get("datasetId").asString();
     }

@@ -35,6 +35,7 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
 
     @Autowired
     LeaderboardService leaderboards;
+
     @Autowired
     CurrentTenant currentTenant;
 
@@ -45,8 +46,12 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
         var owner = tenants.tenant("regrade", Role.MEMBER);
         String key = owner.apiKey();
         List<String> lines = Files.readAllLines(SharedDatasets.file("math500/test.jsonl"));
-        HttpResponse<String> upload = http.upload("/api/v1/datasets", key, Map.of("name", "MATH-500", "format", "math500"),
-                "test.jsonl", String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of("name", "MATH-500", "format", "math500"),
+                "test.jsonl",
+                String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         String dataset = json.readTree(upload.body()).get("datasetId").asString();
 
@@ -54,12 +59,29 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
         StringBuilder file = new StringBuilder();
         for (int i = 0; i < 20; i++) {
             JsonNode item = json.readTree(lines.get(i));
-            String output = i < 12 ? "Working through the steps, we find that the value asked for is $" + item.get("answer").asString() + "$."
+            String output = i < 12
+                    ? "Working through the steps, we find that the value asked for is $"
+                            + item.get("answer").asString() + "$."
                     : "I was not able to finish the computation.";
-            file.append(json.writeValueAsString(Map.of("question", item.get("problem").asString(), "output", output))).append('\n');
+            file.append(json.writeValueAsString(
+                            Map.of("question", item.get("problem").asString(), "output", output)))
+                    .append('\n');
         }
-        HttpResponse<String> imported = http.upload("/api/v1/runs/import", key, Map.of("datasetId", dataset, "split", "test",
-                "method", "trace-of-thought", "student", "small-7b", "teacher", "large-70b"), "tot.jsonl",
+        HttpResponse<String> imported = http.upload(
+                "/api/v1/runs/import",
+                key,
+                Map.of(
+                        "datasetId",
+                        dataset,
+                        "split",
+                        "test",
+                        "method",
+                        "trace-of-thought",
+                        "student",
+                        "small-7b",
+                        "teacher",
+                        "large-70b"),
+                "tot.jsonl",
                 file.toString().getBytes(StandardCharsets.UTF_8));
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
         JsonNode run = json.readTree(imported.body());
@@ -69,7 +91,8 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
         assertThat(run.get("graderVersions").get("2").asInt()).isEqualTo(20);
 
         // As grader version 1 left such a run: no answer read from any free-form output, every item incorrect.
-        try (Connection db = TestDatabase.ownerConnection(); PreparedStatement old = db.prepareStatement("""
+        try (Connection db = TestDatabase.ownerConnection();
+                PreparedStatement old = db.prepareStatement("""
                 UPDATE run_items SET grader_version = '1', correct = false, answer_found = false,
                     results = (SELECT jsonb_agg((p - 'graderVersion' - 'answerStart' - 'answerEnd')
                         || jsonb_build_object('extracted', null, 'correct', false, 'rule', 'after-marker'))
@@ -83,14 +106,16 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
             return null;
         });
         String board = "/api/v1/leaderboards?datasetId=" + dataset + "&split=test";
-        assertThat(runs.awaitRow(key, board, runId, r -> true).get("accuracy").asDouble()).isZero();
+        assertThat(runs.awaitRow(key, board, runId, r -> true).get("accuracy").asDouble())
+                .isZero();
         JsonNode before = get(http, key, runId);
         assertThat(before.get("graderVersions").get("1").asInt()).isEqualTo(20);
         assertThat(before.get("noAnswer").asInt()).isEqualTo(20);
 
         HttpResponse<String> regrade = http.call("POST", "/api/v1/runs/" + runId + "/regrade", key, null);
         assertThat(regrade.statusCode()).as(regrade.body()).isEqualTo(202);
-        assertThat(json.readTree(regrade.body()).get("regrade").get("version").asString()).isEqualTo("2");
+        assertThat(json.readTree(regrade.body()).get("regrade").get("version").asString())
+                .isEqualTo("2");
 
         JsonNode after = awaitRegraded(http, key, runId);
         assertThat(after.get("correct").asInt()).isEqualTo(12);
@@ -98,29 +123,44 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
         assertThat(after.get("graderVersions").size()).isEqualTo(1);
         assertThat(after.get("graderVersions").get("2").asInt()).isEqualTo(20);
         assertThat(after.get("regrade").get("regraded").asInt()).isEqualTo(20);
-        JsonNode trace = json.readTree(http.call("GET", "/api/v1/runs/" + runId + "/traces?outcome=correct&size=1", key,
-                null).body()).get("items").get(0).get("predictions").get(0);
+        JsonNode trace = json.readTree(
+                        http.call("GET", "/api/v1/runs/" + runId + "/traces?outcome=correct&size=1", key, null)
+                                .body())
+                .get("items")
+                .get(0)
+                .get("predictions")
+                .get(0);
         assertThat(trace.get("graderVersion").asString()).isEqualTo("2");
         assertThat(trace.get("rule").asString()).isEqualTo("last-math");
         String output = trace.get("output").asString();
-        assertThat(output.substring(trace.get("answerStart").asInt(), trace.get("answerEnd").asInt()))
+        assertThat(output.substring(
+                        trace.get("answerStart").asInt(), trace.get("answerEnd").asInt()))
                 .isEqualTo(trace.get("extracted").asString());
-        assertThat(runs.awaitRow(key, board, runId, r -> r.get("accuracy").asDouble() > 0).get("accuracy").asDouble())
+        assertThat(runs.awaitRow(key, board, runId, r -> r.get("accuracy").asDouble() > 0)
+                        .get("accuracy")
+                        .asDouble())
                 .isCloseTo(0.6, within(1e-9));
 
         // A viewer may not ask for it; another workspace does not see the run at all.
         String viewer = tenants.apiKey(owner.email(), Role.VIEWER);
         String stranger = tenants.tenant("regrade-stranger", Role.ADMIN).apiKey();
-        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", viewer, null).statusCode()).isEqualTo(403);
-        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", stranger, null).statusCode()).isEqualTo(404);
+        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", viewer, null)
+                        .statusCode())
+                .isEqualTo(403);
+        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", stranger, null)
+                        .statusCode())
+                .isEqualTo(404);
 
         // Asking again changes nothing: every item already carries the current version.
-        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", key, null).statusCode()).isEqualTo(202);
+        assertThat(http.call("POST", "/api/v1/runs/" + runId + "/regrade", key, null)
+                        .statusCode())
+                .isEqualTo(202);
         assertThat(awaitRegraded(http, key, runId).get("correct").asInt()).isEqualTo(12);
     }
 
     private JsonNode get(TestHttp http, String key, String runId) {
-        return json.readTree(http.call("GET", "/api/v1/runs/" + runId, key, null).body());
+        return json.readTree(
+                http.call("GET", "/api/v1/runs/" + runId, key, null).body());
     }
 
     private JsonNode awaitRegraded(TestHttp http, String key, String runId) throws InterruptedException {
@@ -129,7 +169,8 @@ class RunRegradeIntegrationTest extends ApiIntegrationTest {
             JsonNode run = get(http, key, runId);
             if (run.get("regrade").get("status").asString().equals("done")
                     && Instant.parse(run.get("regrade").get("finishedAt").asString())
-                    .isAfter(Instant.parse(run.get("regrade").get("requestedAt").asString()))) {
+                            .isAfter(Instant.parse(
+                                    run.get("regrade").get("requestedAt").asString()))) {
                 return run;
             }
             Thread.sleep(100);

@@ -23,8 +23,10 @@ class RunStorageIntegrationTest extends ApiIntegrationTest {
 
     @Autowired
     RunCalls calls;
+
     @Autowired
     RunWriter writer;
+
     @Autowired
     JdbcTemplate jdbc;
 
@@ -32,7 +34,8 @@ class RunStorageIntegrationTest extends ApiIntegrationTest {
     void theOneTripCacheLookUpSeesOnlyItsWorkspaceAndLeavesNoSettingOnTheConnection() throws Exception {
         UUID a = tenants.tenant("cache-a", Role.MEMBER).workspaceId();
         UUID b = tenants.tenant("cache-b", Role.MEMBER).workspaceId();
-        try (Connection owner = TestDatabase.ownerConnection(); var st = owner.prepareStatement("""
+        try (Connection owner = TestDatabase.ownerConnection();
+                var st = owner.prepareStatement("""
                 INSERT INTO response_cache (workspace_id, cache_key, outputs, finish_reason, prompt_tokens, completion_tokens,
                     created_at) VALUES (?, ?, '["an answer"]', 'stop', 3, 2, now())""")) {
             st.setObject(1, a);
@@ -47,26 +50,58 @@ class RunStorageIntegrationTest extends ApiIntegrationTest {
             assertThat(hit.outputs()).containsExactly("an answer");
             assertThat(hit.promptTokens()).isEqualTo(3);
         });
-        assertThat(calls.cachedNow(a, "key-of-b")).as("another workspace's response").isEmpty();
+        assertThat(calls.cachedNow(a, "key-of-b"))
+                .as("another workspace's response")
+                .isEmpty();
         assertThat(calls.cachedNow(b, "key-of-missing")).isEmpty();
         // Every pooled connection, used outside a transaction, is back to seeing no tenant rows.
         for (int i = 0; i < 30; i++) {
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM response_cache", Integer.class)).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM response_cache", Integer.class))
+                    .isZero();
         }
     }
 
     @Test
     void aFailedWriteIsReportedAloneAndAResultWithoutItsLeaseIsNotCounted() {
         UUID ws = tenants.tenant("writer", Role.MEMBER).workspaceId();
-        var call = new RunCalls.StoredCall("teacher", ModelRole.TEACHER, UUID.randomUUID(), "prompt", List.of("output"), "stop",
-                1, 1, BigDecimal.ZERO, 5, 1, false);
-        var orphanCall = writer.call(ws, new RunCalls.CallRecord(UUID.randomUUID(), "item-1", call, "k1", Instant.now()));
-        var unleased = writer.result(ws, new RunItems.ItemResult(UUID.randomUUID(), "item-2", "someone", true, "[]", null, null,
-                1, 1, BigDecimal.ZERO, Instant.now(), "2", true));
+        var call = new RunCalls.StoredCall(
+                "teacher",
+                ModelRole.TEACHER,
+                UUID.randomUUID(),
+                "prompt",
+                List.of("output"),
+                "stop",
+                1,
+                1,
+                BigDecimal.ZERO,
+                5,
+                1,
+                false);
+        var orphanCall =
+                writer.call(ws, new RunCalls.CallRecord(UUID.randomUUID(), "item-1", call, "k1", Instant.now()));
+        var unleased = writer.result(
+                ws,
+                new RunItems.ItemResult(
+                        UUID.randomUUID(),
+                        "item-2",
+                        "someone",
+                        true,
+                        "[]",
+                        null,
+                        null,
+                        1,
+                        1,
+                        BigDecimal.ZERO,
+                        Instant.now(),
+                        "2",
+                        true));
         writer.flush();
 
-        assertThatThrownBy(orphanCall::join).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(orphanCall::join)
+                .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(DataIntegrityViolationException.class);
-        assertThat(unleased.join()).as("no item under this lease: nothing counted").isFalse();
+        assertThat(unleased.join())
+                .as("no item under this lease: nothing counted")
+                .isFalse();
     }
 }

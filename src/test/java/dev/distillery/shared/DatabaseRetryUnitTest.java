@@ -17,7 +17,8 @@ class DatabaseRetryUnitTest {
 
     @Test
     void connectionLossAdminShutdownSerializationAndDeadlockAreTransientOtherErrorsAreNot() {
-        for (String state : new String[] {"08006", "08003", "08001", "57P01", "57P02", "57P03", "53300", "40001", "40P01"}) {
+        for (String state :
+                new String[] {"08006", "08003", "08001", "57P01", "57P02", "57P03", "53300", "40001", "40P01"}) {
             assertThat(DatabaseRetry.isTransient(wrapped(state))).as(state).isTrue();
         }
         for (String state : new String[] {"23505", "42P01", "22P02", "42501"}) {
@@ -33,7 +34,8 @@ class DatabaseRetryUnitTest {
         rollback.initApplicationException(wrapped("08006"));
         assertThat(DatabaseRetry.isTransient(rollback)).isTrue();
 
-        var afterABug = new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        var afterABug =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
         afterABug.initApplicationException(new IllegalStateException("a bug"));
         assertThat(DatabaseRetry.isTransient(afterABug)).isFalse();
     }
@@ -44,7 +46,9 @@ class DatabaseRetryUnitTest {
         AtomicInteger attempts = new AtomicInteger();
         String result = retry.call(() -> {
             if (attempts.incrementAndGet() < 3) {
-                assertThat(retry.unavailableFor().isPresent()).as("failing since the first failure").isEqualTo(attempts.get() > 1);
+                assertThat(retry.unavailableFor().isPresent())
+                        .as("failing since the first failure")
+                        .isEqualTo(attempts.get() > 1);
                 throw new DataAccessResourceFailureException("terminating connection due to administrator command");
             }
             assertThat(retry.unavailableFor()).as("failing while retried").isPresent();
@@ -56,9 +60,10 @@ class DatabaseRetryUnitTest {
 
         AtomicInteger once = new AtomicInteger();
         assertThatThrownBy(() -> retry.run(() -> {
-            once.incrementAndGet();
-            throw new DataIntegrityViolationException("duplicate key");
-        })).isInstanceOf(DataIntegrityViolationException.class);
+                    once.incrementAndGet();
+                    throw new DataIntegrityViolationException("duplicate key");
+                }))
+                .isInstanceOf(DataIntegrityViolationException.class);
         assertThat(once).as("not retried").hasValue(1);
     }
 

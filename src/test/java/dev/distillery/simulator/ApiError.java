@@ -38,8 +38,8 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError modelNotFound(String model) {
-        return new ApiError(404, "The model '" + model + "' does not exist", "invalid_request_error",
-                "model_not_found", Map.of());
+        return new ApiError(
+                404, "The model '" + model + "' does not exist", "invalid_request_error", "model_not_found", Map.of());
     }
 
     static ApiError unknownUrl(String method, String path) {
@@ -48,15 +48,23 @@ final class ApiError extends RuntimeException {
 
     static ApiError rateLimited(Duration retryAfter) {
         long millis = retryAfter.toMillis();
-        return new ApiError(429, "Rate limit reached (simulated). Please try again in " + millis + "ms.",
-                "requests", "rate_limit_exceeded", Map.of(
+        return new ApiError(
+                429,
+                "Rate limit reached (simulated). Please try again in " + millis + "ms.",
+                "requests",
+                "rate_limit_exceeded",
+                Map.of(
                         "Retry-After", String.valueOf(Math.ceilDiv(millis, 1000)),
                         "retry-after-ms", String.valueOf(millis)));
     }
 
     static ApiError serverError() {
-        return new ApiError(500, "The server had an error while processing your request. Sorry about that!",
-                "server_error", null, Map.of());
+        return new ApiError(
+                500,
+                "The server had an error while processing your request. Sorry about that!",
+                "server_error",
+                null,
+                Map.of());
     }
 
     /** An arbitrary status, typed the way OpenAI types that class of status. */

@@ -22,7 +22,11 @@ record Completion(String id, long created, String model, List<Choice> choices, U
         }
 
         private static String cutAtFirstStop(String text, List<String> stops) {
-            int cut = stops.stream().mapToInt(text::indexOf).filter(i -> i >= 0).min().orElse(text.length());
+            int cut = stops.stream()
+                    .mapToInt(text::indexOf)
+                    .filter(i -> i >= 0)
+                    .min()
+                    .orElse(text.length());
             return text.substring(0, cut);
         }
     }
@@ -31,7 +35,8 @@ record Completion(String id, long created, String model, List<Choice> choices, U
     record Usage(int promptTokens, int completionTokens) {
 
         static Usage of(SimRequest request, List<Choice> choices) {
-            int completion = choices.stream().mapToInt(c -> Tokens.count(c.text())).sum();
+            int completion =
+                    choices.stream().mapToInt(c -> Tokens.count(c.text())).sum();
             return new Usage(Math.max(1, Tokens.count(request.prompt())), completion);
         }
 

@@ -18,7 +18,12 @@ import java.util.Objects;
  * @param responder  reply used when no rule matches
  */
 public record Config(
-        int port, List<String> models, String apiKey, Duration latency, Duration jitter, long jitterSeed,
+        int port,
+        List<String> models,
+        String apiKey,
+        Duration latency,
+        Duration jitter,
+        long jitterSeed,
         Responder responder) {
 
     public static final String DEFAULT_MODEL = "sim-model";
@@ -70,7 +75,10 @@ public record Config(
     }
 
     public Config models(String... models) {
-        List<String> names = Arrays.stream(models).map(String::strip).filter(m -> !m.isEmpty()).toList();
+        List<String> names = Arrays.stream(models)
+                .map(String::strip)
+                .filter(m -> !m.isEmpty())
+                .toList();
         return new Config(port, names, apiKey, latency, jitter, jitterSeed, responder);
     }
 

@@ -11,6 +11,7 @@ enum Endpoint {
     final String path;
     /** The body field that carries the input and must be present. */
     final String inputField;
+
     final String object;
     final String chunkObject;
     final String idPrefix;

@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -128,8 +128,12 @@ final class FineTuningApi {
         if (lines.isEmpty()) {
             throw ApiError.badRequest("Invalid file format: the file has no lines.");
         }
-        var uploaded = new UploadedFile("file-sim" + ids.incrementAndGet(), file.filename(), file.content().length,
-                Instant.now().getEpochSecond(), lines);
+        var uploaded = new UploadedFile(
+                "file-sim" + ids.incrementAndGet(),
+                file.filename(),
+                file.content().length,
+                Instant.now().getEpochSecond(),
+                lines);
         files.put(uploaded.id, uploaded);
         return uploaded.json();
     }
@@ -144,7 +148,8 @@ final class FineTuningApi {
         }
         UploadedFile training = fileOrThrow(body.path("training_file").asString(""));
         UploadedFile validation = body.path("validation_file").isString()
-                ? fileOrThrow(body.path("validation_file").asString()) : null;
+                ? fileOrThrow(body.path("validation_file").asString())
+                : null;
         String suffix = body.path("suffix").isString() ? body.path("suffix").asString() : "";
         if (!SUFFIX.matcher(suffix).matches()) {
             throw ApiError.badRequest("'suffix' may have up to 64 letters, digits, '-' and '_'.");
@@ -154,8 +159,8 @@ final class FineTuningApi {
             fault = faults.poll();
         }
         String id = "ftjob-sim" + ids.incrementAndGet();
-        Job job = new Job(id, model, suffix, training, validation, body.path("hyperparameters"), fault, stage,
-                Instant.now());
+        Job job = new Job(
+                id, model, suffix, training, validation, body.path("hyperparameters"), fault, stage, Instant.now());
         jobs.put(id, job);
         return job.json();
     }
@@ -184,7 +189,8 @@ final class FineTuningApi {
     }
 
     private Job jobOrThrow(String id) {
-        return Optional.ofNullable(jobs.get(id)).orElseThrow(() -> ApiError.status(404, "Could not find fine-tune: " + id));
+        return Optional.ofNullable(jobs.get(id))
+                .orElseThrow(() -> ApiError.status(404, "Could not find fine-tune: " + id));
     }
 
     private static JsonNode json(byte[] body) {
@@ -215,9 +221,15 @@ final class FineTuningApi {
     private record UploadedFile(String id, String filename, long bytes, long createdAt, List<JsonNode> lines) {
 
         ObjectNode json() {
-            ObjectNode node = WireFormat.JSON.createObjectNode()
-                    .put("id", id).put("object", "file").put("bytes", bytes).put("created_at", createdAt)
-                    .put("filename", filename).put("purpose", "fine-tune").put("status", "processed");
+            ObjectNode node = WireFormat.JSON
+                    .createObjectNode()
+                    .put("id", id)
+                    .put("object", "file")
+                    .put("bytes", bytes)
+                    .put("created_at", createdAt)
+                    .put("filename", filename)
+                    .put("purpose", "fine-tune")
+                    .put("status", "processed");
             node.putNull("expires_at");
             node.putNull("status_details");
             return node;
@@ -227,8 +239,10 @@ final class FineTuningApi {
         int firstUnusableLine() {
             for (int i = 0; i < lines.size(); i++) {
                 JsonNode line = lines.get(i);
-                boolean chat = line.path("messages").isArray() && !line.path("messages").isEmpty();
-                boolean completion = line.path("prompt").isString() && line.path("completion").isString();
+                boolean chat = line.path("messages").isArray()
+                        && !line.path("messages").isEmpty();
+                boolean completion = line.path("prompt").isString()
+                        && line.path("completion").isString();
                 if (!chat && !completion) {
                     return i + 1;
                 }
@@ -237,15 +251,22 @@ final class FineTuningApi {
         }
 
         long tokens() {
-            return lines.stream().mapToLong(line -> Tokens.count(line.toString())).sum();
+            return lines.stream()
+                    .mapToLong(line -> Tokens.count(line.toString()))
+                    .sum();
         }
     }
 
     private record Event(String id, long createdAt, String level, String message) {
         ObjectNode json() {
-            ObjectNode node = WireFormat.JSON.createObjectNode()
-                    .put("object", "fine_tuning.job.event").put("id", id).put("created_at", createdAt)
-                    .put("level", level).put("message", message).put("type", "message");
+            ObjectNode node = WireFormat.JSON
+                    .createObjectNode()
+                    .put("object", "fine_tuning.job.event")
+                    .put("id", id)
+                    .put("created_at", createdAt)
+                    .put("level", level)
+                    .put("message", message)
+                    .put("type", "message");
             node.putObject("data");
             return node;
         }
@@ -271,8 +292,16 @@ final class FineTuningApi {
         ObjectNode error;
         int stagesDone;
 
-        Job(String id, String model, String suffix, UploadedFile training, UploadedFile validation,
-                JsonNode hyperparameters, String fault, Duration stage, Instant created) {
+        Job(
+                String id,
+                String model,
+                String suffix,
+                UploadedFile training,
+                UploadedFile validation,
+                JsonNode hyperparameters,
+                String fault,
+                Duration stage,
+                Instant created) {
             this.id = id;
             this.model = model;
             this.suffix = suffix;
@@ -282,12 +311,16 @@ final class FineTuningApi {
             this.fault = fault;
             this.stage = stage;
             this.created = created;
-            event(created, "info", "Validating training file: " + training.id
-                    + (validation == null ? "" : " and validation file: " + validation.id));
+            event(
+                    created,
+                    "info",
+                    "Validating training file: " + training.id
+                            + (validation == null ? "" : " and validation file: " + validation.id));
         }
 
         synchronized Job advance(Instant now) {
-            long elapsedStages = stage.isZero() ? 3 : Duration.between(created, now).toNanos() / stage.toNanos();
+            long elapsedStages =
+                    stage.isZero() ? 3 : Duration.between(created, now).toNanos() / stage.toNanos();
             while (isActive() && stagesDone < Math.min(3, elapsedStages)) {
                 stagesDone++;
                 Instant at = created.plus(stage.multipliedBy(stagesDone));
@@ -309,8 +342,13 @@ final class FineTuningApi {
             int badValidation = validation == null ? 0 : validation.firstUnusableLine();
             if (bad > 0 || badValidation > 0) {
                 String param = bad > 0 ? "training_file" : "validation_file";
-                fail(at, "invalid_" + param, "The " + param.replace('_', ' ') + " has an invalid example on line "
-                        + (bad > 0 ? bad : badValidation) + ": each line needs 'messages' or 'prompt' and 'completion'.", param);
+                fail(
+                        at,
+                        "invalid_" + param,
+                        "The " + param.replace('_', ' ') + " has an invalid example on line "
+                                + (bad > 0 ? bad : badValidation)
+                                + ": each line needs 'messages' or 'prompt' and 'completion'.",
+                        param);
                 return;
             }
             status = "queued";
@@ -334,7 +372,11 @@ final class FineTuningApi {
         private void fail(Instant at, String code, String message, String param) {
             status = "failed";
             finishedAt = at.getEpochSecond();
-            error = WireFormat.JSON.createObjectNode().put("code", code).put("message", message).put("param", param);
+            error = WireFormat.JSON
+                    .createObjectNode()
+                    .put("code", code)
+                    .put("message", message)
+                    .put("param", param);
             event(at, "error", message);
         }
 
@@ -362,20 +404,31 @@ final class FineTuningApi {
         }
 
         synchronized ObjectNode json() {
-            ObjectNode node = WireFormat.JSON.createObjectNode()
-                    .put("object", "fine_tuning.job").put("id", id).put("model", model)
-                    .put("created_at", created.getEpochSecond()).put("organization_id", "org-distillery-sim")
-                    .put("status", status).put("training_file", training.id)
+            ObjectNode node = WireFormat.JSON
+                    .createObjectNode()
+                    .put("object", "fine_tuning.job")
+                    .put("id", id)
+                    .put("model", model)
+                    .put("created_at", created.getEpochSecond())
+                    .put("organization_id", "org-distillery-sim")
+                    .put("status", status)
+                    .put("training_file", training.id)
                     .put("validation_file", validation == null ? null : validation.id)
-                    .put("fine_tuned_model", fineTunedModel).put("finished_at", finishedAt)
-                    .put("trained_tokens", trainedTokens).put("seed", 42)
+                    .put("fine_tuned_model", fineTunedModel)
+                    .put("finished_at", finishedAt)
+                    .put("trained_tokens", trainedTokens)
+                    .put("seed", 42)
                     .put("user_provided_suffix", suffix.isEmpty() ? null : suffix);
             node.set("error", error);
             node.putArray("result_files");
             ObjectNode hp = node.putObject("hyperparameters");
             for (String name : List.of("n_epochs", "batch_size", "learning_rate_multiplier")) {
                 JsonNode value = hyperparameters.path(name);
-                hp.set(name, value.isNumber() ? value : WireFormat.JSON.getNodeFactory().stringNode("auto"));
+                hp.set(
+                        name,
+                        value.isNumber()
+                                ? value
+                                : WireFormat.JSON.getNodeFactory().stringNode("auto"));
             }
             return node;
         }

@@ -61,11 +61,19 @@ public final class OpenAiSimulator implements AutoCloseable {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         fineTuning = new FineTuningApi(config.models());
-        server.createContext("/", new SimHandler(config, log, faults, limits, request -> rules.stream()
-                .filter(rule -> rule.predicate().test(request))
-                .map(Stubbing.Rule::responder)
-                .findFirst()
-                .orElse(fallback), fineTuning));
+        server.createContext(
+                "/",
+                new SimHandler(
+                        config,
+                        log,
+                        faults,
+                        limits,
+                        request -> rules.stream()
+                                .filter(rule -> rule.predicate().test(request))
+                                .map(Stubbing.Rule::responder)
+                                .findFirst()
+                                .orElse(fallback),
+                        fineTuning));
         server.start();
     }
 

@@ -63,15 +63,15 @@ class OpenAiSimulatorTest {
         assertThat(reply.path("object").asString()).isEqualTo("text_completion");
         assertThat(reply.path("id").asString()).startsWith("cmpl-");
         assertThat(reply.path("choices").get(0).path("text").asString()).startsWith("Echo: Once upon a time");
-        assertThat(reply.path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(reply.path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("stop");
         assertThat(reply.path("usage").path("prompt_tokens").asInt()).isEqualTo(4);
     }
 
     @Test
     void nChoicesAreIndexedAgreeOnTheAnswerAndSumTheirUsage() throws Exception {
         JsonNode reply = okJson(post("/chat/completions", """
-                {"model": "%s", "n": 3, "messages": [{"role": "user", "content": "Pick a number"}]}"""
-                .formatted(MODEL)));
+                {"model": "%s", "n": 3, "messages": [{"role": "user", "content": "Pick a number"}]}""".formatted(MODEL)));
 
         JsonNode choices = reply.path("choices");
         assertThat(choices).hasSize(3);
@@ -80,7 +80,8 @@ class OpenAiSimulatorTest {
             assertThat(choices.get(i).path("index").asInt()).isEqualTo(i);
             String content = choices.get(i).path("message").path("content").asString();
             assertThat(content.substring(content.indexOf("The answer is")))
-                    .isEqualTo(contentOf(choices.get(0)).substring(contentOf(choices.get(0)).indexOf("The answer is")));
+                    .isEqualTo(contentOf(choices.get(0))
+                            .substring(contentOf(choices.get(0)).indexOf("The answer is")));
             completionTokens += content.split(" ").length;
         }
         assertThat(contentOf(choices.get(1))).isNotEqualTo(contentOf(choices.get(0)));
@@ -92,13 +93,13 @@ class OpenAiSimulatorTest {
         sim.whenPromptContains("count").reply("one two three STOP four");
 
         JsonNode byArray = okJson(post("/chat/completions", """
-                {"model": "%s", "stop": ["STOP", "three"], "messages": [{"role": "user", "content": "count"}]}"""
-                .formatted(MODEL)));
+                {"model": "%s", "stop": ["STOP", "three"], "messages": [{"role": "user", "content": "count"}]}""".formatted(MODEL)));
         JsonNode byString = okJson(post("/completions", """
                 {"model": "%s", "stop": "STOP", "prompt": "count"}""".formatted(MODEL)));
 
         assertThat(contentOf(byArray.path("choices").get(0))).isEqualTo("one two ");
-        assertThat(byArray.path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(byArray.path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("stop");
         assertThat(byString.path("choices").get(0).path("text").asString()).isEqualTo("one two three ");
     }
 
@@ -109,11 +110,11 @@ class OpenAiSimulatorTest {
         JsonNode legacy = okJson(post("/completions", """
                 {"model": "%s", "max_tokens": 3, "prompt": "count"}""".formatted(MODEL)));
         JsonNode chat = okJson(post("/chat/completions", """
-                {"model": "%s", "max_completion_tokens": 2, "messages": [{"role": "user", "content": "count"}]}"""
-                .formatted(MODEL)));
+                {"model": "%s", "max_completion_tokens": 2, "messages": [{"role": "user", "content": "count"}]}""".formatted(MODEL)));
 
         assertThat(legacy.path("choices").get(0).path("text").asString()).isEqualTo("one two  three");
-        assertThat(legacy.path("choices").get(0).path("finish_reason").asString()).isEqualTo("length");
+        assertThat(legacy.path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("length");
         assertThat(legacy.path("usage").path("completion_tokens").asInt()).isEqualTo(3);
         assertThat(contentOf(chat.path("choices").get(0))).isEqualTo("one two");
         assertThat(chat.path("choices").get(0).path("finish_reason").asString()).isEqualTo("length");
@@ -122,7 +123,9 @@ class OpenAiSimulatorTest {
     @Test
     void streamingChatReassemblesToTheNonStreamingText() throws Exception {
         String question = "Explain in detail why the sky appears blue during the day";
-        String expected = contentOf(okJson(post("/chat/completions", chat(question))).path("choices").get(0));
+        String expected = contentOf(okJson(post("/chat/completions", chat(question)))
+                .path("choices")
+                .get(0));
 
         HttpResponse<String> response = post("/chat/completions", """
                 {"model": "%s", "stream": true, "stream_options": {"include_usage": true},
@@ -132,20 +135,31 @@ class OpenAiSimulatorTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
         List<String> events = events(response.body());
         assertThat(events.getLast()).isEqualTo("[DONE]");
-        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(JSON::readTree).toList();
-        assertThat(chunks).allSatisfy(c -> assertThat(c.path("object").asString()).isEqualTo("chat.completion.chunk"));
-        assertThat(chunks.getFirst().path("choices").get(0).path("delta").path("role").asString()).isEqualTo("assistant");
+        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream()
+                .map(JSON::readTree)
+                .toList();
+        assertThat(chunks)
+                .allSatisfy(c -> assertThat(c.path("object").asString()).isEqualTo("chat.completion.chunk"));
+        assertThat(chunks.getFirst()
+                        .path("choices")
+                        .get(0)
+                        .path("delta")
+                        .path("role")
+                        .asString())
+                .isEqualTo("assistant");
 
         StringBuilder text = new StringBuilder();
         int contentChunks = 0;
         for (JsonNode chunk : chunks.subList(1, chunks.size() - 2)) {
-            text.append(chunk.path("choices").get(0).path("delta").path("content").asString());
+            text.append(
+                    chunk.path("choices").get(0).path("delta").path("content").asString());
             contentChunks++;
         }
         assertThat(text.toString()).isEqualTo(expected);
         assertThat(contentChunks).isGreaterThan(1);
         JsonNode finish = chunks.get(chunks.size() - 2);
-        assertThat(finish.path("choices").get(0).path("finish_reason").asString()).isEqualTo("stop");
+        assertThat(finish.path("choices").get(0).path("finish_reason").asString())
+                .isEqualTo("stop");
         JsonNode usage = chunks.getLast();
         assertThat(usage.path("choices")).isEmpty();
         assertThat(usage.path("usage").path("completion_tokens").asInt()).isEqualTo(expected.split(" ").length);
@@ -155,10 +169,14 @@ class OpenAiSimulatorTest {
     void streamingLegacyCompletionReassemblesToTheNonStreamingText() throws Exception {
         String body = """
                 {"model": "%s", "prompt": "Write a short poem about the sea"%s}""";
-        String expected = okJson(post("/completions", body.formatted(MODEL, ""))).path("choices").get(0)
-                .path("text").asString();
+        String expected = okJson(post("/completions", body.formatted(MODEL, "")))
+                .path("choices")
+                .get(0)
+                .path("text")
+                .asString();
 
-        List<String> events = events(post("/completions", body.formatted(MODEL, ", \"stream\": true")).body());
+        List<String> events = events(post("/completions", body.formatted(MODEL, ", \"stream\": true"))
+                .body());
 
         StringBuilder text = new StringBuilder();
         for (String event : events.subList(0, events.size() - 1)) {
@@ -176,7 +194,8 @@ class OpenAiSimulatorTest {
         JsonNode models = okJson(get("/models"));
 
         assertThat(models.path("object").asString()).isEqualTo("list");
-        assertThat(models.path("data").valueStream().map(m -> m.path("id").asString())).containsExactly("small", "large");
+        assertThat(models.path("data").valueStream().map(m -> m.path("id").asString()))
+                .containsExactly("small", "large");
         assertThat(models.path("data").get(0).path("object").asString()).isEqualTo("model");
     }
 
@@ -197,14 +216,19 @@ class OpenAiSimulatorTest {
         sim.close();
         sim = OpenAiSimulator.start(Config.defaults().apiKey("sk-right"));
 
-        HttpResponse<String> wrong = send(request("/chat/completions").header("Authorization", "Bearer sk-wrong")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("hi"))).build());
+        HttpResponse<String> wrong = send(request("/chat/completions")
+                .header("Authorization", "Bearer sk-wrong")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("hi")))
+                .build());
         HttpResponse<String> missing = post("/chat/completions", chat("hi"));
-        HttpResponse<String> right = send(request("/chat/completions").header("Authorization", "Bearer sk-right")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("hi"))).build());
+        HttpResponse<String> right = send(request("/chat/completions")
+                .header("Authorization", "Bearer sk-right")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("hi")))
+                .build());
 
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(wrong.body()).path("error").path("code").asString()).isEqualTo("invalid_api_key");
+        assertThat(JSON.readTree(wrong.body()).path("error").path("code").asString())
+                .isEqualTo("invalid_api_key");
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(right.statusCode()).isEqualTo(200);
     }
@@ -223,17 +247,26 @@ class OpenAiSimulatorTest {
         HttpResponse<String> response = get("/embeddings");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(response.body()).path("error").path("message").asString()).contains("/v1/embeddings");
+        assertThat(JSON.readTree(response.body()).path("error").path("message").asString())
+                .contains("/v1/embeddings");
     }
 
     @Test
     void theSameRequestGetsTheSameReplyAcrossSimulators() throws Exception {
-        String first = contentOf(okJson(post("/chat/completions", chat("Is this stable?"))).path("choices").get(0));
-        String again = contentOf(okJson(post("/chat/completions", chat("Is this stable?"))).path("choices").get(0));
-        String other = contentOf(okJson(post("/chat/completions", chat("Something else"))).path("choices").get(0));
+        String first = contentOf(okJson(post("/chat/completions", chat("Is this stable?")))
+                .path("choices")
+                .get(0));
+        String again = contentOf(okJson(post("/chat/completions", chat("Is this stable?")))
+                .path("choices")
+                .get(0));
+        String other = contentOf(okJson(post("/chat/completions", chat("Something else")))
+                .path("choices")
+                .get(0));
         sim.close();
         sim = OpenAiSimulator.start();
-        String restarted = contentOf(okJson(post("/chat/completions", chat("Is this stable?"))).path("choices").get(0));
+        String restarted = contentOf(okJson(post("/chat/completions", chat("Is this stable?")))
+                .path("choices")
+                .get(0));
 
         assertThat(again).isEqualTo(first);
         assertThat(restarted).isEqualTo(first);
@@ -242,20 +275,25 @@ class OpenAiSimulatorTest {
 
     @Test
     void theFirstMatchingRuleWinsAndResetRemovesRules() throws Exception {
-        sim.whenPromptContains("weather").reply("Sunny.")
-                .whenPromptContains("weather in Oslo").reply("Snow.")
+        sim.whenPromptContains("weather")
+                .reply("Sunny.")
+                .whenPromptContains("weather in Oslo")
+                .reply("Snow.")
                 .when(r -> r.temperature() != null && r.temperature() > 1)
                 .reply((request, i) -> "Hot take #" + i + " with seed " + request.seed());
 
-        assertThat(contentOf(okJson(post("/chat/completions", chat("The weather in Oslo?"))).path("choices").get(0)))
+        assertThat(contentOf(okJson(post("/chat/completions", chat("The weather in Oslo?")))
+                        .path("choices")
+                        .get(0)))
                 .isEqualTo("Sunny.");
         JsonNode hot = okJson(post("/chat/completions", """
-                {"model": "%s", "temperature": 1.5, "seed": 7, "n": 2, "messages": [{"role": "user", "content": "x"}]}"""
-                .formatted(MODEL)));
+                {"model": "%s", "temperature": 1.5, "seed": 7, "n": 2, "messages": [{"role": "user", "content": "x"}]}""".formatted(MODEL)));
         assertThat(contentOf(hot.path("choices").get(1))).isEqualTo("Hot take #1 with seed 7");
 
         sim.reset();
-        assertThat(contentOf(okJson(post("/chat/completions", chat("The weather in Oslo?"))).path("choices").get(0)))
+        assertThat(contentOf(okJson(post("/chat/completions", chat("The weather in Oslo?")))
+                        .path("choices")
+                        .get(0)))
                 .startsWith("Echo: ");
         assertThat(sim.requestCount()).isEqualTo(1);
     }
@@ -271,7 +309,8 @@ class OpenAiSimulatorTest {
         assertThat(first.statusCode()).isEqualTo(429);
         assertThat(first.headers().firstValue("Retry-After")).hasValue("2");
         assertThat(first.headers().firstValue("retry-after-ms")).hasValue("1500");
-        assertThat(JSON.readTree(first.body()).path("error").path("code").asString()).isEqualTo("rate_limit_exceeded");
+        assertThat(JSON.readTree(first.body()).path("error").path("code").asString())
+                .isEqualTo("rate_limit_exceeded");
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(third.statusCode()).isEqualTo(200);
     }
@@ -280,10 +319,12 @@ class OpenAiSimulatorTest {
     void aServerErrorFaultIsA500WithAnErrorBody() throws Exception {
         sim.failNext(1, Fault.serverError());
 
-        HttpResponse<String> response = post("/completions", "{\"model\": \"%s\", \"prompt\": \"hi\"}".formatted(MODEL));
+        HttpResponse<String> response =
+                post("/completions", "{\"model\": \"%s\", \"prompt\": \"hi\"}".formatted(MODEL));
 
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(JSON.readTree(response.body()).path("error").path("type").asString()).isEqualTo("server_error");
+        assertThat(JSON.readTree(response.body()).path("error").path("type").asString())
+                .isEqualTo("server_error");
     }
 
     @Test
@@ -301,8 +342,10 @@ class OpenAiSimulatorTest {
     void aTimeoutFaultHoldsTheRequestSoAShorterClientTimeoutFires() throws Exception {
         sim.failNext(1, Fault.timeout(Duration.ofSeconds(5)));
 
-        assertThatThrownBy(() -> send(request("/chat/completions").timeout(Duration.ofMillis(300))
-                .POST(HttpRequest.BodyPublishers.ofString(chat("hi"))).build()))
+        assertThatThrownBy(() -> send(request("/chat/completions")
+                        .timeout(Duration.ofMillis(300))
+                        .POST(HttpRequest.BodyPublishers.ofString(chat("hi")))
+                        .build()))
                 .isInstanceOf(HttpTimeoutException.class);
         assertThat(post("/chat/completions", chat("hi")).statusCode()).isEqualTo(200);
     }
@@ -373,7 +416,8 @@ class OpenAiSimulatorTest {
     @Test
     void latencyDelaysEveryRequest() throws Exception {
         sim.close();
-        sim = OpenAiSimulator.start(Config.defaults().latency(Duration.ofMillis(200)).jitter(Duration.ofMillis(20), 1));
+        sim = OpenAiSimulator.start(
+                Config.defaults().latency(Duration.ofMillis(200)).jitter(Duration.ofMillis(20), 1));
 
         long start = System.nanoTime();
         assertThat(get("/models").statusCode()).isEqualTo(200);
@@ -388,8 +432,10 @@ class OpenAiSimulatorTest {
 
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            responses.add(client.sendAsync(request("/chat/completions")
-                    .POST(HttpRequest.BodyPublishers.ofString(chat("parallel " + i))).build(),
+            responses.add(client.sendAsync(
+                    request("/chat/completions")
+                            .POST(HttpRequest.BodyPublishers.ofString(chat("parallel " + i)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
 
@@ -402,8 +448,7 @@ class OpenAiSimulatorTest {
     void theRequestLogRecordsBodiesHeadersAndMessagesInArrivalOrder() throws Exception {
         post("/chat/completions", """
                 {"model": "%s", "temperature": 0.2, "max_tokens": 50, "stop": "END", "seed": 3,
-                 "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello"}]}"""
-                .formatted(MODEL));
+                 "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hello"}]}""".formatted(MODEL));
         post("/completions", "{\"model\": \"%s\", \"prompt\": \"Second\"}".formatted(MODEL));
 
         assertThat(sim.awaitRequests(2, Duration.ofSeconds(1))).isTrue();
@@ -412,8 +457,9 @@ class OpenAiSimulatorTest {
         SimRequest chat = log.getFirst();
         assertThat(chat.model()).isEqualTo(MODEL);
         assertThat(chat.prompt()).isEqualTo("Be brief.\nHello");
-        assertThat(chat.messages()).containsExactly(
-                new SimRequest.Message("system", "Be brief."), new SimRequest.Message("user", "Hello"));
+        assertThat(chat.messages())
+                .containsExactly(
+                        new SimRequest.Message("system", "Be brief."), new SimRequest.Message("user", "Hello"));
         assertThat(chat.body().path("temperature").asDouble()).isEqualTo(0.2);
         assertThat(chat.temperature()).isEqualTo(0.2);
         assertThat(chat.maxTokens()).isEqualTo(50);
@@ -445,7 +491,10 @@ class OpenAiSimulatorTest {
 
     /** The {@code data:} payloads of a server-sent event stream. */
     private static List<String> events(String body) {
-        return body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring("data: ".length())).toList();
+        return body.lines()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring("data: ".length()))
+                .toList();
     }
 
     private HttpRequest.Builder request(String path) {
@@ -453,7 +502,8 @@ class OpenAiSimulatorTest {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(
+                request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -59,8 +59,9 @@ final class RateLimits {
             refusals++;
             long waitNanos = overRequests ? admitted.peekFirst()[0] + windowNanos - now : tokenWait(now, tokens);
             Duration wait = Duration.ofNanos(Math.max(waitNanos, 1_000_000));
-            throw headers ? ApiError.rateLimited(wait).withHeaders(headers(now)) : ApiError.status(429,
-                    "Rate limit reached (simulated).");
+            throw headers
+                    ? ApiError.rateLimited(wait).withHeaders(headers(now))
+                    : ApiError.status(429, "Rate limit reached (simulated).");
         }
         admitted.addLast(new long[] {now, tokens});
         tokensInWindow += tokens;
@@ -100,7 +101,10 @@ final class RateLimits {
     /** A Go-style duration as OpenAI writes it ("20ms", "1.5s", "6m0s"). */
     private static String millis(long nanos) {
         long ms = Math.ceilDiv(nanos, 1_000_000);
-        return ms < 1000 ? ms + "ms" : ms < 60_000 ? String.format(java.util.Locale.ROOT, "%.3fs", ms / 1000.0)
-                : (ms / 60_000) + "m" + String.format(java.util.Locale.ROOT, "%.3fs", (ms % 60_000) / 1000.0);
+        return ms < 1000
+                ? ms + "ms"
+                : ms < 60_000
+                        ? String.format(java.util.Locale.ROOT, "%.3fs", ms / 1000.0)
+                        : (ms / 60_000) + "m" + String.format(java.util.Locale.ROOT, "%.3fs", (ms % 60_000) / 1000.0);
     }
 }

@@ -39,8 +39,13 @@ final class SimHandler implements HttpHandler {
     private final Random jitter;
     private final AtomicLong ids = new AtomicLong();
 
-    SimHandler(Config config, RequestLog log, FaultSchedule faults, RateLimits limits,
-            Function<SimRequest, Responder> responders, FineTuningApi fineTuning) {
+    SimHandler(
+            Config config,
+            RequestLog log,
+            FaultSchedule faults,
+            RateLimits limits,
+            Function<SimRequest, Responder> responders,
+            FineTuningApi fineTuning) {
         this.limits = limits;
         this.config = config;
         this.log = log;
@@ -92,8 +97,16 @@ final class SimHandler implements HttpHandler {
         try {
             authenticate(request);
             if (fineTuningCall) {
-                send(exchange, 200, JSON_TYPE, WireFormat.bytes(fineTuning.serve(exchange.getRequestMethod(), path,
-                        exchange.getRequestURI().getRawQuery(), request.header("Content-Type"), raw)));
+                send(
+                        exchange,
+                        200,
+                        JSON_TYPE,
+                        WireFormat.bytes(fineTuning.serve(
+                                exchange.getRequestMethod(),
+                                path,
+                                exchange.getRequestURI().getRawQuery(),
+                                request.header("Content-Type"),
+                                raw)));
                 return;
             }
             route(exchange, request);
@@ -121,7 +134,8 @@ final class SimHandler implements HttpHandler {
             throws IOException, InterruptedException {
         validate(endpoint, request);
         long tokens = Tokens.count(request.prompt()) + (request.maxTokens() == null ? 0 : request.maxTokens());
-        limits.admit(tokens).forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        limits.admit(tokens)
+                .forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         switch (faults.next()) {
             case null -> complete(exchange, endpoint, request, false);
             case Fault.Timeout timeout -> {
@@ -131,7 +145,8 @@ final class SimHandler implements HttpHandler {
             case Fault.EmptyChoices ignored -> complete(exchange, endpoint, request, true);
             case Fault.ConnectionReset ignored -> cut(exchange, completionBytes(endpoint, request), true);
             case Fault.TruncatedBody ignored -> cut(exchange, completionBytes(endpoint, request), false);
-            case Fault.MalformedJson ignored -> send(exchange, 200, JSON_TYPE, WireFormat.MALFORMED_JSON.getBytes(UTF_8));
+            case Fault.MalformedJson ignored ->
+                send(exchange, 200, JSON_TYPE, WireFormat.MALFORMED_JSON.getBytes(UTF_8));
             case Fault.RateLimited rateLimited -> throw ApiError.rateLimited(rateLimited.retryAfter());
             case Fault.ServerError ignored -> throw ApiError.serverError();
             case Fault.Status status -> throw ApiError.status(status.code(), status.message());
@@ -154,7 +169,8 @@ final class SimHandler implements HttpHandler {
         if (request.maxTokens() != null && request.maxTokens() < 1) {
             throw ApiError.badRequest("max_tokens must be at least 1, got " + request.maxTokens() + ".");
         }
-        if (!config.models().contains(request.model()) && !fineTuning.fineTunedModels().contains(request.model())) {
+        if (!config.models().contains(request.model())
+                && !fineTuning.fineTunedModels().contains(request.model())) {
             throw ApiError.modelNotFound(request.model());
         }
     }
@@ -162,17 +178,25 @@ final class SimHandler implements HttpHandler {
     /** The configured models, then those of succeeded fine-tuning jobs. */
     private List<String> models() {
         List<String> fineTuned = fineTuning.fineTunedModels();
-        return fineTuned.isEmpty() ? config.models()
-                : java.util.stream.Stream.concat(config.models().stream(), fineTuned.stream()).toList();
+        return fineTuned.isEmpty()
+                ? config.models()
+                : java.util.stream.Stream.concat(config.models().stream(), fineTuned.stream())
+                        .toList();
     }
 
     private Completion completion(Endpoint endpoint, SimRequest request, boolean withoutChoices) {
         Responder responder = responders.apply(request);
-        List<Completion.Choice> choices = withoutChoices ? List.of() : IntStream.range(0, request.n())
-                .mapToObj(i -> Completion.Choice.shape(i, responder.reply(request, i), request))
-                .toList();
-        return new Completion(endpoint.idPrefix + "sim-" + ids.incrementAndGet(),
-                Instant.now().getEpochSecond(), request.model(), choices, Completion.Usage.of(request, choices));
+        List<Completion.Choice> choices = withoutChoices
+                ? List.of()
+                : IntStream.range(0, request.n())
+                        .mapToObj(i -> Completion.Choice.shape(i, responder.reply(request, i), request))
+                        .toList();
+        return new Completion(
+                endpoint.idPrefix + "sim-" + ids.incrementAndGet(),
+                Instant.now().getEpochSecond(),
+                request.model(),
+                choices,
+                Completion.Usage.of(request, choices));
     }
 
     private void complete(HttpExchange exchange, Endpoint endpoint, SimRequest request, boolean withoutChoices)

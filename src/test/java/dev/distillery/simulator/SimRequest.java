@@ -56,7 +56,8 @@ public record SimRequest(
         String prompt = body.has("messages")
                 ? messages.stream().map(Message::content).collect(Collectors.joining("\n"))
                 : text(body.path("prompt"));
-        JsonNode maxTokens = body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
+        JsonNode maxTokens =
+                body.has("max_completion_tokens") ? body.path("max_completion_tokens") : body.path("max_tokens");
         return new SimRequest(
                 path,
                 body.path("model").isString() ? body.path("model").stringValue() : null,

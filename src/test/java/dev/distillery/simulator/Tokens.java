@@ -33,7 +33,8 @@ final class Tokens {
      * Concatenating the pieces gives back {@code text} exactly.
      */
     static List<String> pieces(String text, int maxPieces) {
-        List<Integer> starts = TOKEN.matcher(text).results().map(MatchResult::start).toList();
+        List<Integer> starts =
+                TOKEN.matcher(text).results().map(MatchResult::start).toList();
         int perPiece = Math.max(1, Math.ceilDiv(starts.size(), maxPieces));
         List<String> pieces = new ArrayList<>();
         int from = 0;

@@ -15,7 +15,8 @@ final class WireFormat {
      * Complete but not JSON (a stray token mid-object): the server's fault, unlike a body cut short on the way
      * ({@link Fault#truncatedBody()}), which a client asks for again.
      */
-    static final String MALFORMED_JSON = "{\"id\":\"sim-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0, oops}]}";
+    static final String MALFORMED_JSON =
+            "{\"id\":\"sim-broken\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0, oops}]}";
 
     /** Streams split each choice's text into this many content chunks at most: enough to exercise reassembly. */
     private static final int STREAM_PIECES = 4;
@@ -66,7 +67,11 @@ final class WireFormat {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         var data = root.putArray("data");
         for (String name : names) {
-            data.addObject().put("id", name).put("object", "model").put("created", 0).put("owned_by", "simulator");
+            data.addObject()
+                    .put("id", name)
+                    .put("object", "model")
+                    .put("created", 0)
+                    .put("owned_by", "simulator");
         }
         return root;
     }
@@ -86,8 +91,13 @@ final class WireFormat {
     }
 
     /** One chunk for one choice; {@code content == null} means an empty delta, as in OpenAI's final chunk. */
-    private static ObjectNode chunk(Endpoint endpoint, Completion completion, int index, String content,
-            String finishReason, boolean withRole) {
+    private static ObjectNode chunk(
+            Endpoint endpoint,
+            Completion completion,
+            int index,
+            String content,
+            String finishReason,
+            boolean withRole) {
         ObjectNode root = header(endpoint.chunkObject, completion);
         ObjectNode choice = root.putArray("choices").addObject().put("index", index);
         switch (endpoint) {

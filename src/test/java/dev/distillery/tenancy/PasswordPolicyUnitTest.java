@@ -15,16 +15,19 @@ class PasswordPolicyUnitTest {
 
     @Test
     void theUsersOwnEmailDoesNotMakeAStrongPassword() {
-        assertThat(PasswordPolicy.weakness("ada.lovelace@example.com", List.of("ada.lovelace@example.com"))).isPresent();
+        assertThat(PasswordPolicy.weakness("ada.lovelace@example.com", List.of("ada.lovelace@example.com")))
+                .isPresent();
     }
 
     @Test
     void longPassphrasesPass() {
-        assertThat(PasswordPolicy.weakness("violet tractor harbour 42 quietly", List.of())).isEmpty();
+        assertThat(PasswordPolicy.weakness("violet tractor harbour 42 quietly", List.of()))
+                .isEmpty();
     }
 
     @Test
     void shortPasswordsAreRefusedByLength() {
-        assertThat(PasswordPolicy.weakness("x9$Lq", List.of())).hasValueSatisfying(r -> assertThat(r).contains("10"));
+        assertThat(PasswordPolicy.weakness("x9$Lq", List.of()))
+                .hasValueSatisfying(r -> assertThat(r).contains("10"));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distillery.TestDatabase;
+import dev.distillery.TestTenants;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import dev.distillery.TestTenants;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,16 +33,22 @@ class TenancyIntegrationTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     TestTenants fixtures;
+
     @Autowired
     AccountService accounts;
+
     @Autowired
     WorkspaceService workspaces;
+
     @Autowired
     InvitationService invitations;
+
     @Autowired
     ApiKeyService apiKeys;
+
     @Autowired
     AdminBootstrap bootstrap;
 
@@ -52,16 +58,19 @@ class TenancyIntegrationTest {
     void signUpRefusesWeakPasswordsBadEmailsAndDuplicatesAndStoresNothing() throws SQLException {
         long before = count("SELECT count(*) FROM app_users");
         assertThatThrownBy(() -> accounts.signUp("weak@example.com", "Weak", "password123"))
-                .isInstanceOfSatisfying(InvalidInputException.class,
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class,
                         e -> assertThat(e.errors().getFirst().field()).isEqualTo("password"));
         assertThatThrownBy(() -> accounts.signUp("short@example.com", "Short", "abc"))
                 .hasMessageContaining("at least 10 characters");
         assertThatThrownBy(() -> accounts.signUp("not-an-email", "X", TestTenants.PASSWORD))
-                .isInstanceOfSatisfying(InvalidInputException.class,
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class,
                         e -> assertThat(e.errors().getFirst().field()).isEqualTo("email"));
         String email = fixtures.signUp("dup");
         assertThatThrownBy(() -> accounts.signUp(email.toUpperCase(), "Dup", TestTenants.PASSWORD))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("already exists");
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("already exists");
         assertThat(count("SELECT count(*) FROM app_users")).isEqualTo(before + 1);
         assertThat(count("SELECT count(*) FROM app_users WHERE password_hash LIKE '{bcrypt}%'"))
                 .isEqualTo(count("SELECT count(*) FROM app_users"));
@@ -76,7 +85,8 @@ class TenancyIntegrationTest {
         assertThat(second.name()).isEqualTo("Lab two");
         assertThat(fixtures.as(email, () -> workspaces.current().id())).isEqualTo(second.id());
         fixtures.as(email, () -> workspaces.switchTo(first.getFirst().id()));
-        assertThat(fixtures.as(email, () -> workspaces.current().id())).isEqualTo(first.getFirst().id());
+        assertThat(fixtures.as(email, () -> workspaces.current().id()))
+                .isEqualTo(first.getFirst().id());
         String stranger = fixtures.signUp("stranger");
         assertThatThrownBy(() -> fixtures.as(stranger, () -> workspaces.switchTo(second.id())))
                 .isInstanceOf(dev.distillery.shared.NotFoundException.class);
@@ -91,21 +101,26 @@ class TenancyIntegrationTest {
                 .isEqualTo(InvitationSummary.State.PENDING);
         WorkspaceSummary joined = fixtures.as(guest, () -> invitations.accept(invite.token()));
         assertThat(joined.role()).isEqualTo(Role.REVIEWER);
-        assertThat(fixtures.as(owner, () -> workspaces.members())).extracting(MemberSummary::email).contains(guest);
+        assertThat(fixtures.as(owner, () -> workspaces.members()))
+                .extracting(MemberSummary::email)
+                .contains(guest);
 
         String late = fixtures.signUp("late");
         assertThatThrownBy(() -> fixtures.as(late, () -> invitations.accept(invite.token())))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("already been used");
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("already been used");
 
         CreatedInvitation expiring = fixtures.as(owner, () -> invitations.create(Role.MEMBER));
         execute("UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = '" + expiring.id() + "'");
         assertThatThrownBy(() -> fixtures.as(late, () -> invitations.accept(expiring.token())))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("expired");
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("expired");
 
         CreatedInvitation revoked = fixtures.as(owner, () -> invitations.create(Role.MEMBER));
         fixtures.as(owner, () -> invitations.revoke(revoked.id()));
         assertThatThrownBy(() -> fixtures.as(late, () -> invitations.accept(revoked.token())))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("revoked");
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("revoked");
         assertThatThrownBy(() -> fixtures.as(late, () -> invitations.accept("not-a-token")))
                 .isInstanceOf(dev.distillery.shared.NotFoundException.class);
         assertThat(fixtures.as(late, () -> workspaces.mine())).hasSize(1);
@@ -122,23 +137,33 @@ class TenancyIntegrationTest {
         fixtures.as(admin, () -> invitations.accept(asAdmin.token()));
 
         assertThatThrownBy(() -> fixtures.as(viewer, () -> invitations.create(Role.VIEWER)))
-                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("Viewer");
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessageContaining("Viewer");
         assertThatThrownBy(() -> fixtures.as(viewer, () -> apiKeys.create("mine", Role.VIEWER)))
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> fixtures.as(viewer, () -> workspaces.rename("Hijacked")))
                 .isInstanceOf(AccessDeniedException.class);
-        UUID ownerId = fixtures.as(owner, () -> accounts.currentUser().orElseThrow().id());
+        UUID ownerId =
+                fixtures.as(owner, () -> accounts.currentUser().orElseThrow().id());
         assertThatThrownBy(() -> fixtures.as(admin, () -> workspaces.changeRole(ownerId, Role.VIEWER)))
                 .isInstanceOf(AccessDeniedException.class);
-        UUID viewerId = fixtures.as(viewer, () -> accounts.currentUser().orElseThrow().id());
+        UUID viewerId =
+                fixtures.as(viewer, () -> accounts.currentUser().orElseThrow().id());
         assertThatThrownBy(() -> fixtures.as(admin, () -> workspaces.changeRole(viewerId, Role.OWNER)))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThat(fixtures.as(admin, () -> workspaces.changeRole(viewerId, Role.MEMBER)).role()).isEqualTo(Role.MEMBER);
+        assertThat(fixtures.as(admin, () -> workspaces.changeRole(viewerId, Role.MEMBER))
+                        .role())
+                .isEqualTo(Role.MEMBER);
         assertThatThrownBy(() -> fixtures.as(owner, () -> workspaces.changeRole(ownerId, Role.ADMIN)))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("at least one owner");
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("at least one owner");
         fixtures.as(owner, () -> workspaces.removeMember(viewerId));
-        assertThat(fixtures.as(owner, () -> workspaces.members())).extracting(MemberSummary::email).doesNotContain(viewer);
-        List<String> actions = fixtures.as(owner, () -> auditLog.list(0, 100).stream().map(AuditEntry::action).toList());
+        assertThat(fixtures.as(owner, () -> workspaces.members()))
+                .extracting(MemberSummary::email)
+                .doesNotContain(viewer);
+        List<String> actions = fixtures.as(
+                owner,
+                () -> auditLog.list(0, 100).stream().map(AuditEntry::action).toList());
         assertThat(actions).contains("member.role-changed", "member.removed", "member.joined", "invitation.created");
     }
 
@@ -150,7 +175,8 @@ class TenancyIntegrationTest {
         }
         long before = count("SELECT count(*) FROM app_users");
         assertThatThrownBy(() -> accounts.signUp(fixtures.newEmail("script"), "Script", TestTenants.PASSWORD, address))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("Too many accounts");
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("Too many accounts");
         assertThat(count("SELECT count(*) FROM app_users")).isEqualTo(before);
         accounts.signUp(fixtures.newEmail("neighbour"), "Neighbour", TestTenants.PASSWORD, "198.51.100.7");
         // A refused form (weak password) does not use up the address's allowance.
@@ -170,8 +196,8 @@ class TenancyIntegrationTest {
         fixtures.as(b, () -> apiKeys.create("key-b", Role.MEMBER));
         UUID workspaceA = fixtures.as(a, () -> workspaces.current().id());
         try (Connection app = DriverManager.getConnection(TestDatabase.url(), "distillery_app", "distillery_app")) {
-            var role = app.createStatement().executeQuery(
-                    "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
+            var role = app.createStatement()
+                    .executeQuery("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
             role.next();
             assertThat(role.getBoolean(1)).as("superuser").isFalse();
             assertThat(role.getBoolean(2)).as("bypassrls").isFalse();
@@ -193,14 +219,18 @@ class TenancyIntegrationTest {
 
             var none = app.createStatement().executeQuery("SELECT count(*) FROM api_keys");
             none.next();
-            assertThat(none.getLong(1)).as("rows visible without a workspace setting").isZero();
+            assertThat(none.getLong(1))
+                    .as("rows visible without a workspace setting")
+                    .isZero();
             app.commit();
 
             assertThatThrownBy(() -> app.createStatement().execute("UPDATE audit_events SET action = 'forged'"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
             app.rollback();
             assertThatThrownBy(() -> app.createStatement().execute("DELETE FROM audit_events"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
             app.rollback();
         }
     }
@@ -215,17 +245,31 @@ class TenancyIntegrationTest {
         UUID userA = fixtures.as(a, () -> accounts.currentUser().orElseThrow().id());
 
         assertThat(call("GET", "/api/v1/workspace", keyA.secret(), null).body()).contains("rest-a's workspace");
-        assertThat(call("DELETE", "/api/v1/api-keys/" + keyA.id(), keyB.secret(), null).statusCode()).isEqualTo(404);
-        assertThat(call("DELETE", "/api/v1/invitations/" + inviteA.id(), keyB.secret(), null).statusCode()).isEqualTo(404);
-        assertThat(call("PATCH", "/api/v1/members/" + userA, keyB.secret(), "{\"role\":\"VIEWER\"}").statusCode()).isEqualTo(404);
-        assertThat(call("DELETE", "/api/v1/members/" + userA, keyB.secret(), null).statusCode()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/api-keys/" + keyA.id(), keyB.secret(), null)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/invitations/" + inviteA.id(), keyB.secret(), null)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(call("PATCH", "/api/v1/members/" + userA, keyB.secret(), "{\"role\":\"VIEWER\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/members/" + userA, keyB.secret(), null)
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(call("GET", "/api/v1/members", keyB.secret(), null).body()).doesNotContain(a);
-        assertThat(call("GET", "/api/v1/api-keys", keyB.secret(), null).body()).doesNotContain(keyA.id().toString());
-        assertThat(call("GET", "/api/v1/invitations", keyB.secret(), null).body()).doesNotContain(inviteA.id().toString());
+        assertThat(call("GET", "/api/v1/api-keys", keyB.secret(), null).body())
+                .doesNotContain(keyA.id().toString());
+        assertThat(call("GET", "/api/v1/invitations", keyB.secret(), null).body())
+                .doesNotContain(inviteA.id().toString());
         assertThat(call("GET", "/api/v1/audit", keyB.secret(), null).body()).doesNotContain(a);
         // Nothing of A changed.
-        assertThat(fixtures.as(a, () -> apiKeys.list())).filteredOn(k -> k.id().equals(keyA.id())).allMatch(ApiKeySummary::active);
-        assertThat(fixtures.as(a, () -> workspaces.members())).extracting(MemberSummary::role).containsExactly(Role.OWNER);
+        assertThat(fixtures.as(a, () -> apiKeys.list()))
+                .filteredOn(k -> k.id().equals(keyA.id()))
+                .allMatch(ApiKeySummary::active);
+        assertThat(fixtures.as(a, () -> workspaces.members()))
+                .extracting(MemberSummary::role)
+                .containsExactly(Role.OWNER);
     }
 
     @Test
@@ -235,7 +279,8 @@ class TenancyIntegrationTest {
 
         HttpResponse<String> missing = call("GET", "/api/v1/workspace", null, null);
         assertThat(missing.statusCode()).isEqualTo(401);
-        assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
+        assertThat(missing.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("application/problem+json"));
         assertThat(missing.body()).contains("Authorization: Bearer");
 
         HttpResponse<String> malformed = call("POST", "/api/v1/api-keys", key.secret(), "{\"name\": \"x\"");
@@ -246,10 +291,13 @@ class TenancyIntegrationTest {
         assertThat(blank.body()).contains("\"field\":\"name\"");
         assertThat(fixtures.as(a, () -> apiKeys.list())).hasSize(1);
 
-        HttpResponse<String> created = call("POST", "/api/v1/api-keys", key.secret(), "{\"name\": \"second\", \"role\": \"VIEWER\"}");
+        HttpResponse<String> created =
+                call("POST", "/api/v1/api-keys", key.secret(), "{\"name\": \"second\", \"role\": \"VIEWER\"}");
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.body()).contains("\"secret\":\"dk_");
-        assertThat(call("GET", "/api/v1/api-keys", key.secret(), null).body()).doesNotContain("\"secret\"").contains("\"prefix\"");
+        assertThat(call("GET", "/api/v1/api-keys", key.secret(), null).body())
+                .doesNotContain("\"secret\"")
+                .contains("\"prefix\"");
 
         fixtures.as(a, () -> apiKeys.revoke(key.id()));
         HttpResponse<String> revoked = call("GET", "/api/v1/workspace", key.secret(), null);
@@ -261,8 +309,10 @@ class TenancyIntegrationTest {
     void theBootstrapAdministratorAndKeyExistOnceAndDriveTheApi() throws Exception {
         bootstrap.run(null);
         bootstrap.run(null);
-        assertThat(count("SELECT count(*) FROM app_users WHERE email = 'root@example.com'")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM api_keys WHERE name = 'bootstrap'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM app_users WHERE email = 'root@example.com'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM api_keys WHERE name = 'bootstrap'"))
+                .isEqualTo(1);
         HttpResponse<String> workspace = call("GET", "/api/v1/workspace", BOOTSTRAP_KEY, null);
         assertThat(workspace.statusCode()).isEqualTo(200);
         assertThat(workspace.body()).contains("\"name\":\"Default\"").contains("\"role\":\"ADMIN\"");
@@ -280,7 +330,9 @@ class TenancyIntegrationTest {
 
     private HttpResponse<String> call(String method, String path, String key, String json) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("Content-Type", "application/json");
         }

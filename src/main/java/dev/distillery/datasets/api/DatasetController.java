@@ -48,25 +48,34 @@ class DatasetController {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @Operation(summary = "Upload a dataset file (an existing name gets a new version)",
-            description = "format: auto, gsm8k, gsm8k-socratic, svamp, math, math500, strategyqa, aqua, csqa or generic. "
-                    + "mapping (generic only), a JSON object: {\"question\": \"...\", \"answer\": \"...\", \"choices\": \"...\", "
-                    + "\"id\": \"...\", \"split\": \"...\", \"answerType\": \"number|math|choice|yesno|string\"}. "
-                    + "A failed import stores nothing and answers 400 with an errors array of {line, field, message}.")
-    ResponseEntity<ImportResult> upload(@RequestParam("file") MultipartFile file, @RequestParam("name") String name,
+    @Operation(
+            summary = "Upload a dataset file (an existing name gets a new version)",
+            description =
+                    "format: auto, gsm8k, gsm8k-socratic, svamp, math, math500, strategyqa, aqua, csqa or generic. "
+                            + "mapping (generic only), a JSON object: {\"question\": \"...\", \"answer\": \"...\", \"choices\": \"...\", "
+                            + "\"id\": \"...\", \"split\": \"...\", \"answerType\": \"number|math|choice|yesno|string\"}. "
+                            + "A failed import stores nothing and answers 400 with an errors array of {line, field, message}.")
+    ResponseEntity<ImportResult> upload(
+            @RequestParam("file") MultipartFile file,
+            @RequestParam("name") String name,
             @RequestParam(value = "format", defaultValue = "auto") String format,
             @RequestParam(value = "split", required = false) @Nullable String split,
             @RequestParam(value = "mapping", required = false) @Nullable String mapping,
-            @RequestParam(value = "source", required = false) @Nullable String source) throws IOException {
+            @RequestParam(value = "source", required = false) @Nullable String source)
+            throws IOException {
         if (file.isEmpty()) {
             throw new InvalidInputException("file", "The file is empty.");
         }
         Path temp = Files.createTempFile("distillery-upload-", ".part");
         try {
             file.transferTo(temp);
-            String fileName = file.getOriginalFilename() == null ? "upload" : Path.of(file.getOriginalFilename()).getFileName().toString();
-            ImportResult result = datasets.importFile(new ImportRequest(name, format, split, source, mapping(mapping)), temp, fileName);
-            return ResponseEntity.created(URI.create("/api/v1/datasets/" + result.datasetId())).body(result);
+            String fileName = file.getOriginalFilename() == null
+                    ? "upload"
+                    : Path.of(file.getOriginalFilename()).getFileName().toString();
+            ImportResult result = datasets.importFile(
+                    new ImportRequest(name, format, split, source, mapping(mapping)), temp, fileName);
+            return ResponseEntity.created(URI.create("/api/v1/datasets/" + result.datasetId()))
+                    .body(result);
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -84,19 +93,30 @@ class DatasetController {
 
     @GetMapping("/{id}/items")
     @Operation(summary = "A page of items of a version (default: the latest), in split and source order")
-    ItemPage items(@PathVariable UUID id, @RequestParam(required = false) @Nullable String split,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size,
-            @RequestParam(required = false) @Nullable Integer version, @RequestParam(required = false) @Nullable String search) {
+    ItemPage items(
+            @PathVariable UUID id,
+            @RequestParam(required = false) @Nullable String split,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size,
+            @RequestParam(required = false) @Nullable Integer version,
+            @RequestParam(required = false) @Nullable String search) {
         VersionSummary v = version(id, version);
         int clamped = Math.clamp(size, 1, 1000);
-        return new ItemPage(datasets.items(v.id(), split, search, Math.max(0, page) * clamped, clamped),
-                datasets.countItems(v.id(), split, search), page, clamped, v.version());
+        return new ItemPage(
+                datasets.items(v.id(), split, search, Math.max(0, page) * clamped, clamped),
+                datasets.countItems(v.id(), split, search),
+                page,
+                clamped,
+                v.version());
     }
 
     @GetMapping(value = "/{id}/export", produces = "application/x-ndjson")
     @Operation(summary = "Download a version (default: the latest) as JSON Lines")
-    void export(@PathVariable UUID id, @RequestParam(required = false) @Nullable Integer version,
-            HttpServletResponse response) throws IOException {
+    void export(
+            @PathVariable UUID id,
+            @RequestParam(required = false) @Nullable Integer version,
+            HttpServletResponse response)
+            throws IOException {
         VersionSummary v = version(id, version);
         String name = datasets.get(id).name().replaceAll("[^A-Za-z0-9._-]+", "_");
         response.setContentType("application/x-ndjson");
@@ -110,7 +130,9 @@ class DatasetController {
         if (version == null) {
             return details.latest();
         }
-        return details.versions().stream().filter(v -> v.version() == version).findFirst()
+        return details.versions().stream()
+                .filter(v -> v.version() == version)
+                .findFirst()
                 .orElseThrow(() -> new NotFoundException("Dataset " + datasetId + " has no version " + version + "."));
     }
 
@@ -125,6 +147,5 @@ class DatasetController {
         }
     }
 
-    record ItemPage(List<DatasetItem> items, int total, int page, int size, int version) {
-    }
+    record ItemPage(List<DatasetItem> items, int total, int page, int size, int version) {}
 }

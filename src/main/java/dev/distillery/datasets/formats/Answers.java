@@ -15,8 +15,7 @@ final class Answers {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
     private static final Pattern FRACTION = Pattern.compile("([+-]?\\d+)\\s*/\\s*([+-]?\\d+)");
 
-    private Answers() {
-    }
+    private Answers() {}
 
     /**
      * The canonical form of {@code raw} for {@code type}.
@@ -78,8 +77,10 @@ final class Answers {
             }
         }
         String labels = choices.stream().map(ParsedItem.Choice::label).collect(Collectors.joining(", "));
-        throw new FieldProblem(field, "'" + raw + "' is not one of the choice labels"
-                + (labels.isEmpty() ? " (the item has no choices)" : " " + labels));
+        throw new FieldProblem(
+                field,
+                "'" + raw + "' is not one of the choice labels"
+                        + (labels.isEmpty() ? " (the item has no choices)" : " " + labels));
     }
 
     private static String yesNo(String field, String raw) {

@@ -15,7 +15,8 @@ final class AquaFormat extends RecordFormat {
 
     @Override
     boolean looksLike(JsonNode first) {
-        return hasAll(first, "question", "options", "correct") && first.get("options").isArray();
+        return hasAll(first, "question", "options", "correct")
+                && first.get("options").isArray();
     }
 
     @Override

@@ -8,8 +8,7 @@ import tools.jackson.databind.JsonNode;
 /** Reading answer options in the shapes datasets publish them. Each method throws {@link FieldProblem}. */
 final class Choices {
 
-    private Choices() {
-    }
+    private Choices() {}
 
     /**
      * Options as a JSON list of {label, text} objects (CommonsenseQA), of plain strings (labelled A, B, C ... in
@@ -49,7 +48,9 @@ final class Choices {
             if (close <= 0 || option.substring(0, close).isBlank()) {
                 throw new FieldProblem(field, "option '" + option + "' does not start with a label such as 'A)'");
             }
-            choices.add(new Choice(option.substring(0, close).strip(), option.substring(close + 1).strip()));
+            choices.add(new Choice(
+                    option.substring(0, close).strip(),
+                    option.substring(close + 1).strip()));
         }
         return checked(field, choices);
     }
@@ -60,14 +61,18 @@ final class Choices {
         }
         List<Choice> choices = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            choices.add(new Choice(String.valueOf((char) ('A' + i)), texts.get(i).strip()));
+            choices.add(
+                    new Choice(String.valueOf((char) ('A' + i)), texts.get(i).strip()));
         }
         return checked(field, choices);
     }
 
     private static String part(JsonNode option, String key, String field) {
         JsonNode value = option.get(key);
-        if (value == null || value.isNull() || value.isContainer() || value.asString().isBlank()) {
+        if (value == null
+                || value.isNull()
+                || value.isContainer()
+                || value.asString().isBlank()) {
             throw new FieldProblem(field, "an option has no '" + key + "'");
         }
         return value.asString().strip();

@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class CommonsenseQaFormat extends RecordFormat {
 
-    static final String NO_ANSWER = "no answerKey: CommonsenseQA's test answers were never published; "
-            + "upload dev_rand_split.jsonl";
+    static final String NO_ANSWER =
+            "no answerKey: CommonsenseQA's test answers were never published; " + "upload dev_rand_split.jsonl";
 
     /** Unanswered lines reported before concluding the whole upload is the unanswered test file. */
     static final int UNANSWERED_BEFORE_GIVING_UP = 5;
@@ -24,7 +24,8 @@ final class CommonsenseQaFormat extends RecordFormat {
 
     @Override
     boolean looksLike(JsonNode first) {
-        return first.hasNonNull("id") && first.path("question").hasNonNull("stem")
+        return first.hasNonNull("id")
+                && first.path("question").hasNonNull("stem")
                 && first.path("question").path("choices").isArray();
     }
 
@@ -32,7 +33,8 @@ final class CommonsenseQaFormat extends RecordFormat {
     void readFile(String path, InputStream in, ImportRun run) throws IOException {
         int[] unanswered = {0};
         JsonRecords.lines(path, in, run, (record, item) -> {
-            if (record.find("answerKey") == null && ++unanswered[0] >= UNANSWERED_BEFORE_GIVING_UP
+            if (record.find("answerKey") == null
+                    && ++unanswered[0] >= UNANSWERED_BEFORE_GIVING_UP
                     && run.itemCount() == 0) {
                 run.stop();
             }

@@ -1,9 +1,9 @@
 package dev.distillery.datasets.formats;
 
+import dev.distillery.datasets.formats.ImportRun.ItemReader;
 import dev.distillery.shared.text.Csv;
 import dev.distillery.shared.text.CsvText;
 import dev.distillery.shared.text.TextLines;
-import dev.distillery.datasets.formats.ImportRun.ItemReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,9 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class CsvRecords {
 
-
-    private CsvRecords() {
-    }
+    private CsvRecords() {}
 
     /**
      * Reads the rows of a CSV file.
@@ -32,7 +30,8 @@ final class CsvRecords {
     static void rows(String path, InputStream in, ImportRun run, List<String> columns, ItemReader reader)
             throws IOException {
         CsvText text = new CsvText(new TextLines(in, run.options().maxLineLength()));
-        try (CSVParser parser = CSVParser.builder().setReader(text).setFormat(Csv.HEADED).get()) {
+        try (CSVParser parser =
+                CSVParser.builder().setReader(text).setFormat(Csv.HEADED).get()) {
             List<String> header = parser.getHeaderNames();
             if (header.isEmpty()) {
                 run.problem(1, "(header)", "the file has no header row naming its columns");
@@ -40,8 +39,11 @@ final class CsvRecords {
             }
             for (String column : columns) {
                 if (!header.contains(column)) {
-                    run.problem(1, column, "no column '" + column + "' in the header row (columns: "
-                            + String.join(", ", header) + ")");
+                    run.problem(
+                            1,
+                            column,
+                            "no column '" + column + "' in the header row (columns: " + String.join(", ", header)
+                                    + ")");
                     return;
                 }
             }
@@ -49,9 +51,13 @@ final class CsvRecords {
             while (!run.stopped() && hasNext(rows, parser, run)) {
                 CSVRecord row = rows.next();
                 int line = startLine(row, parser.getCurrentLineNumber());
-                text.problemsBefore(line, problem -> run.problem(problem.number(), "(file)", "line " + problem.number() + " is " + problem.problem()));
-                run.read(new JsonRecord(toObject(header, row), path, line, line, path + ":" + line,
-                        run.nextPosition()), reader);
+                text.problemsBefore(
+                        line,
+                        problem -> run.problem(
+                                problem.number(), "(file)", "line " + problem.number() + " is " + problem.problem()));
+                run.read(
+                        new JsonRecord(toObject(header, row), path, line, line, path + ":" + line, run.nextPosition()),
+                        reader);
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             // Commons CSV rejects a bad header (a repeated name) this way; its first sentence says what is wrong.
@@ -59,7 +65,10 @@ final class CsvRecords {
             int end = message.indexOf(". ");
             run.problem(1, "(header)", end > 0 ? message.substring(0, end) : message);
         } finally {
-            text.problemsBefore(Integer.MAX_VALUE, problem -> run.problem(problem.number(), "(file)", "line " + problem.number() + " is " + problem.problem()));
+            text.problemsBefore(
+                    Integer.MAX_VALUE,
+                    problem -> run.problem(
+                            problem.number(), "(file)", "line " + problem.number() + " is " + problem.problem()));
         }
     }
 
@@ -69,15 +78,19 @@ final class CsvRecords {
             return rows.hasNext();
         } catch (UncheckedIOException e) {
             Throwable cause = e.getCause();
-            run.problem((int) parser.getCurrentLineNumber(), "(csv)", cause != null && cause.getMessage() != null
-                    ? cause.getMessage() : String.valueOf(e.getMessage()));
+            run.problem(
+                    (int) parser.getCurrentLineNumber(),
+                    "(csv)",
+                    cause != null && cause.getMessage() != null ? cause.getMessage() : String.valueOf(e.getMessage()));
             return false;
         }
     }
 
     /** The parser counts lines up to the end of the record; a quoted cell may span several lines. */
     private static int startLine(CSVRecord row, long endLine) {
-        long breaks = row.stream().mapToLong(cell -> cell.chars().filter(c -> c == '\n').count()).sum();
+        long breaks = row.stream()
+                .mapToLong(cell -> cell.chars().filter(c -> c == '\n').count())
+                .sum();
         return (int) (endLine - breaks);
     }
 

@@ -27,6 +27,5 @@ public interface DatasetFormat {
     void parse(ImportSource source, String defaultSplit, FormatOptions options, ImportSink sink) throws IOException;
 
     /** The start of an upload, for detection and previews. */
-    record FileSample(String fileName, String firstFileName, String head) {
-    }
+    record FileSample(String fileName, String firstFileName, String head) {}
 }

@@ -29,8 +29,7 @@ public final class DatasetFormats {
             new CommonsenseQaFormat(),
             new GenericFormat());
 
-    private DatasetFormats() {
-    }
+    private DatasetFormats() {}
 
     /** Every format, the generic one last. */
     public static List<DatasetFormat> all() {
@@ -38,7 +37,9 @@ public final class DatasetFormats {
     }
 
     public static Optional<DatasetFormat> byId(String id) {
-        return ALL.stream().filter(format -> format.id().equalsIgnoreCase(id.strip())).findFirst();
+        return ALL.stream()
+                .filter(format -> format.id().equalsIgnoreCase(id.strip()))
+                .findFirst();
     }
 
     /** The built-in format the upload looks like; empty when none fits (the user then maps fields with generic). */
@@ -116,7 +117,9 @@ public final class DatasetFormats {
         }
         String headerLine = head.lines().findFirst().orElse("");
         try (var csv = org.apache.commons.csv.CSVFormat.RFC4180.parse(new java.io.StringReader(headerLine))) {
-            return csv.getRecords().stream().findFirst().map(r -> r.toList().stream().map(String::strip).toList())
+            return csv.getRecords().stream()
+                    .findFirst()
+                    .map(r -> r.toList().stream().map(String::strip).toList())
                     .orElse(List.of());
         }
     }
@@ -132,7 +135,8 @@ public final class DatasetFormats {
         }
     }
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     private static String head(InputStream content) throws IOException {
         String text = new String(content.readNBytes(SAMPLE_BYTES), StandardCharsets.UTF_8);

@@ -3,7 +3,6 @@ package dev.distillery.datasets.formats;
 import dev.distillery.shared.AnswerType;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +25,11 @@ final class GenericFormat implements DatasetFormat {
     /** How far to look for the first non-blank character when the file name does not tell the layout. */
     private static final int SNIFF_BYTES = 8192;
 
-    private enum Layout { LINES, ARRAY, CSV }
+    private enum Layout {
+        LINES,
+        ARRAY,
+        CSV
+    }
 
     @Override
     public String id() {
@@ -75,8 +78,8 @@ final class GenericFormat implements DatasetFormat {
             problems.add(new ImportProblem(0, "answer", "choose the field that holds the gold answer"));
         }
         if (options.answerType() == null) {
-            problems.add(new ImportProblem(0, "answerType",
-                    "choose the answer type: number, math, choice, yesno or string"));
+            problems.add(new ImportProblem(
+                    0, "answerType", "choose the answer type: number, math, choice, yesno or string"));
         } else if (options.answerType() == AnswerType.CHOICE && blank(options.choices())) {
             problems.add(new ImportProblem(0, "choices", "choice answers need the field that holds the choices"));
         }
@@ -149,7 +152,9 @@ final class GenericFormat implements DatasetFormat {
         }
 
         List<String> fields() {
-            return Stream.of(question, answer, choices, id, split).filter(Objects::nonNull).toList();
+            return Stream.of(question, answer, choices, id, split)
+                    .filter(Objects::nonNull)
+                    .toList();
         }
 
         void read(JsonRecord record, ItemDraft item) {
@@ -164,8 +169,9 @@ final class GenericFormat implements DatasetFormat {
             if (split != null) {
                 String value = record.optionalText(split);
                 if (value != null && !value.isBlank()) {
-                    item.split(DatasetFormats.canonicalSplit(value).orElseThrow(() -> new FieldProblem(split,
-                            "'" + value + "' is not a split: use train, test or dev")));
+                    item.split(DatasetFormats.canonicalSplit(value)
+                            .orElseThrow(() ->
+                                    new FieldProblem(split, "'" + value + "' is not a split: use train, test or dev")));
                 }
             }
             for (Map.Entry<String, JsonNode> field : record.node().properties()) {

@@ -21,11 +21,13 @@ class Gsm8kFormat extends RecordFormat {
 
     @Override
     boolean looksLike(JsonNode first) {
-        return isGsm8k(first) && !Gsm8kSocraticFormat.isSocratic(solution(first.get("answer").asString()));
+        return isGsm8k(first)
+                && !Gsm8kSocraticFormat.isSocratic(solution(first.get("answer").asString()));
     }
 
     static boolean isGsm8k(JsonNode first) {
-        return hasAll(first, "question", "answer") && first.get("answer").isString()
+        return hasAll(first, "question", "answer")
+                && first.get("answer").isString()
                 && first.get("answer").asString().contains(FINAL_ANSWER);
     }
 
@@ -44,8 +46,7 @@ class Gsm8kFormat extends RecordFormat {
     }
 
     /** Adds gold sub-steps found in the solution; plain GSM8K has none. */
-    void decompose(String solution, ItemDraft item) {
-    }
+    void decompose(String solution, ItemDraft item) {}
 
     /** The worked solution: the answer text before the final {@code ####}. */
     static String solution(String answer) {

@@ -41,7 +41,8 @@ final class Gsm8kSocraticFormat extends Gsm8kFormat {
             if (separator <= 0) {
                 throw new FieldProblem("answer", "solution line " + (i + 1) + " has no '<sub-question> ** <step>'");
             }
-            steps.add(ItemDraft.step(line.substring(0, separator).strip(),
+            steps.add(ItemDraft.step(
+                    line.substring(0, separator).strip(),
                     line.substring(separator + SEPARATOR.length()).strip()));
         }
         item.decomposition(steps);

@@ -15,8 +15,7 @@ final class ImportRun {
         void read(JsonRecord record, ItemDraft item);
     }
 
-    private record FirstUse(String path, int line, String ref) {
-    }
+    private record FirstUse(String path, int line, String ref) {}
 
     private final ImportSink sink;
     private final FormatOptions options;

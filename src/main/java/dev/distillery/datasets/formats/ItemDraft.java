@@ -102,8 +102,18 @@ final class ItemDraft {
             throw new IllegalStateException("a format must set the question and the gold answer");
         }
         String itemId = id != null ? id : split + "-" + record.position();
-        return new ParsedItem(itemId, question, choices, goldRaw, goldNormalized, answerType, rationale,
-                decomposition, split, record.sourceLine(), record.sourceRef(),
+        return new ParsedItem(
+                itemId,
+                question,
+                choices,
+                goldRaw,
+                goldNormalized,
+                answerType,
+                rationale,
+                decomposition,
+                split,
+                record.sourceLine(),
+                record.sourceRef(),
                 Collections.unmodifiableMap(new LinkedHashMap<>(metadata)));
     }
 }

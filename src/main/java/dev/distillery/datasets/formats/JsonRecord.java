@@ -21,7 +21,8 @@ record JsonRecord(JsonNode node, String path, int line, int sourceLine, String s
      * The value of a field, or null when it is absent or JSON null. A field is a key, or a dotted path into nested
      * objects such as {@code question.stem}; a key that itself contains dots wins over the path.
      */
-    @Nullable JsonNode find(String field) {
+    @Nullable
+    JsonNode find(String field) {
         JsonNode value = node.get(field);
         if (value == null && field.indexOf('.') > 0) {
             value = node;
@@ -44,7 +45,8 @@ record JsonRecord(JsonNode node, String path, int line, int sourceLine, String s
         return value;
     }
 
-    @Nullable String optionalText(String field) {
+    @Nullable
+    String optionalText(String field) {
         JsonNode value = find(field);
         if (value == null) {
             return null;
@@ -75,7 +77,8 @@ record JsonRecord(JsonNode node, String path, int line, int sourceLine, String s
     }
 
     /** A field as plain Java values (String, Number, Boolean, List, Map) for metadata; null when absent. */
-    @Nullable Object plain(String field) {
+    @Nullable
+    Object plain(String field) {
         JsonNode value = find(field);
         return value == null ? null : JsonRecords.MAPPER.convertValue(value, Object.class);
     }

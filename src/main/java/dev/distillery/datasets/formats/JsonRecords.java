@@ -1,12 +1,11 @@
 package dev.distillery.datasets.formats;
 
+import dev.distillery.datasets.formats.ImportRun.ItemReader;
 import dev.distillery.shared.text.StrictUtf8Reader;
 import dev.distillery.shared.text.TextLines;
-import dev.distillery.datasets.formats.ImportRun.ItemReader;
 import java.io.FilterReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.io.Serial;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,8 +42,7 @@ final class JsonRecords {
     /** Jackson appends where an unclosed value started: "(start marker at [Source: ...])". */
     private static final Pattern SOURCE_EXCERPT = Pattern.compile("\\s*\\(?(start marker )?at \\[Source:.*$");
 
-    private JsonRecords() {
-    }
+    private JsonRecords() {}
 
     /** JSON Lines: one object on each non-blank line. */
     static void lines(String path, InputStream in, ImportRun run, ItemReader reader) throws IOException {
@@ -67,7 +65,8 @@ final class JsonRecords {
                 run.problem(line.number(), "(json)", "expected a JSON object, found " + kind(node));
                 continue;
             }
-            run.read(new JsonRecord(node, path, line.number(), line.number(), path + ":" + line.number(), position),
+            run.read(
+                    new JsonRecord(node, path, line.number(), line.number(), path + ":" + line.number(), position),
                     reader);
         }
     }
@@ -126,7 +125,8 @@ final class JsonRecords {
             JsonNode node = ELEMENT_READER.readTree(parser);
             limit.endRecord();
             if (parser.nextToken() != null) {
-                run.problem(fileIndex, "(json)", path + " holds more than one JSON value (use .jsonl for one per line)");
+                run.problem(
+                        fileIndex, "(json)", path + " holds more than one JSON value (use .jsonl for one per line)");
                 return;
             }
             run.read(new JsonRecord(node, path, fileIndex, fileIndex, path, position), reader);
@@ -155,11 +155,15 @@ final class JsonRecords {
      */
     private static ImportProblem unreadable(JacksonException e, RecordLimit limit, int fileIndex, String where) {
         if (e.getCause() instanceof MalformedText bad) {
-            return new ImportProblem(fileIndex > 0 ? fileIndex : bad.line, "(file)",
+            return new ImportProblem(
+                    fileIndex > 0 ? fileIndex : bad.line,
+                    "(file)",
                     "line " + bad.line + where + " is not valid UTF-8 text (save the file as UTF-8)");
         }
         if (e.getCause() instanceof RecordTooLong) {
-            return new ImportProblem(fileIndex > 0 ? fileIndex : limit.recordLine, "(file)",
+            return new ImportProblem(
+                    fileIndex > 0 ? fileIndex : limit.recordLine,
+                    "(file)",
                     "the record starting on line " + limit.recordLine + where + " is longer than the limit of "
                             + String.format(Locale.ROOT, "%,d", limit.maxChars) + " characters");
         }
@@ -175,7 +179,10 @@ final class JsonRecords {
         if (message == null || message.isBlank()) {
             return "not valid JSON";
         }
-        message = SOURCE_EXCERPT.matcher(message.lines().findFirst().orElse(message)).replaceFirst("").strip();
+        message = SOURCE_EXCERPT
+                .matcher(message.lines().findFirst().orElse(message))
+                .replaceFirst("")
+                .strip();
         return message.length() <= MAX_MESSAGE_LENGTH ? message : message.substring(0, MAX_MESSAGE_LENGTH) + "...";
     }
 

@@ -69,7 +69,8 @@ final class MathFormat extends RecordFormat {
             }
             if (start < solution.length() && solution.charAt(start) == ' ') {
                 int end = solution.indexOf('$', start);
-                return solution.substring(start, end < 0 ? solution.length() : end).strip();
+                return solution.substring(start, end < 0 ? solution.length() : end)
+                        .strip();
             }
             at = lastCommand(solution, at - 1);
         }

@@ -38,6 +38,5 @@ public record ParsedItem(
         Map<String, Object> metadata) {
 
     /** One answer option, e.g. label "A", text "bank". */
-    public record Choice(String label, String text) {
-    }
+    public record Choice(String label, String text) {}
 }

@@ -31,7 +31,9 @@ final class StrategyQaFormat extends RecordFormat {
         item.id(record.text("qid"), "qid")
                 .question(record.text("question"))
                 .gold("answer", record.text("answer"), AnswerType.YESNO)
-                .decomposition(record.strings("decomposition").stream().map(step -> ItemDraft.step(step, "")).toList())
+                .decomposition(record.strings("decomposition").stream()
+                        .map(step -> ItemDraft.step(step, ""))
+                        .toList())
                 .meta("term", record.optionalText("term"))
                 .meta("description", record.optionalText("description"))
                 .meta("facts", record.plain("facts"));

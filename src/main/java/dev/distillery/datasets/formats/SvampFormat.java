@@ -28,7 +28,8 @@ final class SvampFormat extends RecordFormat {
     @Override
     void read(JsonRecord record, ItemDraft item) {
         item.id(record.text("ID"), "ID")
-                .question(record.text("Body").strip() + " " + record.text("Question").strip())
+                .question(record.text("Body").strip() + " "
+                        + record.text("Question").strip())
                 .gold("Answer", record.text("Answer"), AnswerType.NUMBER)
                 .meta("Equation", record.optionalText("Equation"))
                 .meta("Type", record.optionalText("Type"));

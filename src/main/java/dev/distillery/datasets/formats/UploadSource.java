@@ -81,7 +81,8 @@ public final class UploadSource implements ImportSource {
     private static boolean startsLikeZip(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] magic = in.readNBytes(4);
-            return Arrays.equals(magic, new byte[] {'P', 'K', 3, 4}) || Arrays.equals(magic, new byte[] {'P', 'K', 5, 6});
+            return Arrays.equals(magic, new byte[] {'P', 'K', 3, 4})
+                    || Arrays.equals(magic, new byte[] {'P', 'K', 5, 6});
         }
     }
 

@@ -32,12 +32,18 @@ public class DatasetListView extends VerticalLayout {
     public DatasetListView(DatasetService datasets, WorkspaceService workspaces) {
         this.datasets = datasets;
         setSizeFull();
-        Button upload = new Button("Upload dataset", click -> new UploadDialog(datasets, result -> {
-            refresh();
-            Notifications.success("Imported " + result.itemCount() + " items as version " + result.version() + ": "
-                    + result.counts().entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                    .collect(Collectors.joining(", ")) + ".");
-        }).open());
+        Button upload = new Button(
+                "Upload dataset",
+                click -> new UploadDialog(datasets, result -> {
+                            refresh();
+                            Notifications.success(
+                                    "Imported " + result.itemCount() + " items as version " + result.version() + ": "
+                                            + result.counts().entrySet().stream()
+                                                    .map(e -> e.getValue() + " " + e.getKey())
+                                                    .collect(Collectors.joining(", "))
+                                            + ".");
+                        })
+                        .open());
         upload.setId("upload-dataset");
         upload.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         upload.setVisible(workspaces.current().role().can(Permission.MANAGE_RESOURCES));
@@ -51,12 +57,19 @@ public class DatasetListView extends VerticalLayout {
         grid.addColumn(DatasetSummary::name).setHeader("Name").setAutoWidth(true);
         grid.addColumn(d -> "v" + d.latestVersion()).setHeader("Version");
         grid.addColumn(DatasetSummary::itemCount).setHeader("Items");
-        grid.addColumn(d -> d.splitCounts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "))).setHeader("Splits").setAutoWidth(true);
-        grid.addColumn(d -> d.source() == null ? "" : d.source()).setHeader("Source and license").setFlexGrow(2);
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(DatasetView.class,
+        grid.addColumn(d -> d.splitCounts().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")))
+                .setHeader("Splits")
+                .setAutoWidth(true);
+        grid.addColumn(d -> d.source() == null ? "" : d.source())
+                .setHeader("Source and license")
+                .setFlexGrow(2);
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
+                DatasetView.class,
                 new RouteParameters("datasetId", e.getItem().id().toString()))));
-        grid.setEmptyStateText("No datasets yet. Upload GSM8K, MATH, SVAMP, StrategyQA, AQuA, CommonsenseQA or your own.");
+        grid.setEmptyStateText(
+                "No datasets yet. Upload GSM8K, MATH, SVAMP, StrategyQA, AQuA, CommonsenseQA or your own.");
         refresh();
         add(header, grid);
     }

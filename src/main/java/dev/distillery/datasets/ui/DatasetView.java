@@ -69,22 +69,38 @@ public class DatasetView extends VerticalLayout implements BeforeEnterObserver {
         items.setId("dataset-items");
         items.addColumn(DatasetItem::itemId).setHeader("Id").setAutoWidth(true);
         items.addColumn(DatasetItem::split).setHeader("Split");
-        items.addColumn(i -> UploadDialog.abbreviate(i.question(), 160)).setHeader("Question").setFlexGrow(4);
-        items.addColumn(i -> i.choices().stream().map(c -> c.label() + ") " + c.text()).collect(Collectors.joining("  ")))
-                .setHeader("Choices").setFlexGrow(1);
+        items.addColumn(i -> UploadDialog.abbreviate(i.question(), 160))
+                .setHeader("Question")
+                .setFlexGrow(4);
+        items.addColumn(i -> i.choices().stream()
+                        .map(c -> c.label() + ") " + c.text())
+                        .collect(Collectors.joining("  ")))
+                .setHeader("Choices")
+                .setFlexGrow(1);
         items.addColumn(DatasetItem::goldRaw).setHeader("Gold (published)").setAutoWidth(true);
         items.addColumn(DatasetItem::gold).setHeader("Gold").setAutoWidth(true);
         items.addColumn(i -> i.answerType().id()).setHeader("Type");
         items.addColumn(i -> i.sourceRef()).setHeader("Source").setAutoWidth(true);
-        items.setItems(query -> {
-            VersionSummary v = version.getValue();
-            return v == null ? java.util.stream.Stream.empty()
-                    : datasets.items(v.id(), split.getValue(), search.getValue(), query.getOffset(), query.getLimit()).stream();
-        }, query -> {
-            VersionSummary v = version.getValue();
-            return v == null ? 0 : datasets.countItems(v.id(), split.getValue(), search.getValue());
-        });
-        items.addSelectionListener(e -> detail.setText(e.getFirstSelectedItem().map(DatasetView::describe).orElse("")));
+        items.setItems(
+                query -> {
+                    VersionSummary v = version.getValue();
+                    return v == null
+                            ? java.util.stream.Stream.empty()
+                            : datasets
+                                    .items(
+                                            v.id(),
+                                            split.getValue(),
+                                            search.getValue(),
+                                            query.getOffset(),
+                                            query.getLimit())
+                                    .stream();
+                },
+                query -> {
+                    VersionSummary v = version.getValue();
+                    return v == null ? 0 : datasets.countItems(v.id(), split.getValue(), search.getValue());
+                });
+        items.addSelectionListener(e -> detail.setText(
+                e.getFirstSelectedItem().map(DatasetView::describe).orElse("")));
         detail.addClassName("detail-box");
 
         HorizontalLayout filters = new HorizontalLayout(version, split, search, export);
@@ -120,12 +136,16 @@ public class DatasetView extends VerticalLayout implements BeforeEnterObserver {
         if (v == null) {
             return;
         }
-        counts.setText(v.itemCount() + " items · " + v.splitCounts().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-                + " · answer types: " + v.typeCounts().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", ")));
-        source.setText("Source and license: " + (v.source() == null ? "not given" : v.source())
-                + " · uploaded by " + (v.createdBy() == null ? "?" : v.createdBy()));
+        counts.setText(v.itemCount() + " items · "
+                + v.splitCounts().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", "))
+                + " · answer types: "
+                + v.typeCounts().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+        source.setText("Source and license: " + (v.source() == null ? "not given" : v.source()) + " · uploaded by "
+                + (v.createdBy() == null ? "?" : v.createdBy()));
         String fileName = title.getText().replaceAll("[^A-Za-z0-9._-]+", "_") + "-v" + v.version() + ".jsonl";
         export.setHref((DownloadHandler) event -> {
             event.setFileName(fileName);
@@ -137,13 +157,16 @@ public class DatasetView extends VerticalLayout implements BeforeEnterObserver {
 
     private static String describe(DatasetItem item) {
         StringBuilder text = new StringBuilder(item.question());
-        item.choices().forEach(c -> text.append("\n(").append(c.label()).append(") ").append(c.text()));
+        item.choices()
+                .forEach(c -> text.append("\n(").append(c.label()).append(") ").append(c.text()));
         text.append("\n\nGold: ").append(item.goldRaw()).append("  →  ").append(item.gold());
         if (item.rationale() != null) {
             text.append("\n\nRationale:\n").append(item.rationale());
         }
-        item.decomposition().forEach(step -> text.append("\n- ").append(step.get("question"))
-                .append(step.getOrDefault("answer", "").isBlank() ? "" : " → " + step.get("answer")));
+        item.decomposition()
+                .forEach(step -> text.append("\n- ")
+                        .append(step.get("question"))
+                        .append(step.getOrDefault("answer", "").isBlank() ? "" : " → " + step.get("answer")));
         return text.toString();
     }
 }

@@ -1,6 +1,5 @@
 package dev.distillery.datasets.ui;
 
-import dev.distillery.shared.Sizes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -21,6 +20,7 @@ import dev.distillery.datasets.ImportResult;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.InvalidInputException.FieldError;
+import dev.distillery.shared.Sizes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,14 +113,19 @@ class UploadDialog extends Dialog {
         previewGrid.setAllRowsVisible(true);
         previewGrid.addColumn(DatasetItem::itemId).setHeader("Id").setAutoWidth(true);
         previewGrid.addColumn(DatasetItem::split).setHeader("Split");
-        previewGrid.addColumn(i -> abbreviate(i.question(), 120)).setHeader("Question").setFlexGrow(3);
+        previewGrid
+                .addColumn(i -> abbreviate(i.question(), 120))
+                .setHeader("Question")
+                .setFlexGrow(3);
         previewGrid.addColumn(DatasetItem::gold).setHeader("Gold").setAutoWidth(true);
         previewGrid.addColumn(i -> i.answerType().id()).setHeader("Type");
         previewGrid.setVisible(false);
 
         problems.setId("import-problems");
         problems.setAllRowsVisible(true);
-        problems.addColumn(p -> p.line() == null ? "" : p.line().toString()).setHeader("Line").setAutoWidth(true);
+        problems.addColumn(p -> p.line() == null ? "" : p.line().toString())
+                .setHeader("Line")
+                .setAutoWidth(true);
         problems.addColumn(FieldError::field).setHeader("Field").setAutoWidth(true);
         problems.addColumn(FieldError::message).setHeader("Problem").setFlexGrow(3);
         problems.setVisible(false);
@@ -190,9 +195,18 @@ class UploadDialog extends Dialog {
     }
 
     private ImportRequest request() {
-        return new ImportRequest(name.getValue(), format.getValue(), split.getValue(), source.getValue(),
-                new ImportRequest.ColumnMapping(question.getValue(), answer.getValue(), choices.getValue(), id.getValue(),
-                        splitColumn.getValue(), answerType.getValue()));
+        return new ImportRequest(
+                name.getValue(),
+                format.getValue(),
+                split.getValue(),
+                source.getValue(),
+                new ImportRequest.ColumnMapping(
+                        question.getValue(),
+                        answer.getValue(),
+                        choices.getValue(),
+                        id.getValue(),
+                        splitColumn.getValue(),
+                        answerType.getValue()));
     }
 
     private ComboBox<String> mappingField(String label, String fieldId) {
@@ -226,6 +240,4 @@ class UploadDialog extends Dialog {
     static String abbreviate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
-
-
 }

@@ -48,7 +48,8 @@ class EndpointController {
     @Operation(summary = "Register an OpenAI-compatible endpoint (only name, baseUrl and model are required)")
     ResponseEntity<EndpointJson.Output> create(@RequestBody EndpointJson.Input input) {
         EndpointDetails created = endpoints.create(input.toDraft());
-        return ResponseEntity.created(URI.create("/api/v1/endpoints/" + created.id())).body(EndpointJson.Output.of(created));
+        return ResponseEntity.created(URI.create("/api/v1/endpoints/" + created.id()))
+                .body(EndpointJson.Output.of(created));
     }
 
     @GetMapping
@@ -62,7 +63,8 @@ class EndpointController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change fields (JSON merge patch: absent fields stay, null clears)",
+    @Operation(
+            summary = "Change fields (JSON merge patch: absent fields stay, null clears)",
             description = "apiKey replaces the key (null or \"\" removes it); without it the stored key is kept. When "
                     + "baseUrl moves to another server (scheme, host or port), the stored key and header values are "
                     + "not sent there: apiKey (and headers, if the endpoint has any) must be given again, else 400.")
@@ -70,12 +72,17 @@ class EndpointController {
         if (!patch.isObject()) {
             throw new InvalidInputException("(body)", "Send a JSON object with the fields to change.");
         }
-        @Nullable String apiKey = patch.has("apiKey") ? (patch.get("apiKey").isNull() ? "" : patch.get("apiKey").asString()) : null;
+        @Nullable
+        String apiKey = patch.has("apiKey")
+                ? (patch.get("apiKey").isNull() ? "" : patch.get("apiKey").asString())
+                : null;
         ObjectNode merged = json.valueToTree(EndpointJson.Input.of(endpoints.get(id)));
         mergePatch(merged, patch);
         EndpointJson.Input input = json.treeToValue(merged, EndpointJson.Input.class);
-        @Nullable Map<String, String> headers = patch.has("headers")
-                ? (input.headers() == null ? Map.of() : new LinkedHashMap<>(input.headers())) : null;
+        @Nullable
+        Map<String, String> headers = patch.has("headers")
+                ? (input.headers() == null ? Map.of() : new LinkedHashMap<>(input.headers()))
+                : null;
         return EndpointJson.Output.of(endpoints.update(id, input.toDraft(), headers, apiKey));
     }
 
@@ -98,8 +105,10 @@ class EndpointController {
     }
 
     @PostMapping("/secrets/re-encrypt")
-    @Operation(summary = "Encrypt the workspace's stored keys and header values again under the current secret key",
-            description = "After rotating DISTILLERY_SECRET_KEY (the old key in DISTILLERY_SECRET_KEY_PREVIOUS). OWNER/ADMIN.")
+    @Operation(
+            summary = "Encrypt the workspace's stored keys and header values again under the current secret key",
+            description =
+                    "After rotating DISTILLERY_SECRET_KEY (the old key in DISTILLERY_SECRET_KEY_PREVIOUS). OWNER/ADMIN.")
     Map<String, Integer> reencrypt() {
         return Map.of("reencrypted", endpoints.reencryptSecrets());
     }
@@ -110,8 +119,7 @@ class EndpointController {
         return endpoints.testConnection(id);
     }
 
-    record KeyRotation(@Nullable String apiKey) {
-    }
+    record KeyRotation(@Nullable String apiKey) {}
 
     /** RFC 7386 JSON merge patch: objects merge, null removes, anything else replaces. */
     private static void mergePatch(ObjectNode target, JsonNode patch) {
@@ -120,7 +128,9 @@ class EndpointController {
             JsonNode value = field.getValue();
             if (value.isNull()) {
                 target.remove(field.getKey());
-            } else if (value.isObject() && target.get(field.getKey()) instanceof ObjectNode nested && !field.getKey().equals("headers")) {
+            } else if (value.isObject()
+                    && target.get(field.getKey()) instanceof ObjectNode nested
+                    && !field.getKey().equals("headers")) {
                 mergePatch(nested, value);
             } else {
                 target.set(field.getKey(), value);

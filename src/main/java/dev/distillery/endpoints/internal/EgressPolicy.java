@@ -27,7 +27,6 @@ import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 /**
  * Where the server may connect for a workspace: every connection to a model endpoint (run calls, "Test
@@ -49,15 +48,41 @@ import org.springframework.util.StringUtils;
 public class EgressPolicy {
 
     /** Headers a user may not set: they steer the connection or the request's routing, not the model server. */
-    private static final Set<String> ROUTING_HEADERS = Set.of("host", "connection", "keep-alive", "transfer-encoding",
-            "te", "trailer", "upgrade", "content-length", "expect", "forwarded", "via", "x-real-ip", "x-original-url",
-            "x-rewrite-url", "x-http-method-override", "authorization");
-    private static final Set<String> METADATA_HOSTS = Set.of("metadata.google.internal", "metadata", "instance-data",
-            "metadata.azure.com", "metadata.tencentyun.com", "metadata.packet.net", "metadata.platformequinix.com");
-    private static final List<IPAddress> ALWAYS_REFUSED = ranges("100.64.0.0/10", "0.0.0.0/8", "255.255.255.255/32",
-            "192.0.0.0/24", "fd00:ec2::254/128", "100.100.100.200/32");
-    private static final List<IPAddress> PRIVATE = ranges("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-            "fc00::/7", "fec0::/10");
+    private static final Set<String> ROUTING_HEADERS = Set.of(
+            "host",
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "content-length",
+            "expect",
+            "forwarded",
+            "via",
+            "x-real-ip",
+            "x-original-url",
+            "x-rewrite-url",
+            "x-http-method-override",
+            "authorization");
+
+    private static final Set<String> METADATA_HOSTS = Set.of(
+            "metadata.google.internal",
+            "metadata",
+            "instance-data",
+            "metadata.azure.com",
+            "metadata.tencentyun.com",
+            "metadata.packet.net",
+            "metadata.platformequinix.com");
+    private static final List<IPAddress> ALWAYS_REFUSED = ranges(
+            "100.64.0.0/10",
+            "0.0.0.0/8",
+            "255.255.255.255/32",
+            "192.0.0.0/24",
+            "fd00:ec2::254/128",
+            "100.100.100.200/32");
+    private static final List<IPAddress> PRIVATE =
+            ranges("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fec0::/10");
     private static final String PRIVATE_SETTINGS = "set DISTILLERY_ENDPOINTS_ALLOW_PRIVATE_NETWORKS=true, or list the "
             + "host in DISTILLERY_ENDPOINTS_ALLOWED_HOSTS, to allow it";
     /** Idle connections kept per endpoint client: enough for a run's concurrency, so bursts do not reconnect. */
@@ -91,7 +116,8 @@ public class EgressPolicy {
 
     /** The policy as configured, for tests and tools. */
     public static EgressPolicy of(boolean allowPrivateNetworks, String allowedHosts) {
-        return new EgressPolicy(new EndpointsProperties(allowPrivateNetworks, List.of(allowedHosts.split(","))),
+        return new EgressPolicy(
+                new EndpointsProperties(allowPrivateNetworks, List.of(allowedHosts.split(","))),
                 new Installation(false));
     }
 
@@ -124,7 +150,8 @@ public class EgressPolicy {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new InvalidInputException("baseUrl", "Use an http:// or https:// URL, like https://api.openai.com/v1.");
+            throw new InvalidInputException(
+                    "baseUrl", "Use an http:// or https:// URL, like https://api.openai.com/v1.");
         }
         String host = uri.getHost();
         if (host == null || host.isBlank()) {
@@ -260,7 +287,9 @@ public class EgressPolicy {
 
     /** The IPv4 address an IPv6 address stands for: mapped, compatible, 6to4, NAT64 (64:ff9b::/96), Teredo's client. */
     private static @Nullable IPv4Address embeddedIPv4(IPv6Address v6) {
-        if (v6.isIPv4Mapped() || v6.isIPv4Compatible() && !v6.isLoopback() && !v6.isZero() || v6.isWellKnownIPv4Translatable()) {
+        if (v6.isIPv4Mapped()
+                || v6.isIPv4Compatible() && !v6.isLoopback() && !v6.isZero()
+                || v6.isWellKnownIPv4Translatable()) {
             return v6.getEmbeddedIPv4Address();
         }
         if (v6.is6To4()) {
@@ -269,7 +298,8 @@ public class EgressPolicy {
         if (v6.isTeredo()) {
             // the client's address is stored inverted in the last 32 bits
             byte[] bytes = v6.getBytes();
-            return new IPv4Address(new byte[] {(byte) ~bytes[12], (byte) ~bytes[13], (byte) ~bytes[14], (byte) ~bytes[15]});
+            return new IPv4Address(
+                    new byte[] {(byte) ~bytes[12], (byte) ~bytes[13], (byte) ~bytes[14], (byte) ~bytes[15]});
         }
         return null;
     }
@@ -283,7 +313,9 @@ public class EgressPolicy {
     }
 
     private static List<IPAddress> ranges(String... cidrs) {
-        return Arrays.stream(cidrs).map(c -> new IPAddressString(c).getAddress().toPrefixBlock()).toList();
+        return Arrays.stream(cidrs)
+                .map(c -> new IPAddressString(c).getAddress().toPrefixBlock())
+                .toList();
     }
 
     /**
@@ -309,8 +341,12 @@ public class EgressPolicy {
                 .addNetworkInterceptor(chain -> {
                     var connection = chain.connection();
                     if (connection != null) {
-                        String host = stripBrackets(chain.request().url().host()).toLowerCase(Locale.ROOT);
-                        refuse(host, List.of(connection.route().socketAddress().getAddress()), allowedNames.contains(host));
+                        String host =
+                                stripBrackets(chain.request().url().host()).toLowerCase(Locale.ROOT);
+                        refuse(
+                                host,
+                                List.of(connection.route().socketAddress().getAddress()),
+                                allowedNames.contains(host));
                     }
                     return chain.proceed(chain.request());
                 })
@@ -328,7 +364,9 @@ public class EgressPolicy {
     /** {@link #client(Duration, Duration)} that also shows every response to {@code observer} (rate-limit headers). */
     public OkHttpClient client(Duration connectTimeout, Duration timeout, okhttp3.@Nullable Interceptor observer) {
         OkHttpClient client = client(connectTimeout, timeout);
-        return observer == null ? client : client.newBuilder().addInterceptor(observer).build();
+        return observer == null
+                ? client
+                : client.newBuilder().addInterceptor(observer).build();
     }
 
     static boolean refusal(IOException e) {

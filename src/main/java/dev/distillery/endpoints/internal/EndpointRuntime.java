@@ -42,8 +42,13 @@ public final class EndpointRuntime {
     private final java.util.concurrent.atomic.AtomicReference<OpenAiFineTuningClient> fineTuning =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    private EndpointRuntime(EndpointConfig config, EgressPolicy policy, ModelClient single,
-            java.util.function.Supplier<ModelClient> multi, RetrySettings settings, ProviderAccount account) {
+    private EndpointRuntime(
+            EndpointConfig config,
+            EgressPolicy policy,
+            ModelClient single,
+            java.util.function.Supplier<ModelClient> multi,
+            RetrySettings settings,
+            ProviderAccount account) {
         this.config = config;
         this.pacer = account.pacer();
         this.tokenEstimator = new TokenEstimator(config.model());
@@ -52,40 +57,46 @@ public final class EndpointRuntime {
         this.single = single;
         this.multi = multi;
         String name = config.id().toString();
-        this.bulkhead = Bulkhead.of(name, BulkheadConfig.custom()
-                .maxConcurrentCalls(Math.max(1, config.limits().maxConcurrency()))
-                .maxWaitDuration(LONG_WAIT)
-                .build());
+        this.bulkhead = Bulkhead.of(
+                name,
+                BulkheadConfig.custom()
+                        .maxConcurrentCalls(Math.max(1, config.limits().maxConcurrency()))
+                        .maxWaitDuration(LONG_WAIT)
+                        .build());
         this.requests = account.requests(config.limits().rpm());
         this.tokens = account.tokens(config.limits().tpm());
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5,
-                settings.maxBackoff());
-        this.retry = Retry.of(name, RetryConfig.<ModelResponse>custom()
-                .maxAttempts(Math.max(1, settings.maxAttempts()))
-                .retryOnException(e -> e instanceof ModelCallException m && m.kind().isTransient()
-                        && m.kind() != ModelCallException.Kind.RATE_LIMITED)
-                .intervalBiFunction((attempt, outcome) -> outcome.isLeft()
-                        && outcome.getLeft() instanceof ModelCallException m && m.retryAfter() != null
-                        ? Math.min(m.retryAfter().toMillis(), MAX_RETRY_AFTER.toMillis())
-                        : backoff.apply(attempt))
-                .failAfterMaxAttempts(false)
-                .build());
+        IntervalFunction backoff =
+                IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff());
+        this.retry = Retry.of(
+                name,
+                RetryConfig.<ModelResponse>custom()
+                        .maxAttempts(Math.max(1, settings.maxAttempts()))
+                        .retryOnException(e -> e instanceof ModelCallException m
+                                && m.kind().isTransient()
+                                && m.kind() != ModelCallException.Kind.RATE_LIMITED)
+                        .intervalBiFunction((attempt, outcome) -> outcome.isLeft()
+                                        && outcome.getLeft() instanceof ModelCallException m
+                                        && m.retryAfter() != null
+                                ? Math.min(m.retryAfter().toMillis(), MAX_RETRY_AFTER.toMillis())
+                                : backoff.apply(attempt))
+                        .failAfterMaxAttempts(false)
+                        .build());
     }
 
     /**
      * Retry policy settings: how many attempts a failure may take, the backoff when the server gives no
      * Retry-After, and how long refusals (429) are waited out before the call fails as rate limited.
      */
-    public record RetrySettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration rateLimitPatience) {
-    }
+    public record RetrySettings(
+            int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration rateLimitPatience) {}
 
     /**
      * The endpoint's clients, every connection of which keeps to {@code policy} and shows its responses to the
      * pace of its provider {@code account} (which outlives this runtime and is shared with the account's other
      * endpoints).
      */
-    public static EndpointRuntime create(EndpointConfig config, RetrySettings settings, EgressPolicy policy,
-            ProviderAccount account) {
+    public static EndpointRuntime create(
+            EndpointConfig config, RetrySettings settings, EgressPolicy policy, ProviderAccount account) {
         okhttp3.Interceptor observer = account.pacer().observer();
         // The OpenAI SDK is heavy to start; chat endpoints only need it for several samples per prompt.
         if (config.apiStyle() == ApiStyle.COMPLETIONS) {
@@ -93,9 +104,14 @@ public final class EndpointRuntime {
             return new EndpointRuntime(config, policy, sdk, () -> sdk, settings, account);
         }
         var sdk = new java.util.concurrent.atomic.AtomicReference<ModelClient>();
-        return new EndpointRuntime(config, policy, new LangChainChatClient(config, policy, observer),
-                () -> sdk.updateAndGet(existing -> existing != null ? existing : new OpenAiSdkClient(config, policy, observer)),
-                settings, account);
+        return new EndpointRuntime(
+                config,
+                policy,
+                new LangChainChatClient(config, policy, observer),
+                () -> sdk.updateAndGet(
+                        existing -> existing != null ? existing : new OpenAiSdkClient(config, policy, observer)),
+                settings,
+                account);
     }
 
     public EndpointConfig config() {
@@ -104,7 +120,8 @@ public final class EndpointRuntime {
 
     /** The endpoint's files and fine-tuning API, created on first use (the SDK is heavy to start). */
     public OpenAiFineTuningClient fineTuning() {
-        return fineTuning.updateAndGet(existing -> existing != null ? existing : new OpenAiFineTuningClient(config, policy));
+        return fineTuning.updateAndGet(
+                existing -> existing != null ? existing : new OpenAiFineTuningClient(config, policy));
     }
 
     /** Calls the model within the endpoint's limits and pace, retrying transient failures and waiting out refusals. */
@@ -121,10 +138,19 @@ public final class EndpointRuntime {
                 ModelResponse response = guarded.get();
                 pacer.used(response.promptTokens() + response.completionTokens());
                 if (tokens != null) {
-                    tokenEstimator.observe(resolved.prompt(), response.promptTokens(), response.completionTokens(), resolved.samples());
+                    tokenEstimator.observe(
+                            resolved.prompt(),
+                            response.promptTokens(),
+                            response.completionTokens(),
+                            resolved.samples());
                 }
-                return new ModelResponse(response.texts(), response.finishReason(), response.promptTokens(),
-                        response.completionTokens(), response.latencyMillis(), attempts.get());
+                return new ModelResponse(
+                        response.texts(),
+                        response.finishReason(),
+                        response.promptTokens(),
+                        response.completionTokens(),
+                        response.latencyMillis(),
+                        attempts.get());
             } catch (ModelCallException e) {
                 if (e.kind() != ModelCallException.Kind.RATE_LIMITED || System.nanoTime() - giveUpAt > 0) {
                     throw e;
@@ -153,7 +179,8 @@ public final class EndpointRuntime {
             Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting out a rate limit", null, null, e);
+            throw new ModelCallException(
+                    ModelCallException.Kind.OTHER, "Interrupted while waiting out a rate limit", null, null, e);
         }
     }
 
@@ -167,19 +194,26 @@ public final class EndpointRuntime {
             pacer.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
+            throw new ModelCallException(
+                    ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
         }
         if (requests != null) {
             try {
                 requests.acquire(pacer.requestsWindow());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while waiting for the declared rate limit", null, null, e);
+                throw new ModelCallException(
+                        ModelCallException.Kind.OTHER,
+                        "Interrupted while waiting for the declared rate limit",
+                        null,
+                        null,
+                        e);
             }
         }
         if (tokens != null) {
             int estimate = tokenEstimator.estimate(request.prompt(), request.maxTokens(), request.samples());
-            RateLimiter.waitForPermission(tokens, Math.min(estimate, tokens.getRateLimiterConfig().getLimitForPeriod()));
+            RateLimiter.waitForPermission(
+                    tokens, Math.min(estimate, tokens.getRateLimiterConfig().getLimitForPeriod()));
         }
         bulkhead.acquirePermission();
         try {
@@ -191,7 +225,8 @@ public final class EndpointRuntime {
 
     private ModelRequest withDefaults(ModelRequest request) {
         var d = config.defaults();
-        return new ModelRequest(request.prompt(),
+        return new ModelRequest(
+                request.prompt(),
                 request.temperature() != null ? request.temperature() : d.temperature(),
                 request.topP() != null ? request.topP() : d.topP(),
                 request.maxTokens() != null ? request.maxTokens() : d.maxTokens(),

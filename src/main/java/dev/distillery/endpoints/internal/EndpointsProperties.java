@@ -17,5 +17,4 @@ record EndpointsProperties(@Nullable Boolean allowPrivateNetworks, List<String> 
     EndpointsProperties {
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
     }
-
 }

@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
 /** Turns whatever a client library threw into a {@link ModelCallException} with a kind a user understands. */
 final class Failures {
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    private static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static ModelCallException classify(Throwable thrown) {
         if (thrown instanceof ModelCallException known) {
@@ -37,7 +37,9 @@ final class Failures {
             }
             if (t instanceof com.openai.errors.OpenAIServiceException service) {
                 status = service.statusCode();
-                retryAfter = retryAfter(service.headers().values("retry-after-ms"), service.headers().values("retry-after"));
+                retryAfter = retryAfter(
+                        service.headers().values("retry-after-ms"),
+                        service.headers().values("retry-after"));
                 break;
             }
             if (t instanceof dev.langchain4j.exception.HttpException http) {
@@ -52,8 +54,13 @@ final class Failures {
         }
         String detail = detail(thrown);
         if (status != null && status >= 300 && status < 400) {
-            return new ModelCallException(Kind.REDIRECTED, "HTTP " + status + (detail.isBlank() ? "" : " — " + detail)
-                    + "; set the endpoint's base URL to where the server points instead", status, null, thrown);
+            return new ModelCallException(
+                    Kind.REDIRECTED,
+                    "HTTP " + status + (detail.isBlank() ? "" : " — " + detail)
+                            + "; set the endpoint's base URL to where the server points instead",
+                    status,
+                    null,
+                    thrown);
         }
         if (status != null) {
             String raw = detail;
@@ -63,11 +70,14 @@ final class Failures {
                 case 404 -> Kind.MODEL_NOT_FOUND;
                 case 408 -> Kind.TIMEOUT;
                 // OpenAI answers an exhausted quota with 429 too, but waiting does not help there.
-                case 429 -> raw.contains("insufficient_quota") || detail.contains("exceeded your current quota")
-                        ? Kind.QUOTA_EXCEEDED : Kind.RATE_LIMITED;
+                case 429 ->
+                    raw.contains("insufficient_quota") || detail.contains("exceeded your current quota")
+                            ? Kind.QUOTA_EXCEEDED
+                            : Kind.RATE_LIMITED;
                 default -> status >= 500 ? Kind.SERVER_ERROR : Kind.BAD_REQUEST;
             };
-            return new ModelCallException(kind, "HTTP " + status + (detail.isBlank() ? "" : " — " + detail), status, retryAfter, thrown);
+            return new ModelCallException(
+                    kind, "HTTP " + status + (detail.isBlank() ? "" : " — " + detail), status, retryAfter, thrown);
         }
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             // Valid as far as it goes, then the end: a body cut short on the way, worth asking again. Looked for
@@ -79,7 +89,8 @@ final class Failures {
             }
         }
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException
+            if (t instanceof UnknownHostException
+                    || t instanceof java.nio.channels.UnresolvedAddressException
                     || t instanceof dev.langchain4j.exception.UnresolvedModelServerException) {
                 return new ModelCallException(Kind.DNS, detail(t), null, null, thrown);
             }
@@ -89,13 +100,15 @@ final class Failures {
             if (t instanceof SSLException) {
                 return new ModelCallException(Kind.TLS, detail(t), null, null, thrown);
             }
-            if (t instanceof HttpTimeoutException || t instanceof java.net.SocketTimeoutException
+            if (t instanceof HttpTimeoutException
+                    || t instanceof java.net.SocketTimeoutException
                     || t instanceof java.io.InterruptedIOException
                     || t instanceof dev.langchain4j.exception.TimeoutException
                     || t instanceof java.util.concurrent.TimeoutException) {
                 return new ModelCallException(Kind.TIMEOUT, detail(t), null, null, thrown);
             }
-            if (t instanceof com.fasterxml.jackson.core.JacksonException || t instanceof tools.jackson.core.JacksonException
+            if (t instanceof com.fasterxml.jackson.core.JacksonException
+                    || t instanceof tools.jackson.core.JacksonException
                     || t instanceof com.openai.errors.OpenAIInvalidDataException) {
                 return new ModelCallException(Kind.MALFORMED_RESPONSE, detail(t), null, null, thrown);
             }
@@ -134,10 +147,12 @@ final class Failures {
     static @Nullable Duration retryAfter(List<String> millis, List<String> seconds) {
         try {
             if (!millis.isEmpty()) {
-                return Duration.ofMillis((long) Double.parseDouble(millis.getFirst().strip()));
+                return Duration.ofMillis(
+                        (long) Double.parseDouble(millis.getFirst().strip()));
             }
             if (!seconds.isEmpty()) {
-                return Duration.ofMillis((long) (Double.parseDouble(seconds.getFirst().strip()) * 1000));
+                return Duration.ofMillis(
+                        (long) (Double.parseDouble(seconds.getFirst().strip()) * 1000));
             }
         } catch (NumberFormatException httpDate) {
             // An HTTP-date Retry-After is rare for APIs; the default backoff applies.
@@ -181,7 +196,8 @@ final class Failures {
             return statusCode();
         }
 
-        @Nullable Duration retryAfter() {
+        @Nullable
+        Duration retryAfter() {
             return retryAfter;
         }
     }

@@ -15,7 +15,10 @@ final class LangChainChatClient implements ModelClient {
 
     private final OpenAiChatModel model;
 
-    LangChainChatClient(EndpointConfig config, EgressPolicy policy, okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
+    LangChainChatClient(
+            EndpointConfig config,
+            EgressPolicy policy,
+            okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
         this.model = OpenAiChatModel.builder()
                 .httpClientBuilder(new RetryAfterAwareTransport.Builder(policy, observer))
                 .baseUrl(config.baseUrl())
@@ -48,14 +51,20 @@ final class LangChainChatClient implements ModelClient {
             throw Failures.classify(e);
         }
         long latency = (System.nanoTime() - start) / 1_000_000;
-        if (response == null || response.aiMessage() == null || response.aiMessage().text() == null) {
+        if (response == null
+                || response.aiMessage() == null
+                || response.aiMessage().text() == null) {
             throw new ModelCallException(ModelCallException.Kind.EMPTY_RESPONSE, "", null, null, null);
         }
         var usage = response.tokenUsage();
-        return new ModelResponse(List.of(response.aiMessage().text()),
-                response.finishReason() == null ? null : response.finishReason().name().toLowerCase(java.util.Locale.ROOT),
+        return new ModelResponse(
+                List.of(response.aiMessage().text()),
+                response.finishReason() == null
+                        ? null
+                        : response.finishReason().name().toLowerCase(java.util.Locale.ROOT),
                 usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
                 usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
-                latency, 1);
+                latency,
+                1);
     }
 }

@@ -27,6 +27,7 @@ public final class OpenAiFineTuningClient {
 
     /** Uploads of training files take longer than a completion; never less than this. */
     private static final Duration MIN_UPLOAD_TIMEOUT = Duration.ofMinutes(5);
+
     private static final int READ_RETRIES = 2;
 
     private final EndpointConfig config;
@@ -41,9 +42,13 @@ public final class OpenAiFineTuningClient {
     public FineTuning.ProviderFile upload(String fileName, byte[] content) {
         return call(() -> {
             FileObject file = client.withOptions(o -> o.timeout(longest(config.timeout(), MIN_UPLOAD_TIMEOUT)))
-                    .files().create(FileCreateParams.builder()
-                            .file(MultipartField.<InputStream>builder().value(new ByteArrayInputStream(content))
-                                    .filename(fileName).contentType("application/jsonl").build())
+                    .files()
+                    .create(FileCreateParams.builder()
+                            .file(MultipartField.<InputStream>builder()
+                                    .value(new ByteArrayInputStream(content))
+                                    .filename(fileName)
+                                    .contentType("application/jsonl")
+                                    .build())
                             .purpose(FilePurpose.FINE_TUNE)
                             .build());
             return new FineTuning.ProviderFile(file.id(), file.filename(), file.bytes());
@@ -83,13 +88,22 @@ public final class OpenAiFineTuningClient {
 
     /** The most recent events, oldest first. */
     public List<FineTuning.ProviderEvent> events(String jobId, int limit) {
-        return call(() -> reads().fineTuning().jobs()
-                .listEvents(jobId, JobListEventsParams.builder().limit(limit).build())
-                .data().stream()
-                .map(e -> new FineTuning.ProviderEvent(e.id(), Instant.ofEpochSecond(e.createdAt()),
-                        e.level().asString(), e.message()))
-                .sorted(Comparator.comparing(FineTuning.ProviderEvent::createdAt))
-                .toList());
+        return call(() ->
+                reads()
+                        .fineTuning()
+                        .jobs()
+                        .listEvents(
+                                jobId,
+                                JobListEventsParams.builder().limit(limit).build())
+                        .data()
+                        .stream()
+                        .map(e -> new FineTuning.ProviderEvent(
+                                e.id(),
+                                Instant.ofEpochSecond(e.createdAt()),
+                                e.level().asString(),
+                                e.message()))
+                        .sorted(Comparator.comparing(FineTuning.ProviderEvent::createdAt))
+                        .toList());
     }
 
     public FineTuning.ProviderJob cancel(String jobId) {
@@ -101,9 +115,16 @@ public final class OpenAiFineTuningClient {
     }
 
     private static FineTuning.ProviderJob job(FineTuningJob job) {
-        String error = job.error().map(e -> e.message() + (e.code().isBlank() ? "" : " (" + e.code() + ")")).orElse(null);
-        return new FineTuning.ProviderJob(job.id(), job.model(), FineTuning.Status.fromProvider(job.status().asString()),
-                job.fineTunedModel().orElse(null), error, job.trainedTokens().orElse(null),
+        String error = job.error()
+                .map(e -> e.message() + (e.code().isBlank() ? "" : " (" + e.code() + ")"))
+                .orElse(null);
+        return new FineTuning.ProviderJob(
+                job.id(),
+                job.model(),
+                FineTuning.Status.fromProvider(job.status().asString()),
+                job.fineTunedModel().orElse(null),
+                error,
+                job.trainedTokens().orElse(null),
                 job.finishedAt().map(Instant::ofEpochSecond).orElse(null));
     }
 

@@ -23,7 +23,10 @@ final class OpenAiSdkClient implements ModelClient {
     private final OpenAIClient client;
     private final EndpointConfig config;
 
-    OpenAiSdkClient(EndpointConfig config, EgressPolicy policy, okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
+    OpenAiSdkClient(
+            EndpointConfig config,
+            EgressPolicy policy,
+            okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
         this.config = config;
         this.client = sdk(config, policy, config.timeout(), observer);
     }
@@ -32,7 +35,10 @@ final class OpenAiSdkClient implements ModelClient {
      * An SDK client for the endpoint's URL, key, headers and timeout, without retries of its own, on an HTTP client
      * that keeps to the egress policy.
      */
-    static OpenAIClient sdk(EndpointConfig config, EgressPolicy policy, java.time.Duration callTimeout,
+    static OpenAIClient sdk(
+            EndpointConfig config,
+            EgressPolicy policy,
+            java.time.Duration callTimeout,
             okhttp3.@org.jspecify.annotations.Nullable Interceptor observer) {
         var builder = OpenAIOkHttpClient.builder()
                 .okHttpClient(policy.client(java.time.Duration.ofSeconds(10), callTimeout, observer))
@@ -60,8 +66,11 @@ final class OpenAiSdkClient implements ModelClient {
     }
 
     /** Sets the decoding values the request has; absent ones stay the provider's default. */
-    private static void decoding(ModelRequest request, java.util.function.LongConsumer maxTokens,
-            java.util.function.DoubleConsumer temperature, java.util.function.DoubleConsumer topP,
+    private static void decoding(
+            ModelRequest request,
+            java.util.function.LongConsumer maxTokens,
+            java.util.function.DoubleConsumer temperature,
+            java.util.function.DoubleConsumer topP,
             java.util.function.LongConsumer seed) {
         if (request.maxTokens() != null) {
             maxTokens.accept(request.maxTokens());
@@ -90,11 +99,13 @@ final class OpenAiSdkClient implements ModelClient {
         if (completion.choices().isEmpty()) {
             throw new ModelCallException(ModelCallException.Kind.EMPTY_RESPONSE, "", null, null, null);
         }
-        return new ModelResponse(completion.choices().stream().map(c -> c.text()).toList(),
+        return new ModelResponse(
+                completion.choices().stream().map(c -> c.text()).toList(),
                 completion.choices().getFirst().finishReason().asString(),
                 completion.usage().map(u -> (int) u.promptTokens()).orElse(0),
                 completion.usage().map(u -> (int) u.completionTokens()).orElse(0),
-                (System.nanoTime() - start) / 1_000_000, 1);
+                (System.nanoTime() - start) / 1_000_000,
+                1);
     }
 
     private ModelResponse chat(ModelRequest request, long start) {
@@ -108,10 +119,14 @@ final class OpenAiSdkClient implements ModelClient {
         if (completion.choices().isEmpty()) {
             throw new ModelCallException(ModelCallException.Kind.EMPTY_RESPONSE, "", null, null, null);
         }
-        return new ModelResponse(completion.choices().stream().map(c -> c.message().content().orElse("")).toList(),
+        return new ModelResponse(
+                completion.choices().stream()
+                        .map(c -> c.message().content().orElse(""))
+                        .toList(),
                 completion.choices().getFirst().finishReason().asString(),
                 completion.usage().map(u -> (int) u.promptTokens()).orElse(0),
                 completion.usage().map(u -> (int) u.completionTokens()).orElse(0),
-                (System.nanoTime() - start) / 1_000_000, 1);
+                (System.nanoTime() - start) / 1_000_000,
+                1);
     }
 }

@@ -50,6 +50,7 @@ public final class Pacer {
     private final ArrayDeque<Long> refusals = new ArrayDeque<>();
     /** The pace found from refusals (AIMD) without headers, calls per second; 0 while unpaced. */
     private double rate;
+
     private double step;
     private long lastIncrease;
     private long lastDecrease = Long.MIN_VALUE / 2;
@@ -58,6 +59,7 @@ public final class Pacer {
     private double tokensPerCall;
     /** No call starts before this (nanos), after a refusal. */
     private long closedUntil = Long.MIN_VALUE / 2;
+
     private int refusedInARow;
     private long firstAdmitted = Long.MIN_VALUE;
 
@@ -72,21 +74,27 @@ public final class Pacer {
     private long reportSentAt;
     /** When this pacer's requests went out (nanos), oldest first, for as long as they may count in a window. */
     private final ArrayDeque<Long> sends = new ArrayDeque<>();
+
     private long nextProbe = Long.MIN_VALUE / 2;
     /** The probe under way, if any (its call number): one at a time, its answer says what came back. */
     private long probe;
+
     private long lastExhausted = Long.MIN_VALUE / 2;
     /**
      * The part of the reported remaining this pacer takes: cut when a call refused had budget by the account (others
      * spend the same limit: another endpoint or instance on the key), grown back by 2 % a second.
      */
     private double share = 1.0;
+
     private long lastShareCut = Long.MIN_VALUE / 2;
     private long lastShareGrowth;
 
     Pacer(LongSupplier nanos) {
         this.nanos = nanos;
-        this.bucket = Bucket.builder().withNanosecondPrecision().addLimit(bandwidth(1)).build();
+        this.bucket = Bucket.builder()
+                .withNanosecondPrecision()
+                .addLimit(bandwidth(1))
+                .build();
     }
 
     public Pacer() {
@@ -98,8 +106,13 @@ public final class Pacer {
         return chain -> {
             long sentAt = sent();
             okhttp3.Response response = chain.proceed(chain.request());
-            observe(response.code(), RateLimitHeaders.of(response::header, java.time.Instant.now()),
-                    response.code() == 429 ? Failures.retryAfter(response.headers().toMultimap()) : null, sentAt);
+            observe(
+                    response.code(),
+                    RateLimitHeaders.of(response::header, java.time.Instant.now()),
+                    response.code() == 429
+                            ? Failures.retryAfter(response.headers().toMultimap())
+                            : null,
+                    sentAt);
             return response;
         };
     }
@@ -178,8 +191,10 @@ public final class Pacer {
      */
     private long budget(long credit) {
         long since = started - reportedBy - credit;
-        long byRequests = requestsRemaining == Long.MAX_VALUE ? Long.MAX_VALUE : (long) (requestsRemaining * share) - since;
-        long byTokens = tokensRemaining == Long.MAX_VALUE || tokensPerCall <= 0 ? Long.MAX_VALUE
+        long byRequests =
+                requestsRemaining == Long.MAX_VALUE ? Long.MAX_VALUE : (long) (requestsRemaining * share) - since;
+        long byTokens = tokensRemaining == Long.MAX_VALUE || tokensPerCall <= 0
+                ? Long.MAX_VALUE
                 : (long) (tokensRemaining * share / tokensPerCall) - since;
         return Math.min(byRequests, byTokens);
     }
@@ -211,8 +226,7 @@ public final class Pacer {
         return new Credit(count, Long.MAX_VALUE);
     }
 
-    private record Credit(long count, long next) {
-    }
+    private record Credit(long count, long next) {}
 
     /**
      * Slack after a request leaves the provider's window by this instance's clock: the provider counts the arrival,
@@ -223,7 +237,9 @@ public final class Pacer {
     }
 
     private long probeInterval() {
-        return requestsLimit > 0 && requestsWindow > 0 ? Math.max(requestsWindow / requestsLimit, 1_000_000) : SECOND / 10;
+        return requestsLimit > 0 && requestsWindow > 0
+                ? Math.max(requestsWindow / requestsLimit, 1_000_000)
+                : SECOND / 10;
     }
 
     /** A response arrived: its status (429 is a refusal) and the limits its headers reported. */
@@ -250,11 +266,16 @@ public final class Pacer {
             if (call >= reportedBy) {
                 reportedBy = call;
                 reportSentAt = sentAt;
-                requestsRemaining = headers.requests() == null ? Long.MAX_VALUE : headers.requests().remaining();
-                tokensRemaining = headers.tokens() == null ? Long.MAX_VALUE : headers.tokens().remaining();
+                requestsRemaining = headers.requests() == null
+                        ? Long.MAX_VALUE
+                        : headers.requests().remaining();
+                tokensRemaining = headers.tokens() == null
+                        ? Long.MAX_VALUE
+                        : headers.tokens().remaining();
             }
             if (headers.requests() != null) {
-                requestsWindow = Math.max(requestsWindow, headers.requests().reset().toNanos());
+                requestsWindow =
+                        Math.max(requestsWindow, headers.requests().reset().toNanos());
                 requestsLimit = headers.requests().limit();
             }
             notifyAll();
@@ -276,8 +297,12 @@ public final class Pacer {
                 return;
             }
             refusedInARow++;
-            long closed = retryAfter != null ? retryAfter.toNanos()
-                    : Math.min((long) ((rate > 0 ? SECOND / rate : SECOND / 10.0) * (1L << Math.min(refusedInARow - 1, 10))), 30 * SECOND);
+            long closed = retryAfter != null
+                    ? retryAfter.toNanos()
+                    : Math.min(
+                            (long) ((rate > 0 ? SECOND / rate : SECOND / 10.0)
+                                    * (1L << Math.min(refusedInARow - 1, 10))),
+                            30 * SECOND);
             closedUntil = Math.max(closedUntil, now + closed);
         } else if (status < 400) {
             refusedInARow = 0;
@@ -305,7 +330,8 @@ public final class Pacer {
         // the start of a run says little about a five-second average.
         long span = Math.clamp(now - firstAdmitted, SECOND, ADMITTED_WINDOW);
         double measured = firstAdmitted == Long.MIN_VALUE ? 0 : admitted.size() / (span / (double) SECOND);
-        double base = rate > 0 && measured > 0 ? Math.min(rate, measured) : measured > 0 ? measured : rate > 0 ? rate : 1;
+        double base =
+                rate > 0 && measured > 0 ? Math.min(rate, measured) : measured > 0 ? measured : rate > 0 ? rate : 1;
         lastDecrease = now;
         rate = Math.max(MIN_RATE, base * DECREASE);
         step = Math.max(rate * INCREASE_PER_SECOND, MIN_RATE / 10);
@@ -318,7 +344,8 @@ public final class Pacer {
         // Reconfiguring costs a little: only when the pace moved by more than 1 %.
         if (bucketRate == 0 || Math.abs(newRate - bucketRate) > bucketRate * 0.01) {
             bucketRate = newRate;
-            bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(newRate)).build(),
+            bucket.replaceConfiguration(
+                    BucketConfiguration.builder().addLimit(bandwidth(newRate)).build(),
                     TokensInheritanceStrategy.AS_IS);
         }
     }
@@ -326,7 +353,10 @@ public final class Pacer {
     /** One call of burst, refilled continuously at {@code perSecond} (in thousandths, so fractional paces work). */
     private static Bandwidth bandwidth(double perSecond) {
         long perThousandSeconds = Math.max(1, Math.round(perSecond * 1000));
-        return Bandwidth.builder().capacity(1).refillGreedy(perThousandSeconds, Duration.ofSeconds(1000)).build();
+        return Bandwidth.builder()
+                .capacity(1)
+                .refillGreedy(perThousandSeconds, Duration.ofSeconds(1000))
+                .build();
     }
 
     /**
@@ -338,7 +368,8 @@ public final class Pacer {
         trim(refusals, now - REFUSALS_WINDOW);
         trim(admitted, now - ADMITTED_WINDOW);
         if (budgeted && now - lastExhausted < REFUSALS_WINDOW) {
-            return Optional.of(new Pacing(admitted.size() / (ADMITTED_WINDOW / (double) SECOND), refusals.size(), "rate-limit headers"));
+            return Optional.of(new Pacing(
+                    admitted.size() / (ADMITTED_WINDOW / (double) SECOND), refusals.size(), "rate-limit headers"));
         }
         if (rate == 0 && refusals.isEmpty()) {
             return Optional.empty();

@@ -57,7 +57,8 @@ public final class ProviderAccount {
     }
 
     /** The bucket for a declared requests-per-minute limit, shared by every endpoint of the account declaring it. */
-    @Nullable DeclaredRequests requests(@Nullable Integer perMinute) {
+    @Nullable
+    DeclaredRequests requests(@Nullable Integer perMinute) {
         return perMinute == null || perMinute <= 0 ? null : requests.computeIfAbsent(perMinute, DeclaredRequests::new);
     }
 
@@ -65,15 +66,21 @@ public final class ProviderAccount {
      * The limiter for a declared tokens-per-minute limit: a per-minute budget refilled every second, so a burst
      * cannot spend a whole minute's allowance at once.
      */
-    @Nullable RateLimiter tokens(@Nullable Integer perMinute) {
+    @Nullable
+    RateLimiter tokens(@Nullable Integer perMinute) {
         if (perMinute == null || perMinute <= 0) {
             return null;
         }
-        return tokens.computeIfAbsent(perMinute, tpm -> RateLimiter.of("tpm-" + tpm, RateLimiterConfig.custom()
-                .limitForPeriod(Math.max(1, tpm / 60))
-                .limitRefreshPeriod(tpm >= 60 ? Duration.ofSeconds(1) : Duration.ofMillis(60_000L / tpm))
-                .timeoutDuration(LONG_WAIT)
-                .build()));
+        return tokens.computeIfAbsent(
+                perMinute,
+                tpm -> RateLimiter.of(
+                        "tpm-" + tpm,
+                        RateLimiterConfig.custom()
+                                .limitForPeriod(Math.max(1, tpm / 60))
+                                .limitRefreshPeriod(
+                                        tpm >= 60 ? Duration.ofSeconds(1) : Duration.ofMillis(60_000L / tpm))
+                                .timeoutDuration(LONG_WAIT)
+                                .build()));
     }
 
     private static String normalized(String baseUrl) {
@@ -82,7 +89,8 @@ public final class ProviderAccount {
             URI uri = URI.create(trimmed);
             if (uri.getScheme() != null && uri.getHost() != null) {
                 int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-                return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port
+                return uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+                        + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port
                         + (uri.getRawPath() == null ? "" : uri.getRawPath());
             }
         } catch (IllegalArgumentException e) {
@@ -96,7 +104,9 @@ public final class ProviderAccount {
             return "";
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(apiKey.strip().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(apiKey.strip().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
@@ -118,8 +128,14 @@ public final class ProviderAccount {
         DeclaredRequests(int perMinute) {
             this.perMinute = perMinute;
             long capacity = Math.max(1, Math.round(perMinute / 60.0));
-            this.bucket = Bucket.builder().withNanosecondPrecision().addLimit(Bandwidth.builder().capacity(capacity)
-                    .refillGreedy(perMinute, Duration.ofMinutes(1)).initialTokens(capacity).build()).build();
+            this.bucket = Bucket.builder()
+                    .withNanosecondPrecision()
+                    .addLimit(Bandwidth.builder()
+                            .capacity(capacity)
+                            .refillGreedy(perMinute, Duration.ofMinutes(1))
+                            .initialTokens(capacity)
+                            .build())
+                    .build();
         }
 
         void acquire(long providerWindow) throws InterruptedException {

@@ -43,9 +43,18 @@ record RateLimitHeaders(@Nullable Window requests, @Nullable Window tokens) {
 
     /** Reads the headers through {@code header} (a case-insensitive look-up of one value), {@code now} for instants. */
     static RateLimitHeaders of(Function<String, @Nullable String> header, Instant now) {
-        Window requests = window(header, now, "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests");
+        Window requests = window(
+                header,
+                now,
+                "x-ratelimit-limit-requests",
+                "x-ratelimit-remaining-requests",
+                "x-ratelimit-reset-requests");
         if (requests == null) {
-            requests = window(header, now, "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining",
+            requests = window(
+                    header,
+                    now,
+                    "anthropic-ratelimit-requests-limit",
+                    "anthropic-ratelimit-requests-remaining",
                     "anthropic-ratelimit-requests-reset");
         }
         if (requests == null) {
@@ -54,16 +63,25 @@ record RateLimitHeaders(@Nullable Window requests, @Nullable Window tokens) {
         if (requests == null) {
             requests = window(header, now, "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset");
         }
-        Window tokens = window(header, now, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
+        Window tokens = window(
+                header, now, "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens");
         if (tokens == null) {
-            tokens = window(header, now, "anthropic-ratelimit-tokens-limit", "anthropic-ratelimit-tokens-remaining",
+            tokens = window(
+                    header,
+                    now,
+                    "anthropic-ratelimit-tokens-limit",
+                    "anthropic-ratelimit-tokens-remaining",
                     "anthropic-ratelimit-tokens-reset");
         }
         return requests == null && tokens == null ? NONE : new RateLimitHeaders(requests, tokens);
     }
 
-    private static @Nullable Window window(Function<String, @Nullable String> header, Instant now, String limitName,
-            String remainingName, String resetName) {
+    private static @Nullable Window window(
+            Function<String, @Nullable String> header,
+            Instant now,
+            String limitName,
+            String remainingName,
+            String resetName) {
         Long limit = number(header.apply(limitName));
         Long remaining = number(header.apply(remainingName));
         Duration reset = duration(header.apply(resetName), now);
@@ -118,7 +136,8 @@ record RateLimitHeaders(@Nullable Window requests, @Nullable Window tokens) {
             return Duration.ofNanos((long) (seconds * 1e9));
         }
         try {
-            return nonNegative(Duration.between(now, OffsetDateTime.parse(value.strip()).toInstant()));
+            return nonNegative(
+                    Duration.between(now, OffsetDateTime.parse(value.strip()).toInstant()));
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -37,14 +37,16 @@ final class RetryAfterAwareTransport implements dev.langchain4j.http.client.Http
         var builder = new Request.Builder().url(request.url());
         request.headers().forEach((name, values) -> values.forEach(value -> builder.addHeader(name, value)));
         RequestBody body = request.body() == null ? null : RequestBody.create(request.body(), JSON);
-        builder.method(request.method().name(), body == null && request.method().name().equals("POST")
-                ? RequestBody.create(new byte[0], null) : body);
+        builder.method(
+                request.method().name(),
+                body == null && request.method().name().equals("POST") ? RequestBody.create(new byte[0], null) : body);
         try (Response response = http.newCall(builder.build()).execute()) {
             ResponseBody responseBody = response.body();
             String text = responseBody == null ? "" : responseBody.string();
             var headers = response.headers().toMultimap();
             if (response.code() >= 300 && response.code() < 400) {
-                throw new Failures.StatusException(response.code(), "to " + response.header("Location", "(no Location)"), null);
+                throw new Failures.StatusException(
+                        response.code(), "to " + response.header("Location", "(no Location)"), null);
             }
             if (response.code() >= 400) {
                 throw new Failures.StatusException(response.code(), text, Failures.retryAfter(headers));

@@ -65,10 +65,11 @@ public class SecretCipher {
         } else if (installation.local()) {
             current = localKey(properties.keyFile());
         } else {
-            throw new StartupProblem("DISTILLERY_SECRET_KEY is not set: with an external database (DATABASE_URL) "
-                    + "Distillery does not store endpoint API keys under a key it made up itself.",
+            throw new StartupProblem(
+                    "DISTILLERY_SECRET_KEY is not set: with an external database (DATABASE_URL) "
+                            + "Distillery does not store endpoint API keys under a key it made up itself.",
                     "Generate one with 'openssl rand -base64 32', set DISTILLERY_SECRET_KEY to it and start again. Keep "
-                    + "it with the database's backups: it decrypts the stored keys.");
+                            + "it with the database's backups: it decrypts the stored keys.");
         }
         currentId = id(current);
         keys.put(currentId, current);
@@ -83,7 +84,8 @@ public class SecretCipher {
     /** A cipher for tests and tools: the first key is the current one. */
     public static SecretCipher of(String currentKey, String... previousKeys) {
         try {
-            return new SecretCipher(new SecretsProperties(currentKey, List.of(previousKeys), Path.of("unused")),
+            return new SecretCipher(
+                    new SecretsProperties(currentKey, List.of(previousKeys), Path.of("unused")),
                     new Installation(false));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -99,7 +101,12 @@ public class SecretCipher {
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(current, "AES"), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(place.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(1 + 4 + IV_BYTES + sealed.length).put(VERSION).putInt(currentId).put(iv).put(sealed).array();
+            return ByteBuffer.allocate(1 + 4 + IV_BYTES + sealed.length)
+                    .put(VERSION)
+                    .putInt(currentId)
+                    .put(iv)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Could not encrypt a secret", e);
         }
@@ -117,13 +124,18 @@ public class SecretCipher {
             if (key != null) {
                 try {
                     Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-                    cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                    cipher.init(
+                            Cipher.DECRYPT_MODE,
+                            new SecretKeySpec(key, "AES"),
                             new GCMParameterSpec(TAG_BITS, stored, 5, IV_BYTES));
                     cipher.updateAAD(place.getBytes(StandardCharsets.UTF_8));
-                    return new String(cipher.doFinal(stored, 5 + IV_BYTES, stored.length - 5 - IV_BYTES), StandardCharsets.UTF_8);
+                    return new String(
+                            cipher.doFinal(stored, 5 + IV_BYTES, stored.length - 5 - IV_BYTES), StandardCharsets.UTF_8);
                 } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("A stored secret does not belong where it was found (" + place
-                            + ") or was altered; enter it again.", e);
+                    throw new IllegalStateException(
+                            "A stored secret does not belong where it was found (" + place
+                                    + ") or was altered; enter it again.",
+                            e);
                 }
             }
         }
@@ -131,8 +143,13 @@ public class SecretCipher {
         List<RuntimeException> failures = new ArrayList<>();
         for (byte[] key : keys.values()) {
             try {
-                return new String(new AesBytesEncryptor(new SecretKeySpec(key, "AES"), KeyGenerators.secureRandom(16),
-                        AesBytesEncryptor.CipherAlgorithm.GCM).decrypt(stored), StandardCharsets.UTF_8);
+                return new String(
+                        new AesBytesEncryptor(
+                                        new SecretKeySpec(key, "AES"),
+                                        KeyGenerators.secureRandom(16),
+                                        AesBytesEncryptor.CipherAlgorithm.GCM)
+                                .decrypt(stored),
+                        StandardCharsets.UTF_8);
             } catch (RuntimeException e) {
                 failures.add(e);
             }
@@ -147,13 +164,16 @@ public class SecretCipher {
     }
 
     private boolean isCurrentFormat(byte[] stored) {
-        return stored.length > 1 + 4 + IV_BYTES && stored[0] == VERSION && keys.containsKey(ByteBuffer.wrap(stored, 1, 4).getInt());
+        return stored.length > 1 + 4 + IV_BYTES
+                && stored[0] == VERSION
+                && keys.containsKey(ByteBuffer.wrap(stored, 1, 4).getInt());
     }
 
     /** A key's id: the first four bytes of its SHA-256 (the key itself is never written anywhere). */
     private static int id(byte[] key) {
         try {
-            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(key)).getInt();
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(key))
+                    .getInt();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -167,7 +187,8 @@ public class SecretCipher {
             throw new StartupProblem(setting + " is not base64.", "Generate a key with 'openssl rand -base64 32'.");
         }
         if (key.length != 32) {
-            throw new StartupProblem(setting + " decodes to " + key.length + " bytes; it must be 32.",
+            throw new StartupProblem(
+                    setting + " decodes to " + key.length + " bytes; it must be 32.",
                     "Generate a key with 'openssl rand -base64 32'.");
         }
         return key;

@@ -31,8 +31,12 @@ final class TokenEstimator {
         String name = model.toLowerCase(Locale.ROOT);
         name = name.substring(name.lastIndexOf('/') + 1);
         // By family first: jtokkit's own look-up matches by prefix and takes "gpt-4o-mini" for a GPT-4.
-        if (name.startsWith("gpt-4o") || name.startsWith("gpt-4.1") || name.startsWith("gpt-4.5") || name.startsWith("gpt-5")
-                || name.matches("o[1-9].*") || name.startsWith("chatgpt-4o")) {
+        if (name.startsWith("gpt-4o")
+                || name.startsWith("gpt-4.1")
+                || name.startsWith("gpt-4.5")
+                || name.startsWith("gpt-5")
+                || name.matches("o[1-9].*")
+                || name.startsWith("chatgpt-4o")) {
             return REGISTRY.getEncoding(EncodingType.O200K_BASE);
         }
         if (name.startsWith("gpt-4") || name.startsWith("gpt-3.5")) {
@@ -48,7 +52,8 @@ final class TokenEstimator {
 
     /** Tokens the call is expected to use: the prompt once, and a completion per sample. */
     synchronized int estimate(String prompt, @Nullable Integer maxTokens, int samples) {
-        int completion = completionAverage > 0 ? (int) Math.ceil(completionAverage)
+        int completion = completionAverage > 0
+                ? (int) Math.ceil(completionAverage)
                 : maxTokens != null ? maxTokens : FIRST_COMPLETION_GUESS;
         if (maxTokens != null) {
             completion = Math.min(completion, maxTokens);

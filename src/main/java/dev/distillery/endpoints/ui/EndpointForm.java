@@ -51,17 +51,21 @@ class EndpointForm extends FormLayout {
         apiStyle.setLabel("API");
         apiStyle.setId("endpoint-api-style");
         apiStyle.setItems(ApiStyle.values());
-        apiStyle.setItemLabelGenerator(s -> s == ApiStyle.CHAT ? "Chat (/v1/chat/completions)" : "Completions (/v1/completions)");
+        apiStyle.setItemLabelGenerator(
+                s -> s == ApiStyle.CHAT ? "Chat (/v1/chat/completions)" : "Completions (/v1/completions)");
         apiStyle.setValue(ApiStyle.CHAT);
         apiKey.setHelperText("Optional for local servers. Stored encrypted; never shown again.");
-        headers.setHelperText(editing ? "Leave empty to keep the stored headers; one 'Name: value' per line replaces them."
-                : "One 'Name: value' per line. Values are stored encrypted.");
+        headers.setHelperText(
+                editing
+                        ? "Leave empty to keep the stored headers; one 'Name: value' per line replaces them."
+                        : "One 'Name: value' per line. Values are stored encrypted.");
         stop.setHelperText("One per line, up to 4.");
         maxConcurrency.setValue(EndpointDraft.Limits.defaults().maxConcurrency());
         maxConcurrency.setMin(1);
         timeout.setValue(EndpointDraft.DEFAULT_TIMEOUT_SECONDS);
         // Providers count per key: endpoints with this base URL and key share one pace and one declared limit.
-        rpm.setHelperText("Your provider's limit for this key, shared with its other endpoints here. Empty: learned from the provider");
+        rpm.setHelperText(
+                "Your provider's limit for this key, shared with its other endpoints here. Empty: learned from the provider");
         tpm.setHelperText("Shared like requests per minute. Empty: learned from the provider");
         sizeLabel.setPlaceholder("7B");
         if (existing != null) {
@@ -88,30 +92,53 @@ class EndpointForm extends FormLayout {
             apiKey.setHelperText("Leave empty to keep the stored key. Required when the base URL moves to another "
                     + "server: a key is only ever sent to the server it was given for.");
         }
-        add(headers, temperature, topP, maxTokens, stop, maxConcurrency, rpm, tpm, timeout, priceIn, priceOut,
-                sizeLabel, parameters);
+        add(
+                headers,
+                temperature,
+                topP,
+                maxTokens,
+                stop,
+                maxConcurrency,
+                rpm,
+                tpm,
+                timeout,
+                priceIn,
+                priceOut,
+                sizeLabel,
+                parameters);
         setColspan(baseUrl, 2);
         setColspan(headers, 2);
     }
 
     EndpointDraft draft() {
-        return new EndpointDraft(name.getValue(), baseUrl.getValue(), model.getValue(),
-                apiKey.getValue(), apiStyle.getValue() == null ? ApiStyle.CHAT : apiStyle.getValue(),
+        return new EndpointDraft(
+                name.getValue(),
+                baseUrl.getValue(),
+                model.getValue(),
+                apiKey.getValue(),
+                apiStyle.getValue() == null ? ApiStyle.CHAT : apiStyle.getValue(),
                 parseHeaders(),
-                new EndpointDraft.Decoding(temperature.getValue(), topP.getValue(), maxTokens.getValue(), lines(stop.getValue())),
-                new EndpointDraft.Limits(maxConcurrency.getValue() == null ? 0 : maxConcurrency.getValue(), rpm.getValue(), tpm.getValue()),
+                new EndpointDraft.Decoding(
+                        temperature.getValue(), topP.getValue(), maxTokens.getValue(), lines(stop.getValue())),
+                new EndpointDraft.Limits(
+                        maxConcurrency.getValue() == null ? 0 : maxConcurrency.getValue(),
+                        rpm.getValue(),
+                        tpm.getValue()),
                 timeout.getValue() == null ? 0 : timeout.getValue(),
                 new EndpointDraft.Pricing(priceIn.getValue(), priceOut.getValue()),
-                sizeLabel.getValue(), parameters.getValue());
+                sizeLabel.getValue(),
+                parameters.getValue());
     }
 
     /** The key to store when editing, or null to keep the stored one. */
-    @Nullable String changedKey() {
+    @Nullable
+    String changedKey() {
         return apiKey.getValue().isBlank() ? null : apiKey.getValue();
     }
 
     /** The headers to store when editing, or null to keep the stored ones. */
-    @Nullable Map<String, String> changedHeaders() {
+    @Nullable
+    Map<String, String> changedHeaders() {
         return headers.getValue().isBlank() ? null : parseHeaders();
     }
 
@@ -149,8 +176,23 @@ class EndpointForm extends FormLayout {
     }
 
     void clearErrors() {
-        for (HasValidation f : List.<HasValidation>of(name, baseUrl, model, apiKey, headers, temperature, topP, maxTokens,
-                stop, maxConcurrency, rpm, tpm, timeout, priceIn, sizeLabel, parameters)) {
+        for (HasValidation f : List.<HasValidation>of(
+                name,
+                baseUrl,
+                model,
+                apiKey,
+                headers,
+                temperature,
+                topP,
+                maxTokens,
+                stop,
+                maxConcurrency,
+                rpm,
+                tpm,
+                timeout,
+                priceIn,
+                sizeLabel,
+                parameters)) {
             f.setInvalid(false);
         }
     }
@@ -160,9 +202,11 @@ class EndpointForm extends FormLayout {
         for (String line : lines(headers.getValue())) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new InvalidInputException("headers", "Write each header as 'Name: value' ('" + line + "' has no colon).");
+                throw new InvalidInputException(
+                        "headers", "Write each header as 'Name: value' ('" + line + "' has no colon).");
             }
-            parsed.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+            parsed.put(
+                    line.substring(0, colon).strip(), line.substring(colon + 1).strip());
         }
         return parsed;
     }

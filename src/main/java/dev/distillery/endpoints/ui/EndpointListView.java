@@ -46,24 +46,31 @@ public class EndpointListView extends VerticalLayout {
         // After the server's secret key was rotated, an owner or admin re-encrypts the stored keys under the new one.
         Button reencrypt = new Button("Re-encrypt keys", click -> {
             int changed = endpoints.reencryptSecrets();
-            Notifications.success(changed == 0 ? "Every stored key is already under the current secret key."
-                    : "Re-encrypted the keys of " + changed + " endpoint" + (changed == 1 ? "" : "s") + ".");
+            Notifications.success(
+                    changed == 0
+                            ? "Every stored key is already under the current secret key."
+                            : "Re-encrypted the keys of " + changed + " endpoint" + (changed == 1 ? "" : "s") + ".");
         });
         reencrypt.setId("reencrypt-keys");
         reencrypt.setVisible(workspaces.current().role().can(Permission.MANAGE_WORKSPACE));
-        reencrypt.setTooltipText("Encrypt stored API keys and header values again under the server's current secret key");
+        reencrypt.setTooltipText(
+                "Encrypt stored API keys and header values again under the server's current secret key");
         HorizontalLayout header = new HorizontalLayout(new H2("Endpoints"), reencrypt, add);
         header.setAlignItems(FlexComponent.Alignment.CENTER);
         header.setWidthFull();
         header.expand(header.getComponentAt(0));
 
         grid.setId("endpoints-grid");
-        grid.addColumn(EndpointDetails::name).setHeader("Name").setAutoWidth(true).setSortable(true);
+        grid.addColumn(EndpointDetails::name)
+                .setHeader("Name")
+                .setAutoWidth(true)
+                .setSortable(true);
         grid.addColumn(EndpointDetails::model).setHeader("Model").setAutoWidth(true);
         grid.addColumn(EndpointDetails::baseUrl).setHeader("Base URL").setAutoWidth(true);
         grid.addColumn(e -> e.apiStyle().id()).setHeader("API");
         grid.addColumn(e -> e.apiKeyHint() == null ? "none" : e.apiKeyHint()).setHeader("Key");
-        grid.addColumn(e -> e.limits().maxConcurrency() + " conc." + (e.limits().rpm() == null ? "" : ", " + e.limits().rpm() + " rpm"))
+        grid.addColumn(e -> e.limits().maxConcurrency() + " conc."
+                        + (e.limits().rpm() == null ? "" : ", " + e.limits().rpm() + " rpm"))
                 .setHeader("Limits");
         grid.addColumn(e -> e.sizeLabel() == null ? "" : e.sizeLabel()).setHeader("Size");
         if (canManage) {
@@ -80,8 +87,8 @@ public class EndpointListView extends VerticalLayout {
         Button edit = new Button("Edit", click -> openForm(endpoint));
         Button rotate = new Button("Rotate key", click -> rotateKey(endpoint));
         Button delete = new Button("Delete", click -> {
-            ConfirmDialog confirm = new ConfirmDialog("Delete " + endpoint.name() + "?",
-                    "Runs that used it keep their results.", "Delete", e -> {
+            ConfirmDialog confirm = new ConfirmDialog(
+                    "Delete " + endpoint.name() + "?", "Runs that used it keep their results.", "Delete", e -> {
                         endpoints.delete(endpoint.id());
                         refresh();
                     });
@@ -128,9 +135,10 @@ public class EndpointListView extends VerticalLayout {
         ConnectionTestResult result = endpoints.testConnection(endpoint.id());
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("Test of " + endpoint.name());
-        Paragraph outcome = new Paragraph(result.ok()
-                ? "Connected in " + result.latencyMillis() + " ms. The model replied: " + result.reply()
-                : "Failed after " + result.latencyMillis() + " ms. " + result.error());
+        Paragraph outcome = new Paragraph(
+                result.ok()
+                        ? "Connected in " + result.latencyMillis() + " ms. The model replied: " + result.reply()
+                        : "Failed after " + result.latencyMillis() + " ms. " + result.error());
         outcome.setId("test-result");
         outcome.addClassName(result.ok() ? "text-success" : "text-error");
         dialog.add(outcome);

@@ -42,7 +42,8 @@ class ExperimentController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Launch an experiment: one run per cell, all or none",
+    @Operation(
+            summary = "Launch an experiment: one run per cell, all or none",
             description = "Either a grid — methods [{method, preset, params}] × teachers [endpoint ids] × students "
                     + "[endpoint ids]; a method without a teacher role (a baseline) runs once per student — or an "
                     + "explicit list of cells [{method, preset, params, teacher, student}]. The dataset version, split, "
@@ -65,24 +66,29 @@ class ExperimentController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "An experiment and its cells: each cell's run, status and, once the run has completed, its "
-            + "accuracy with the 95% Wilson interval and the gain in points over the student's baseline on the same "
-            + "items with McNemar's exact p (the figures of the run's leaderboard row)")
+    @Operation(
+            summary = "An experiment and its cells: each cell's run, status and, once the run has completed, its "
+                    + "accuracy with the 95% Wilson interval and the gain in points over the student's baseline on the same "
+                    + "items with McNemar's exact p (the figures of the run's leaderboard row)")
     ExperimentJson get(@PathVariable UUID id) {
         return ExperimentJson.of(experiments.get(id));
     }
 
     @GetMapping("/{id}/table")
-    @Operation(summary = "The experiment as a table: rows are students, columns methods and teachers",
+    @Operation(
+            summary = "The experiment as a table: rows are students, columns methods and teachers",
             description = "format=csv (one line per cell with every figure), markdown or latex (booktabs)")
-    ResponseEntity<String> table(@PathVariable UUID id,
+    ResponseEntity<String> table(
+            @PathVariable UUID id,
             @Parameter(description = "csv, markdown or latex") @RequestParam(defaultValue = "csv") String format) {
         ExperimentTable table = ExperimentTable.of(experiments.get(id));
         return switch (format.strip().toLowerCase(Locale.ROOT)) {
             case "csv" -> file(table.csv(), "text/csv", "experiment-" + id + ".csv");
             case "markdown", "md" -> file(table.markdown(), "text/markdown", "experiment-" + id + ".md");
             case "latex", "tex" -> file(table.latex(), "application/x-tex", "experiment-" + id + ".tex");
-            default -> throw new InvalidInputException("format", "The format is csv, markdown or latex, not '" + format + "'.");
+            default ->
+                throw new InvalidInputException(
+                        "format", "The format is csv, markdown or latex, not '" + format + "'.");
         };
     }
 
@@ -111,26 +117,83 @@ class ExperimentController {
                 .body(body);
     }
 
-    record ExperimentJson(UUID id, String name, UUID datasetId, String datasetName, int datasetVersion, String split,
-            int offset, @Nullable Integer limit, @Nullable Integer seed, String status, Instant createdAt,
-            @Nullable Instant cancelledAt, List<CellJson> cells) {
+    record ExperimentJson(
+            UUID id,
+            String name,
+            UUID datasetId,
+            String datasetName,
+            int datasetVersion,
+            String split,
+            int offset,
+            @Nullable Integer limit,
+            @Nullable Integer seed,
+            String status,
+            Instant createdAt,
+            @Nullable Instant cancelledAt,
+            List<CellJson> cells) {
 
         static ExperimentJson of(Experiment e) {
-            return new ExperimentJson(e.id(), e.name(), e.datasetId(), e.datasetName(), e.datasetVersion(), e.split(),
-                    e.offset(), e.limit(), e.seed(), e.status(), e.createdAt(), e.cancelledAt(),
+            return new ExperimentJson(
+                    e.id(),
+                    e.name(),
+                    e.datasetId(),
+                    e.datasetName(),
+                    e.datasetVersion(),
+                    e.split(),
+                    e.offset(),
+                    e.limit(),
+                    e.seed(),
+                    e.status(),
+                    e.createdAt(),
+                    e.cancelledAt(),
                     e.cells().stream().map(CellJson::of).toList());
         }
     }
 
-    record CellJson(int position, UUID runId, String runName, String status, String method, String preset,
-            Map<String, Object> params, @Nullable UUID teacherId, @Nullable String teacher, @Nullable UUID studentId,
-            @Nullable String student, int total, int done, int errors, @Nullable Double accuracy, @Nullable Double ciLow,
-            @Nullable Double ciHigh, @Nullable Double gainPoints, @Nullable Double pValue, @Nullable String baselineNote) {
+    record CellJson(
+            int position,
+            UUID runId,
+            String runName,
+            String status,
+            String method,
+            String preset,
+            Map<String, Object> params,
+            @Nullable UUID teacherId,
+            @Nullable String teacher,
+            @Nullable UUID studentId,
+            @Nullable String student,
+            int total,
+            int done,
+            int errors,
+            @Nullable Double accuracy,
+            @Nullable Double ciLow,
+            @Nullable Double ciHigh,
+            @Nullable Double gainPoints,
+            @Nullable Double pValue,
+            @Nullable String baselineNote) {
 
         static CellJson of(Experiment.Cell c) {
-            return new CellJson(c.position(), c.runId(), c.runName(), c.runStatus(), c.method(), c.preset(), c.params(),
-                    c.teacherId(), c.teacher(), c.studentId(), c.student(), c.total(), c.done(), c.errors(), c.accuracy(),
-                    c.ciLow(), c.ciHigh(), c.gainPoints(), c.pValue(), c.baselineNote());
+            return new CellJson(
+                    c.position(),
+                    c.runId(),
+                    c.runName(),
+                    c.runStatus(),
+                    c.method(),
+                    c.preset(),
+                    c.params(),
+                    c.teacherId(),
+                    c.teacher(),
+                    c.studentId(),
+                    c.student(),
+                    c.total(),
+                    c.done(),
+                    c.errors(),
+                    c.accuracy(),
+                    c.ciLow(),
+                    c.ciHigh(),
+                    c.gainPoints(),
+                    c.pValue(),
+                    c.baselineNote());
         }
     }
 }

@@ -42,7 +42,8 @@ class FineTuneJobController {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @Operation(summary = "Launch a fine-tuning job on an endpoint's OpenAI-compatible fine-tuning API",
+    @Operation(
+            summary = "Launch a fine-tuning job on an endpoint's OpenAI-compatible fine-tuning API",
             description = "trainingFile (and optionally validationFile): JSON Lines, each line {\"messages\": [...]} "
                     + "or {\"prompt\": \"...\", \"completion\": \"...\"}, one format per file. Bad files are refused "
                     + "with 400 and an errors array of {line, field, message}. If the provider refuses the upload or "
@@ -50,22 +51,32 @@ class FineTuneJobController {
                     + "When the job succeeds, its model is registered as a new endpoint (fineTunedEndpointId).")
     ResponseEntity<JobJson> launch(
             @Parameter(description = "The endpoint whose server fine-tunes (its base URL and key are used)")
-            @RequestParam("endpointId") UUID endpointId,
+                    @RequestParam("endpointId")
+                    UUID endpointId,
             @Parameter(description = "The base model to fine-tune") @RequestParam("model") String model,
-            @Parameter(description = "Added to the fine-tuned model's name") @RequestParam(value = "suffix", required = false) @Nullable String suffix,
+            @Parameter(description = "Added to the fine-tuned model's name")
+                    @RequestParam(value = "suffix", required = false)
+                    @Nullable
+                    String suffix,
             @RequestParam(value = "epochs", required = false) @Nullable Integer epochs,
             @RequestParam(value = "batchSize", required = false) @Nullable Integer batchSize,
             @RequestParam(value = "learningRateMultiplier", required = false) @Nullable Double learningRateMultiplier,
             @RequestPart("trainingFile") MultipartFile trainingFile,
-            @RequestPart(value = "validationFile", required = false) @Nullable MultipartFile validationFile) throws IOException {
+            @RequestPart(value = "validationFile", required = false) @Nullable MultipartFile validationFile)
+            throws IOException {
         if (trainingFile.isEmpty()) {
             throw new InvalidInputException("trainingFile", "The training file is empty.");
         }
-        FineTuneJobSummary job = jobs.launch(endpointId, model, suffix,
+        FineTuneJobSummary job = jobs.launch(
+                endpointId,
+                model,
+                suffix,
                 trainingFile.getOriginalFilename() == null ? "training.jsonl" : trainingFile.getOriginalFilename(),
-                trainingFile.getBytes(), validationFile == null || validationFile.isEmpty() ? null : validationFile.getBytes(),
+                trainingFile.getBytes(),
+                validationFile == null || validationFile.isEmpty() ? null : validationFile.getBytes(),
                 new FineTuning.Hyperparameters(epochs, batchSize, learningRateMultiplier));
-        return ResponseEntity.created(URI.create("/api/v1/fine-tuning/jobs/" + job.id())).body(JobJson.of(job, null));
+        return ResponseEntity.created(URI.create("/api/v1/fine-tuning/jobs/" + job.id()))
+                .body(JobJson.of(job, null));
     }
 
     @GetMapping
@@ -75,8 +86,9 @@ class FineTuneJobController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "A job with its status, the provider's events (oldest first) and, once it succeeded, the "
-            + "fine-tuned model and the endpoint registered for it")
+    @Operation(
+            summary = "A job with its status, the provider's events (oldest first) and, once it succeeded, the "
+                    + "fine-tuned model and the endpoint registered for it")
     JobJson get(@PathVariable UUID id) {
         FineTuneJobDetails details = jobs.get(id);
         return JobJson.of(details.job(), details.events());
@@ -94,26 +106,58 @@ class FineTuneJobController {
      * @param fineTunedEndpointId the endpoint registered for the fine-tuned model
      * @param events only in a single job's answer
      */
-    record JobJson(UUID id, String status, UUID endpointId, String endpointName, String model, @Nullable String suffix,
-            FileJson trainingFile, @Nullable FileJson validationFile, @Nullable String providerJobId,
-            @Nullable String fineTunedModel, @Nullable UUID fineTunedEndpointId, @Nullable Long trainedTokens,
-            @Nullable String error, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant finishedAt,
+    record JobJson(
+            UUID id,
+            String status,
+            UUID endpointId,
+            String endpointName,
+            String model,
+            @Nullable String suffix,
+            FileJson trainingFile,
+            @Nullable FileJson validationFile,
+            @Nullable String providerJobId,
+            @Nullable String fineTunedModel,
+            @Nullable UUID fineTunedEndpointId,
+            @Nullable Long trainedTokens,
+            @Nullable String error,
+            String createdBy,
+            Instant createdAt,
+            Instant updatedAt,
+            @Nullable Instant finishedAt,
             @Nullable List<EventJson> events) {
 
         static JobJson of(FineTuneJobSummary j, @Nullable List<FineTuneJobEvent> events) {
-            return new JobJson(j.id(), j.status().name().toLowerCase(Locale.ROOT), j.endpointId(), j.endpointName(),
-                    j.baseModel(), j.suffix(), new FileJson(j.trainingFileName(), j.trainingExamples()),
-                    j.validationFileName() == null ? null : new FileJson(j.validationFileName(),
-                            j.validationExamples() == null ? 0 : j.validationExamples()),
-                    j.providerJobId(), j.fineTunedModel(), j.createdEndpointId(), j.trainedTokens(), j.error(),
-                    j.createdBy(), j.createdAt(), j.updatedAt(), j.finishedAt(),
-                    events == null ? null : events.stream().map(e -> new EventJson(e.createdAt(), e.level(), e.message())).toList());
+            return new JobJson(
+                    j.id(),
+                    j.status().name().toLowerCase(Locale.ROOT),
+                    j.endpointId(),
+                    j.endpointName(),
+                    j.baseModel(),
+                    j.suffix(),
+                    new FileJson(j.trainingFileName(), j.trainingExamples()),
+                    j.validationFileName() == null
+                            ? null
+                            : new FileJson(
+                                    j.validationFileName(),
+                                    j.validationExamples() == null ? 0 : j.validationExamples()),
+                    j.providerJobId(),
+                    j.fineTunedModel(),
+                    j.createdEndpointId(),
+                    j.trainedTokens(),
+                    j.error(),
+                    j.createdBy(),
+                    j.createdAt(),
+                    j.updatedAt(),
+                    j.finishedAt(),
+                    events == null
+                            ? null
+                            : events.stream()
+                                    .map(e -> new EventJson(e.createdAt(), e.level(), e.message()))
+                                    .toList());
         }
     }
 
-    record FileJson(String name, int examples) {
-    }
+    record FileJson(String name, int examples) {}
 
-    record EventJson(Instant createdAt, String level, String message) {
-    }
+    record EventJson(Instant createdAt, String level, String message) {}
 }

@@ -46,7 +46,8 @@ class FineTuneExportDialog extends Dialog {
         setHeaderTitle("Export training data");
         setWidth("36rem");
         List<ExportFormat> formats = exports.formatsFor(run.id());
-        List<ExportFormat> bases = formats.stream().filter(f -> f.kind() == ExportFormat.Kind.BASE).toList();
+        List<ExportFormat> bases =
+                formats.stream().filter(f -> f.kind() == ExportFormat.Kind.BASE).toList();
 
         format.setLabel("Format");
         format.setId("export-format");
@@ -100,20 +101,32 @@ class FineTuneExportDialog extends Dialog {
 
     private void prepare() {
         ExportFormat f = format.getValue();
-        var request = new FineTuneExportRequest(f.id(), base.isVisible() && base.getValue() != null ? base.getValue().id() : null,
-                validation.getValue() == null ? 0 : validation.getValue(), seed.getValue() == null ? 0 : seed.getValue(),
-                corrections.isVisible() && corrections.getValue(), reason.isVisible() ? reason.getValue() : null);
+        var request = new FineTuneExportRequest(
+                f.id(),
+                base.isVisible() && base.getValue() != null ? base.getValue().id() : null,
+                validation.getValue() == null ? 0 : validation.getValue(),
+                seed.getValue() == null ? 0 : seed.getValue(),
+                corrections.isVisible() && corrections.getValue(),
+                reason.isVisible() ? reason.getValue() : null);
         download.setVisible(false);
         try {
             ExportFile file = exports.export(run.id(), request);
             var r = file.record();
             message.setText("Ready: " + r.trainSamples() + " training samples"
-                    + (r.validationSamples() > 0 || r.validationFraction() > 0 ? " and " + r.validationSamples() + " validation samples" : "")
+                    + (r.validationSamples() > 0 || r.validationFraction() > 0
+                            ? " and " + r.validationSamples() + " validation samples"
+                            : "")
                     + " from " + r.items() + " items"
-                    + (r.contaminatedItems() > 0 ? ", including " + r.contaminatedItems() + " test items (override recorded)" : "")
+                    + (r.contaminatedItems() > 0
+                            ? ", including " + r.contaminatedItems() + " test items (override recorded)"
+                            : "")
                     + ".");
-            download.setHref(DownloadHandler.fromInputStream(event -> new com.vaadin.flow.server.streams.DownloadResponse(
-                    new java.io.ByteArrayInputStream(file.content()), file.fileName(), file.contentType(), file.content().length)));
+            download.setHref(
+                    DownloadHandler.fromInputStream(event -> new com.vaadin.flow.server.streams.DownloadResponse(
+                            new java.io.ByteArrayInputStream(file.content()),
+                            file.fileName(),
+                            file.contentType(),
+                            file.content().length)));
             download.setText("Download " + file.fileName());
             download.setVisible(true);
         } catch (ContaminationException e) {

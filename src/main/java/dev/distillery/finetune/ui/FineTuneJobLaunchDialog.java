@@ -48,7 +48,8 @@ class FineTuneJobLaunchDialog extends Dialog {
     private volatile String trainingName = "training.jsonl";
     private volatile byte @Nullable [] validation;
 
-    FineTuneJobLaunchDialog(FineTuneJobService jobs, List<EndpointDetails> endpoints, Consumer<FineTuneJobSummary> onLaunched) {
+    FineTuneJobLaunchDialog(
+            FineTuneJobService jobs, List<EndpointDetails> endpoints, Consumer<FineTuneJobSummary> onLaunched) {
         this.jobs = jobs;
         this.onLaunched = onLaunched;
         setHeaderTitle("New fine-tuning job");
@@ -59,7 +60,10 @@ class FineTuneJobLaunchDialog extends Dialog {
         endpoint.setItems(endpoints);
         endpoint.setItemLabelGenerator(e -> e.name() + " (" + e.model() + ")");
         endpoint.addValueChangeListener(e -> {
-            if (e.getValue() != null && (model.isEmpty() || e.getOldValue() != null && model.getValue().equals(e.getOldValue().model()))) {
+            if (e.getValue() != null
+                    && (model.isEmpty()
+                            || e.getOldValue() != null
+                                    && model.getValue().equals(e.getOldValue().model()))) {
                 model.setValue(e.getValue().model());
             }
         });
@@ -80,15 +84,18 @@ class FineTuneJobLaunchDialog extends Dialog {
             ui.access(() -> status.setText("Training file: " + name + " (" + bytes.length + " bytes)."));
         });
         trainingUpload.addFileRemovedListener(removed -> training = null);
-        Upload validationUpload = upload("ft-validation-upload", "Optionally, a validation file (.jsonl)", (name, bytes) -> {
-            validation = bytes;
-            ui.access(() -> status.setText("Validation file: " + name + " (" + bytes.length + " bytes)."));
-        });
+        Upload validationUpload =
+                upload("ft-validation-upload", "Optionally, a validation file (.jsonl)", (name, bytes) -> {
+                    validation = bytes;
+                    ui.access(() -> status.setText("Validation file: " + name + " (" + bytes.length + " bytes)."));
+                });
         validationUpload.addFileRemovedListener(removed -> validation = null);
         status.setId("ft-status-line");
         problems.setId("ft-problems");
         problems.setAllRowsVisible(true);
-        problems.addColumn(p -> p.line() == null ? "" : p.line().toString()).setHeader("Line").setAutoWidth(true);
+        problems.addColumn(p -> p.line() == null ? "" : p.line().toString())
+                .setHeader("Line")
+                .setAutoWidth(true);
         problems.addColumn(FieldError::field).setHeader("Field").setAutoWidth(true);
         problems.addColumn(FieldError::message).setHeader("Problem").setFlexGrow(3);
         problems.setVisible(false);
@@ -97,8 +104,14 @@ class FineTuneJobLaunchDialog extends Dialog {
         launch.setId("launch-fine-tune");
         launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         FormLayout form = new FormLayout(endpoint, model, suffix, epochs, batchSize, learningRate);
-        add(form, new Span("Each line: {\"messages\": [...]} or {\"prompt\": ..., \"completion\": ...}, one format per file."),
-                trainingUpload, validationUpload, status, problems);
+        add(
+                form,
+                new Span(
+                        "Each line: {\"messages\": [...]} or {\"prompt\": ..., \"completion\": ...}, one format per file."),
+                trainingUpload,
+                validationUpload,
+                status,
+                problems);
         getFooter().add(new Button("Cancel", click -> close()), launch);
         if (endpoints.size() == 1) {
             endpoint.setValue(endpoints.getFirst());
@@ -110,7 +123,8 @@ class FineTuneJobLaunchDialog extends Dialog {
     }
 
     private static Upload upload(String id, String label, Received received) {
-        Upload upload = new Upload(UploadHandler.inMemory((metadata, bytes) -> received.accept(metadata.fileName(), bytes)));
+        Upload upload =
+                new Upload(UploadHandler.inMemory((metadata, bytes) -> received.accept(metadata.fileName(), bytes)));
         upload.setId(id);
         upload.setMaxFiles(1);
         upload.setMaxFileSize(MAX_FILE_BYTES);
@@ -121,14 +135,22 @@ class FineTuneJobLaunchDialog extends Dialog {
     private void launch() {
         byte[] trainingBytes = training;
         if (endpoint.getValue() == null || trainingBytes == null) {
-            show(List.of(new FieldError(endpoint.getValue() == null ? "endpoint" : "trainingFile",
-                    endpoint.getValue() == null ? "Choose the endpoint whose server fine-tunes." : "Upload a training file.")));
+            show(List.of(new FieldError(
+                    endpoint.getValue() == null ? "endpoint" : "trainingFile",
+                    endpoint.getValue() == null
+                            ? "Choose the endpoint whose server fine-tunes."
+                            : "Upload a training file.")));
             return;
         }
         try {
-            FineTuneJobSummary job = jobs.launch(endpoint.getValue().id(), model.getValue(), suffix.getValue(), trainingName,
-                    trainingBytes, validation, new FineTuning.Hyperparameters(epochs.getValue(), batchSize.getValue(),
-                            learningRate.getValue()));
+            FineTuneJobSummary job = jobs.launch(
+                    endpoint.getValue().id(),
+                    model.getValue(),
+                    suffix.getValue(),
+                    trainingName,
+                    trainingBytes,
+                    validation,
+                    new FineTuning.Hyperparameters(epochs.getValue(), batchSize.getValue(), learningRate.getValue()));
             close();
             onLaunched.accept(job);
         } catch (InvalidInputException e) {

@@ -27,7 +27,8 @@ import java.time.format.DateTimeFormatter;
 @PermitAll
 public class FineTuneJobListView extends VerticalLayout {
 
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     /** How often the browser asks for news while a job runs (jobs take minutes to hours at real providers). */
     static final int REFRESH_MILLIS = 2000;
 
@@ -37,9 +38,15 @@ public class FineTuneJobListView extends VerticalLayout {
     public FineTuneJobListView(FineTuneJobService jobs, EndpointService endpoints, WorkspaceService workspaces) {
         this.jobs = jobs;
         setSizeFull();
-        Button launch = new Button("New fine-tuning job", click -> new FineTuneJobLaunchDialog(jobs, endpoints.list(),
-                job -> getUI().ifPresent(ui -> ui.navigate(FineTuneJobView.class,
-                        new RouteParameters("jobId", job.id().toString())))).open());
+        Button launch = new Button(
+                "New fine-tuning job",
+                click -> new FineTuneJobLaunchDialog(
+                                jobs,
+                                endpoints.list(),
+                                job -> getUI().ifPresent(ui -> ui.navigate(
+                                        FineTuneJobView.class,
+                                        new RouteParameters("jobId", job.id().toString()))))
+                        .open());
         launch.setId("new-fine-tune");
         launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         launch.setVisible(workspaces.current().role().can(Permission.LAUNCH_RUNS));
@@ -50,26 +57,38 @@ public class FineTuneJobListView extends VerticalLayout {
         header.setAlignItems(FlexComponent.Alignment.CENTER);
 
         grid.setId("fine-tune-grid");
-        grid.addColumn(FineTuneJobListView::modelName).setHeader("Model").setAutoWidth(true).setFlexGrow(2);
+        grid.addColumn(FineTuneJobListView::modelName)
+                .setHeader("Model")
+                .setAutoWidth(true)
+                .setFlexGrow(2);
         grid.addColumn(FineTuneJobSummary::endpointName).setHeader("Endpoint").setAutoWidth(true);
         grid.addColumn(j -> j.status().label()).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(j -> j.trainingExamples() + (j.validationExamples() == null ? "" : " + " + j.validationExamples()))
+        grid.addColumn(j ->
+                        j.trainingExamples() + (j.validationExamples() == null ? "" : " + " + j.validationExamples()))
                 .setHeader("Examples");
         grid.addColumn(FineTuneJobSummary::createdBy).setHeader("By");
         grid.addColumn(j -> TIME.format(j.createdAt())).setHeader("Launched");
-        grid.addColumn(j -> j.finishedAt() == null ? "" : TIME.format(j.finishedAt())).setHeader("Finished");
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(FineTuneJobView.class,
+        grid.addColumn(j -> j.finishedAt() == null ? "" : TIME.format(j.finishedAt()))
+                .setHeader("Finished");
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
+                FineTuneJobView.class,
                 new RouteParameters("jobId", e.getItem().id().toString()))));
         grid.setEmptyStateText("No fine-tuning jobs yet.");
         refresh();
         add(header, grid);
-        FineTuneJobRefresh.whileAttached(this, REFRESH_MILLIS,
-                () -> grid.getListDataView().getItems().anyMatch(j -> !j.status().finished()), this::refresh);
+        FineTuneJobRefresh.whileAttached(
+                this,
+                REFRESH_MILLIS,
+                () -> grid.getListDataView()
+                        .getItems()
+                        .anyMatch(j -> !j.status().finished()),
+                this::refresh);
     }
 
     /** The fine-tuned model once there is one, else what is being tuned. */
     static String modelName(FineTuneJobSummary job) {
-        return job.fineTunedModel() != null ? job.fineTunedModel()
+        return job.fineTunedModel() != null
+                ? job.fineTunedModel()
                 : job.baseModel() + (job.suffix() == null ? "" : " (" + job.suffix() + ")");
     }
 

@@ -13,8 +13,7 @@ import java.util.function.BooleanSupplier;
  */
 final class FineTuneJobRefresh {
 
-    private FineTuneJobRefresh() {
-    }
+    private FineTuneJobRefresh() {}
 
     /** How many views of this UI poll now; polling stops with the last (a new view may attach before the old leaves). */
     private static final String POLLERS = FineTuneJobRefresh.class.getName();

@@ -78,8 +78,9 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
             FineTuneJobSummary job = shown;
             if (job != null && job.createdEndpointId() instanceof UUID endpointId) {
                 // By address: the run form belongs to the runs module, which fine-tuning does not depend on.
-                getUI().ifPresent(ui -> ui.navigate("runs/new", QueryParameters.simple(
-                        Map.of("method", STUDENT_METHOD, "student", endpointId.toString()))));
+                getUI().ifPresent(ui -> ui.navigate(
+                        "runs/new",
+                        QueryParameters.simple(Map.of("method", STUDENT_METHOD, "student", endpointId.toString()))));
             }
         });
         HorizontalLayout succeeded = new HorizontalLayout(endpointLink, evaluate);
@@ -87,7 +88,9 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
         succeeded.setId("ft-succeeded");
 
         events.setId("ft-events");
-        events.addColumn(e -> FineTuneJobListView.TIME.format(e.createdAt())).setHeader("Time").setAutoWidth(true);
+        events.addColumn(e -> FineTuneJobListView.TIME.format(e.createdAt()))
+                .setHeader("Time")
+                .setAutoWidth(true);
         events.addColumn(FineTuneJobEvent::level).setHeader("Level").setAutoWidth(true);
         events.addColumn(FineTuneJobEvent::message).setHeader("Message").setFlexGrow(4);
         events.setEmptyStateText("No events from the provider yet.");
@@ -117,9 +120,11 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
         FineTuneJobSummary job = details.job();
         shown = job;
         title.setText(FineTuneJobListView.modelName(job));
-        status.setText(job.status().label() + (job.trainedTokens() == null ? "" : " · " + job.trainedTokens() + " tokens trained"));
+        status.setText(job.status().label()
+                + (job.trainedTokens() == null ? "" : " · " + job.trainedTokens() + " tokens trained"));
         settings.setText("Base model " + job.baseModel() + " on " + job.endpointName()
-                + (job.providerJobId() == null ? "" : " (provider job " + job.providerJobId() + ")") + " · training file "
+                + (job.providerJobId() == null ? "" : " (provider job " + job.providerJobId() + ")")
+                + " · training file "
                 + job.trainingFileName() + ", " + job.trainingExamples() + " examples"
                 + (job.validationExamples() == null ? "" : " · validation " + job.validationExamples() + " examples")
                 + " · launched " + FineTuneJobListView.TIME.format(job.createdAt()) + " by " + job.createdBy());
@@ -136,7 +141,8 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
     /** Still changing: running at the provider, or succeeded but its endpoint not registered yet. */
     private boolean live() {
         FineTuneJobSummary job = shown;
-        return job == null || !job.status().finished()
+        return job == null
+                || !job.status().finished()
                 || job.status() == FineTuneJobStatus.SUCCEEDED && job.createdEndpointId() == null;
     }
 }

@@ -1,9 +1,8 @@
 package dev.distillery.grading.api;
 
+import dev.distillery.grading.Grade;
 import dev.distillery.grading.GradingItem;
 import dev.distillery.grading.GradingService;
-import dev.distillery.grading.Grade;
-
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -31,7 +30,8 @@ class GradingController {
     }
 
     @PostMapping("/check")
-    @Operation(summary = "Grade up to 10,000 predictions against their gold answers",
+    @Operation(
+            summary = "Grade up to 10,000 predictions against their gold answers",
             description = "answerType: number, math, choice, yesno or string. rule (optional): the type's extraction "
                     + "rule, default if omitted; number: after-marker, last-number, first-number; math: boxed, "
                     + "after-marker, whole-output, last-math, last-number; choice: after-marker, option-text, last-letter; yesno: last-yes-no; string: "
@@ -42,21 +42,26 @@ class GradingController {
                     + "[start, end) and graderVersion the grader that decided.")
     CheckResponse check(@RequestBody CheckRequest body) {
         AnswerType type = answerType(body.answerType());
-        String rule = body.rule() == null || body.rule().isBlank() ? null : body.rule().strip();
+        String rule = body.rule() == null || body.rule().isBlank()
+                ? null
+                : body.rule().strip();
         List<@Nullable Item> items = body.items();
         if (items == null) {
             throw new InvalidInputException("items", "is required: a list of {prediction, gold, choices}");
         }
         if (items.size() > GradingService.MAX_ITEMS) {
             // refuse before reading 10,000+ items only to refuse them in the service
-            throw new InvalidInputException("items", "at most " + GradingService.MAX_ITEMS + " items per call, got "
-                    + items.size() + "; split the batch");
+            throw new InvalidInputException(
+                    "items",
+                    "at most " + GradingService.MAX_ITEMS + " items per call, got " + items.size()
+                            + "; split the batch");
         }
         List<GradingItem> toGrade = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             toGrade.add(item(items.get(i), "items[" + i + "]"));
         }
-        return new CheckResponse(grading.grade(type, rule, toGrade).stream().map(Result::of).toList());
+        return new CheckResponse(
+                grading.grade(type, rule, toGrade).stream().map(Result::of).toList());
     }
 
     private static AnswerType answerType(@Nullable String id) {
@@ -66,8 +71,8 @@ class GradingController {
         try {
             return AnswerType.fromId(id);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("answerType", "'" + id + "' is not an answer type: use number, math, "
-                    + "choice, yesno or string");
+            throw new InvalidInputException(
+                    "answerType", "'" + id + "' is not an answer type: use number, math, " + "choice, yesno or string");
         }
     }
 
@@ -93,17 +98,19 @@ class GradingController {
         return new GradingItem(item.prediction(), item.gold(), choices);
     }
 
-    record CheckRequest(@Nullable String answerType, @Nullable String rule, @Nullable List<@Nullable Item> items) {
-    }
+    record CheckRequest(
+            @Nullable String answerType,
+            @Nullable String rule,
+            @Nullable List<@Nullable Item> items) {}
 
-    record Item(@Nullable String prediction, @Nullable String gold, @Nullable List<@Nullable Choice> choices) {
-    }
+    record Item(
+            @Nullable String prediction,
+            @Nullable String gold,
+            @Nullable List<@Nullable Choice> choices) {}
 
-    record Choice(@Nullable String label, @Nullable String text) {
-    }
+    record Choice(@Nullable String label, @Nullable String text) {}
 
-    record CheckResponse(List<Result> results) {
-    }
+    record CheckResponse(List<Result> results) {}
 
     /**
      * One verdict.
@@ -115,12 +122,22 @@ class GradingController {
      *     or null when no answer was found
      * @param graderVersion the grader version that decided
      */
-    record Result(@Nullable String extracted, boolean correct, String rule, boolean flagged, int @Nullable [] span,
+    record Result(
+            @Nullable String extracted,
+            boolean correct,
+            String rule,
+            boolean flagged,
+            int @Nullable [] span,
             String graderVersion) {
 
         static Result of(Grade grade) {
-            return new Result(grade.extracted(), grade.correct(), grade.rule(), grade.flagged(),
-                    grade.answerFound() ? new int[] {grade.start(), grade.end()} : null, grade.graderVersion());
+            return new Result(
+                    grade.extracted(),
+                    grade.correct(),
+                    grade.rule(),
+                    grade.flagged(),
+                    grade.answerFound() ? new int[] {grade.start(), grade.end()} : null,
+                    grade.graderVersion());
         }
     }
 }

@@ -21,11 +21,11 @@ public final class ChoiceAnswers {
 
     /** Used when an item carries no choices, so that "(B)" still reads as B. */
     private static final List<String> DEFAULT_LABELS = List.of("A", "B", "C", "D", "E");
+
     private static final String STRIPPABLE = " \t\r\n.,;:!?\"'`“”‘’()[]*";
     private static final Pattern STANDALONE_CAPITAL = Pattern.compile("(?<![\\p{L}\\p{N}])([A-Z])(?![\\p{L}\\p{N}])");
 
-    private ChoiceAnswers() {
-    }
+    private ChoiceAnswers() {}
 
     /**
      * Reads the chosen label with {@code rule}: after-marker, option-text, last-letter, or null for the default

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** Brace matching and top-level splitting of LaTeX text. */
 final class Latex {
 
-    private Latex() {
-    }
+    private Latex() {}
 
     /**
      * The index of the brace closing the group opened at {@code open} (which must hold '{'), or -1 when the text
@@ -130,14 +129,20 @@ final class Latex {
             if (c == '\\' && depth == 0 && command(s, i, to, "approx")) {
                 found.add(new int[] {i, i + 7, APPROX});
                 i += 6;
-            } else if (c == '\\' && depth == 0 && command(s, i, to, "equiv") && !s.startsWith("\\not", Math.max(from, i - 4))) {
+            } else if (c == '\\'
+                    && depth == 0
+                    && command(s, i, to, "equiv")
+                    && !s.startsWith("\\not", Math.max(from, i - 4))) {
                 found.add(new int[] {i, i + 6, EQUALS});
                 i += 5;
             } else if (depthChange(s, i) != 0) {
                 depth += depthChange(s, i);
                 i += escapedBrace(s, i) ? 1 : 0;
-            } else if (c == '=' && depth == 0 && !(i > from && "<>:=".indexOf(s.charAt(i - 1)) >= 0)
-                    && !(i + 1 < to && s.charAt(i + 1) == '=') && !notEqual(s, from, i)) {
+            } else if (c == '='
+                    && depth == 0
+                    && !(i > from && "<>:=".indexOf(s.charAt(i - 1)) >= 0)
+                    && !(i + 1 < to && s.charAt(i + 1) == '=')
+                    && !notEqual(s, from, i)) {
                 found.add(new int[] {i, i + 1, EQUALS});
             }
         }
@@ -155,8 +160,11 @@ final class Latex {
             return false;
         }
         int before = at - 2;
-        return before < from || !(Character.isDigit(s.charAt(before)) || s.charAt(before) == ')' || s.charAt(before) == '}'
-                || s.charAt(before) == '!');
+        return before < from
+                || !(Character.isDigit(s.charAt(before))
+                        || s.charAt(before) == ')'
+                        || s.charAt(before) == '}'
+                        || s.charAt(before) == '!');
     }
 
     /**
@@ -168,9 +176,12 @@ final class Latex {
         int from = 0;
         for (String part : splitTopLevel(s, ",")) {
             int end = from + part.length();
-            boolean thousands = !parts.isEmpty() && part.length() >= 3 && part.substring(0, 3).chars().allMatch(Character::isDigit)
+            boolean thousands = !parts.isEmpty()
+                    && part.length() >= 3
+                    && part.substring(0, 3).chars().allMatch(Character::isDigit)
                     && (part.length() == 3 || !Character.isDigit(part.charAt(3)))
-                    && !parts.getLast().isEmpty() && Character.isDigit(parts.getLast().charAt(parts.getLast().length() - 1));
+                    && !parts.getLast().isEmpty()
+                    && Character.isDigit(parts.getLast().charAt(parts.getLast().length() - 1));
             if (thousands) {
                 parts.set(parts.size() - 1, parts.getLast() + "," + part);
             } else {
@@ -197,8 +208,11 @@ final class Latex {
     /** True when a command separator such as {@code \pm} is only the start of a longer command ({@code \pmb}). */
     private static boolean continuesCommand(String s, String separator, int at) {
         int end = at + separator.length();
-        return separator.length() > 1 && separator.charAt(0) == '\\' && Character.isLetter(separator.charAt(1))
-                && end < s.length() && Character.isLetter(s.charAt(end));
+        return separator.length() > 1
+                && separator.charAt(0) == '\\'
+                && Character.isLetter(separator.charAt(1))
+                && end < s.length()
+                && Character.isLetter(s.charAt(end));
     }
 
     /**

@@ -18,17 +18,90 @@ import org.jspecify.annotations.Nullable;
 final class LatexNormalizer {
 
     /** Text commands whose argument is either a unit (dropped after a number) or the answer itself (unwrapped). */
-    private static final List<String> TEXT_COMMANDS = List.of("\\text", "\\textbf", "\\textit", "\\textrm",
-            "\\textnormal", "\\mbox", "\\mathrm", "\\mathbf", "\\mathit", "\\boldsymbol", "\\mathsf");
+    private static final List<String> TEXT_COMMANDS = List.of(
+            "\\text",
+            "\\textbf",
+            "\\textit",
+            "\\textrm",
+            "\\textnormal",
+            "\\mbox",
+            "\\mathrm",
+            "\\mathbf",
+            "\\mathit",
+            "\\boldsymbol",
+            "\\mathsf");
     /** Unit words that may follow a number without {@code \text}; single letters are left alone (3m may be 3·m). */
-    private static final Set<String> UNIT_WORDS = Set.of("unit", "units", "square units", "sq units", "cm", "mm", "km",
-            "meter", "meters", "metre", "metres", "inch", "inches", "feet", "foot", "ft", "yard", "yards", "mile",
-            "miles", "degree", "degrees", "radian", "radians", "cent", "cents", "dollar", "dollars", "hour", "hours",
-            "minute", "minutes", "second", "seconds", "day", "days", "week", "weeks", "year", "years", "mph", "pound",
-            "pounds", "lbs", "ounce", "ounces", "oz", "kg", "gram", "grams", "liter", "liters", "litre", "litres",
-            "ml", "people", "students", "ways", "sq ft", "square feet", "square inches", "square meters",
-            "square centimeters", "cubic units", "cubic feet", "cubic inches", "cubic centimeters");
-    private static final Pattern TRAILING_UNIT = Pattern.compile("^(.*?[\\w})])\\s+([a-zA-Z]+(?: [a-zA-Z]+)?)(\\^\\{?[23]\\}?)?$");
+    private static final Set<String> UNIT_WORDS = Set.of(
+            "unit",
+            "units",
+            "square units",
+            "sq units",
+            "cm",
+            "mm",
+            "km",
+            "meter",
+            "meters",
+            "metre",
+            "metres",
+            "inch",
+            "inches",
+            "feet",
+            "foot",
+            "ft",
+            "yard",
+            "yards",
+            "mile",
+            "miles",
+            "degree",
+            "degrees",
+            "radian",
+            "radians",
+            "cent",
+            "cents",
+            "dollar",
+            "dollars",
+            "hour",
+            "hours",
+            "minute",
+            "minutes",
+            "second",
+            "seconds",
+            "day",
+            "days",
+            "week",
+            "weeks",
+            "year",
+            "years",
+            "mph",
+            "pound",
+            "pounds",
+            "lbs",
+            "ounce",
+            "ounces",
+            "oz",
+            "kg",
+            "gram",
+            "grams",
+            "liter",
+            "liters",
+            "litre",
+            "litres",
+            "ml",
+            "people",
+            "students",
+            "ways",
+            "sq ft",
+            "square feet",
+            "square inches",
+            "square meters",
+            "square centimeters",
+            "cubic units",
+            "cubic feet",
+            "cubic inches",
+            "cubic centimeters");
+
+    private static final Pattern TRAILING_UNIT =
+            Pattern.compile("^(.*?[\\w})])\\s+([a-zA-Z]+(?: [a-zA-Z]+)?)(\\^\\{?[23]\\}?)?$");
     private static final Pattern SIZING = Pattern.compile(
             "\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|bigg|Bigg|big|Big)(?![a-zA-Z])\\s*");
     private static final Pattern THOUSANDS_THIN = Pattern.compile("(\\d),\\\\!\\s*(?=\\d{3}(?!\\d))");
@@ -37,29 +110,38 @@ final class LatexNormalizer {
     private static final Pattern SHORT_LHS = Pattern.compile("^[a-zA-Z](?:_\\{?\\w\\}?)?$|^[a-zA-Z]{1,2}$");
     private static final Pattern LEADING_POINT = Pattern.compile("(?<![\\d}.])\\.(\\d)");
     private static final Pattern SINGLE_TOKEN_SCRIPT = Pattern.compile("([_^])\\{(\\w)\\}");
-    private static final Pattern DOUBLED_BACKSLASH = Pattern.compile("(?<!\\\\)\\\\\\\\(?=(?:frac|dfrac|tfrac|sqrt|left|right|"
-            + "boxed|pi|text|textbf|mathrm|cdot|times|leq?|geq?|neq|infty|cup|cap|pm|mp|begin|end|operatorname|sin|cos|"
-            + "tan|log|ln|circ|dots|ldots|approx|in|mathbb|binom)(?![a-zA-Z]))");
+    private static final Pattern DOUBLED_BACKSLASH =
+            Pattern.compile("(?<!\\\\)\\\\\\\\(?=(?:frac|dfrac|tfrac|sqrt|left|right|"
+                    + "boxed|pi|text|textbf|mathrm|cdot|times|leq?|geq?|neq|infty|cup|cap|pm|mp|begin|end|operatorname|sin|cos|"
+                    + "tan|log|ln|circ|dots|ldots|approx|in|mathbb|binom)(?![a-zA-Z]))");
     /** "4 \\pmod{7}", "4 \\pmod 7", "(\\mod 7)" after a congruence's value: the modulus is not part of it. */
-    private static final Pattern MODULUS = Pattern.compile("\\s*(?:\\\\pmod\\s*(?:\\{[^}]*}|\\w+)|\\(\\s*\\\\(?:bmod|mod)\\s*\\w+\\s*\\))\\s*$");
+    private static final Pattern MODULUS =
+            Pattern.compile("\\s*(?:\\\\pmod\\s*(?:\\{[^}]*}|\\w+)|\\(\\s*\\\\(?:bmod|mod)\\s*\\w+\\s*\\))\\s*$");
+
     private static final Pattern UNICODE_ROOT = Pattern.compile("√\\s*(?:\\(([^()]*)\\)|\\{?([\\w.]+)\\}?)");
     private static final Pattern CURRENCY = Pattern.compile("[€£¥₹]|\\\\(?:euro|pounds|yen)\\b|\\b(?:USD|EUR|GBP)\\b");
     /** 1.2e5, 3E-4: a digit, e, an exponent; "2e" alone stays Euler's number. */
     private static final Pattern E_NOTATION = Pattern.compile("(\\d)[eE]([+-]?\\d+)(?![\\d.])");
+
     private static final Pattern BRACED_COMMA = Pattern.compile("\\s*\\{\\s*,\\s*}\\s*");
-    private static final Pattern PERCENT_WORD = Pattern.compile("([\\d}])\\s*(?:percentage|percent|pct)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PERCENT_WORD =
+            Pattern.compile("([\\d}])\\s*(?:percentage|percent|pct)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern AND = Pattern.compile("\\s*,?\\s*\\band\\b\\s*");
     private static final Pattern MIXED_NUMBER = Pattern.compile("^(-?)(\\d+) (\\d+)/(\\d+)$");
-    private static final Pattern DOUBLE_INEQUALITY =
-            Pattern.compile("^([^<>=\\\\]+?|-?\\\\[a-z]+\\{[^}]*}(?:\\{[^}]*})?)\\s*(<|\\\\leq)\\s*([a-zA-Z])\\s*(<|\\\\leq)\\s*(.+)$");
+    private static final Pattern DOUBLE_INEQUALITY = Pattern.compile(
+            "^([^<>=\\\\]+?|-?\\\\[a-z]+\\{[^}]*}(?:\\{[^}]*})?)\\s*(<|\\\\leq)\\s*([a-zA-Z])\\s*(<|\\\\leq)\\s*(.+)$");
     private static final Pattern LETTER_IN_PARENS = Pattern.compile("^\\(([A-Za-z])\\)$");
 
-    private LatexNormalizer() {
-    }
+    private LatexNormalizer() {}
 
     static String normalize(String answer) {
-        String s = answer.strip().replace('\n', ' ').replace('\r', ' ').replace('\u2212', '-')
-                .replace('\u2009', ' ').replace('\u202F', ' ').replace('\u00A0', ' ');
+        String s = answer.strip()
+                .replace('\n', ' ')
+                .replace('\r', ' ')
+                .replace('\u2212', '-')
+                .replace('\u2009', ' ')
+                .replace('\u202F', ' ')
+                .replace('\u00A0', ' ');
         s = unicode(s);
         // a doubled backslash before a command name is an escaping slip (\\frac), never a row break then text
         s = DOUBLED_BACKSLASH.matcher(s).replaceAll("\\\\");
@@ -72,12 +154,19 @@ final class LatexNormalizer {
         s = BRACED_COMMA.matcher(s).replaceAll(",");
         s = s.replace("\\left.", "").replace("\\right.", "");
         s = SIZING.matcher(s).replaceAll("");
-        s = s.replaceAll("(?<!\\\\)\\\\!", "").replaceAll("(?<!\\\\)\\\\[,;:> ]", " ")
-                .replace("\\qquad", " ").replace("\\quad", " ").replace("~", " ")
-                .replace("\\displaystyle", "").replace("\\textstyle", "");
+        s = s.replaceAll("(?<!\\\\)\\\\!", "")
+                .replaceAll("(?<!\\\\)\\\\[,;:> ]", " ")
+                .replace("\\qquad", " ")
+                .replace("\\quad", " ")
+                .replace("~", " ")
+                .replace("\\displaystyle", "")
+                .replace("\\textstyle", "");
         s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac");
-        s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}", "").replaceAll("\\^\\s*\\\\circ", "")
-                .replace("\\circ", "").replace("°", "").replace("\\degree", "");
+        s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}", "")
+                .replaceAll("\\^\\s*\\\\circ", "")
+                .replace("\\circ", "")
+                .replace("°", "")
+                .replace("\\degree", "");
         s = s.replace("\\%", "").replace("%", "");
         s = PERCENT_WORD.matcher(s).replaceAll("$1");
         s = s.replace("\\lbrace", "\\{").replace("\\rbrace", "\\}");
@@ -126,12 +215,25 @@ final class LatexNormalizer {
         if (s.chars().allMatch(c -> c < 128)) {
             return s;
         }
-        s = s.replace("∞", "\\infty ").replace("π", "\\pi ").replace("∪", "\\cup ").replace("∩", "\\cap ")
-                .replace("±", "\\pm ").replace("∓", "\\mp ").replace("×", "\\times ").replace("·", "\\cdot ")
-                .replace("⋅", "\\cdot ").replace("÷", "\\div ").replace("≈", "\\approx ").replace("²", "^2")
-                .replace("³", "^3").replace("∈", "\\in ").replace("θ", "\\theta ");
-        return UNICODE_ROOT.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                "\\sqrt{" + (m.group(1) != null ? m.group(1) : m.group(2)) + "}"));
+        s = s.replace("∞", "\\infty ")
+                .replace("π", "\\pi ")
+                .replace("∪", "\\cup ")
+                .replace("∩", "\\cap ")
+                .replace("±", "\\pm ")
+                .replace("∓", "\\mp ")
+                .replace("×", "\\times ")
+                .replace("·", "\\cdot ")
+                .replace("⋅", "\\cdot ")
+                .replace("÷", "\\div ")
+                .replace("≈", "\\approx ")
+                .replace("²", "^2")
+                .replace("³", "^3")
+                .replace("∈", "\\in ")
+                .replace("θ", "\\theta ");
+        return UNICODE_ROOT
+                .matcher(s)
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                        "\\sqrt{" + (m.group(1) != null ? m.group(1) : m.group(2)) + "}"));
     }
 
     /** Whether the answer is written as a percentage: {@code 28\%}, "28 percent", "28 pct". */
@@ -141,13 +243,19 @@ final class LatexNormalizer {
 
     /** Relations in one spelling: {@code >=} and {@code \ge} as {@code \geq}, {@code \lt} as {@code <}, and so on. */
     private static String relations(String s) {
-        s = s.replace("\u2264", "\\leq ").replace("\u2265", "\\geq ").replace("\u2260", "\\neq ")
-                .replace("<=", "\\leq ").replace(">=", "\\geq ")
-                .replace("\\leqslant", "\\leq").replace("\\geqslant", "\\geq");
+        s = s.replace("\u2264", "\\leq ")
+                .replace("\u2265", "\\geq ")
+                .replace("\u2260", "\\neq ")
+                .replace("<=", "\\leq ")
+                .replace(">=", "\\geq ")
+                .replace("\\leqslant", "\\leq")
+                .replace("\\geqslant", "\\geq");
         // "x != 3" is not-equal; "6!=720" is a factorial and an equals sign
         s = s.replaceAll("(?<![\\d)}!])!=", "\\\\neq ");
-        return s.replaceAll("\\\\le(?![a-zA-Z])", "\\\\leq").replaceAll("\\\\ge(?![a-zA-Z])", "\\\\geq")
-                .replaceAll("\\\\ne(?![a-zA-Z])", "\\\\neq").replaceAll("\\\\lt(?![a-zA-Z])", "<")
+        return s.replaceAll("\\\\le(?![a-zA-Z])", "\\\\leq")
+                .replaceAll("\\\\ge(?![a-zA-Z])", "\\\\geq")
+                .replaceAll("\\\\ne(?![a-zA-Z])", "\\\\neq")
+                .replaceAll("\\\\lt(?![a-zA-Z])", "<")
                 .replaceAll("\\\\gt(?![a-zA-Z])", ">");
     }
 
@@ -157,8 +265,8 @@ final class LatexNormalizer {
         if (!m.matches()) {
             return s;
         }
-        return (m.group(2).equals("<") ? "(" : "[") + m.group(1).strip() + "," + m.group(5).strip()
-                + (m.group(4).equals("<") ? ")" : "]");
+        return (m.group(2).equals("<") ? "(" : "[") + m.group(1).strip() + ","
+                + m.group(5).strip() + (m.group(4).equals("<") ? ")" : "]");
     }
 
     /** The normalised answer without any whitespace, for string equality. */
@@ -201,7 +309,8 @@ final class LatexNormalizer {
             if (content.equals("and") || content.equals("or") || content.equals(",")) {
                 out.append(",");
             } else if (!before.isEmpty() && isUnitAfterValue(before, content)) {
-                Matcher power = Pattern.compile("^\\s*\\^\\s*\\{?\\s*[23]\\s*\\}?").matcher(s.substring(after));
+                Matcher power =
+                        Pattern.compile("^\\s*\\^\\s*\\{?\\s*[23]\\s*\\}?").matcher(s.substring(after));
                 if (power.find()) {
                     after += power.end();
                 }
@@ -215,7 +324,8 @@ final class LatexNormalizer {
 
     private static boolean isUnitAfterValue(String before, String content) {
         char last = before.charAt(before.length() - 1);
-        return (Character.isDigit(last) || last == '}' || last == ')') && content.matches("[a-zA-Z .]*(\\^\\{?[23]\\}?)?");
+        return (Character.isDigit(last) || last == '}' || last == ')')
+                && content.matches("[a-zA-Z .]*(\\^\\{?[23]\\}?)?");
     }
 
     private static @Nullable String commandAt(String s, int i) {
@@ -223,7 +333,8 @@ final class LatexNormalizer {
             return null;
         }
         for (String command : TEXT_COMMANDS) {
-            if (s.startsWith(command, i) && !(i + command.length() < s.length() && Character.isLetter(s.charAt(i + command.length())))) {
+            if (s.startsWith(command, i)
+                    && !(i + command.length() < s.length() && Character.isLetter(s.charAt(i + command.length())))) {
                 return command;
             }
         }
@@ -248,7 +359,11 @@ final class LatexNormalizer {
                 String numerator = argument(s, next);
                 String denominator = numerator == null ? null : argument(s, next);
                 if (denominator != null) {
-                    out.append("\\frac{").append(numerator).append("}{").append(denominator).append('}');
+                    out.append("\\frac{")
+                            .append(numerator)
+                            .append("}{")
+                            .append(denominator)
+                            .append('}');
                     i = next[0];
                     continue;
                 }
@@ -282,7 +397,11 @@ final class LatexNormalizer {
                     int[] next = {j};
                     String radicand = argument(s, next);
                     if (radicand != null) {
-                        out.append("\\sqrt").append(index).append('{').append(radicand).append('}');
+                        out.append("\\sqrt")
+                                .append(index)
+                                .append('{')
+                                .append(radicand)
+                                .append('}');
                         i = next[0];
                         continue;
                     }
@@ -342,5 +461,4 @@ final class LatexNormalizer {
         } while (!s.equals(previous));
         return s;
     }
-
 }

@@ -15,24 +15,25 @@ final class Markers {
      * {@code END}), "The answer is" (few-shot CoT, which also covers Kojima's "Therefore, the answer is") and "The
      * final answer is".
      */
-    static final Pattern PLAIN = Pattern.compile("####|-->|\\bthe\\s+(?:final\\s+)?answer\\s+is\\b",
-            Pattern.CASE_INSENSITIVE);
+    static final Pattern PLAIN =
+            Pattern.compile("####|-->|\\bthe\\s+(?:final\\s+)?answer\\s+is\\b", Pattern.CASE_INSENSITIVE);
     /**
      * Math answers also take the labels models write in Markdown: "Final Answer:", "**Final Answer:**",
      * "**Answer**:", "Answer:" at the start of a line (not "we may check our answer: …"), and a "## Final Answer"
      * heading.
      */
-    static final Pattern MATH = Pattern.compile("####|-->|\\bthe\\s+(?:final\\s+)?answer\\s+is\\b|\\bfinal\\s+answer\\s+is\\b"
-            + "|\\bfinal\\s+answer\\s*(?:\\*\\*|__)?\\s*:|(?:\\*\\*|__)\\s*answer\\s*(?:\\*\\*|__)?\\s*:"
-            + "|(?m:^[ \\t>*-]*answer\\s*(?:\\*\\*|__)?\\s*:)"
-            + "|(?m:^[ \\t]*#{1,6}[ \\t]*(?:\\*\\*)?[ \\t]*(?:final[ \\t]+)?answer\\b(?:\\*\\*)?)",
+    static final Pattern MATH = Pattern.compile(
+            "####|-->|\\bthe\\s+(?:final\\s+)?answer\\s+is\\b|\\bfinal\\s+answer\\s+is\\b"
+                    + "|\\bfinal\\s+answer\\s*(?:\\*\\*|__)?\\s*:|(?:\\*\\*|__)\\s*answer\\s*(?:\\*\\*|__)?\\s*:"
+                    + "|(?m:^[ \\t>*-]*answer\\s*(?:\\*\\*|__)?\\s*:)"
+                    + "|(?m:^[ \\t]*#{1,6}[ \\t]*(?:\\*\\*)?[ \\t]*(?:final[ \\t]+)?answer\\b(?:\\*\\*)?)",
             Pattern.CASE_INSENSITIVE);
     /** Fine-tune-CoT completions end with END; whatever a student writes after it is not its answer. */
     private static final Pattern END = Pattern.compile("\\bEND\\b");
+
     private static final String LEADING = " \t\r\n:*_";
 
-    private Markers() {
-    }
+    private Markers() {}
 
     /**
      * The region after the last marker of {@code output} (for {@code \boxed{}}: its content, when the box comes
@@ -86,7 +87,9 @@ final class Markers {
         int arrow = s.lastIndexOf("-->");
         int[] best = hashes > arrow ? new int[] {hashes, hashes + 4} : arrow >= 0 ? new int[] {arrow, arrow + 3} : null;
         int floor = best == null ? 0 : best[0] + 1;
-        for (int at = lastIndexOfIgnoreCase(s, "answer", s.length() - 6); at >= floor; at = lastIndexOfIgnoreCase(s, "answer", at - 1)) {
+        for (int at = lastIndexOfIgnoreCase(s, "answer", s.length() - 6);
+                at >= floor;
+                at = lastIndexOfIgnoreCase(s, "answer", at - 1)) {
             int[] marker = theAnswerIs(s, at);
             if (marker != null) {
                 return best == null || marker[0] > best[0] ? marker : best;
@@ -99,14 +102,18 @@ final class Markers {
     private static int @Nullable [] theAnswerIs(String s, int at) {
         int end = at + "answer".length();
         int is = skipSpaces(s, end);
-        if (is == end || !s.regionMatches(true, is, "is", 0, 2) || is + 2 < s.length() && isWordChar(s.charAt(is + 2))) {
+        if (is == end
+                || !s.regionMatches(true, is, "is", 0, 2)
+                || is + 2 < s.length() && isWordChar(s.charAt(is + 2))) {
             return null;
         }
         int before = skipSpacesBack(s, at);
         if (before == at) {
             return null;
         }
-        if (before >= 5 && s.regionMatches(true, before - 5, "final", 0, 5) && (before == 5 || !isWordChar(s.charAt(before - 6)))) {
+        if (before >= 5
+                && s.regionMatches(true, before - 5, "final", 0, 5)
+                && (before == 5 || !isWordChar(s.charAt(before - 6)))) {
             int beforeFinal = skipSpacesBack(s, before - 5);
             if (beforeFinal < before - 5 && startsThe(s, beforeFinal)) {
                 return new int[] {beforeFinal - 3, is + 2};

@@ -37,37 +37,74 @@ public final class MathAnswers {
 
     /** Longer outputs are never taken whole: a sentence, not an answer. */
     private static final int SHORT_ANSWER_CHARS = 80;
+
     private static final Pattern WORD = Pattern.compile("(?<![\\\\a-zA-Z])[a-zA-Z]{2,}");
-    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("\\\\(?:begin|end)\\s*\\{[a-zA-Z*]*}(?:\\{[^}]*})?");
-    private static final Pattern TEXT_WRAPPER = Pattern.compile("\\\\(?:text|textbf|mathrm|mbox|textit|mathbf)\\s*\\{([^{}]*)}");
+    private static final Pattern ENVIRONMENT_NAME =
+            Pattern.compile("\\\\(?:begin|end)\\s*\\{[a-zA-Z*]*}(?:\\{[^}]*})?");
+    private static final Pattern TEXT_WRAPPER =
+            Pattern.compile("\\\\(?:text|textbf|mathrm|mbox|textit|mathbf)\\s*\\{([^{}]*)}");
     /** Words that may stand in a bare answer without making it a sentence. */
-    private static final Set<String> ANSWER_WORDS = Set.of("and", "or", "percent", "percentage", "pct", "degrees",
-            "degree", "units", "unit", "cm", "mm", "km", "meters", "inches", "feet", "dollars", "cents", "hours",
-            "minutes", "seconds", "days", "sq", "square", "cubic", "pi", "sqrt", "frac", "infty", "inf", "infinity");
+    private static final Set<String> ANSWER_WORDS = Set.of(
+            "and",
+            "or",
+            "percent",
+            "percentage",
+            "pct",
+            "degrees",
+            "degree",
+            "units",
+            "unit",
+            "cm",
+            "mm",
+            "km",
+            "meters",
+            "inches",
+            "feet",
+            "dollars",
+            "cents",
+            "hours",
+            "minutes",
+            "seconds",
+            "days",
+            "sq",
+            "square",
+            "cubic",
+            "pi",
+            "sqrt",
+            "frac",
+            "infty",
+            "inf",
+            "infinity");
     /** A period, question or exclamation mark before a space or the end, or a blank line, ends a sentence. */
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?](?=\\s|$)|\\n\\s*\\n");
+
     private static final Pattern SINGLE_VARIABLE = Pattern.compile("^\\s*[a-zA-Z](?:_\\{?\\w+\\}?)?\\s*$");
     /** What makes a span a value rather than a name: a digit or a constant. */
-    private static final Pattern VALUE_LIKE = Pattern.compile("\\d|\\\\(?:pi|infty|sqrt|frac|dfrac|tfrac|emptyset|varnothing)"
-            + "(?![a-zA-Z])|\\\\text\\s*\\{|\\\\begin\\s*\\{[a-zA-Z]*matrix");
+    private static final Pattern VALUE_LIKE =
+            Pattern.compile("\\d|\\\\(?:pi|infty|sqrt|frac|dfrac|tfrac|emptyset|varnothing)"
+                    + "(?![a-zA-Z])|\\\\text\\s*\\{|\\\\begin\\s*\\{[a-zA-Z]*matrix");
     /** Alignment environments inside a display, whose lines are steps towards the answer (matrices are answers). */
-    private static final Pattern ALIGNMENT = Pattern.compile("\\\\(?:begin|end)\\s*\\{(?:aligned|align\\*?|alignat\\*?|gathered|gather\\*?"
-            + "|split|eqnarray\\*?|cases|equation\\*?)}(?:\\{[^}]*})?");
+    private static final Pattern ALIGNMENT =
+            Pattern.compile("\\\\(?:begin|end)\\s*\\{(?:aligned|align\\*?|alignat\\*?|gathered|gather\\*?"
+                    + "|split|eqnarray\\*?|cases|equation\\*?)}(?:\\{[^}]*})?");
+
     private static final Pattern REASON = Pattern.compile(",?\\s+(?:because|since)\\s", Pattern.CASE_INSENSITIVE);
     /** Between an exact value and its rounding: "$\\frac{\\sqrt{3}}{3}$, or approximately $0.577$". */
     private static final Pattern APPROXIMATELY = Pattern.compile(
             "^[\\s,;(]*(?:or\\s+|which\\s+is\\s+)?(?:approximately|approx\\.?|about|roughly|around|≈|~)[\\s:$]*$",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern CONDITION = Pattern.compile(
-            "^\\s*[a-zA-Z](?:_\\{?\\w+\\}?)?\\s*(?:<|>|\\\\[lg]eq?|\\\\neq?|\\\\[lg]t)(?![a-zA-Z]).*$");
-    /** Between values listed together: commas, "and", spaces, quads, math delimiters. */
-    private static final Pattern LISTED = Pattern.compile("^(?:\\s|,|;|\\$|and|\\\\text\\{\\s*and\\s*}|\\\\q?quad|\\\\[,;: ])*$");
-    private static final Pattern SUBSCRIPT = Pattern.compile("_(?:\\{[^{}]*}|\\w)");
-    private static final Pattern BETWEEN_BOXES = Pattern.compile("^(?:\\s|,|;|\\$|and|\\\\text\\{\\s*and\\s*}|\\\\q?quad"
-            + "|\\\\[,;:! ()\\[\\]])*$");
 
-    private MathAnswers() {
-    }
+    private static final Pattern CONDITION =
+            Pattern.compile("^\\s*[a-zA-Z](?:_\\{?\\w+\\}?)?\\s*(?:<|>|\\\\[lg]eq?|\\\\neq?|\\\\[lg]t)(?![a-zA-Z]).*$");
+    /** Between values listed together: commas, "and", spaces, quads, math delimiters. */
+    private static final Pattern LISTED =
+            Pattern.compile("^(?:\\s|,|;|\\$|and|\\\\text\\{\\s*and\\s*}|\\\\q?quad|\\\\[,;: ])*$");
+
+    private static final Pattern SUBSCRIPT = Pattern.compile("_(?:\\{[^{}]*}|\\w)");
+    private static final Pattern BETWEEN_BOXES =
+            Pattern.compile("^(?:\\s|,|;|\\$|and|\\\\text\\{\\s*and\\s*}|\\\\q?quad" + "|\\\\[,;:! ()\\[\\]])*$");
+
+    private MathAnswers() {}
 
     /** Reads the answer with {@code rule}, or with the default cascade when {@code rule} is null. */
     public static Extraction extract(@Nullable String rule, String output) {
@@ -75,7 +112,8 @@ public final class MathAnswers {
             Extraction boxed = boxed(output);
             Extraction marked = afterMarker(output);
             // a statement after the last box wins only with a value: "The final answer is positive, because …" does not
-            if (boxed.found() && !(marked.answer() instanceof String answer && markerAfterLastBox(output) && valueLike(answer))) {
+            if (boxed.found()
+                    && !(marked.answer() instanceof String answer && markerAfterLastBox(output) && valueLike(answer))) {
                 return boxed;
             }
             if (marked.found()) {
@@ -125,7 +163,10 @@ public final class MathAnswers {
         List<String> parts = new ArrayList<>(List.of(found.answer()));
         int start = last.start();
         Latex.Found earlier = Latex.lastBoxed(output.substring(0, start));
-        while (earlier != null && BETWEEN_BOXES.matcher(output.substring(afterBox(output, earlier), start)).matches()
+        while (earlier != null
+                && BETWEEN_BOXES
+                        .matcher(output.substring(afterBox(output, earlier), start))
+                        .matches()
                 && !earlier.content(output).isBlank()) {
             parts.addFirst(earlier.content(output).strip());
             start = earlier.start();
@@ -167,7 +208,8 @@ public final class MathAnswers {
             return Extraction.of(AFTER_MARKER, output, line.from(), end);
         }
         int reason = reasonClause(output, line.from(), end);
-        List<Candidate> sentence = candidates.stream().filter(c -> c.start() < reason).toList();
+        List<Candidate> sentence =
+                candidates.stream().filter(c -> c.start() < reason).toList();
         Extraction value = lastValue(AFTER_MARKER, output, sentence);
         if (value.found()) {
             return value;
@@ -192,7 +234,9 @@ public final class MathAnswers {
         if (s.isEmpty() || s.length() > SHORT_ANSWER_CHARS || s.contains("\n")) {
             return Extraction.none(WHOLE_OUTPUT);
         }
-        String plain = TEXT_WRAPPER.matcher(ENVIRONMENT_NAME.matcher(s).replaceAll(" ")).replaceAll("$1");
+        String plain = TEXT_WRAPPER
+                .matcher(ENVIRONMENT_NAME.matcher(s).replaceAll(" "))
+                .replaceAll("$1");
         long words = proseWords(s);
         boolean onlyWords = !plain.matches("(?s).*[\\d\\\\^_=+*/()\\[\\]{}<>].*");
         if (!(words == 0 || onlyWords && words <= 3)) {
@@ -201,9 +245,14 @@ public final class MathAnswers {
         int from = output.indexOf(s);
         int to = from + s.length();
         List<MathSpans.Span> spans = MathSpans.find(output, from, to);
-        if (spans.size() == 1 && spans.getFirst().start() == from
+        if (spans.size() == 1
+                && spans.getFirst().start() == from
                 && output.substring(spans.getFirst().end(), to).matches("[\\s.,;!]*")) {
-            return answerOf(WHOLE_OUTPUT, output, spans.getFirst().from(), spans.getFirst().to());
+            return answerOf(
+                    WHOLE_OUTPUT,
+                    output,
+                    spans.getFirst().from(),
+                    spans.getFirst().to());
         }
         return answerOf(WHOLE_OUTPUT, output, from, to);
     }
@@ -246,21 +295,31 @@ public final class MathAnswers {
         }
         Candidate last = candidates.get(chosen);
         String reported = rule != null ? rule : last.span() != null ? LAST_MATH : LAST_NUMBER;
-        if (chosen > 0 && candidates.get(chosen - 1).valueLike()
-                && APPROXIMATELY.matcher(output.substring(candidates.get(chosen - 1).end(), last.start())).matches()) {
+        if (chosen > 0
+                && candidates.get(chosen - 1).valueLike()
+                && APPROXIMATELY
+                        .matcher(output.substring(candidates.get(chosen - 1).end(), last.start()))
+                        .matches()) {
             // both the exact value and its rounding, as "exact \approx rounded", for the comparison to choose
             Extraction exact = candidates.get(chosen - 1).extract(reported, output);
             Extraction rounded = last.extract(reported, output);
             if (exact.found() && rounded.found()) {
-                return new Extraction(reported, exact.answer() + " \\approx " + rounded.answer(), exact.start(), rounded.end());
+                return new Extraction(
+                        reported, exact.answer() + " \\approx " + rounded.answer(), exact.start(), rounded.end());
             }
         }
         int first = chosen;
-        while (first > 0 && candidates.get(first).plainValue(output) && candidates.get(first - 1).plainValue(output)
-                && LISTED.matcher(output.substring(candidates.get(first - 1).end(), candidates.get(first).start())).matches()) {
+        while (first > 0
+                && candidates.get(first).plainValue(output)
+                && candidates.get(first - 1).plainValue(output)
+                && LISTED.matcher(output.substring(
+                                candidates.get(first - 1).end(),
+                                candidates.get(first).start()))
+                        .matches()) {
             first--;
         }
-        return first == chosen ? last.extract(reported, output)
+        return first == chosen
+                ? last.extract(reported, output)
                 : Extraction.of(reported, output, candidates.get(first).start(), last.end());
     }
 
@@ -276,12 +335,15 @@ public final class MathAnswers {
                 return answerOf(LAST_MATH, output, span.from(), span.to());
             }
         }
-        return answerOf(LAST_MATH, output, spans.getLast().from(), spans.getLast().to());
+        return answerOf(
+                LAST_MATH, output, spans.getLast().from(), spans.getLast().to());
     }
 
     private static Extraction lastNumber(String output) {
         int[] last = NumberAnswers.last(output, 0, output.length());
-        return last == null ? Extraction.none(LAST_NUMBER) : new Extraction(LAST_NUMBER, output.substring(last[0], last[1]), last[0], last[1]);
+        return last == null
+                ? Extraction.none(LAST_NUMBER)
+                : new Extraction(LAST_NUMBER, output.substring(last[0], last[1]), last[0], last[1]);
     }
 
     /** A possible answer: a math span, or a number outside math. */
@@ -298,12 +360,17 @@ public final class MathAnswers {
 
         /** A math span holding a value and no equation or relation, which may be listed with others ("$12$ and $13$"). */
         boolean plainValue(String output) {
-            return span != null && valueLike && Latex.relations(output, span.from(), span.to()).isEmpty()
-                    && !CONDITION.matcher(output.substring(span.from(), span.to())).find();
+            return span != null
+                    && valueLike
+                    && Latex.relations(output, span.from(), span.to()).isEmpty()
+                    && !CONDITION
+                            .matcher(output.substring(span.from(), span.to()))
+                            .find();
         }
 
         Extraction extract(String rule, String output) {
-            return span == null ? new Extraction(rule, output.substring(start, end), start, end)
+            return span == null
+                    ? new Extraction(rule, output.substring(start, end), start, end)
                     : answerOf(rule, output, span.from(), span.to());
         }
     }
@@ -314,7 +381,8 @@ public final class MathAnswers {
         int at = from;
         for (MathSpans.Span span : MathSpans.find(output, from, to)) {
             numbers(output, at, span.start(), candidates);
-            candidates.add(new Candidate(span.start(), span.end(), span, valueLike(output.substring(span.from(), span.to()))));
+            candidates.add(
+                    new Candidate(span.start(), span.end(), span, valueLike(output.substring(span.from(), span.to()))));
             at = span.end();
         }
         numbers(output, at, to, candidates);
@@ -361,13 +429,19 @@ public final class MathAnswers {
 
     /** Words of two or more letters that are neither LaTeX commands, environment names nor unit or connective words. */
     private static long proseWords(String s) {
-        String plain = TEXT_WRAPPER.matcher(ENVIRONMENT_NAME.matcher(s).replaceAll(" ")).replaceAll("$1");
-        return WORD.matcher(plain).results().map(r -> r.group().toLowerCase(Locale.ROOT))
-                .filter(w -> !ANSWER_WORDS.contains(w)).count();
+        String plain = TEXT_WRAPPER
+                .matcher(ENVIRONMENT_NAME.matcher(s).replaceAll(" "))
+                .replaceAll("$1");
+        return WORD.matcher(plain)
+                .results()
+                .map(r -> r.group().toLowerCase(Locale.ROOT))
+                .filter(w -> !ANSWER_WORDS.contains(w))
+                .count();
     }
 
     static boolean valueLike(String span) {
-        return !SINGLE_VARIABLE.matcher(span).matches() && VALUE_LIKE.matcher(SUBSCRIPT.matcher(span).replaceAll("")).find();
+        return !SINGLE_VARIABLE.matcher(span).matches()
+                && VALUE_LIKE.matcher(SUBSCRIPT.matcher(span).replaceAll("")).find();
     }
 
     /**
@@ -378,7 +452,9 @@ public final class MathAnswers {
      * approximation {@code \frac{3}{7} \approx 0.43} are kept whole: the comparison reads them.
      */
     static Extraction answerOf(String rule, String output, int from, int to) {
-        String masked = ALIGNMENT.matcher(output.substring(0, to)).replaceAll(m -> " ".repeat(m.group().length()));
+        String masked = ALIGNMENT
+                .matcher(output.substring(0, to))
+                .replaceAll(m -> " ".repeat(m.group().length()));
         if (!masked.substring(from, to).contains("\\begin")) {
             List<String> lines = Latex.splitLines(masked.substring(from, to));
             while (lines.size() > 1 && lines.getLast().isBlank()) {
@@ -397,7 +473,9 @@ public final class MathAnswers {
         if (steps.size() > 1 && !steps.getLast().isBlank()) {
             from = skipLeading(masked, to - steps.getLast().length(), to);
         }
-        List<int[]> equals = Latex.relations(masked, from, to).stream().filter(r -> r[2] == Latex.EQUALS).toList();
+        List<int[]> equals = Latex.relations(masked, from, to).stream()
+                .filter(r -> r[2] == Latex.EQUALS)
+                .toList();
         if (equals.size() >= 2) {
             int lastFrom = equals.getLast()[1];
             String last = masked.substring(lastFrom, to).strip();

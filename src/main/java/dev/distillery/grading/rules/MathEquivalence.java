@@ -24,10 +24,12 @@ public final class MathEquivalence {
     private static final Pattern MATRIX =
             Pattern.compile("^\\\\begin\\{([a-zA-Z]*matrix|array)}(?:\\{[^}]*})?(.*)\\\\end\\{\\1}$", Pattern.DOTALL);
     /** What may stand on the left of an answer "name = value": x, k, a_n, x_{1}, f(3), P(x), \theta. */
-    private static final Pattern NAME = Pattern.compile("^(?:\\\\?[a-zA-Z]+(?:_\\{?\\w+\\}?)?(?:\\([^()=]*\\))?|\\\\[a-zA-Z]+)$");
+    private static final Pattern NAME =
+            Pattern.compile("^(?:\\\\?[a-zA-Z]+(?:_\\{?\\w+\\}?)?(?:\\([^()=]*\\))?|\\\\[a-zA-Z]+)$");
+
     private static final BigDecimal NUMERIC_TOLERANCE = new BigDecimal("1e-6");
-    private static final Pattern BRACKETED_MATRIX =
-            Pattern.compile("^[(\\[]\\s*(\\\\begin\\{([a-zA-Z]*matrix|array)}.*\\\\end\\{\\2})\\s*[)\\]]$", Pattern.DOTALL);
+    private static final Pattern BRACKETED_MATRIX = Pattern.compile(
+            "^[(\\[]\\s*(\\\\begin\\{([a-zA-Z]*matrix|array)}.*\\\\end\\{\\2})\\s*[)\\]]$", Pattern.DOTALL);
     /** Nested structures deeper than this are compared as strings only. */
     private static final int MAX_DEPTH = 6;
     /** Collections larger than this are compared as strings only (the pairing is quadratic). */
@@ -52,7 +54,8 @@ public final class MathEquivalence {
         if (verdict == Verdict.NOT_EQUAL && percentAnswer != LatexNormalizer.isPercentage(gold)) {
             String percentage = LatexNormalizer.normalize(percentAnswer ? answer : gold);
             String hundredth = "\\frac{" + percentage + "}{100}";
-            Verdict scaled = percentAnswer ? equivalent(hundredth, gold, budget, 0) : equivalent(answer, hundredth, budget, 0);
+            Verdict scaled =
+                    percentAnswer ? equivalent(hundredth, gold, budget, 0) : equivalent(answer, hundredth, budget, 0);
             return scaled == Verdict.NOT_EQUAL ? verdict : scaled;
         }
         return verdict;
@@ -121,14 +124,20 @@ public final class MathEquivalence {
             return Verdict.NOT_EQUAL;
         }
         Verdict verdict = switch (x.kind()) {
-            case MATRIX -> x.columns() == y.columns() ? ordered(x.elements(), y.elements(), budget, depth) : Verdict.NOT_EQUAL;
-            case BRACKETED -> x.open() == y.open() && x.close() == y.close()
-                    ? ordered(x.elements(), y.elements(), budget, depth) : Verdict.NOT_EQUAL;
+            case MATRIX ->
+                x.columns() == y.columns() ? ordered(x.elements(), y.elements(), budget, depth) : Verdict.NOT_EQUAL;
+            case BRACKETED ->
+                x.open() == y.open() && x.close() == y.close()
+                        ? ordered(x.elements(), y.elements(), budget, depth)
+                        : Verdict.NOT_EQUAL;
             case UNION -> unordered(x.elements(), y.elements(), budget, depth);
             case SCALAR -> scalar(a, b, budget);
             case COLLECTION -> throw new IllegalStateException("handled above");
         };
-        if (verdict == Verdict.NOT_EQUAL && equationA && valueA != null && valueB != null
+        if (verdict == Verdict.NOT_EQUAL
+                && equationA
+                && valueA != null
+                && valueB != null
                 && LatexNormalizer.compact(nameOf(a)).equals(LatexNormalizer.compact(nameOf(b)))) {
             // "x = 11" and "x = 5+5+1": the same name, so the values decide
             return equivalent(valueA, valueB, budget, depth + 1);
@@ -144,7 +153,8 @@ public final class MathEquivalence {
         List<int[]> sign = equalsSigns(equation);
         String left = equation.substring(0, sign.getFirst()[0]).strip();
         String right = equation.substring(sign.getFirst()[1]).strip();
-        if (!right.isEmpty() && !(NAME.matcher(right).matches() && !NAME.matcher(left).matches())) {
+        if (!right.isEmpty()
+                && !(NAME.matcher(right).matches() && !NAME.matcher(left).matches())) {
             return equivalent(right, gold, budget, depth + 1);
         }
         return left.isEmpty() ? Verdict.NOT_EQUAL : equivalent(left, gold, budget, depth + 1);
@@ -166,7 +176,9 @@ public final class MathEquivalence {
     }
 
     private static List<int[]> equalsSigns(String s) {
-        return Latex.relations(s, 0, s.length()).stream().filter(sign -> sign[2] == Latex.EQUALS).toList();
+        return Latex.relations(s, 0, s.length()).stream()
+                .filter(sign -> sign[2] == Latex.EQUALS)
+                .toList();
     }
 
     /** Of a chain {@code z = 1 + 1 = 2}, the last side; anything else as it is. */
@@ -254,7 +266,10 @@ public final class MathEquivalence {
         @Nullable BigDecimal x = plainNumber(a);
         @Nullable BigDecimal y = plainNumber(b);
         if (x != null && y != null) {
-            return Verdict.of(NumberAnswers.equal(x, y, -1) || closeEnough(x, y) || roundsTo(a, y) || roundsTo(b, x)
+            return Verdict.of(NumberAnswers.equal(x, y, -1)
+                    || closeEnough(x, y)
+                    || roundsTo(a, y)
+                    || roundsTo(b, x)
                     || statesPrecision(b, x));
         }
         if (budget.exhausted()) {
@@ -300,7 +315,10 @@ public final class MathEquivalence {
             return false;
         }
         BigDecimal stated = new BigDecimal(compact);
-        return stated.scale() >= 1 && value.setScale(stated.scale(), java.math.RoundingMode.HALF_UP).compareTo(stated) == 0;
+        return stated.scale() >= 1
+                && value.setScale(stated.scale(), java.math.RoundingMode.HALF_UP)
+                                .compareTo(stated)
+                        == 0;
     }
 
     /** The exact value of a plain decimal or {@code \frac{p}{q}} of integers, the common case that needs no algebra. */
@@ -311,7 +329,8 @@ public final class MathEquivalence {
         }
         Matcher frac = PLAIN_FRAC.matcher(compact);
         if (frac.matches() && !frac.group(3).matches("0+")) {
-            BigDecimal value = new BigDecimal(frac.group(2)).divide(new BigDecimal(frac.group(3)), MathContext.DECIMAL128);
+            BigDecimal value =
+                    new BigDecimal(frac.group(2)).divide(new BigDecimal(frac.group(3)), MathContext.DECIMAL128);
             return frac.group(1).isEmpty() ? value : value.negate();
         }
         return null;
@@ -319,7 +338,11 @@ public final class MathEquivalence {
 
     /** How an answer is built, which decides how its parts compare. */
     enum Kind {
-        SCALAR, MATRIX, BRACKETED, UNION, COLLECTION;
+        SCALAR,
+        MATRIX,
+        BRACKETED,
+        UNION,
+        COLLECTION;
 
         boolean unordered() {
             return this == COLLECTION;
@@ -346,7 +369,10 @@ public final class MathEquivalence {
         static Shape of(String answer) {
             String s = answer;
             // "(5)" is 5: peel redundant parentheses in a loop, since model output may nest them arbitrarily deep
-            while (s.length() > 2 && s.charAt(0) == '(' && s.charAt(s.length() - 1) == ')' && Latex.isOneGroup(s)
+            while (s.length() > 2
+                    && s.charAt(0) == '('
+                    && s.charAt(s.length() - 1) == ')'
+                    && Latex.isOneGroup(s)
                     && Latex.splitTopLevel(s.substring(1, s.length() - 1), ",").size() == 1) {
                 s = s.substring(1, s.length() - 1).strip();
             }

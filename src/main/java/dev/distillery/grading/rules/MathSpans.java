@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class MathSpans {
 
-    private static final Pattern ENVIRONMENT =
-            Pattern.compile("\\\\begin\\{(equation|align|aligned|gather|gathered|eqnarray|multline|displaymath)(\\*?)}");
+    private static final Pattern ENVIRONMENT = Pattern.compile(
+            "\\\\begin\\{(equation|align|aligned|gather|gathered|eqnarray|multline|displaymath)(\\*?)}");
 
     /**
      * A math span.
@@ -24,11 +24,9 @@ final class MathSpans {
      * @param to where its content ends
      * @param end where its closing delimiter ends
      */
-    record Span(int start, int from, int to, int end) {
-    }
+    record Span(int start, int from, int to, int end) {}
 
-    private MathSpans() {
-    }
+    private MathSpans() {}
 
     /** The spans that start in {@code text[from, to)}, in order; an unclosed delimiter opens no span. */
     static List<Span> find(String text, int from, int to) {

@@ -29,7 +29,9 @@ public final class NumberAnswers {
     private static final String GROUPED = "\\d{1,3}(?:(?:,|\\{,\\}|,\\\\!\\s?|\\\\,|\u2009|\u202F)\\d{3})+(?!\\d)";
     /** "1,22" and "0,111": a comma before one or two digits, or after a leading zero, is a decimal comma. */
     private static final String DECIMAL_COMMA = "(?<![(\\[{,;]\\s?)(?:\\d+,\\d{1,2}|0,\\d+)(?![\\d,)\\]}])";
-    private static final String DECIMAL = "(?:" + GROUPED + "(?:\\.\\d+)?|" + DECIMAL_COMMA + "|\\d+(?:\\.\\d+)?|\\.\\d+)";
+
+    private static final String DECIMAL =
+            "(?:" + GROUPED + "(?:\\.\\d+)?|" + DECIMAL_COMMA + "|\\d+(?:\\.\\d+)?|\\.\\d+)";
     /**
      * A number not glued to a preceding word or decimal point, so "10-4" reads as 10 and 4 rather than 10 and -4
      * and "v1.2.3" yields nothing odd ("-$5" is -5): a mixed number "4 4/9" (its parts on one line), a decimal with
@@ -39,26 +41,31 @@ public final class NumberAnswers {
             + "|" + DECIMAL + "(?:/\\d+(?:\\.\\d+)?)?)"
             + "|" + MINUS + "?\\\\[dt]?frac\\s*\\{\\s*" + MINUS + "?[\\d.]+\\s*}\\s*\\{\\s*" + MINUS + "?[\\d.]+\\s*}");
     /** A percentage sign or word after a number: the number may then also stand for its hundredth. */
-    private static final Pattern PERCENT = Pattern.compile("^\\s*(?:\\\\?%|percentage\\b|percent\\b|pct\\b)",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern PERCENT =
+            Pattern.compile("^\\s*(?:\\\\?%|percentage\\b|percent\\b|pct\\b)", Pattern.CASE_INSENSITIVE);
     /** "1 000": a bare answer may group thousands with plain spaces (in running text "3 100" is two numbers). */
     private static final Pattern SPACE_GROUPED = Pattern.compile("^" + MINUS + "?\\d{1,3}(?: \\d{3})+(?:\\.\\d+)?$");
+
     private static final Pattern GROUPING = Pattern.compile("\\{,\\}|,\\\\!\\s?|\\\\,|[,\u2009\u202F]");
     private static final Pattern DECIMAL_COMMA_ONLY = Pattern.compile("^-?(?:\\d+,\\d{1,2}|0,\\d+)$");
     private static final Pattern MIXED = Pattern.compile("^(-?)(\\d+)[ \t]+(\\d+)/(\\d+)$");
-    private static final Pattern FRAC = Pattern.compile("^(-?)\\\\[dt]?frac\\s*\\{\\s*(-?[\\d.]+)\\s*}\\s*\\{\\s*(-?[\\d.]+)\\s*}$");
+    private static final Pattern FRAC =
+            Pattern.compile("^(-?)\\\\[dt]?frac\\s*\\{\\s*(-?[\\d.]+)\\s*}\\s*\\{\\s*(-?[\\d.]+)\\s*}$");
     private static final Pattern PLAIN = Pattern.compile("-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:/\\d+(?:\\.\\d+)?)?");
     private static final BigDecimal RELATIVE_TOLERANCE = new BigDecimal("1e-9");
 
-    private NumberAnswers() {
-    }
+    private NumberAnswers() {}
 
     /** Reads the answer with {@code rule}: after-marker, last-number, first-number, or null for the default. */
     public static Extraction extract(@Nullable String rule, String output) {
         String whole = output.strip();
-        if ((rule == null || rule.equals(LAST_NUMBER)) && SPACE_GROUPED.matcher(whole).matches()) {
+        if ((rule == null || rule.equals(LAST_NUMBER))
+                && SPACE_GROUPED.matcher(whole).matches()) {
             int start = output.indexOf(whole);
-            return new Extraction(rule == null ? LAST_NUMBER : rule, whole.replace(" ", "").replace('\u2212', '-'), start,
+            return new Extraction(
+                    rule == null ? LAST_NUMBER : rule,
+                    whole.replace(" ", "").replace('\u2212', '-'),
+                    start,
                     start + whole.length());
         }
         if (rule == null) {
@@ -93,7 +100,9 @@ public final class NumberAnswers {
         if (equal(value, goldValue, decimals)) {
             return true;
         }
-        boolean percent = end >= 0 && end <= output.length() && PERCENT.matcher(output).region(end, output.length()).lookingAt();
+        boolean percent = end >= 0
+                && end <= output.length()
+                && PERCENT.matcher(output).region(end, output.length()).lookingAt();
         return percent && equal(value.divide(BigDecimal.valueOf(100)), goldValue, decimals);
     }
 
@@ -108,7 +117,9 @@ public final class NumberAnswers {
             return Extraction.none(AFTER_MARKER);
         }
         List<int[]> first = scan(output, marked.from(), marked.to(), 1);
-        return first.isEmpty() ? Extraction.none(AFTER_MARKER) : found(AFTER_MARKER, output, first.getFirst()[0], first.getFirst()[1]);
+        return first.isEmpty()
+                ? Extraction.none(AFTER_MARKER)
+                : found(AFTER_MARKER, output, first.getFirst()[0], first.getFirst()[1]);
     }
 
     private static Extraction lastNumber(String output) {
@@ -118,7 +129,9 @@ public final class NumberAnswers {
 
     private static Extraction firstNumber(String output) {
         List<int[]> first = scan(output, 0, output.length(), 1);
-        return first.isEmpty() ? Extraction.none(FIRST_NUMBER) : found(FIRST_NUMBER, output, first.getFirst()[0], first.getFirst()[1]);
+        return first.isEmpty()
+                ? Extraction.none(FIRST_NUMBER)
+                : found(FIRST_NUMBER, output, first.getFirst()[0], first.getFirst()[1]);
     }
 
     private static Extraction found(String rule, String output, int start, int end) {
@@ -137,7 +150,8 @@ public final class NumberAnswers {
         s = GROUPING.matcher(s).replaceAll("");
         Matcher frac = FRAC.matcher(s);
         if (frac.matches()) {
-            s = (frac.group(1).isEmpty() ? "" : "-") + frac.group(2).strip() + "/" + frac.group(3).strip();
+            s = (frac.group(1).isEmpty() ? "" : "-") + frac.group(2).strip() + "/"
+                    + frac.group(3).strip();
             if (s.startsWith("--")) {
                 s = s.substring(2);
             }
@@ -147,7 +161,9 @@ public final class NumberAnswers {
 
     /** Every number candidate in {@code text}, as written. */
     static List<String> numbers(String text) {
-        return scan(text, 0, text.length(), Integer.MAX_VALUE).stream().map(at -> text.substring(at[0], at[1])).toList();
+        return scan(text, 0, text.length(), Integer.MAX_VALUE).stream()
+                .map(at -> text.substring(at[0], at[1]))
+                .toList();
     }
 
     /**
@@ -218,7 +234,8 @@ public final class NumberAnswers {
                 return new BigDecimal(s.endsWith(".") ? s.substring(0, s.length() - 1) : s);
             }
             BigDecimal denominator = new BigDecimal(s.substring(slash + 1));
-            return denominator.signum() == 0 ? null
+            return denominator.signum() == 0
+                    ? null
                     : new BigDecimal(s.substring(0, slash)).divide(denominator, MathContext.DECIMAL128);
         } catch (NumberFormatException | ArithmeticException e) {
             return null;
@@ -251,7 +268,8 @@ public final class NumberAnswers {
         if (value.subtract(gold).abs().compareTo(RELATIVE_TOLERANCE.multiply(scale)) <= 0) {
             return true;
         }
-        return goldDecimals > 0 && value.scale() > goldDecimals
+        return goldDecimals > 0
+                && value.scale() > goldDecimals
                 && value.setScale(goldDecimals, RoundingMode.HALF_UP).compareTo(gold) == 0;
     }
 

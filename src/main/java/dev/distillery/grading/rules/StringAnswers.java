@@ -13,8 +13,7 @@ public final class StringAnswers {
 
     private static final String STRIPPABLE = " \t\r\n.\"'`“”‘’";
 
-    private StringAnswers() {
-    }
+    private StringAnswers() {}
 
     /** Reads the answer with {@code rule}: after-marker, whole-output, or null for the marker if any, else the whole. */
     public static Extraction extract(@Nullable String rule, String output) {
@@ -50,7 +49,9 @@ public final class StringAnswers {
     /** {@code output[from, to)} without the strippable characters at either end. */
     private static Extraction stripped(String rule, String output, int from, int to) {
         int[] kept = Extraction.strip(output, from, to, STRIPPABLE);
-        return kept[0] >= kept[1] ? Extraction.none(rule) : new Extraction(rule, output.substring(kept[0], kept[1]), kept[0], kept[1]);
+        return kept[0] >= kept[1]
+                ? Extraction.none(rule)
+                : new Extraction(rule, output.substring(kept[0], kept[1]), kept[0], kept[1]);
     }
 
     static String strip(String s) {

@@ -35,6 +35,7 @@ final class SymjaChecker {
     private static final long QUEUE_WAIT_SECONDS = 120;
     /** Symja recurses deeply on nested expressions; platform threads with a large stack keep that safe. */
     private static final long WORKER_STACK_BYTES = 16L << 20;
+
     private static final PrintStream SILENT = new PrintStream(PrintStream.nullOutputStream());
 
     private static final class Holder {
@@ -72,8 +73,8 @@ final class SymjaChecker {
 
     /** A fresh engine with Symja's messages silenced (they would otherwise go to standard output). */
     static EvalEngine newEngine() {
-        EvalEngine engine = new EvalEngine("grader", Config.DEFAULT_RECURSION_LIMIT, Config.DEFAULT_ITERATION_LIMIT,
-                SILENT, SILENT, true);
+        EvalEngine engine = new EvalEngine(
+                "grader", Config.DEFAULT_RECURSION_LIMIT, Config.DEFAULT_ITERATION_LIMIT, SILENT, SILENT, true);
         engine.setQuietMode(true);
         return engine;
     }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -35,16 +35,72 @@ import org.matheclipse.core.interfaces.ISymbol;
  */
 final class SymjaComparison {
 
-    private static final Set<String> ALLOWED_FUNCTIONS = lowerCase("Plus", "Times", "Power", "Sqrt", "Surd", "Rational",
-            "Complex", "Sin", "Cos", "Tan", "Cot", "Sec", "Csc", "ArcSin", "ArcCos", "ArcTan", "ArcCot", "ArcSec",
-            "ArcCsc", "Sinh", "Cosh", "Tanh", "Coth", "Sech", "Csch", "ArcSinh", "ArcCosh", "ArcTanh", "Log", "Log10",
-            "Log2", "Exp", "Abs", "Factorial", "Factorial2", "Binomial", "Equal", "Unequal", "Less", "LessEqual",
-            "Greater", "GreaterEqual", "DirectedInfinity", "PlusMinus", "Floor", "Ceiling", "Max", "Min", "Mod",
-            "GCD", "LCM", "Subtract", "Divide", "Minus", "Sign", "Re", "Im", "Conjugate", "Arg");
+    private static final Set<String> ALLOWED_FUNCTIONS = lowerCase(
+            "Plus",
+            "Times",
+            "Power",
+            "Sqrt",
+            "Surd",
+            "Rational",
+            "Complex",
+            "Sin",
+            "Cos",
+            "Tan",
+            "Cot",
+            "Sec",
+            "Csc",
+            "ArcSin",
+            "ArcCos",
+            "ArcTan",
+            "ArcCot",
+            "ArcSec",
+            "ArcCsc",
+            "Sinh",
+            "Cosh",
+            "Tanh",
+            "Coth",
+            "Sech",
+            "Csch",
+            "ArcSinh",
+            "ArcCosh",
+            "ArcTanh",
+            "Log",
+            "Log10",
+            "Log2",
+            "Exp",
+            "Abs",
+            "Factorial",
+            "Factorial2",
+            "Binomial",
+            "Equal",
+            "Unequal",
+            "Less",
+            "LessEqual",
+            "Greater",
+            "GreaterEqual",
+            "DirectedInfinity",
+            "PlusMinus",
+            "Floor",
+            "Ceiling",
+            "Max",
+            "Min",
+            "Mod",
+            "GCD",
+            "LCM",
+            "Subtract",
+            "Divide",
+            "Minus",
+            "Sign",
+            "Re",
+            "Im",
+            "Conjugate",
+            "Arg");
     private static final Set<String> RELATIONS = lowerCase("Unequal", "Less", "LessEqual", "Greater", "GreaterEqual");
     /** Exact coordinates for the sample points: small, distinct, not integers, of both signs. */
-    private static final long[][] COORDINATES = {{7, 11}, {-13, 17}, {19, 7}, {5, 23}, {-29, 13}, {31, 37},
-            {3, 2}, {-2, 9}, {41, 19}, {11, 43}, {-17, 5}};
+    private static final long[][] COORDINATES = {
+        {7, 11}, {-13, 17}, {19, 7}, {5, 23}, {-29, 13}, {31, 37}, {3, 2}, {-2, 9}, {41, 19}, {11, 43}, {-17, 5}
+    };
+
     private static final int SAMPLES = 5;
     private static final int AGREEMENT_NEEDED = 3;
     private static final int MAX_INPUT_LENGTH = 1_000;
@@ -107,8 +163,10 @@ final class SymjaComparison {
             double @Nullable [] x = numeric(ea);
             double @Nullable [] y = numeric(eb);
             if (x != null && y != null) {
-                return Verdict.of(close(x, y) || halfUnit > 0 && Math.abs(x[1] - y[1]) < 1e-12
-                        && Math.abs(x[0] - y[0]) <= halfUnit * (1 + 1e-12));
+                return Verdict.of(close(x, y)
+                        || halfUnit > 0
+                                && Math.abs(x[1] - y[1]) < 1e-12
+                                && Math.abs(x[0] - y[0]) <= halfUnit * (1 + 1e-12));
             }
             return Verdict.of(engine.evaluate(F.Simplify(F.Subtract(ea, eb))).isZero());
         }

@@ -15,8 +15,7 @@ public final class YesNoAnswers {
             "(?<=^|[\\s\\p{Punct}\\p{IsPunctuation}])(?:yes|no)(?=$|[\\s\\p{Punct}\\p{IsPunctuation}])",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
-    private YesNoAnswers() {
-    }
+    private YesNoAnswers() {}
 
     /** The last yes/no word of the output, case-insensitive, punctuation counting as a space. */
     public static Extraction extract(String output) {
@@ -27,13 +26,15 @@ public final class YesNoAnswers {
             start = m.start();
             end = m.end();
         }
-        return start < 0 ? Extraction.none(LAST_YES_NO)
+        return start < 0
+                ? Extraction.none(LAST_YES_NO)
                 : new Extraction(LAST_YES_NO, output.substring(start, end).toLowerCase(Locale.ROOT), start, end);
     }
 
     /** Whether the extracted yes/no equals gold, which may be yes/no or a boolean (StrategyQA stores true/false). */
     public static boolean matches(String extracted, String gold) {
-        @Nullable String expected = switch (String.join(" ", words(gold))) {
+        @Nullable
+        String expected = switch (String.join(" ", words(gold))) {
             case "yes", "true" -> "yes";
             case "no", "false" -> "no";
             default -> null;
@@ -42,7 +43,9 @@ public final class YesNoAnswers {
     }
 
     private static String[] words(String text) {
-        String s = text.toLowerCase(Locale.ROOT).replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ").strip();
+        String s = text.toLowerCase(Locale.ROOT)
+                .replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ")
+                .strip();
         return s.isEmpty() ? new String[0] : s.split("\\s+");
     }
 }

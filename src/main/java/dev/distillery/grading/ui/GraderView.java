@@ -16,10 +16,10 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.distillery.grading.Choice;
+import dev.distillery.grading.Grade;
 import dev.distillery.grading.GradingItem;
 import dev.distillery.grading.GradingService;
-import dev.distillery.grading.Grade;
-import dev.distillery.grading.Choice;
 import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.ui.MarkedText;
@@ -84,18 +84,27 @@ public class GraderView extends VerticalLayout {
         ruleUsed.setId("grader-rule-used");
         result.setId("grader-result");
         readFrom.setId("grader-read-from");
-        result.add(line("Extracted answer: ", extracted), line("Verdict: ", verdict), line("Rule used: ", ruleUsed),
-                new Div(bold("Read from: ")), readFrom);
+        result.add(
+                line("Extracted answer: ", extracted),
+                line("Verdict: ", verdict),
+                line("Rule used: ", ruleUsed),
+                new Div(bold("Read from: ")),
+                readFrom);
         result.setVisible(false);
 
         FormLayout form = new FormLayout(type, rule, gold);
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40em", 3));
-        add(new H2("Grader"),
+        add(
+                new H2("Grader"),
                 new Paragraph("Check how an output is graded: which answer is read from it, by which rule, and whether "
                         + "it equals the gold answer. Math answers are compared symbolically; a bare answer such as -5 "
                         + "is read as it is, a free-form solution by its boxed answer, its marker (\"The answer is\") or "
                         + "its last stated value. Grader version " + grading.version() + "."),
-                form, output, choices, check, result);
+                form,
+                output,
+                choices,
+                check,
+                result);
         type.setValue(AnswerType.NUMBER);
     }
 
@@ -103,30 +112,42 @@ public class GraderView extends VerticalLayout {
         rule.setItems(grading.rules(answerType));
         rule.setValue("default");
         choices.setVisible(answerType == AnswerType.CHOICE);
-        gold.setPlaceholder(switch (answerType) {
-            case NUMBER -> "18";
-            case MATH -> "\\frac{1}{2}";
-            case CHOICE -> "B";
-            case YESNO -> "yes";
-            case STRING -> "nkg";
-        });
+        gold.setPlaceholder(
+                switch (answerType) {
+                    case NUMBER -> "18";
+                    case MATH -> "\\frac{1}{2}";
+                    case CHOICE -> "B";
+                    case YESNO -> "yes";
+                    case STRING -> "nkg";
+                });
     }
 
     private void check() {
         AnswerType answerType = type.getValue();
         List<Choice> options = answerType == AnswerType.CHOICE ? choices(choices.getValue()) : List.of();
-        Grade grade = grading.grade(answerType, rule.getValue(),
-                List.of(new GradingItem(output.getValue(), gold.getValue(), options))).getFirst();
+        Grade grade = grading.grade(
+                        answerType,
+                        rule.getValue(),
+                        List.of(new GradingItem(output.getValue(), gold.getValue(), options)))
+                .getFirst();
         extracted.setText(grade.extracted() == null ? "(no answer found)" : grade.extracted());
-        verdict.setText(grade.flagged() ? "flagged (undecided within the time limit)" : grade.correct() ? "correct" : "incorrect");
+        verdict.setText(
+                grade.flagged()
+                        ? "flagged (undecided within the time limit)"
+                        : grade.correct() ? "correct" : "incorrect");
         verdict.setClassName("text-success", grade.correct());
         verdict.setClassName("text-warning", !grade.correct() && grade.flagged());
         verdict.setClassName("text-error", !grade.correct() && !grade.flagged());
-        ruleUsed.setText(grade.rule() + (grade.answerFound() ? " · characters " + grade.start() + "–" + grade.end() : "")
-                + " · grader v" + grade.graderVersion());
+        ruleUsed.setText(
+                grade.rule() + (grade.answerFound() ? " · characters " + grade.start() + "–" + grade.end() : "")
+                        + " · grader v" + grade.graderVersion());
         readFrom.removeAll();
-        readFrom.add(MarkedText.of("grader-marked-output", output.getValue(), grade.answerFound() ? grade.start() : null,
-                grade.answerFound() ? grade.end() : null, grade.extracted()));
+        readFrom.add(MarkedText.of(
+                "grader-marked-output",
+                output.getValue(),
+                grade.answerFound() ? grade.start() : null,
+                grade.answerFound() ? grade.end() : null,
+                grade.extracted()));
         result.setVisible(true);
     }
 
@@ -142,7 +163,8 @@ public class GraderView extends VerticalLayout {
             if (!m.matches()) {
                 throw new InvalidInputException("choices", "Line " + (i + 1) + " is not an option like 'A) bank'.");
             }
-            parsed.add(new Choice(m.group(1).toUpperCase(Locale.ROOT), m.group(2).strip()));
+            parsed.add(
+                    new Choice(m.group(1).toUpperCase(Locale.ROOT), m.group(2).strip()));
         }
         return parsed;
     }

@@ -36,16 +36,21 @@ class LeaderboardController {
     }
 
     @GetMapping
-    @Operation(summary = "A leaderboard: one row per finished run", description = "Accuracy is a fraction (0–1) with "
-            + "its 95% Wilson interval. When the student has a baseline run (a student-only method) on exactly the same "
-            + "items, gainPoints is the difference in accuracy points, gainRelative the difference divided by the "
-            + "baseline's accuracy (0.21 = +21%), pValue McNemar's exact two-sided p, and diffLow/diffHigh the 95% "
-            + "bootstrap interval of the difference (fractions); otherwise these are null and baselineNote says why. "
-            + "teacher and student are endpoint names. A board is one dataset: without datasetId it is the most recent "
-            + "one (the dataset of the newest result that passes the other filters), named by datasetId in the answer "
-            + "(null when no result passes).")
-    BoardJson board(@Parameter(description = "the dataset; omitted: the most recent one")
-            @RequestParam(required = false) @Nullable UUID datasetId,
+    @Operation(
+            summary = "A leaderboard: one row per finished run",
+            description = "Accuracy is a fraction (0–1) with "
+                    + "its 95% Wilson interval. When the student has a baseline run (a student-only method) on exactly the same "
+                    + "items, gainPoints is the difference in accuracy points, gainRelative the difference divided by the "
+                    + "baseline's accuracy (0.21 = +21%), pValue McNemar's exact two-sided p, and diffLow/diffHigh the 95% "
+                    + "bootstrap interval of the difference (fractions); otherwise these are null and baselineNote says why. "
+                    + "teacher and student are endpoint names. A board is one dataset: without datasetId it is the most recent "
+                    + "one (the dataset of the newest result that passes the other filters), named by datasetId in the answer "
+                    + "(null when no result passes).")
+    BoardJson board(
+            @Parameter(description = "the dataset; omitted: the most recent one")
+                    @RequestParam(required = false)
+                    @Nullable
+                    UUID datasetId,
             @RequestParam(required = false) @Nullable String split,
             @RequestParam(required = false) @Nullable String method,
             @RequestParam(required = false) @Nullable String teacher,
@@ -57,10 +62,15 @@ class LeaderboardController {
     }
 
     @GetMapping(value = "/export", produces = "text/csv")
-    @Operation(summary = "A leaderboard as CSV (the same rows and filters)", description = "Without datasetId, the "
-            + "most recent dataset's board, as for the JSON board; each row names its dataset.")
-    ResponseEntity<String> csv(@Parameter(description = "the dataset; omitted: the most recent one")
-            @RequestParam(required = false) @Nullable UUID datasetId,
+    @Operation(
+            summary = "A leaderboard as CSV (the same rows and filters)",
+            description = "Without datasetId, the "
+                    + "most recent dataset's board, as for the JSON board; each row names its dataset.")
+    ResponseEntity<String> csv(
+            @Parameter(description = "the dataset; omitted: the most recent one")
+                    @RequestParam(required = false)
+                    @Nullable
+                    UUID datasetId,
             @RequestParam(required = false) @Nullable String split,
             @RequestParam(required = false) @Nullable String method,
             @RequestParam(required = false) @Nullable String teacher,
@@ -75,11 +85,25 @@ class LeaderboardController {
     }
 
     /** The filter asked for, on the dataset asked for or else the most recent one (none: no result passes). */
-    private LeaderboardFilter filter(@Nullable UUID datasetId, @Nullable String split, @Nullable String method,
-            @Nullable String teacher, @Nullable String student, @Nullable String from, @Nullable String to) {
-        LeaderboardFilter filter = new LeaderboardFilter(datasetId, blank(split), blank(method), blank(teacher),
-                blank(student), instant("from", from), instant("to", to));
-        return datasetId != null ? filter : filter.withDataset(leaderboards.latestDataset(filter).orElse(null));
+    private LeaderboardFilter filter(
+            @Nullable UUID datasetId,
+            @Nullable String split,
+            @Nullable String method,
+            @Nullable String teacher,
+            @Nullable String student,
+            @Nullable String from,
+            @Nullable String to) {
+        LeaderboardFilter filter = new LeaderboardFilter(
+                datasetId,
+                blank(split),
+                blank(method),
+                blank(teacher),
+                blank(student),
+                instant("from", from),
+                instant("to", to));
+        return datasetId != null
+                ? filter
+                : filter.withDataset(leaderboards.latestDataset(filter).orElse(null));
     }
 
     private static @Nullable String blank(@Nullable String value) {
@@ -98,6 +122,5 @@ class LeaderboardController {
     }
 
     /** @param datasetId the board's dataset: the one asked for, or the most recent one */
-    record BoardJson(@Nullable UUID datasetId, List<LeaderboardRow> rows) {
-    }
+    record BoardJson(@Nullable UUID datasetId, List<LeaderboardRow> rows) {}
 }

@@ -36,13 +36,21 @@ class PublicBoardController {
     }
 
     @PostMapping
-    @Operation(summary = "Publish a board at /p/{workspace}/{slug}", description = "The board shows one dataset, "
-            + "optionally narrowed to a split, method, teacher and student (endpoint names), and up to 50 sample "
-            + "traces of its newest result. Publishing under an existing slug replaces that board.")
+    @Operation(
+            summary = "Publish a board at /p/{workspace}/{slug}",
+            description = "The board shows one dataset, "
+                    + "optionally narrowed to a split, method, teacher and student (endpoint names), and up to 50 sample "
+                    + "traces of its newest result. Publishing under an existing slug replaces that board.")
     ResponseEntity<BoardJson> publish(@RequestBody PublishRequest body) {
-        PublicBoard board = boards.publish(new PublicBoardDraft(body.slug() == null ? "" : body.slug(),
-                body.title() == null ? "" : body.title(), body.datasetId(), body.split(), body.method(), body.teacher(),
-                body.student(), body.sampleTraces() == null ? 0 : body.sampleTraces()));
+        PublicBoard board = boards.publish(new PublicBoardDraft(
+                body.slug() == null ? "" : body.slug(),
+                body.title() == null ? "" : body.title(),
+                body.datasetId(),
+                body.split(),
+                body.method(),
+                body.teacher(),
+                body.student(),
+                body.sampleTraces() == null ? 0 : body.sampleTraces()));
         BoardJson json = BoardJson.of(board, workspaces.current().slug());
         return ResponseEntity.created(URI.create(json.path())).body(json);
     }
@@ -61,18 +69,46 @@ class PublicBoardController {
         return ResponseEntity.noContent().build();
     }
 
-    record PublishRequest(@Nullable String slug, @Nullable String title, @Nullable UUID datasetId,
-            @Nullable String split, @Nullable String method, @Nullable String teacher, @Nullable String student,
-            @Nullable Integer sampleTraces) {
-    }
+    record PublishRequest(
+            @Nullable String slug,
+            @Nullable String title,
+            @Nullable UUID datasetId,
+            @Nullable String split,
+            @Nullable String method,
+            @Nullable String teacher,
+            @Nullable String student,
+            @Nullable Integer sampleTraces) {}
 
-    record BoardJson(UUID id, String slug, String title, String path, UUID datasetId, @Nullable String split,
-            @Nullable String method, @Nullable String teacher, @Nullable String student, int sampleTraces,
-            boolean published, String createdBy, Instant updatedAt) {
+    record BoardJson(
+            UUID id,
+            String slug,
+            String title,
+            String path,
+            UUID datasetId,
+            @Nullable String split,
+            @Nullable String method,
+            @Nullable String teacher,
+            @Nullable String student,
+            int sampleTraces,
+            boolean published,
+            String createdBy,
+            Instant updatedAt) {
 
         static BoardJson of(PublicBoard b, String workspaceSlug) {
-            return new BoardJson(b.id(), b.slug(), b.title(), b.path(workspaceSlug), b.datasetId(), b.split(), b.method(),
-                    b.teacher(), b.student(), b.sampleTraces(), b.published(), b.createdBy(), b.updatedAt());
+            return new BoardJson(
+                    b.id(),
+                    b.slug(),
+                    b.title(),
+                    b.path(workspaceSlug),
+                    b.datasetId(),
+                    b.split(),
+                    b.method(),
+                    b.teacher(),
+                    b.student(),
+                    b.sampleTraces(),
+                    b.published(),
+                    b.createdBy(),
+                    b.updatedAt());
         }
     }
 }

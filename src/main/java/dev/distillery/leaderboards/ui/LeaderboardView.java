@@ -1,6 +1,5 @@
 package dev.distillery.leaderboards.ui;
 
-import dev.distillery.shared.ui.UrlState;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -17,10 +16,8 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import dev.distillery.datasets.DatasetService;
@@ -33,6 +30,7 @@ import dev.distillery.leaderboards.LeaderboardService;
 import dev.distillery.leaderboards.PublicBoardService;
 import dev.distillery.leaderboards.TeacherStudentMatrix;
 import dev.distillery.shared.ui.EChart;
+import dev.distillery.shared.ui.UrlState;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
@@ -43,7 +41,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +62,8 @@ import tools.jackson.databind.json.JsonMapper;
 @PermitAll
 public class LeaderboardView extends VerticalLayout implements BeforeEnterObserver {
 
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final LeaderboardService leaderboards;
     private final JsonMapper json;
@@ -88,8 +86,12 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
     private TeacherStudentMatrix matrix = TeacherStudentMatrix.of(List.of());
     private boolean restoring;
 
-    public LeaderboardView(LeaderboardService leaderboards, PublicBoardService publicBoards, DatasetService datasets,
-            WorkspaceService workspaces, JsonMapper json) {
+    public LeaderboardView(
+            LeaderboardService leaderboards,
+            PublicBoardService publicBoards,
+            DatasetService datasets,
+            WorkspaceService workspaces,
+            JsonMapper json) {
         this.leaderboards = leaderboards;
         this.json = json;
         setSizeFull();
@@ -105,7 +107,10 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
                 dataset.setValue(e.getOldValue());
                 return;
             }
-            split.setItems(e.getValue() == null ? List.of() : List.copyOf(e.getValue().splitCounts().keySet()));
+            split.setItems(
+                    e.getValue() == null
+                            ? List.of()
+                            : List.copyOf(e.getValue().splitCounts().keySet()));
             changed();
         });
         split.setId("board-split");
@@ -125,20 +130,32 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         filters.setWrap(true);
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);
 
-        Anchor csv = new Anchor((DownloadHandler) event -> {
-            event.setFileName("leaderboard.csv");
-            event.setContentType("text/csv");
-            event.getOutputStream().write(LeaderboardExport.csv(shown).getBytes(StandardCharsets.UTF_8));
-        }, "Export CSV");
+        Anchor csv = new Anchor(
+                (DownloadHandler) event -> {
+                    event.setFileName("leaderboard.csv");
+                    event.setContentType("text/csv");
+                    event.getOutputStream().write(LeaderboardExport.csv(shown).getBytes(StandardCharsets.UTF_8));
+                },
+                "Export CSV");
         csv.setId("export-csv");
-        Anchor jsonExport = new Anchor((DownloadHandler) event -> {
-            event.setFileName("leaderboard.json");
-            event.setContentType("application/json");
-            event.getOutputStream().write(json.writeValueAsBytes(Map.of("rows", shown)));
-        }, "Export JSON");
+        Anchor jsonExport = new Anchor(
+                (DownloadHandler) event -> {
+                    event.setFileName("leaderboard.json");
+                    event.setContentType("application/json");
+                    event.getOutputStream().write(json.writeValueAsBytes(Map.of("rows", shown)));
+                },
+                "Export JSON");
         jsonExport.setId("export-json");
-        Button publish = new Button("Publish…", click -> new PublishDialog(publicBoards, workspaces.current().slug(),
-                currentFilter(), dataset.getValue() == null ? null : dataset.getValue().name()).open());
+        Button publish = new Button(
+                "Publish…",
+                click -> new PublishDialog(
+                                publicBoards,
+                                workspaces.current().slug(),
+                                currentFilter(),
+                                dataset.getValue() == null
+                                        ? null
+                                        : dataset.getValue().name())
+                        .open());
         publish.setId("publish-board");
         publish.setVisible(workspaces.current().role().can(Permission.MANAGE_WORKSPACE));
         HorizontalLayout actions = new HorizontalLayout(summary, csv, jsonExport, publish);
@@ -158,9 +175,12 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
                 tabs.setSelectedIndex(0);
             }
         });
-        VerticalLayout matrixTab = new VerticalLayout(new Paragraph("Each cell is the newest compared result of a "
-                + "teacher with a student: its gain in accuracy points over that student's own baseline on the same "
-                + "items. Click a cell to see its runs."), heatmap, matrixNote);
+        VerticalLayout matrixTab = new VerticalLayout(
+                new Paragraph("Each cell is the newest compared result of a "
+                        + "teacher with a student: its gain in accuracy points over that student's own baseline on the same "
+                        + "items. Click a cell to see its runs."),
+                heatmap,
+                matrixNote);
         matrixTab.setPadding(false);
         accuracy.setId("accuracy-chart");
         accuracy.setHeight("520px");
@@ -187,30 +207,43 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         column(r -> r.method() + " / " + r.preset(), "Method").setComparator(LeaderboardRow::method);
         column(r -> text(r.teacher()), "Teacher").setComparator(r -> text(r.teacher()));
         column(r -> text(r.student()), "Student").setComparator(r -> text(r.student()));
-        column(r -> Integer.toString(r.n()), "n").setTextAlign(ColumnTextAlign.END).setComparator(LeaderboardRow::n);
-        column(r -> percent(r.accuracy()) + "  [" + percent(r.ciLow()) + "–" + percent(r.ciHigh()) + "]", "Accuracy [95% CI]")
+        column(r -> Integer.toString(r.n()), "n")
+                .setTextAlign(ColumnTextAlign.END)
+                .setComparator(LeaderboardRow::n);
+        column(
+                        r -> percent(r.accuracy()) + "  [" + percent(r.ciLow()) + "–" + percent(r.ciHigh()) + "]",
+                        "Accuracy [95% CI]")
                 .setComparator(LeaderboardRow::accuracy);
         column(r -> r.baselineAccuracy() == null ? "" : percent(r.baselineAccuracy()), "Baseline")
                 .setComparator(r -> Objects.requireNonNullElse(r.baselineAccuracy(), -1.0));
         column(LeaderboardView::gain, "Gain").setComparator(r -> Objects.requireNonNullElse(r.gainPoints(), -1000.0));
         column(r -> r.pValue() == null ? "" : pValue(r.pValue()), "p (McNemar)")
                 .setComparator(r -> Objects.requireNonNullElse(r.pValue(), 2.0));
-        column(r -> r.diffLow() == null || r.diffHigh() == null ? "" : String.format(Locale.ROOT, "%+.1f to %+.1f", 100 * r.diffLow(), 100 * r.diffHigh()),
+        column(
+                r -> r.diffLow() == null || r.diffHigh() == null
+                        ? ""
+                        : String.format(Locale.ROOT, "%+.1f to %+.1f", 100 * r.diffLow(), 100 * r.diffHigh()),
                 "Bootstrap 95% of gain");
         column(LeaderboardView::corrected, "With corrections")
                 .setComparator(r -> r.corrected() == null ? -1.0 : r.corrected().accuracy());
-        column(r -> String.format(Locale.ROOT, "%,d", r.tokens()), "Tokens").setTextAlign(ColumnTextAlign.END)
-                .setComparator(LeaderboardRow::tokens);
-        column(r -> String.format(Locale.ROOT, "$%.4f", r.cost()), "Cost").setTextAlign(ColumnTextAlign.END)
-                .setComparator(LeaderboardRow::cost);
-        column(r -> r.costPerCorrect() == null ? "" : String.format(Locale.ROOT, "$%.5f", r.costPerCorrect()), "Cost / correct")
+        column(r -> String.format(Locale.ROOT, "%,d", r.tokens()), "Tokens")
                 .setTextAlign(ColumnTextAlign.END)
-                .setComparator(Comparator.comparing(LeaderboardRow::costPerCorrect, Comparator.nullsLast(Comparator.naturalOrder())));
+                .setComparator(LeaderboardRow::tokens);
+        column(r -> String.format(Locale.ROOT, "$%.4f", r.cost()), "Cost")
+                .setTextAlign(ColumnTextAlign.END)
+                .setComparator(LeaderboardRow::cost);
+        column(
+                        r -> r.costPerCorrect() == null ? "" : String.format(Locale.ROOT, "$%.5f", r.costPerCorrect()),
+                        "Cost / correct")
+                .setTextAlign(ColumnTextAlign.END)
+                .setComparator(Comparator.comparing(
+                        LeaderboardRow::costPerCorrect, Comparator.nullsLast(Comparator.naturalOrder())));
         column(r -> TIME.format(r.finishedAt()), "Date").setComparator(LeaderboardRow::finishedAt);
         column(r -> text(r.createdBy()) + (r.imported() ? " (imported)" : ""), "By");
         grid.setEmptyStateText("No finished runs match. Runs appear here when they complete.");
         grid.setTooltipGenerator(r -> r.baselineNote() == null ? "" : r.baselineNote());
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate("runs/" + e.getItem().runId())));
+        grid.addItemClickListener(
+                e -> getUI().ifPresent(ui -> ui.navigate("runs/" + e.getItem().runId())));
     }
 
     private Grid.Column<LeaderboardRow> column(Function<LeaderboardRow, String> value, String header) {
@@ -247,9 +280,14 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
     }
 
     private LeaderboardFilter currentFilter() {
-        return new LeaderboardFilter(dataset.getValue() == null ? null : dataset.getValue().id(), split.getValue(),
-                method.getValue(), teacher.getValue(), student.getValue(), start(from.getValue()), start(to.getValue() == null ? null
-                        : to.getValue().plusDays(1)));
+        return new LeaderboardFilter(
+                dataset.getValue() == null ? null : dataset.getValue().id(),
+                split.getValue(),
+                method.getValue(),
+                teacher.getValue(),
+                student.getValue(),
+                start(from.getValue()),
+                start(to.getValue() == null ? null : to.getValue().plusDays(1)));
     }
 
     private static @Nullable Instant start(@Nullable LocalDate day) {
@@ -267,21 +305,43 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
     private void refresh() {
         LeaderboardFilter filter = currentFilter();
         // One query for the dataset, split and dates; the facet lists come from it, the other filters apply in memory.
-        List<LeaderboardRow> all = leaderboards.rows(new LeaderboardFilter(filter.datasetId(), filter.split(), null,
-                null, null, filter.from(), filter.to()));
+        List<LeaderboardRow> all = leaderboards.rows(new LeaderboardFilter(
+                filter.datasetId(), filter.split(), null, null, null, filter.from(), filter.to()));
         restoring = true;
-        keepItems(method, all.stream().map(LeaderboardRow::method).distinct().sorted().toList());
-        keepItems(teacher, all.stream().map(LeaderboardRow::teacher).filter(Objects::nonNull).distinct().sorted().toList());
-        keepItems(student, all.stream().map(LeaderboardRow::student).filter(Objects::nonNull).distinct().sorted().toList());
+        keepItems(
+                method,
+                all.stream().map(LeaderboardRow::method).distinct().sorted().toList());
+        keepItems(
+                teacher,
+                all.stream()
+                        .map(LeaderboardRow::teacher)
+                        .filter(Objects::nonNull)
+                        .distinct()
+                        .sorted()
+                        .toList());
+        keepItems(
+                student,
+                all.stream()
+                        .map(LeaderboardRow::student)
+                        .filter(Objects::nonNull)
+                        .distinct()
+                        .sorted()
+                        .toList());
         restoring = false;
         shown = all.stream().filter(filter::matches).toList();
         grid.setItems(shown);
         long compared = shown.stream().filter(r -> r.gainPoints() != null).count();
         summary.setText(shown.size() + " results, " + compared + " compared with a baseline");
         matrix = TeacherStudentMatrix.of(shown);
-        long uncompared = matrix.cells().stream().filter(c -> c.gainPoints() == null).count();
-        matrixNote.setText(matrix.cells().isEmpty() ? "No teacher–student results match."
-                : uncompared == 0 ? "" : uncompared + " teacher–student pairs have no baseline on the same items (shown as –).");
+        long uncompared =
+                matrix.cells().stream().filter(c -> c.gainPoints() == null).count();
+        matrixNote.setText(
+                matrix.cells().isEmpty()
+                        ? "No teacher–student results match."
+                        : uncompared == 0
+                                ? ""
+                                : uncompared
+                                        + " teacher–student pairs have no baseline on the same items (shown as –).");
         drawCharts();
     }
 
@@ -308,7 +368,11 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
 
     private void updateUrl() {
         UrlState.empty()
-                .put("dataset", dataset.getValue() == null ? null : dataset.getValue().id().toString())
+                .put(
+                        "dataset",
+                        dataset.getValue() == null
+                                ? null
+                                : dataset.getValue().id().toString())
                 .put("split", split.getValue())
                 .put("method", method.getValue())
                 .put("teacher", teacher.getValue())
@@ -325,8 +389,12 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         Function<String, @Nullable String> param = key -> url.get(key).orElse(null);
         restoring = true;
         String datasetId = param.apply("dataset");
-        Optional<DatasetSummary> chosen = datasetId == null ? Optional.empty()
-                : dataset.getListDataView().getItems().filter(d -> d.id().toString().equals(datasetId)).findFirst();
+        Optional<DatasetSummary> chosen = datasetId == null
+                ? Optional.empty()
+                : dataset.getListDataView()
+                        .getItems()
+                        .filter(d -> d.id().toString().equals(datasetId))
+                        .findFirst();
         chosen.or(this::mostRecentDataset).ifPresent(d -> {
             dataset.setValue(d);
             split.setItems(List.copyOf(d.splitCounts().keySet()));
@@ -351,7 +419,8 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
     /** The dataset of the newest result, or without results the dataset changed last. */
     private Optional<DatasetSummary> mostRecentDataset() {
         List<DatasetSummary> all = dataset.getListDataView().getItems().toList();
-        return leaderboards.latestDataset(LeaderboardFilter.all())
+        return leaderboards
+                .latestDataset(LeaderboardFilter.all())
                 .flatMap(id -> all.stream().filter(d -> d.id().equals(id)).findFirst())
                 .or(() -> all.stream().max(Comparator.comparing(DatasetSummary::updatedAt)));
     }

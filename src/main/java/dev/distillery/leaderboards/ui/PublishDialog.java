@@ -30,7 +30,8 @@ class PublishDialog extends Dialog {
     private final IntegerField sampleTraces = new IntegerField("Sample traces to show");
     private final VerticalLayout published = new VerticalLayout();
 
-    PublishDialog(PublicBoardService boards, String workspaceSlug, LeaderboardFilter filter, @Nullable String datasetName) {
+    PublishDialog(
+            PublicBoardService boards, String workspaceSlug, LeaderboardFilter filter, @Nullable String datasetName) {
         this.boards = boards;
         this.workspaceSlug = workspaceSlug;
         setHeaderTitle("Publish this board");
@@ -47,13 +48,19 @@ class PublishDialog extends Dialog {
         sampleTraces.setValue(0);
         sampleTraces.setHelperText("Traces of the newest result, shown below the table (0: none).");
         if (datasetName != null) {
-            String suggested = datasetName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+            String suggested = datasetName
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9]+", "-")
+                    .replaceAll("(^-+|-+$)", "");
             slug.setValue(suggested.isEmpty() ? "board" : suggested);
             title.setValue(datasetName + (filter.split() == null ? "" : " " + filter.split()) + " leaderboard");
         }
-        Paragraph scope = new Paragraph(datasetName == null ? "Choose a dataset on the board first: a public board shows one dataset."
-                : "Shows " + datasetName + describe(filter) + ". Anyone with the address can read it, and nothing else of "
-                        + "the workspace. Unpublish takes effect at once.");
+        Paragraph scope = new Paragraph(
+                datasetName == null
+                        ? "Choose a dataset on the board first: a public board shows one dataset."
+                        : "Shows " + datasetName + describe(filter)
+                                + ". Anyone with the address can read it, and nothing else of "
+                                + "the workspace. Unpublish takes effect at once.");
         Button publish = new Button("Publish", click -> publish(filter));
         publish.setId("publish-confirm");
         publish.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -87,8 +94,14 @@ class PublishDialog extends Dialog {
         title.setInvalid(false);
         sampleTraces.setInvalid(false);
         try {
-            PublicBoard board = boards.publish(new PublicBoardDraft(slug.getValue(), title.getValue(), filter.datasetId(),
-                    filter.split(), filter.method(), filter.teacher(), filter.student(),
+            PublicBoard board = boards.publish(new PublicBoardDraft(
+                    slug.getValue(),
+                    title.getValue(),
+                    filter.datasetId(),
+                    filter.split(),
+                    filter.method(),
+                    filter.teacher(),
+                    filter.student(),
                     sampleTraces.getValue() == null ? 0 : sampleTraces.getValue()));
             Notifications.success("Published at " + board.path(workspaceSlug));
             listBoards();

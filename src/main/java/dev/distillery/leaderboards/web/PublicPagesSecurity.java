@@ -24,12 +24,13 @@ class PublicPagesSecurity {
     @Order(3)
     SecurityFilterChain publicPagesChain(HttpSecurity http) throws Exception {
         return http.securityMatcher("/p/**", "/_static/**")
-                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/p/**", "/_static/**").permitAll()
-                        .anyRequest().denyAll())
+                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.GET, "/p/**", "/_static/**")
+                        .permitAll()
+                        .anyRequest()
+                        .denyAll())
                 // Strict: the page's own script and the chart library, no inline script, nothing from elsewhere; a
                 // hostile run name stays text even if a template ever printed it unescaped.
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(PUBLIC_PAGE_POLICY))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(PUBLIC_PAGE_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())

@@ -33,18 +33,27 @@ class QueueController {
     }
 
     @PostMapping("/review-queue")
-    @Operation(summary = "Set up the run's review queue", description = "reviewsPerItem 1–5; selection all, incorrect "
-            + "or sample (with sampleSize); reviewers: user ids who may review (empty: everyone who may review).")
+    @Operation(
+            summary = "Set up the run's review queue",
+            description =
+                    "reviewsPerItem 1–5; selection all, incorrect "
+                            + "or sample (with sampleSize); reviewers: user ids who may review (empty: everyone who may review).")
     ResponseEntity<QueueService.QueueStatus> configure(@PathVariable UUID runId, @RequestBody QueueRequest body) {
         QueueService.Selection selection;
         try {
-            selection = QueueService.Selection.valueOf((body.selection() == null ? "all" : body.selection()).toUpperCase(Locale.ROOT));
+            selection = QueueService.Selection.valueOf(
+                    (body.selection() == null ? "all" : body.selection()).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("selection", "Choose all, incorrect or sample.");
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(queues.configure(runId, new QueueService.QueueDraft(
-                body.reviewsPerItem() == null ? 1 : body.reviewsPerItem(), selection, body.sampleSize(),
-                body.reviewers() == null ? List.of() : body.reviewers())));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(queues.configure(
+                        runId,
+                        new QueueService.QueueDraft(
+                                body.reviewsPerItem() == null ? 1 : body.reviewsPerItem(),
+                                selection,
+                                body.sampleSize(),
+                                body.reviewers() == null ? List.of() : body.reviewers())));
     }
 
     @GetMapping("/review-queue")
@@ -53,9 +62,13 @@ class QueueController {
     }
 
     @PostMapping("/review-queue/next")
-    @Operation(summary = "The next item for the caller, leased to them", description = "204 when nothing is left for them.")
+    @Operation(
+            summary = "The next item for the caller, leased to them",
+            description = "204 when nothing is left for them.")
     ResponseEntity<QueueService.Assignment> next(@PathVariable UUID runId) {
-        return queues.next(runId).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
+        return queues.next(runId)
+                .map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     @PostMapping("/review-queue/items/{itemId}/done")
@@ -69,28 +82,36 @@ class QueueController {
     }
 
     @GetMapping("/agreement")
-    @Operation(summary = "Agreement of the queue's reviews: Fleiss' and Cohen's kappa, disagreements, corrections' agreement")
+    @Operation(
+            summary =
+                    "Agreement of the queue's reviews: Fleiss' and Cohen's kappa, disagreements, corrections' agreement")
     QueueService.AgreementReport agreement(@PathVariable UUID runId) {
         return queues.agreement(runId);
     }
 
     @PostMapping("/traces/{itemId}/adjudication")
     @Operation(summary = "Settle an item: the final verdict, optionally a revision's teacher trace, and why")
-    ResponseEntity<Revision> adjudicate(@PathVariable UUID runId, @PathVariable String itemId, @RequestBody AdjudicationRequest body) {
+    ResponseEntity<Revision> adjudicate(
+            @PathVariable UUID runId, @PathVariable String itemId, @RequestBody AdjudicationRequest body) {
         if (body.verdict() == null) {
-            throw new InvalidInputException("verdict", "Give the final verdict: true for correct, false for incorrect.");
+            throw new InvalidInputException(
+                    "verdict", "Give the final verdict: true for correct, false for incorrect.");
         }
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(queues.adjudicate(runId, itemId, body.verdict(), body.revision(), body.reason() == null ? "" : body.reason()));
+                .body(queues.adjudicate(
+                        runId, itemId, body.verdict(), body.revision(), body.reason() == null ? "" : body.reason()));
     }
 
-    record QueueRequest(@Nullable Integer reviewsPerItem, @Nullable String selection, @Nullable Integer sampleSize,
-            @Nullable List<UUID> reviewers) {
-    }
+    record QueueRequest(
+            @Nullable Integer reviewsPerItem,
+            @Nullable String selection,
+            @Nullable Integer sampleSize,
+            @Nullable List<UUID> reviewers) {}
 
-    record VerdictRequest(@Nullable Boolean verdict) {
-    }
+    record VerdictRequest(@Nullable Boolean verdict) {}
 
-    record AdjudicationRequest(@Nullable Boolean verdict, @Nullable Integer revision, @Nullable String reason) {
-    }
+    record AdjudicationRequest(
+            @Nullable Boolean verdict,
+            @Nullable Integer revision,
+            @Nullable String reason) {}
 }

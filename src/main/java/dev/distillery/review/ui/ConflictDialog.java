@@ -38,7 +38,8 @@ final class ConflictDialog extends Dialog {
             changes.forEach(line -> diff.add(TextBlocks.mono(String.valueOf(line))));
             add(diff);
         }
-        int latest = conflict.details().get("latestRevision") instanceof Integer revision ? revision : mine.baseRevision();
+        int latest =
+                conflict.details().get("latestRevision") instanceof Integer revision ? revision : mine.baseRevision();
         Button merge = new Button("Merge: edit their version", e -> {
             close();
             choices.merge(mine.teacherOutput());
@@ -46,7 +47,8 @@ final class ConflictDialog extends Dialog {
         merge.setId("review-conflict-merge");
         Button retry = new Button("Save mine on top", e -> {
             close();
-            choices.retry(new RevisionDraft(latest, mine.teacherOutput(), mine.verdict(), mine.reason(), mine.comment()));
+            choices.retry(
+                    new RevisionDraft(latest, mine.teacherOutput(), mine.verdict(), mine.reason(), mine.comment()));
         });
         retry.setId("review-conflict-retry");
         Button drop = new Button("Discard mine", e -> {

@@ -40,7 +40,9 @@ final class PreloadCache {
     TraceReview load(UUID runId, String itemId) {
         Preloaded next = preloaded;
         preloaded = null;
-        return next != null && next.fresh(runId, itemId, clock.instant()) ? next.review() : corrections.review(runId, itemId);
+        return next != null && next.fresh(runId, itemId, clock.instant())
+                ? next.review()
+                : corrections.review(runId, itemId);
     }
 
     /**

@@ -44,10 +44,16 @@ final class QueuePanel extends HorizontalLayout {
     private final Button setUp = new Button("Set up review queue");
     private final Button next = new Button("Next in queue (n)");
     private final Button agreement = new Button("Agreement");
+
     @SuppressWarnings("NullAway.Init") // set by show(), which runs before the panel is visible
     private UUID runId;
 
-    QueuePanel(QueueService queues, Supplier<List<MemberSummary>> members, Role role, Consumer<String> open, Runnable changed) {
+    QueuePanel(
+            QueueService queues,
+            Supplier<List<MemberSummary>> members,
+            Role role,
+            Consumer<String> open,
+            Runnable changed) {
         this.queues = queues;
         this.members = members;
         this.role = role;
@@ -77,8 +83,12 @@ final class QueuePanel extends HorizontalLayout {
         next.setVisible(queue.isPresent() && role.can(Permission.REVIEW));
         agreement.setVisible(queue.isPresent());
         status.setText(queue.map(q -> "Queue: " + q.done() + " / " + q.slots() + " reviews of " + q.items() + " items"
-                + (q.doneByReviewer().isEmpty() ? "" : " · " + q.doneByReviewer().entrySet().stream()
-                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))))
+                        + (q.doneByReviewer().isEmpty()
+                                ? ""
+                                : " · "
+                                        + q.doneByReviewer().entrySet().stream()
+                                                .map(e -> e.getKey() + " " + e.getValue())
+                                                .collect(Collectors.joining(", "))))
                 .orElse("No review queue"));
     }
 
@@ -130,20 +140,33 @@ final class QueuePanel extends HorizontalLayout {
         sample.setId("review-queue-sample");
         sample.setVisible(false);
         selection.addValueChangeListener(e -> sample.setVisible(e.getValue() == QueueService.Selection.SAMPLE));
-        MultiSelectComboBox<MemberSummary> reviewers = new MultiSelectComboBox<>("Reviewers (empty: everyone who may review)");
+        MultiSelectComboBox<MemberSummary> reviewers =
+                new MultiSelectComboBox<>("Reviewers (empty: everyone who may review)");
         reviewers.setId("review-queue-reviewers");
-        reviewers.setItems(members.get().stream().filter(m -> m.role().can(Permission.REVIEW)).toList());
+        reviewers.setItems(members.get().stream()
+                .filter(m -> m.role().can(Permission.REVIEW))
+                .toList());
         reviewers.setItemLabelGenerator(m -> m.displayName() + " (" + m.email() + ")");
         Button create = new Button("Create queue", e -> {
             try {
-                queues.configure(runId, new QueueService.QueueDraft(reviews.getValue() == null ? 0 : reviews.getValue(),
-                        selection.getValue(), sample.getValue(), reviewers.getValue().stream().map(MemberSummary::userId).toList()));
+                queues.configure(
+                        runId,
+                        new QueueService.QueueDraft(
+                                reviews.getValue() == null ? 0 : reviews.getValue(),
+                                selection.getValue(),
+                                sample.getValue(),
+                                reviewers.getValue().stream()
+                                        .map(MemberSummary::userId)
+                                        .toList()));
                 dialog.close();
                 Notifications.success("Review queue created.");
                 refresh();
             } catch (InvalidInputException ex) {
-                Map<String, String> byField = ex.errors().stream().collect(Collectors.toMap(
-                        InvalidInputException.FieldError::field, InvalidInputException.FieldError::message, (a, b) -> a));
+                Map<String, String> byField = ex.errors().stream()
+                        .collect(Collectors.toMap(
+                                InvalidInputException.FieldError::field,
+                                InvalidInputException.FieldError::message,
+                                (a, b) -> a));
                 reviews.setInvalid(byField.containsKey("reviewsPerItem"));
                 reviews.setErrorMessage(byField.get("reviewsPerItem"));
                 sample.setInvalid(byField.containsKey("sampleSize"));
@@ -176,12 +199,17 @@ final class QueuePanel extends HorizontalLayout {
         QueueService.AgreementReport report = queues.agreement(runId);
         body.add(new Paragraph("Fleiss' kappa: " + kappa(report.fleissKappa()) + " · Cohen's kappa (two reviewers): "
                 + kappa(report.cohenKappa()) + " · items with two or more reviews: " + report.itemsWithTwoOrMore()
-                + " · mean agreement per item: " + String.format(Locale.ROOT, "%.0f %%", report.meanItemAgreement() * 100)));
+                + " · mean agreement per item: "
+                + String.format(Locale.ROOT, "%.0f %%", report.meanItemAgreement() * 100)));
         if (report.sameStudentOutcome() != null || report.meanEditDistance() != null) {
             body.add(new Paragraph("Corrections: same student outcome in "
-                    + (report.sameStudentOutcome() == null ? "–" : String.format(Locale.ROOT, "%.0f %%", report.sameStudentOutcome() * 100))
+                    + (report.sameStudentOutcome() == null
+                            ? "–"
+                            : String.format(Locale.ROOT, "%.0f %%", report.sameStudentOutcome() * 100))
                     + " of pairs · mean normalised edit distance "
-                    + (report.meanEditDistance() == null ? "–" : String.format(Locale.ROOT, "%.2f", report.meanEditDistance()))));
+                    + (report.meanEditDistance() == null
+                            ? "–"
+                            : String.format(Locale.ROOT, "%.2f", report.meanEditDistance()))));
         }
         if (report.disagreements().isEmpty()) {
             body.add(new Paragraph("No disagreements."));
@@ -198,7 +226,8 @@ final class QueuePanel extends HorizontalLayout {
         });
         openItem.addThemeVariants(ButtonVariant.LUMO_TERTIARY_INLINE);
         Span votes = new Span(item.verdicts().entrySet().stream()
-                .map(e -> e.getKey() + ": " + (e.getValue() ? "correct" : "incorrect")).collect(Collectors.joining(" · "))
+                        .map(e -> e.getKey() + ": " + (e.getValue() ? "correct" : "incorrect"))
+                        .collect(Collectors.joining(" · "))
                 + (item.adjudicatedBy() == null ? "" : " · settled by " + item.adjudicatedBy()));
         HorizontalLayout row = new HorizontalLayout(openItem, votes);
         row.setId("review-disagreement-" + item.itemId());
@@ -214,7 +243,8 @@ final class QueuePanel extends HorizontalLayout {
             trace.setItems(item.revisions().keySet());
             trace.setEmptySelectionAllowed(true);
             trace.setEmptySelectionCaption("Keep the latest trace");
-            trace.setItemLabelGenerator(reviewer -> reviewer == null ? "Keep the latest trace"
+            trace.setItemLabelGenerator(reviewer -> reviewer == null
+                    ? "Keep the latest trace"
                     : "Trace of " + reviewer + " (revision " + item.revisions().get(reviewer) + ")");
             trace.setVisible(!item.revisions().isEmpty());
             TextField reason = new TextField();
@@ -226,8 +256,12 @@ final class QueuePanel extends HorizontalLayout {
                     return;
                 }
                 try {
-                    queues.adjudicate(runId, item.itemId(), "correct".equals(verdict.getValue()),
-                            trace.getValue() == null ? null : item.revisions().get(trace.getValue()), reason.getValue());
+                    queues.adjudicate(
+                            runId,
+                            item.itemId(),
+                            "correct".equals(verdict.getValue()),
+                            trace.getValue() == null ? null : item.revisions().get(trace.getValue()),
+                            reason.getValue());
                     Notifications.success(item.itemId() + " settled.");
                     changed.run();
                     fill(body, dialog);

@@ -1,6 +1,5 @@
 package dev.distillery.review.ui;
 
-import dev.distillery.shared.ui.UrlState;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.Shortcuts;
@@ -25,9 +24,7 @@ import com.vaadin.flow.data.provider.SortDirection;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.Location;
 import com.vaadin.flow.router.PageTitle;
-import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import dev.distillery.review.CorrectionService;
 import dev.distillery.review.CorrectionSummary;
@@ -38,6 +35,7 @@ import dev.distillery.runs.RunService;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.shared.ui.Notifications;
+import dev.distillery.shared.ui.UrlState;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
@@ -61,8 +59,8 @@ import org.jspecify.annotations.Nullable;
 @PermitAll
 public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
 
-    static final List<String> COLUMNS = List.of("item", "question", "gold", "extracted", "verdict", "state", "reviewer",
-            "edited", "outcome", "tokens");
+    static final List<String> COLUMNS = List.of(
+            "item", "question", "gold", "extracted", "verdict", "state", "reviewer", "edited", "outcome", "tokens");
 
     private final CorrectionService corrections;
     private final RunService runs;
@@ -80,13 +78,19 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private final Map<String, Grid.Column<ReviewRow>> columnsByKey = new LinkedHashMap<>();
     private final Button rerunAll = new Button("Re-run student on edited traces");
     private final QueuePanel queue;
+
     @SuppressWarnings("NullAway.Init") // set by beforeEnter(), which runs before any listener can
     private UUID runId;
     /** Rows the grid has fetched, by index, so next and previous need no query when the neighbour is loaded. */
     private final java.util.TreeMap<Integer, ReviewRow> fetched = new java.util.TreeMap<>();
+
     private boolean restoring;
 
-    public ReviewView(CorrectionService corrections, QueueService queues, RunService runs, WorkspaceService workspaces,
+    public ReviewView(
+            CorrectionService corrections,
+            QueueService queues,
+            RunService runs,
+            WorkspaceService workspaces,
             Clock clock) {
         this.corrections = corrections;
         this.runs = runs;
@@ -172,9 +176,13 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         setFlexGrow(1, split);
     }
 
-    private Grid.Column<ReviewRow> column(String key, String header, com.vaadin.flow.function.ValueProvider<ReviewRow, String> value,
+    private Grid.Column<ReviewRow> column(
+            String key,
+            String header,
+            com.vaadin.flow.function.ValueProvider<ReviewRow, String> value,
             @Nullable String sortKey) {
-        Grid.Column<ReviewRow> column = grid.addColumn(value).setHeader(header).setKey(key).setResizable(true);
+        Grid.Column<ReviewRow> column =
+                grid.addColumn(value).setHeader(header).setKey(key).setResizable(true);
         if (sortKey != null) {
             column.setSortable(true).setSortProperty(sortKey);
         }
@@ -193,17 +201,22 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         }
         restore(UrlState.of(event.getLocation()));
         queue.show(runId);
-        grid.setItems(query -> {
-            List<ReviewRow> rows = corrections.rows(runId, filter(query.getSortOrders().stream().findFirst().orElse(null)),
-                    query.getOffset(), query.getLimit());
-            for (int i = 0; i < rows.size(); i++) {
-                fetched.put(query.getOffset() + i, rows.get(i));
-            }
-            return rows.stream();
-        }, query -> {
-            fetched.clear();
-            return corrections.count(runId, filter(null));
-        });
+        grid.setItems(
+                query -> {
+                    List<ReviewRow> rows = corrections.rows(
+                            runId,
+                            filter(query.getSortOrders().stream().findFirst().orElse(null)),
+                            query.getOffset(),
+                            query.getLimit());
+                    for (int i = 0; i < rows.size(); i++) {
+                        fetched.put(query.getOffset() + i, rows.get(i));
+                    }
+                    return rows.stream();
+                },
+                query -> {
+                    fetched.clear();
+                    return corrections.count(runId, filter(null));
+                });
         showSummary();
     }
 
@@ -211,16 +224,28 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private ReviewFilter filter(@Nullable QuerySortOrder sort) {
         String sortKey = sort != null ? sort.getSorted() : currentSortKey();
         boolean descending = sort != null ? sort.getDirection() == SortDirection.DESCENDING : currentSortDescending();
-        return new ReviewFilter(ReviewFilter.Verdict.of(verdict.getValue()), ReviewFilter.State.of(state.getValue()),
-                edited.getValue(), mine.getValue(), emptyToNull(search.getValue()), ReviewFilter.Sort.of(sortKey), descending);
+        return new ReviewFilter(
+                ReviewFilter.Verdict.of(verdict.getValue()),
+                ReviewFilter.State.of(state.getValue()),
+                edited.getValue(),
+                mine.getValue(),
+                emptyToNull(search.getValue()),
+                ReviewFilter.Sort.of(sortKey),
+                descending);
     }
 
     private @Nullable String currentSortKey() {
-        return grid.getSortOrder().stream().findFirst().map(o -> o.getSorted().getKey()).orElse(null);
+        return grid.getSortOrder().stream()
+                .findFirst()
+                .map(o -> o.getSorted().getKey())
+                .orElse(null);
     }
 
     private boolean currentSortDescending() {
-        return grid.getSortOrder().stream().findFirst().map(o -> o.getDirection() == SortDirection.DESCENDING).orElse(false);
+        return grid.getSortOrder().stream()
+                .findFirst()
+                .map(o -> o.getDirection() == SortDirection.DESCENDING)
+                .orElse(false);
     }
 
     private void refresh() {
@@ -259,12 +284,24 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         if (restoring || runId == null) {
             return;
         }
-        UrlState url = UrlState.empty().put("verdict", verdict.getValue()).put("state", state.getValue())
-                .flag("edited", edited.getValue()).flag("mine", mine.getValue()).put("q", search.getValue());
-        grid.getSortOrder().stream().findFirst().ifPresent(o -> url.put("sort", o.getSorted().getKey())
-                .put("dir", o.getDirection() == SortDirection.DESCENDING ? "desc" : "asc"));
+        UrlState url = UrlState.empty()
+                .put("verdict", verdict.getValue())
+                .put("state", state.getValue())
+                .flag("edited", edited.getValue())
+                .flag("mine", mine.getValue())
+                .put("q", search.getValue());
+        grid.getSortOrder().stream()
+                .findFirst()
+                .ifPresent(o -> url.put("sort", o.getSorted().getKey())
+                        .put("dir", o.getDirection() == SortDirection.DESCENDING ? "desc" : "asc"));
         if (!columns.getValue().containsAll(COLUMNS)) {
-            url.put("cols", String.join(",", COLUMNS.stream().filter(columns.getValue()::contains).toList()));
+            url.put(
+                    "cols",
+                    String.join(
+                            ",",
+                            COLUMNS.stream()
+                                    .filter(columns.getValue()::contains)
+                                    .toList()));
         }
         url.replace("runs/" + runId + "/review");
     }
@@ -272,8 +309,10 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private void restore(UrlState url) {
         restoring = true;
         try {
-            verdict.setValue(url.oneOf("verdict", List.of("correct", "incorrect", "error")).orElse(""));
-            state.setValue(url.oneOf("state", List.of("unreviewed", "reviewed", "overridden")).orElse(""));
+            verdict.setValue(url.oneOf("verdict", List.of("correct", "incorrect", "error"))
+                    .orElse(""));
+            state.setValue(url.oneOf("state", List.of("unreviewed", "reviewed", "overridden"))
+                    .orElse(""));
             edited.setValue(url.flag("edited"));
             mine.setValue(url.flag("mine"));
             search.setValue(url.get("q").orElse(""));
@@ -287,9 +326,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
                 columns.setValue(chosen);
                 columnsByKey.forEach((key, column) -> column.setVisible(chosen.contains(key)));
             });
-            url.get("sort").filter(sort -> columnsByKey.containsKey(sort) && columnsByKey.get(sort).isSortable())
-                    .ifPresent(sort -> grid.sort(List.of(new GridSortOrder<>(columnsByKey.get(sort),
-                            url.get("dir").filter("desc"::equals).isPresent() ? SortDirection.DESCENDING : SortDirection.ASCENDING))));
+            url.get("sort")
+                    .filter(sort -> columnsByKey.containsKey(sort)
+                            && columnsByKey.get(sort).isSortable())
+                    .ifPresent(sort -> grid.sort(List.of(new GridSortOrder<>(
+                            columnsByKey.get(sort),
+                            url.get("dir").filter("desc"::equals).isPresent()
+                                    ? SortDirection.DESCENDING
+                                    : SortDirection.ASCENDING))));
         } finally {
             restoring = false;
         }
@@ -309,7 +353,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         Shortcuts.addShortcutListener(grid, detail::startEditing, Key.KEY_E).listenOn(grid);
         Shortcuts.addShortcutListener(grid, this::help, Key.of("?")).listenOn(grid);
         Shortcuts.addShortcutListener(grid, queue::next, Key.KEY_N).listenOn(grid);
-        Shortcuts.addShortcutListener(this, detail::save, Key.KEY_S, KeyModifier.CONTROL).listenOn(this);
+        Shortcuts.addShortcutListener(this, detail::save, Key.KEY_S, KeyModifier.CONTROL)
+                .listenOn(this);
     }
 
     /** The row after the shown one, which j and s open, is loaded in the background so that it opens at once. */
@@ -322,8 +367,11 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private int indexOf(String itemId) {
-        return fetched.entrySet().stream().filter(e -> e.getValue().itemId().equals(itemId)).map(Map.Entry::getKey)
-                .findFirst().orElse(-1);
+        return fetched.entrySet().stream()
+                .filter(e -> e.getValue().itemId().equals(itemId))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(-1);
     }
 
     private void move(int step) {
@@ -350,11 +398,15 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         Dialog dialog = new Dialog();
         dialog.setHeaderTitle("Keyboard");
         dialog.setId("review-keys");
-        VerticalLayout list = new VerticalLayout(new Paragraph("j or s: next item (s skips without marking)"),
-                new Paragraph("k: previous item"), new Paragraph("n: next item of the review queue"),
+        VerticalLayout list = new VerticalLayout(
+                new Paragraph("j or s: next item (s skips without marking)"),
+                new Paragraph("k: previous item"),
+                new Paragraph("n: next item of the review queue"),
                 new Paragraph("c: mark the verdict correct (in the queue: your review)"),
-                new Paragraph("x: mark the verdict incorrect"), new Paragraph("e: edit the teacher's steps"),
-                new Paragraph("Ctrl+S: save the edit"), new Paragraph("?: this help"));
+                new Paragraph("x: mark the verdict incorrect"),
+                new Paragraph("e: edit the teacher's steps"),
+                new Paragraph("Ctrl+S: save the edit"),
+                new Paragraph("?: this help"));
         list.setPadding(false);
         list.setSpacing(false);
         dialog.add(list);

@@ -34,7 +34,8 @@ final class RevisionHistory extends VerticalLayout {
         setPadding(false);
         add(new H4("History"));
         review.revisions().forEach(revision -> add(new Span(describe(revision))));
-        List<Integer> numbers = review.revisions().stream().map(Revision::revision).toList();
+        List<Integer> numbers =
+                review.revisions().stream().map(Revision::revision).toList();
         if (numbers.size() > 1) {
             from.setLabel("Diff from");
             from.setId("review-diff-from");
@@ -57,7 +58,9 @@ final class RevisionHistory extends VerticalLayout {
         return "r" + revision.revision() + " · " + revision.author() + " · " + revision.createdAt()
                 + (revision.revision() > 0 ? " (on r" + revision.baseRevision() + ")" : "")
                 + (revision.comment() == null ? "" : " · " + revision.comment())
-                + (rerun != null && rerun.outcome() != null ? " · " + rerun.outcome().label() : "");
+                + (rerun != null && rerun.outcome() != null
+                        ? " · " + rerun.outcome().label()
+                        : "");
     }
 
     private void showDiff() {

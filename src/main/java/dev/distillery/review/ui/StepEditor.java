@@ -153,7 +153,11 @@ final class StepEditor extends VerticalLayout {
     }
 
     private String stepsText() {
-        return new TeacherSteps(fields.stream().map(TextArea::getValue).filter(v -> !v.isBlank()).toList()).render();
+        return new TeacherSteps(fields.stream()
+                        .map(TextArea::getValue)
+                        .filter(v -> !v.isBlank())
+                        .toList())
+                .render();
     }
 
     private String text() {

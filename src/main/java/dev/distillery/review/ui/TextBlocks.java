@@ -8,8 +8,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 /** The small blocks of text the trace detail's parts share, styled by the stylesheet's classes; text, never HTML. */
 final class TextBlocks {
 
-    private TextBlocks() {
-    }
+    private TextBlocks() {}
 
     /** A field's label above its value. */
     static Span label(String text) {

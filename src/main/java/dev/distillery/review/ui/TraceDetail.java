@@ -79,7 +79,8 @@ final class TraceDetail extends VerticalLayout {
 
     /** Loads an item in the background so that showing it next needs no query (skipped if by then it is shown). */
     void preload(UUID runId, String itemId) {
-        preloads.preload(runId, itemId, () -> shown != null && runId.equals(shown.runId()) && !itemId.equals(shown.itemId()));
+        preloads.preload(
+                runId, itemId, () -> shown != null && runId.equals(shown.runId()) && !itemId.equals(shown.itemId()));
     }
 
     /** Drops the preloaded item: after a save (every save ends in the view's change handler) traces may have changed. */
@@ -91,7 +92,8 @@ final class TraceDetail extends VerticalLayout {
         this.queueVerdict = verdict;
     }
 
-    @Nullable String itemId() {
+    @Nullable
+    String itemId() {
         return shown == null ? null : shown.itemId();
     }
 
@@ -119,8 +121,14 @@ final class TraceDetail extends VerticalLayout {
             queueVerdict.accept(correct);
             return;
         }
-        saveDraft(new RevisionDraft(shown.review().latest().revision(), null, correct,
-                "Marked " + verdict(correct) + " by the reviewer", null), null);
+        saveDraft(
+                new RevisionDraft(
+                        shown.review().latest().revision(),
+                        null,
+                        correct,
+                        "Marked " + verdict(correct) + " by the reviewer",
+                        null),
+                null);
     }
 
     private void cancelEditing() {
@@ -165,14 +173,22 @@ final class TraceDetail extends VerticalLayout {
         }
 
         body.add(new H4("Student's answer"));
-        t.predictions().stream().findFirst().ifPresentOrElse(p -> {
-            body.add(ModelText.marked("review-output", p.output(), p.answerStart(), p.answerEnd(), p.extracted()));
-            Span verdict = new Span(verdict(p.correct()) + " · extracted "
-                    + (p.extracted() == null ? "nothing (no answer found)" : "\"" + p.extracted() + "\"") + " · rule " + p.rule()
-                    + " · grader v" + p.version());
-            verdict.setId("review-verdict");
-            body.add(verdict);
-        }, () -> body.add(new Span(t.status() + (t.error() == null ? "" : ": " + t.error()))));
+        t.predictions().stream()
+                .findFirst()
+                .ifPresentOrElse(
+                        p -> {
+                            body.add(ModelText.marked(
+                                    "review-output", p.output(), p.answerStart(), p.answerEnd(), p.extracted()));
+                            Span verdict = new Span(verdict(p.correct()) + " · extracted "
+                                    + (p.extracted() == null
+                                            ? "nothing (no answer found)"
+                                            : "\"" + p.extracted() + "\"")
+                                    + " · rule " + p.rule()
+                                    + " · grader v" + p.version());
+                            verdict.setId("review-verdict");
+                            body.add(verdict);
+                        },
+                        () -> body.add(new Span(t.status() + (t.error() == null ? "" : ": " + t.error()))));
         if (latest.verdict() != null) {
             Span override = new Span("Reviewer's verdict: " + verdict(latest.verdict()) + " — " + latest.reason());
             override.setId("review-override");
@@ -213,7 +229,9 @@ final class TraceDetail extends VerticalLayout {
                 verdict.setErrorMessage("Choose correct or incorrect.");
                 return;
             }
-            saveDraft(new RevisionDraft(latest.revision(), null, "correct".equals(verdict.getValue()), reason.getValue(), null),
+            saveDraft(
+                    new RevisionDraft(
+                            latest.revision(), null, "correct".equals(verdict.getValue()), reason.getValue(), null),
                     reason);
         });
         override.setId("review-override-save");
@@ -221,7 +239,8 @@ final class TraceDetail extends VerticalLayout {
         overrideRow.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         HorizontalLayout marks = new HorizontalLayout(markCorrect, markIncorrect);
         // A re-run is worth it once the teacher's trace differs from the run's original (revision 0).
-        if (latest.revision() > 0 && latest.teacherOutput() != null
+        if (latest.revision() > 0
+                && latest.teacherOutput() != null
                 && !latest.teacherOutput().equals(r.revision(0).teacherOutput())) {
             Button rerun = new Button("Re-run student on this revision", e -> rerun(latest.revision()));
             rerun.setId("review-rerun");
@@ -239,14 +258,23 @@ final class TraceDetail extends VerticalLayout {
         } else if (rerun.outcome() != null) {
             Span outcome = new Span(rerun.outcome().label());
             outcome.setId("review-outcome");
-            outcome.getElement().getThemeList().add("badge " + switch (rerun.outcome()) {
-                case FIXED -> "success";
-                case WORSE -> "error";
-                case NO_CHANGE -> "contrast";
-            });
-            box.add(new Span("Re-run: " + verdict(Boolean.TRUE.equals(rerun.correct())) + ", extracted "
-                    + (rerun.extracted() == null ? "nothing" : "\"" + rerun.extracted() + "\"") + " · "), outcome);
-            box.add(ModelText.marked("review-rerun-output", rerun.output() == null ? "" : rerun.output(), null, null,
+            outcome.getElement()
+                    .getThemeList()
+                    .add("badge "
+                            + switch (rerun.outcome()) {
+                                case FIXED -> "success";
+                                case WORSE -> "error";
+                                case NO_CHANGE -> "contrast";
+                            });
+            box.add(
+                    new Span("Re-run: " + verdict(Boolean.TRUE.equals(rerun.correct())) + ", extracted "
+                            + (rerun.extracted() == null ? "nothing" : "\"" + rerun.extracted() + "\"") + " · "),
+                    outcome);
+            box.add(ModelText.marked(
+                    "review-rerun-output",
+                    rerun.output() == null ? "" : rerun.output(),
+                    null,
+                    null,
                     rerun.extracted()));
         } else {
             box.setText("Re-run " + rerun.status());
@@ -267,7 +295,8 @@ final class TraceDetail extends VerticalLayout {
         } catch (ConflictException e) {
             new ConflictDialog(e, draft, conflictChoices()).open();
         } catch (InvalidInputException e) {
-            var reasonError = e.errors().stream().filter(f -> "reason".equals(f.field())).findFirst();
+            var reasonError =
+                    e.errors().stream().filter(f -> "reason".equals(f.field())).findFirst();
             if (reasonField != null && reasonError.isPresent()) {
                 reasonField.setInvalid(true);
                 reasonField.setErrorMessage(reasonError.get().message());
@@ -308,8 +337,10 @@ final class TraceDetail extends VerticalLayout {
         }
         try {
             Revision done = corrections.rerun(on.runId(), on.itemId(), revision);
-            Notifications.success(done.rerun() != null && done.rerun().outcome() != null
-                    ? "Re-run: " + done.rerun().outcome().label() + "." : "Re-run failed.");
+            Notifications.success(
+                    done.rerun() != null && done.rerun().outcome() != null
+                            ? "Re-run: " + done.rerun().outcome().label() + "."
+                            : "Re-run failed.");
         } catch (InvalidInputException e) {
             Notifications.error(e.getMessage());
         }
@@ -318,7 +349,11 @@ final class TraceDetail extends VerticalLayout {
     }
 
     private static Component steps(@Nullable String teacherOutput) {
-        return ModelText.list("review-steps", teacherOutput == null ? List.of() : TeacherSteps.parse(teacherOutput).steps());
+        return ModelText.list(
+                "review-steps",
+                teacherOutput == null
+                        ? List.of()
+                        : TeacherSteps.parse(teacherOutput).steps());
     }
 
     private static String verdict(boolean correct) {

@@ -61,10 +61,12 @@ class RunController {
     }
 
     @PostMapping("/runs")
-    @Operation(summary = "Launch a run", description = "roles maps teacher/student/decomposer/solver to endpoint ids; "
-            + "an extractor endpoint (optional, any method) adds model-based answer extraction: one greedy call per "
-            + "prediction with \"Therefore, the answer is\" whose answer is graded. decoding (temperature, topP, "
-            + "maxTokens, stop, seed) overrides the preset for the method's calls.")
+    @Operation(
+            summary = "Launch a run",
+            description = "roles maps teacher/student/decomposer/solver to endpoint ids; "
+                    + "an extractor endpoint (optional, any method) adds model-based answer extraction: one greedy call per "
+                    + "prediction with \"Therefore, the answer is\" whose answer is graded. decoding (temperature, topP, "
+                    + "maxTokens, stop, seed) overrides the preset for the method's calls.")
     ResponseEntity<RunJson> launch(@RequestBody LaunchRequest body) {
         Map<ModelRole, UUID> roles = new EnumMap<>(ModelRole.class);
         if (body.roles() != null) {
@@ -72,7 +74,8 @@ class RunController {
                 try {
                     roles.put(ModelRole.fromId(role), id);
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidInputException("roles." + role, "Unknown role; use teacher, student, decomposer, solver or extractor.");
+                    throw new InvalidInputException(
+                            "roles." + role, "Unknown role; use teacher, student, decomposer, solver or extractor.");
                 }
             });
         }
@@ -80,25 +83,42 @@ class RunController {
             throw new InvalidInputException("datasetId", "Choose the dataset to run on.");
         }
         DecodingJson d = body.decoding() == null ? new DecodingJson(null, null, null, null, null) : body.decoding();
-        RunDetails run = runs.launch(new RunDraft(body.name(), body.method() == null ? "" : body.method(), body.preset(),
-                body.datasetId(), body.datasetVersion(), body.split() == null ? null : body.split(),
-                body.offset() == null ? 0 : body.offset(), body.limit(), roles,
+        RunDetails run = runs.launch(new RunDraft(
+                body.name(),
+                body.method() == null ? "" : body.method(),
+                body.preset(),
+                body.datasetId(),
+                body.datasetVersion(),
+                body.split() == null ? null : body.split(),
+                body.offset() == null ? 0 : body.offset(),
+                body.limit(),
+                roles,
                 body.params() == null ? Map.of() : body.params(),
-                new Decoding(d.temperature(), d.topP(), d.maxTokens(), d.stop() == null ? List.of() : d.stop(),
-                        d.seed() != null ? d.seed() : body.seed(), 1),
-                body.concurrency() == null ? 16 : body.concurrency(), body.seed()));
+                new Decoding(
+                        d.temperature(),
+                        d.topP(),
+                        d.maxTokens(),
+                        d.stop() == null ? List.of() : d.stop(),
+                        d.seed() != null ? d.seed() : body.seed(),
+                        1),
+                body.concurrency() == null ? 16 : body.concurrency(),
+                body.seed()));
         return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(json(run));
     }
 
     @PostMapping(value = "/runs/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @Operation(summary = "Import a run produced elsewhere: its outputs are graded and it joins the leaderboards as imported",
-            description = "file: JSON Lines of {\"itemId\" or \"question\", \"output\", optional \"teacherTrace\"}, or a CSV "
-                    + "(name ending in .csv) with a header of the same names. A question is matched to an item of the split "
-                    + "by its text (case and whitespace ignored). datasetVersionId defaults to the latest version, split to "
-                    + "test, method to \"imported\" (\"standard\" makes it the student's baseline). student names the model "
-                    + "that wrote the outputs; teacher the one that wrote the traces. answerType overrides the items' own. "
-                    + "Any problem stores nothing and answers 400 with an errors array of {line, field, message}.")
-    ResponseEntity<RunJson> importRun(@RequestParam("file") MultipartFile file,
+    @Operation(
+            summary =
+                    "Import a run produced elsewhere: its outputs are graded and it joins the leaderboards as imported",
+            description =
+                    "file: JSON Lines of {\"itemId\" or \"question\", \"output\", optional \"teacherTrace\"}, or a CSV "
+                            + "(name ending in .csv) with a header of the same names. A question is matched to an item of the split "
+                            + "by its text (case and whitespace ignored). datasetVersionId defaults to the latest version, split to "
+                            + "test, method to \"imported\" (\"standard\" makes it the student's baseline). student names the model "
+                            + "that wrote the outputs; teacher the one that wrote the traces. answerType overrides the items' own. "
+                            + "Any problem stores nothing and answers 400 with an errors array of {line, field, message}.")
+    ResponseEntity<RunJson> importRun(
+            @RequestParam("file") MultipartFile file,
             @RequestParam(value = "name", required = false) @Nullable String name,
             @RequestParam(value = "datasetId", required = false) @Nullable UUID datasetId,
             @RequestParam(value = "datasetVersionId", required = false) @Nullable UUID datasetVersionId,
@@ -106,15 +126,21 @@ class RunController {
             @RequestParam(value = "method", required = false) @Nullable String method,
             @RequestParam(value = "student", required = false) @Nullable String student,
             @RequestParam(value = "teacher", required = false) @Nullable String teacher,
-            @RequestParam(value = "answerType", required = false) @Nullable String answerType) throws IOException {
+            @RequestParam(value = "answerType", required = false) @Nullable String answerType)
+            throws IOException {
         Path temp = Files.createTempFile("distillery-run-import-", ".part");
         try {
             file.transferTo(temp);
-            String fileName = file.getOriginalFilename() == null || file.getOriginalFilename().isBlank() ? "upload.jsonl"
+            String fileName = file.getOriginalFilename() == null
+                            || file.getOriginalFilename().isBlank()
+                    ? "upload.jsonl"
                     : Path.of(file.getOriginalFilename()).getFileName().toString();
-            RunDetails run = imports.importRun(new RunImportDraft(name, datasetId, datasetVersionId, split, method,
-                    student, teacher, answerType), temp, fileName);
-            return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(json(run));
+            RunDetails run = imports.importRun(
+                    new RunImportDraft(name, datasetId, datasetVersionId, split, method, student, teacher, answerType),
+                    temp,
+                    fileName);
+            return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id()))
+                    .body(json(run));
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -132,8 +158,10 @@ class RunController {
     }
 
     @GetMapping("/runs")
-    List<RunSummary> list(@RequestParam(required = false) @Nullable UUID datasetId,
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+    List<RunSummary> list(
+            @RequestParam(required = false) @Nullable UUID datasetId,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
         int clamped = Math.clamp(size, 1, 500);
         return runs.list(datasetId, Math.max(0, page) * clamped, clamped);
     }
@@ -154,10 +182,12 @@ class RunController {
     }
 
     @PostMapping("/runs/{id}/regrade")
-    @Operation(summary = "Grade the run's stored outputs again with the current grader (no model is called)",
-            description = "Answers 202 at once; the re-grade runs in the background and the run's regrade field follows it "
-                    + "(status queued, then done; regraded of items). Accuracy, the no-answer count, leaderboards and "
-                    + "review outcomes follow when it is done. 409 while the run is queued or running.")
+    @Operation(
+            summary = "Grade the run's stored outputs again with the current grader (no model is called)",
+            description =
+                    "Answers 202 at once; the re-grade runs in the background and the run's regrade field follows it "
+                            + "(status queued, then done; regraded of items). Accuracy, the no-answer count, leaderboards and "
+                            + "review outcomes follow when it is done. 409 while the run is queued or running.")
     ResponseEntity<RunJson> regrade(@PathVariable UUID id) {
         RunProgress progress = runs.regrade(id);
         RunDetails run = runs.get(id);
@@ -165,61 +195,157 @@ class RunController {
     }
 
     @GetMapping("/runs/{id}/traces")
-    @Operation(summary = "Traces in source order: every call's prompt and output per role, extracted answer, verdict",
+    @Operation(
+            summary = "Traces in source order: every call's prompt and output per role, extracted answer, verdict",
             description = "correct=true|false filters on the verdict; outcome=correct|incorrect|error|pending too.")
-    TracePage traces(@PathVariable UUID id, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size, @RequestParam(required = false) @Nullable Boolean correct,
+    TracePage traces(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size,
+            @RequestParam(required = false) @Nullable Boolean correct,
             @RequestParam(required = false) @Nullable String outcome) {
         String filter = outcome != null ? outcome : correct == null ? null : correct ? "correct" : "incorrect";
         int clamped = Math.clamp(size, 1, 500);
-        return new TracePage(runs.traces(id, filter, Math.max(0, page) * clamped, clamped), runs.countTraces(id, filter),
-                page, clamped);
+        return new TracePage(
+                runs.traces(id, filter, Math.max(0, page) * clamped, clamped),
+                runs.countTraces(id, filter),
+                page,
+                clamped);
     }
 
-    record LaunchRequest(@Nullable String name, @Nullable String method, @Nullable String preset,
-            @Nullable UUID datasetId, @Nullable Integer datasetVersion, @Nullable String split, @Nullable Integer offset,
-            @Nullable Integer limit, @Nullable Map<String, UUID> roles, @Nullable Map<String, Object> params,
-            @Nullable DecodingJson decoding, @Nullable Integer concurrency, @Nullable Integer seed) {
-    }
+    record LaunchRequest(
+            @Nullable String name,
+            @Nullable String method,
+            @Nullable String preset,
+            @Nullable UUID datasetId,
+            @Nullable Integer datasetVersion,
+            @Nullable String split,
+            @Nullable Integer offset,
+            @Nullable Integer limit,
+            @Nullable Map<String, UUID> roles,
+            @Nullable Map<String, Object> params,
+            @Nullable DecodingJson decoding,
+            @Nullable Integer concurrency,
+            @Nullable Integer seed) {}
 
-    record DecodingJson(@Nullable Double temperature, @Nullable Double topP, @Nullable Integer maxTokens,
-            @Nullable List<String> stop, @Nullable Integer seed) {
-    }
+    record DecodingJson(
+            @Nullable Double temperature,
+            @Nullable Double topP,
+            @Nullable Integer maxTokens,
+            @Nullable List<String> stop,
+            @Nullable Integer seed) {}
 
-    record TracePage(List<Trace> items, int total, int page, int size) {
-    }
+    record TracePage(List<Trace> items, int total, int page, int size) {}
 
-    record RunJson(UUID id, String name, String status, String method, String preset, int presetVersion,
-            UUID datasetId, String datasetName, int datasetVersion, String split, int offset, @Nullable Integer limit,
-            Map<String, RunDetails.RoleEndpoint> roles, Map<String, Object> params, Decoding decoding, int concurrency,
-            @Nullable Integer seed, int total, int done, int correct, int errors, @Nullable Double accuracy,
-            Map<String, Long> tokens, BigDecimal cost, Map<String, RunProgress.RoleUsage> byRole,
-            double itemsPerSecond, @Nullable Long etaSeconds,
-            @Nullable String error, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
-            boolean imported, int noAnswer, Map<String, Integer> graderVersions, RunProgress.@Nullable Regrade regrade,
-            @Nullable String waiting, Map<String, Pacing> pacing) {
+    record RunJson(
+            UUID id,
+            String name,
+            String status,
+            String method,
+            String preset,
+            int presetVersion,
+            UUID datasetId,
+            String datasetName,
+            int datasetVersion,
+            String split,
+            int offset,
+            @Nullable Integer limit,
+            Map<String, RunDetails.RoleEndpoint> roles,
+            Map<String, Object> params,
+            Decoding decoding,
+            int concurrency,
+            @Nullable Integer seed,
+            int total,
+            int done,
+            int correct,
+            int errors,
+            @Nullable Double accuracy,
+            Map<String, Long> tokens,
+            BigDecimal cost,
+            Map<String, RunProgress.RoleUsage> byRole,
+            double itemsPerSecond,
+            @Nullable Long etaSeconds,
+            @Nullable String error,
+            Instant createdAt,
+            @Nullable Instant startedAt,
+            @Nullable Instant finishedAt,
+            boolean imported,
+            int noAnswer,
+            Map<String, Integer> graderVersions,
+            RunProgress.@Nullable Regrade regrade,
+            @Nullable String waiting,
+            Map<String, Pacing> pacing) {
 
         static RunJson of(RunDetails r, RunProgress p, Map<String, Pacing> pacing) {
-            return new RunJson(r.id(), r.name(), p.status().id(), r.method(), r.preset(), r.presetVersion(), r.datasetId(),
-                    r.datasetName(), r.datasetVersion(), r.split(), r.offset(), r.limit(), r.roles(), r.params(),
-                    r.decoding(), r.concurrency(), r.seed(), r.total(), p.done(), p.correct(), p.errors(), p.accuracy(),
-                    Map.of("prompt", p.promptTokens(), "completion", p.completionTokens(),
-                            "total", p.promptTokens() + p.completionTokens()),
-                    p.cost(), p.byRole(), p.itemsPerSecond(), p.etaSeconds(), r.error(), r.createdAt(), r.startedAt(), r.finishedAt(),
-                    r.imported(), p.noAnswer(), p.graderVersions(), p.regrade(), p.waiting(), pacing);
+            return new RunJson(
+                    r.id(),
+                    r.name(),
+                    p.status().id(),
+                    r.method(),
+                    r.preset(),
+                    r.presetVersion(),
+                    r.datasetId(),
+                    r.datasetName(),
+                    r.datasetVersion(),
+                    r.split(),
+                    r.offset(),
+                    r.limit(),
+                    r.roles(),
+                    r.params(),
+                    r.decoding(),
+                    r.concurrency(),
+                    r.seed(),
+                    r.total(),
+                    p.done(),
+                    p.correct(),
+                    p.errors(),
+                    p.accuracy(),
+                    Map.of(
+                            "prompt",
+                            p.promptTokens(),
+                            "completion",
+                            p.completionTokens(),
+                            "total",
+                            p.promptTokens() + p.completionTokens()),
+                    p.cost(),
+                    p.byRole(),
+                    p.itemsPerSecond(),
+                    p.etaSeconds(),
+                    r.error(),
+                    r.createdAt(),
+                    r.startedAt(),
+                    r.finishedAt(),
+                    r.imported(),
+                    p.noAnswer(),
+                    p.graderVersions(),
+                    p.regrade(),
+                    p.waiting(),
+                    pacing);
         }
     }
 
-    record MethodJson(String id, String label, String description, List<String> roles, List<ParamSpec> params,
-            List<PresetJson> presets, String defaultSplit) {
+    record MethodJson(
+            String id,
+            String label,
+            String description,
+            List<String> roles,
+            List<ParamSpec> params,
+            List<PresetJson> presets,
+            String defaultSplit) {
 
         static MethodJson of(Method m) {
-            return new MethodJson(m.id(), m.label(), m.description(), m.roles().stream().map(ModelRole::id).sorted().toList(),
-                    m.params(), m.presets().stream().map(p -> new PresetJson(p.id(), p.version(), p.label(), p.description(),
-                    p.templates())).toList(), m.defaultSplit());
+            return new MethodJson(
+                    m.id(),
+                    m.label(),
+                    m.description(),
+                    m.roles().stream().map(ModelRole::id).sorted().toList(),
+                    m.params(),
+                    m.presets().stream()
+                            .map(p -> new PresetJson(p.id(), p.version(), p.label(), p.description(), p.templates()))
+                            .toList(),
+                    m.defaultSplit());
         }
     }
 
-    record PresetJson(String id, int version, String label, String description, Map<String, String> templates) {
-    }
+    record PresetJson(String id, int version, String label, String description, Map<String, String> templates) {}
 }

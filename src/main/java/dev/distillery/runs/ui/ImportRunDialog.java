@@ -1,6 +1,5 @@
 package dev.distillery.runs.ui;
 
-import dev.distillery.shared.Sizes;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -22,6 +21,7 @@ import dev.distillery.shared.AnswerType;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.InvalidInputException.FieldError;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.Sizes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +74,8 @@ class ImportRunDialog extends Dialog {
         answerType.setLabel("Grade as");
         answerType.setId("import-answer-type");
         answerType.setItems("", "number", "math", "choice", "yesno", "string");
-        answerType.setItemLabelGenerator(t -> t.isEmpty() ? "Each item's answer type" : AnswerType.fromId(t).id());
+        answerType.setItemLabelGenerator(t ->
+                t.isEmpty() ? "Each item's answer type" : AnswerType.fromId(t).id());
         answerType.setValue("");
 
         UI ui = UI.getCurrent();
@@ -91,12 +92,15 @@ class ImportRunDialog extends Dialog {
         upload.setMaxFiles(1);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, imports.maxFileBytes()));
         upload.setDropLabel(new Span("Drop a .jsonl file of {\"itemId\" or \"question\", \"output\", \"teacherTrace\"} "
-                + "objects, or a .csv with a header of the same names. Up to " + Sizes.bytes(imports.maxFileBytes()) + "."));
+                + "objects, or a .csv with a header of the same names. Up to " + Sizes.bytes(imports.maxFileBytes())
+                + "."));
         upload.addFileRejectedListener(event -> status.setText("Rejected: " + event.getErrorMessage()));
 
         problems.setId("import-run-problems");
         problems.setAllRowsVisible(true);
-        problems.addColumn(p -> p.line() == null ? "" : p.line().toString()).setHeader("Line").setAutoWidth(true);
+        problems.addColumn(p -> p.line() == null ? "" : p.line().toString())
+                .setHeader("Line")
+                .setAutoWidth(true);
         problems.addColumn(p -> describe(p.field())).setHeader("What").setAutoWidth(true);
         problems.addColumn(FieldError::message).setHeader("Problem").setFlexGrow(3);
         problems.setVisible(false);
@@ -119,14 +123,25 @@ class ImportRunDialog extends Dialog {
             return;
         }
         try {
-            RunDetails run = imports.importRun(new RunImportDraft(name.getValue(),
-                    dataset.getValue() == null ? null : dataset.getValue().id(), null, split.getValue(), method.getValue(),
-                    student.getValue(), teacher.getValue(), answerType.getValue()), file.toPath(), uploadedName);
+            RunDetails run = imports.importRun(
+                    new RunImportDraft(
+                            name.getValue(),
+                            dataset.getValue() == null
+                                    ? null
+                                    : dataset.getValue().id(),
+                            null,
+                            split.getValue(),
+                            method.getValue(),
+                            student.getValue(),
+                            teacher.getValue(),
+                            answerType.getValue()),
+                    file.toPath(),
+                    uploadedName);
             close();
             onImported.accept(run);
         } catch (InvalidInputException e) {
-            status.setText("The import was refused and nothing was stored. " + e.errors().size()
-                    + (e.errors().size() == 1 ? " problem" : " problems") + " to fix:");
+            status.setText("The import was refused and nothing was stored. "
+                    + e.errors().size() + (e.errors().size() == 1 ? " problem" : " problems") + " to fix:");
             problems.setItems(e.errors());
             problems.setVisible(true);
         } catch (NotFoundException e) {

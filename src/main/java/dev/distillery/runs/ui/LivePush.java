@@ -12,11 +12,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class LivePush {
 
-    private static final ScheduledExecutorService TICKS = Executors.newScheduledThreadPool(1,
-            Thread.ofPlatform().daemon().name("ui-live-push").factory());
+    private static final ScheduledExecutorService TICKS = Executors.newScheduledThreadPool(
+            1, Thread.ofPlatform().daemon().name("ui-live-push").factory());
 
-    private LivePush() {
-    }
+    private LivePush() {}
 
     static ScheduledFuture<?> every(UI ui, int seconds, Runnable update) {
         return TICKS.scheduleWithFixedDelay(() -> ui.access(update::run), seconds, seconds, TimeUnit.SECONDS);

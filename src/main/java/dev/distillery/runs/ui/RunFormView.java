@@ -1,6 +1,5 @@
 package dev.distillery.runs.ui;
 
-import dev.distillery.shared.ui.UrlState;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.HasValue;
 import com.vaadin.flow.component.button.Button;
@@ -36,6 +35,7 @@ import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunDraft;
 import dev.distillery.runs.RunService;
 import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.ui.UrlState;
 import jakarta.annotation.security.PermitAll;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -94,8 +94,11 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
         preset.setLabel("Preset");
         preset.setId("run-preset");
         preset.setItemLabelGenerator(p -> p.label() + " (" + p.id() + " v" + p.version() + ")");
-        preset.addValueChangeListener(e -> description.setText(e.getValue() == null ? ""
-                : method.getValue().description() + " Preset: " + e.getValue().description()));
+        preset.addValueChangeListener(e -> description.setText(
+                e.getValue() == null
+                        ? ""
+                        : method.getValue().description() + " Preset: "
+                                + e.getValue().description()));
 
         dataset.setLabel("Dataset");
         dataset.setId("run-dataset");
@@ -128,10 +131,24 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
         FormLayout methodForm = new FormLayout(method, preset);
         FormLayout data = new FormLayout(dataset, version, split, offset, limit, concurrency);
         FormLayout decoding = new FormLayout(temperature, topP, maxTokens, stop, seed, name);
-        add(new H2("New run"), errors, methodForm, description, new H3("Models"), roleFields, new H3("Data"), data,
-                paramsHeading, paramFields, new H3("Decoding (overrides the preset for every call)"), decoding, launch);
+        add(
+                new H2("New run"),
+                errors,
+                methodForm,
+                description,
+                new H3("Models"),
+                roleFields,
+                new H3("Data"),
+                data,
+                paramsHeading,
+                paramFields,
+                new H3("Decoding (overrides the preset for every call)"),
+                decoding,
+                launch);
         if (!runs.methods().isEmpty()) {
-            method.setValue(runs.methods().stream().filter(m -> m.id().equals("trace-of-thought")).findFirst()
+            method.setValue(runs.methods().stream()
+                    .filter(m -> m.id().equals("trace-of-thought"))
+                    .findFirst()
                     .orElse(runs.methods().getFirst()));
         }
     }
@@ -139,10 +156,14 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         UrlState url = UrlState.of(event.getLocation());
-        url.get("method").flatMap(id -> runs.methods().stream().filter(m -> m.id().equals(id)).findFirst())
+        url.get("method")
+                .flatMap(id ->
+                        runs.methods().stream().filter(m -> m.id().equals(id)).findFirst())
                 .ifPresent(method::setValue);
         roleSelects.forEach((role, select) -> url.get(role.id())
-                .flatMap(id -> endpoints.stream().filter(e -> e.id().toString().equals(id)).findFirst())
+                .flatMap(id -> endpoints.stream()
+                        .filter(e -> e.id().toString().equals(id))
+                        .findFirst())
                 .ifPresent(select::setValue));
     }
 
@@ -156,7 +177,9 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
         split.setValue(m.defaultSplit());
         roleFields.removeAll();
         roleSelects.clear();
-        for (ModelRole role : Arrays.stream(ModelRole.values()).filter(r -> m.roles().contains(r)).toList()) {
+        for (ModelRole role : Arrays.stream(ModelRole.values())
+                .filter(r -> m.roles().contains(r))
+                .toList()) {
             Select<EndpointDetails> select = new Select<>();
             select.setLabel(capitalise(role.id()));
             select.setId("run-role-" + role.id());
@@ -172,7 +195,8 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
             extractor.setLabel("Answer extraction by a model (optional)");
             extractor.setId("run-role-extractor");
             extractor.setItems(endpoints);
-            extractor.setItemLabelGenerator(e -> e == null ? "Off: the grader's rules read the answer" : e.name() + " (" + e.model() + ")");
+            extractor.setItemLabelGenerator(
+                    e -> e == null ? "Off: the grader's rules read the answer" : e.name() + " (" + e.model() + ")");
             extractor.setEmptySelectionAllowed(true);
             extractor.setEmptySelectionCaption("Off: the grader's rules read the answer");
             extractor.setHelperText("Adds one call per prediction: \"Therefore, the answer is\", greedy, 32 tokens; "
@@ -232,7 +256,8 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
             }
             default -> {
                 TextField f = new TextField(spec.label());
-                f.setValue(spec.defaultValue() == null ? "" : spec.defaultValue().toString());
+                f.setValue(
+                        spec.defaultValue() == null ? "" : spec.defaultValue().toString());
                 f.setHelperText(spec.help());
                 input = f;
                 component = f;
@@ -272,16 +297,30 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
                 params.put(key, value);
             }
         });
-        List<String> stops = stop.getValue().isBlank() ? List.of()
-                : Arrays.stream(stop.getValue().split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> stops = stop.getValue().isBlank()
+                ? List.of()
+                : Arrays.stream(stop.getValue().split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         try {
-            RunDetails run = runs.launch(new RunDraft(name.getValue(), method.getValue().id(),
-                    preset.getValue() == null ? null : preset.getValue().id(), dataset.getValue().id(),
-                    version.getValue() == null ? null : version.getValue().version(), split.getValue(),
-                    offset.getValue() == null ? 0 : offset.getValue(), limit.getValue(), roles, params,
-                    new Decoding(temperature.getValue(), topP.getValue(), maxTokens.getValue(), stops, seed.getValue(), 1),
-                    concurrency.getValue() == null ? 16 : concurrency.getValue(), seed.getValue()));
-            getUI().ifPresent(ui -> ui.navigate(RunView.class, new RouteParameters("runId", run.id().toString())));
+            RunDetails run = runs.launch(new RunDraft(
+                    name.getValue(),
+                    method.getValue().id(),
+                    preset.getValue() == null ? null : preset.getValue().id(),
+                    dataset.getValue().id(),
+                    version.getValue() == null ? null : version.getValue().version(),
+                    split.getValue(),
+                    offset.getValue() == null ? 0 : offset.getValue(),
+                    limit.getValue(),
+                    roles,
+                    params,
+                    new Decoding(
+                            temperature.getValue(), topP.getValue(), maxTokens.getValue(), stops, seed.getValue(), 1),
+                    concurrency.getValue() == null ? 16 : concurrency.getValue(),
+                    seed.getValue()));
+            getUI().ifPresent(ui -> ui.navigate(
+                    RunView.class, new RouteParameters("runId", run.id().toString())));
         } catch (InvalidInputException e) {
             e.errors().forEach(err -> errors.add(new Paragraph(err.describe())));
         }

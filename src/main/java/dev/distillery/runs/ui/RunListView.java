@@ -36,13 +36,15 @@ import org.jspecify.annotations.Nullable;
 @PermitAll
 public class RunListView extends VerticalLayout {
 
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final RunService runs;
     private final Grid<RunSummary> grid = new Grid<>();
     private @Nullable ScheduledFuture<?> refresher;
 
-    public RunListView(RunService runs, RunImportService imports, DatasetService datasets, WorkspaceService workspaces) {
+    public RunListView(
+            RunService runs, RunImportService imports, DatasetService datasets, WorkspaceService workspaces) {
         this.runs = runs;
         setSizeFull();
         boolean canLaunch = workspaces.current().role().can(Permission.LAUNCH_RUNS);
@@ -50,9 +52,15 @@ public class RunListView extends VerticalLayout {
         launch.setId("new-run");
         launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         launch.setVisible(canLaunch);
-        Button importRun = new Button("Import run", click -> new ImportRunDialog(imports, datasets,
-                run -> getUI().ifPresent(ui -> ui.navigate(RunView.class, new RouteParameters("runId", run.id().toString()))))
-                .open());
+        Button importRun = new Button(
+                "Import run",
+                click -> new ImportRunDialog(
+                                imports,
+                                datasets,
+                                run -> getUI().ifPresent(ui -> ui.navigate(
+                                        RunView.class,
+                                        new RouteParameters("runId", run.id().toString()))))
+                        .open());
         importRun.setId("import-run-open");
         importRun.setVisible(canLaunch);
         H2 title = new H2("Runs");
@@ -63,15 +71,18 @@ public class RunListView extends VerticalLayout {
 
         grid.setId("runs-grid");
         grid.addColumn(RunSummary::name).setHeader("Run").setAutoWidth(true).setFlexGrow(2);
-        grid.addColumn(r -> r.method() + " / " + r.preset() + (r.imported() ? " (imported)" : "")).setHeader("Method").setAutoWidth(true);
+        grid.addColumn(r -> r.method() + " / " + r.preset() + (r.imported() ? " (imported)" : ""))
+                .setHeader("Method")
+                .setAutoWidth(true);
         grid.addColumn(r -> r.datasetName() + " " + r.split()).setHeader("Data").setAutoWidth(true);
         grid.addColumn(r -> r.status().id()).setHeader("Status");
         grid.addColumn(r -> (r.done() + r.errors()) + " / " + r.total()).setHeader("Progress");
-        grid.addColumn(r -> r.accuracy() == null ? "" : String.format("%.1f%%", 100 * r.accuracy())).setHeader("Accuracy");
+        grid.addColumn(r -> r.accuracy() == null ? "" : String.format("%.1f%%", 100 * r.accuracy()))
+                .setHeader("Accuracy");
         grid.addColumn(RunSummary::errors).setHeader("Errors");
         grid.addColumn(r -> TIME.format(r.createdAt())).setHeader("Launched");
-        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(RunView.class,
-                new RouteParameters("runId", e.getItem().id().toString()))));
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
+                RunView.class, new RouteParameters("runId", e.getItem().id().toString()))));
         grid.setEmptyStateText("No runs yet.");
         refresh();
         add(header, grid);

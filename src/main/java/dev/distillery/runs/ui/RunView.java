@@ -5,9 +5,9 @@ import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
-import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -71,7 +71,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final Grid<Trace> traces = new Grid<>();
     private final Div detail = new Div();
     // By address, not by class: the review module builds on runs, not the other way round.
-    private final com.vaadin.flow.component.html.Anchor review = new com.vaadin.flow.component.html.Anchor("", "Review and correct traces");
+    private final com.vaadin.flow.component.html.Anchor review =
+            new com.vaadin.flow.component.html.Anchor("", "Review and correct traces");
     private final List<RunPageAction> pageActions;
     private final HorizontalLayout moduleActions = new HorizontalLayout();
     private @Nullable UUID runId;
@@ -100,8 +101,10 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         database.setVisible(false);
         database.addClassName("text-error");
         regrade.setId("run-regrade");
-        regrade.setTooltipText("Grade the stored outputs again with grader version " + runs.graderVersion() + "; no model is called");
-        regrade.addClickListener(e -> act(() -> runs.regrade(shownRunId()), "Re-grading with grader version " + runs.graderVersion() + "…"));
+        regrade.setTooltipText(
+                "Grade the stored outputs again with grader version " + runs.graderVersion() + "; no model is called");
+        regrade.addClickListener(e ->
+                act(() -> runs.regrade(shownRunId()), "Re-grading with grader version " + runs.graderVersion() + "…"));
         cancel.addThemeVariants(ButtonVariant.LUMO_ERROR);
         HorizontalLayout actions = new HorizontalLayout(cancel, resume, retry, regrade);
         actions.setVisible(canLaunch);
@@ -115,13 +118,20 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
 
         traces.setId("traces-grid");
         traces.addColumn(Trace::itemId).setHeader("Item").setAutoWidth(true);
-        traces.addColumn(t -> abbreviate(t.question(), 90)).setHeader("Question").setFlexGrow(3);
+        traces.addColumn(t -> abbreviate(t.question(), 90))
+                .setHeader("Question")
+                .setFlexGrow(3);
         traces.addColumn(Trace::gold).setHeader("Gold").setAutoWidth(true);
-        traces.addColumn(t -> t.predictions().isEmpty() || t.predictions().getFirst().extracted() == null ? ""
-                : t.predictions().getFirst().extracted()).setHeader("Extracted").setAutoWidth(true);
+        traces.addColumn(t ->
+                        t.predictions().isEmpty() || t.predictions().getFirst().extracted() == null
+                                ? ""
+                                : t.predictions().getFirst().extracted())
+                .setHeader("Extracted")
+                .setAutoWidth(true);
         traces.addColumn(RunView::verdict).setHeader("Verdict").setAutoWidth(true);
         traces.addColumn(t -> t.promptTokens() + t.completionTokens()).setHeader("Tokens");
-        traces.setItems(q -> runs.traces(shownRunId(), outcome.getValue(), q.getOffset(), q.getLimit()).stream(),
+        traces.setItems(
+                q -> runs.traces(shownRunId(), outcome.getValue(), q.getOffset(), q.getLimit()).stream(),
                 q -> runs.countTraces(shownRunId(), outcome.getValue()));
         traces.addSelectionListener(e -> show(e.getFirstSelectedItem().orElse(null)));
         detail.setId("trace-detail");
@@ -149,15 +159,25 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
             details = run;
             title.setText(run.name());
             review.setHref("runs/" + runId + "/review");
-            config.setText((run.imported() ? "imported · " : "") + run.method() + " / " + run.preset() + " v" + run.presetVersion() + " · "
-                    + run.roles().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue().name() + " (" + e.getValue().model() + ")")
-                    .collect(Collectors.joining(", "))
-                    + " · " + run.datasetName() + " v" + run.datasetVersion() + " " + run.split() + " from " + run.offset()
+            config.setText((run.imported() ? "imported · " : "") + run.method() + " / " + run.preset() + " v"
+                    + run.presetVersion() + " · "
+                    + run.roles().entrySet().stream()
+                            .map(e -> e.getKey() + ": " + e.getValue().name() + " ("
+                                    + e.getValue().model() + ")")
+                            .collect(Collectors.joining(", "))
+                    + " · " + run.datasetName() + " v" + run.datasetVersion() + " " + run.split() + " from "
+                    + run.offset()
                     + (run.limit() == null ? "" : ", " + run.limit() + " items")
-                    + (run.imported() ? "" : " · concurrency " + run.concurrency() + (run.concurrency() > runs.workspaceCallLimit()
-                            ? " (" + runs.workspaceCallLimit() + " at a time: the workspace's limit of calls in flight)" : ""))
+                    + (run.imported()
+                            ? ""
+                            : " · concurrency " + run.concurrency()
+                                    + (run.concurrency() > runs.workspaceCallLimit()
+                                            ? " (" + runs.workspaceCallLimit()
+                                                    + " at a time: the workspace's limit of calls in flight)"
+                                            : ""))
                     + (run.params().isEmpty() ? "" : " · params " + run.params())
-                    + (run.imported() ? " · imported by " : " · launched by ") + (run.createdBy() == null ? "?" : run.createdBy()));
+                    + (run.imported() ? " · imported by " : " · launched by ")
+                    + (run.createdBy() == null ? "?" : run.createdBy()));
             moduleActions.removeAll();
             pageActions.stream().filter(a -> a.availableFor(run)).forEach(a -> {
                 Button button = new Button(a.label(), e -> a.open(runs.get(shownRunId())));
@@ -175,7 +195,10 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     protected void onAttach(AttachEvent event) {
         refresher = LivePush.every(event.getUI(), 1, () -> {
-            if (runId != null && (last == null || !last.status().finished() || last.regrade() != null && last.regrade().running())) {
+            if (runId != null
+                    && (last == null
+                            || !last.status().finished()
+                            || last.regrade() != null && last.regrade().running())) {
                 refresh();
             }
         });
@@ -205,8 +228,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 readsFailingSince = Instant.now();
             }
         }
-        Optional<Duration> page = Optional.ofNullable(readsFailingSince)
-                .map(since -> Duration.between(since, Instant.now()));
+        Optional<Duration> page =
+                Optional.ofNullable(readsFailingSince).map(since -> Duration.between(since, Instant.now()));
         Optional<Duration> engine = runs.databaseUnavailableFor();
         Optional<Duration> longest = page.isPresent() && engine.isPresent()
                 ? Optional.of(page.get().compareTo(engine.get()) >= 0 ? page.get() : engine.get())
@@ -229,23 +252,32 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         RunProgress p = runs.progress(shownRunId());
         last = p;
         bar.setValue(p.total() == 0 ? 0 : Math.min(1.0, (double) p.finished() / p.total()));
-        stats.setText(p.status().id() + (p.waiting() == null ? "" : " (" + p.waiting() + ")") + " · " + p.finished() + " / " + p.total() + " items"
+        stats.setText(p.status().id() + (p.waiting() == null ? "" : " (" + p.waiting() + ")") + " · " + p.finished()
+                + " / " + p.total() + " items"
                 + String.format(" · %.1f items/s", p.itemsPerSecond())
                 + (p.etaSeconds() == null || p.status().finished() ? "" : " · ETA " + p.etaSeconds() + " s")
-                + (p.accuracy() == null ? "" : String.format(" · accuracy %.1f%% (%d/%d)", 100 * p.accuracy(), p.correct(), p.done()))
+                + (p.accuracy() == null
+                        ? ""
+                        : String.format(" · accuracy %.1f%% (%d/%d)", 100 * p.accuracy(), p.correct(), p.done()))
                 + " · " + p.errors() + " errors · " + (p.promptTokens() + p.completionTokens()) + " tokens"
                 + " · cost " + p.cost().stripTrailingZeros().toPlainString()
-                + p.byRole().entrySet().stream().map(e -> " · " + e.getKey() + ": " + e.getValue().calls() + " calls, "
-                        + (e.getValue().promptTokens() + e.getValue().completionTokens()) + " tokens")
+                + p.byRole().entrySet().stream()
+                        .map(e -> " · " + e.getKey() + ": " + e.getValue().calls() + " calls, "
+                                + (e.getValue().promptTokens() + e.getValue().completionTokens()) + " tokens")
                         .collect(Collectors.joining()));
         grading.setText(grading(p, runs.graderVersion()));
-        String paced = p.status().finished() || details == null ? "" : runs.pacing(details).entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue().describe()).collect(Collectors.joining(" · "));
+        String paced = p.status().finished() || details == null
+                ? ""
+                : runs.pacing(details).entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue().describe())
+                        .collect(Collectors.joining(" · "));
         pacing.setText(paced);
         pacing.setVisible(!paced.isEmpty());
-        regrade.setEnabled(p.status().finished() && (p.regrade() == null || !p.regrade().running()));
+        regrade.setEnabled(
+                p.status().finished() && (p.regrade() == null || !p.regrade().running()));
         cancel.setEnabled(!p.status().finished());
-        resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED || p.status() == dev.distillery.runs.RunStatus.FAILED);
+        resume.setEnabled(p.status() == dev.distillery.runs.RunStatus.CANCELLED
+                || p.status() == dev.distillery.runs.RunStatus.FAILED);
         retry.setEnabled(p.errors() > 0);
     }
 
@@ -256,13 +288,19 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         }
         String versions = p.graderVersions().size() == 1
                 ? "Graded by grader v" + p.graderVersions().keySet().iterator().next()
-                : "Graded by grader " + p.graderVersions().entrySet().stream()
-                        .map(e -> "v" + e.getKey() + " (" + e.getValue() + " items)").collect(Collectors.joining(", "));
-        String stale = p.graderVersions().keySet().stream().allMatch(current::equals) ? ""
+                : "Graded by grader "
+                        + p.graderVersions().entrySet().stream()
+                                .map(e -> "v" + e.getKey() + " (" + e.getValue() + " items)")
+                                .collect(Collectors.joining(", "));
+        String stale = p.graderVersions().keySet().stream().allMatch(current::equals)
+                ? ""
                 : " · the current grader is v" + current + ": re-grade to use it";
-        String regrading = p.regrade() == null ? ""
-                : p.regrade().running() ? " · re-grading: " + p.regrade().regraded() + " / " + p.regrade().items() + " items"
-                : "";
+        String regrading = p.regrade() == null
+                ? ""
+                : p.regrade().running()
+                        ? " · re-grading: " + p.regrade().regraded() + " / "
+                                + p.regrade().items() + " items"
+                        : "";
         return versions + " · no answer found in " + p.noAnswer() + " of " + p.done() + " items" + stale + regrading;
     }
 
@@ -277,7 +315,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         if (!"done".equals(t.status())) {
             return t.status() + (t.errorKind() == null ? "" : " (" + t.errorKind() + ")");
         }
-        long kept = t.predictions().stream().filter(Trace.GradedPrediction::correct).count();
+        long kept =
+                t.predictions().stream().filter(Trace.GradedPrediction::correct).count();
         if (t.predictions().size() > 1) {
             return kept + "/" + t.predictions().size() + " correct";
         }
@@ -290,27 +329,43 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         if (t == null) {
             return;
         }
-        detail.add(line("Item " + t.itemId()), ModelText.of("trace-question", t.question()),
+        detail.add(
+                line("Item " + t.itemId()),
+                ModelText.of("trace-question", t.question()),
                 line("Gold: " + t.gold() + " (" + t.answerType().id() + ")"));
         if (t.error() != null) {
             detail.add(line("Error (" + t.errorKind() + "): " + t.error()));
         }
         for (int i = 0; i < t.calls().size(); i++) {
             Trace.Call c = t.calls().get(i);
-            detail.add(line("── " + c.role() + " · " + c.key() + " · " + c.promptTokens() + "+" + c.completionTokens()
-                    + " tokens · " + (c.cached() ? "from cache" : c.latencyMs() + " ms, " + c.attempts() + " attempt(s)")
-                    + " ──"), line("Prompt:"), line(c.prompt()), line("Output:"));
+            detail.add(
+                    line("── " + c.role() + " · " + c.key() + " · " + c.promptTokens() + "+" + c.completionTokens()
+                            + " tokens · "
+                            + (c.cached() ? "from cache" : c.latencyMs() + " ms, " + c.attempts() + " attempt(s)")
+                            + " ──"),
+                    line("Prompt:"),
+                    line(c.prompt()),
+                    line("Output:"));
             for (int j = 0; j < c.outputs().size(); j++) {
-                detail.add(ModelText.of("trace-output-" + i + "-" + j, c.outputs().get(j)));
+                detail.add(
+                        ModelText.of("trace-output-" + i + "-" + j, c.outputs().get(j)));
             }
         }
         for (Trace.GradedPrediction p : t.predictions()) {
-            StringBuilder s = new StringBuilder("== ").append(p.label()).append(": extracted ")
+            StringBuilder s = new StringBuilder("== ")
+                    .append(p.label())
+                    .append(": extracted ")
                     .append(p.extracted() == null ? "nothing (no answer found)" : p.extracted())
-                    .append(" by rule ").append(p.rule()).append(" (grader v").append(p.version()).append(") → ")
+                    .append(" by rule ")
+                    .append(p.rule())
+                    .append(" (grader v")
+                    .append(p.version())
+                    .append(") → ")
                     .append(p.correct() ? "correct" : "incorrect")
                     .append(p.flagged() ? " (flagged: undecided in time)" : "");
-            if (p.answerStart() != null && p.answerEnd() != null && p.answerEnd() <= p.output().length()) {
+            if (p.answerStart() != null
+                    && p.answerEnd() != null
+                    && p.answerEnd() <= p.output().length()) {
                 s.append("\n   read from: ").append(context(p.output(), p.answerStart(), p.answerEnd()));
             }
             detail.add(line(s.toString()));
@@ -329,8 +384,9 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     static String context(String output, int start, int end) {
         int from = Math.max(0, start - 60);
         int to = Math.min(output.length(), end + 20);
-        return (from > 0 ? "…" : "") + output.substring(from, start).replace('\n', ' ') + "⟦" + output.substring(start, end)
-                + "⟧" + output.substring(end, to).replace('\n', ' ') + (to < output.length() ? "…" : "");
+        return (from > 0 ? "…" : "") + output.substring(from, start).replace('\n', ' ') + "⟦"
+                + output.substring(start, end) + "⟧" + output.substring(end, to).replace('\n', ' ')
+                + (to < output.length() ? "…" : "");
     }
 
     private static String abbreviate(String text, int max) {

@@ -41,21 +41,25 @@ class DatabaseAccessFailureAnalyzer extends AbstractFailureAnalyzer<SQLException
                     cause);
         }
         if (state.startsWith("08")) {
-            return new FailureAnalysis("The database at " + where + " cannot be reached: " + message,
+            return new FailureAnalysis(
+                    "The database at " + where + " cannot be reached: " + message,
                     "Check that PostgreSQL is running and DATABASE_URL names its host, port and database correctly; "
                             + "a server in a container or another machine must accept connections from this one "
                             + "(listen_addresses, pg_hba.conf, firewall).",
                     cause);
         }
         if (state.equals("28P01") || state.equals("28000")) {
-            return new FailureAnalysis("The database at " + where + " refused the sign-in: " + message,
+            return new FailureAnalysis(
+                    "The database at " + where + " refused the sign-in: " + message,
                     "Check DATABASE_USERNAME and DATABASE_PASSWORD (the schema's owner) and DISTILLERY_DB_APP_USER and "
                             + "DISTILLERY_DB_APP_PASSWORD (the role the app queries as).",
                     cause);
         }
         if (state.equals("3D000")) {
-            return new FailureAnalysis("The database named in DATABASE_URL does not exist on " + where + ": " + message,
-                    "Create it first (CREATE DATABASE distillery OWNER <the owner>;) or correct DATABASE_URL.", cause);
+            return new FailureAnalysis(
+                    "The database named in DATABASE_URL does not exist on " + where + ": " + message,
+                    "Create it first (CREATE DATABASE distillery OWNER <the owner>;) or correct DATABASE_URL.",
+                    cause);
         }
         return null;
     }
@@ -63,7 +67,9 @@ class DatabaseAccessFailureAnalyzer extends AbstractFailureAnalyzer<SQLException
     /** The server without credentials: a URL may carry a password. */
     private String where() {
         String url = environment.getProperty("distillery.database.url", "");
-        return url.isBlank() ? "the embedded PostgreSQL" : url.replaceAll("//[^@/]*@", "//").replaceAll("[?].*", "");
+        return url.isBlank()
+                ? "the embedded PostgreSQL"
+                : url.replaceAll("//[^@/]*@", "//").replaceAll("[?].*", "");
     }
 
     private String database() {

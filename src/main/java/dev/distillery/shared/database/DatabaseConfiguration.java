@@ -1,12 +1,12 @@
 package dev.distillery.shared.database;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.Installation;
-import java.time.Clock;
-import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
@@ -37,24 +37,32 @@ class DatabaseConfiguration {
     @Bean(destroyMethod = "close")
     ServerHandle databaseServer(DatabaseProperties props) {
         if (StringUtils.hasText(props.url())) {
-            return new ServerHandle(DatabaseServer.fromUrl(props.url(), nonNull(props.username()), nonNull(props.password())), null);
+            return new ServerHandle(
+                    DatabaseServer.fromUrl(props.url(), nonNull(props.username()), nonNull(props.password())), null);
         }
         try {
             Files.createDirectories(props.embeddedDataDir());
             var pg = EmbeddedPostgres.builder()
                     .setDataDirectory(props.embeddedDataDir())
                     .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(props.embeddedDataDir().resolveSibling("pg-runtime").toFile())
+                    .setOverrideWorkingDirectory(
+                            props.embeddedDataDir().resolveSibling("pg-runtime").toFile())
                     .setPort(props.embeddedPort())
                     .start();
-            log.info("Embedded PostgreSQL started on port {} with data in {}", props.embeddedPort(), props.embeddedDataDir());
+            log.info(
+                    "Embedded PostgreSQL started on port {} with data in {}",
+                    props.embeddedPort(),
+                    props.embeddedDataDir());
             // Not pg.getJdbcUrl(user, db): it puts user=postgres in the URL, which would override the application
             // pool's own role and run every query as the superuser (the row-security check then refuses to start).
-            return new ServerHandle(new DatabaseServer("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres",
-                    "postgres", ""), pg);
+            return new ServerHandle(
+                    new DatabaseServer("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", ""),
+                    pg);
         } catch (IOException | RuntimeException e) {
             throw new EmbeddedDatabaseUnavailableException(
-                    "The embedded PostgreSQL could not start (data folder " + props.embeddedDataDir() + "): " + e.getMessage(), e);
+                    "The embedded PostgreSQL could not start (data folder " + props.embeddedDataDir() + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -98,7 +106,9 @@ class DatabaseConfiguration {
     }
 
     /** The server's connection facts plus, when embedded, the process to stop on shutdown. */
-    record ServerHandle(DatabaseServer server, @org.jspecify.annotations.Nullable EmbeddedPostgres embedded) implements AutoCloseable {
+    record ServerHandle(
+            DatabaseServer server,
+            @org.jspecify.annotations.Nullable EmbeddedPostgres embedded) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             if (embedded != null) {

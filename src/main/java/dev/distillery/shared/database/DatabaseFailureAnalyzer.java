@@ -8,14 +8,11 @@ class DatabaseFailureAnalyzer extends AbstractFailureAnalyzer<EmbeddedDatabaseUn
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, EmbeddedDatabaseUnavailableException cause) {
-        return new FailureAnalysis(
-                cause.getMessage(),
-                """
+        return new FailureAnalysis(cause.getMessage(), """
                 Distillery starts an embedded PostgreSQL only when no database is configured. Do one of these:
                   1. point it at a PostgreSQL 15+ you run:  DATABASE_URL=jdbc:postgresql://localhost:5432/distillery \
                 DATABASE_USERNAME=postgres DATABASE_PASSWORD=... (see the README on running on a PostgreSQL server);
                   2. run Distillery as a normal (non-root) user: PostgreSQL refuses to run as root on many systems;
-                  3. or start everything with Docker:  docker compose up""",
-                cause);
+                  3. or start everything with Docker:  docker compose up""", cause);
     }
 }

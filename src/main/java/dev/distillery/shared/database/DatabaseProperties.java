@@ -30,5 +30,4 @@ record DatabaseProperties(
         int embeddedPort,
         int poolSize,
         Duration connectionTimeout,
-        Duration retryFor) {
-}
+        Duration retryFor) {}

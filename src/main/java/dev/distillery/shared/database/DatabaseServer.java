@@ -19,10 +19,11 @@ record DatabaseServer(String jdbcUrl, String ownerUser, String ownerPassword) {
             }
             int port = uri.getPort() > 0 ? uri.getPort() : 5432;
             String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-            return new DatabaseServer("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query, user, pass);
+            return new DatabaseServer(
+                    "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query, user, pass);
         }
-        throw new IllegalArgumentException(
-                "DATABASE_URL must start with jdbc:postgresql:// or postgres:// but was '" + url.replaceAll("//[^@/]*@", "//***@") + "'");
+        throw new IllegalArgumentException("DATABASE_URL must start with jdbc:postgresql:// or postgres:// but was '"
+                + url.replaceAll("//[^@/]*@", "//***@") + "'");
     }
 
     private static String decode(String s) {

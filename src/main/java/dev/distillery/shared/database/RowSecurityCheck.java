@@ -83,8 +83,9 @@ class RowSecurityCheck implements SmartInitializingSingleton {
                         owned.add(table);
                     }
                     if (!enabled || !forced || !tables.getBoolean("has_policy")) {
-                        unprotected.add(table + " (" + (!enabled ? "row-level security not enabled"
-                                : !forced ? "not forced" : "no policy") + ")");
+                        unprotected.add(table + " ("
+                                + (!enabled ? "row-level security not enabled" : !forced ? "not forced" : "no policy")
+                                + ")");
                     }
                 }
             }

@@ -10,7 +10,8 @@ public final class Csv {
      * A header row, then records; empty lines ignored; an unnamed column allowed (a trailing comma), a name given
      * twice refused (which column would it be?).
      */
-    public static final CSVFormat HEADED = CSVFormat.RFC4180.builder()
+    public static final CSVFormat HEADED = CSVFormat.RFC4180
+            .builder()
             .setHeader()
             .setSkipHeaderRecord(true)
             .setIgnoreEmptyLines(true)
@@ -18,6 +19,5 @@ public final class Csv {
             .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
             .get();
 
-    private Csv() {
-    }
+    private Csv() {}
 }

@@ -53,7 +53,8 @@ public final class Markdown {
     private static final Set<String> SCHEMES = Set.of("http", "https", "mailto");
     private static final String LINK_REL = "nofollow noopener noreferrer";
 
-    private static final Parser PARSER = Parser.builder().extensions(List.of(TablesExtension.create())).build();
+    private static final Parser PARSER =
+            Parser.builder().extensions(List.of(TablesExtension.create())).build();
     private static final HtmlRenderer RENDERER = HtmlRenderer.builder()
             .extensions(List.of(TablesExtension.create()))
             .escapeHtml(true)
@@ -69,12 +70,10 @@ public final class Markdown {
             .nodeRendererFactory(ModelNodes::new)
             .build();
 
-    private Markdown() {
-    }
+    private Markdown() {}
 
     /** A stretch of the text, {@code [start, end)}. */
-    public record Range(int start, int end) {
-    }
+    public record Range(int start, int end) {}
 
     /** The text as safe HTML (a sequence of block elements, no wrapper). */
     public static String html(String text) {
@@ -266,8 +265,7 @@ public final class Markdown {
     }
 
     /** The answer the grader read. */
-    static final class MarkNode extends CustomNode {
-    }
+    static final class MarkNode extends CustomNode {}
 
     /** Renders math, marks, images (as links) and headings (from level 4). */
     private static final class ModelNodes implements NodeRenderer {

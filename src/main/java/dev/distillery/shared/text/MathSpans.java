@@ -16,15 +16,13 @@ import org.jspecify.annotations.Nullable;
 final class MathSpans {
 
     /** One stretch of math: {@code [start, end)} in the text, delimiters included. */
-    record Math(int start, int end, boolean display) {
-    }
+    record Math(int start, int end, boolean display) {}
 
     /** LaTeX environments that are math by themselves, outside any delimiters (MATH's solutions use them so). */
-    private static final Set<String> ENVIRONMENTS = Set.of("equation", "align", "alignat", "gather", "multline",
-            "flalign", "eqnarray");
+    private static final Set<String> ENVIRONMENTS =
+            Set.of("equation", "align", "alignat", "gather", "multline", "flalign", "eqnarray");
 
-    private MathSpans() {
-    }
+    private MathSpans() {}
 
     static List<Math> find(String text) {
         List<Math> found = new ArrayList<>();
@@ -133,7 +131,8 @@ final class MathSpans {
             if (blankLineAt(text, j)) {
                 return -1;
             }
-            if (c == '$' && !Character.isWhitespace(text.charAt(j - 1))
+            if (c == '$'
+                    && !Character.isWhitespace(text.charAt(j - 1))
                     && (j + 1 >= text.length() || !Character.isDigit(text.charAt(j + 1)))) {
                 return j;
             }

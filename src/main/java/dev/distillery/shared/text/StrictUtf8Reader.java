@@ -27,7 +27,8 @@ public final class StrictUtf8Reader extends Reader {
 
     private final InputStream in;
     private final MalformedLineListener listener;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER_BYTES).flip();

@@ -20,8 +20,7 @@ public final class TextLines {
      * A line's number and either its text (without the line break) or why it cannot be used, said of the line
      * ("not valid UTF-8 text …", "longer than the limit of … characters").
      */
-    public record Line(int number, String text, @Nullable String problem) {
-    }
+    public record Line(int number, String text, @Nullable String problem) {}
 
     private final StrictUtf8Reader reader;
     private final int maxLength;

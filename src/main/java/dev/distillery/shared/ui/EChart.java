@@ -19,6 +19,7 @@ public class EChart extends Component implements HasSize {
 
     /** Where the ECharts bundle is served (from its mvnpm jar's META-INF/resources); public pages load the same file. */
     public static final String PATH = "/_static/echarts/6.0.0/dist/echarts.min.js";
+
     static final String SCRIPT = "context:/" + PATH;
 
     public EChart() {

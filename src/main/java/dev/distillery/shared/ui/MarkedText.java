@@ -1,9 +1,9 @@
 package dev.distillery.shared.ui;
 
 import com.vaadin.flow.component.Component;
-import dev.distillery.shared.text.Markdown;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
+import dev.distillery.shared.text.Markdown;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,16 +12,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MarkedText {
 
-    private MarkedText() {
-    }
+    private MarkedText() {}
 
     /**
      * @param start where the answer begins in {@code text}, or null when unknown
      * @param end where it ends (exclusive), or null
      * @param answer the answer as read, used to find it when the position is unknown; null when none was read
      */
-    public static Component of(String id, String text, @Nullable Integer start, @Nullable Integer end,
-            @Nullable String answer) {
+    public static Component of(
+            String id, String text, @Nullable Integer start, @Nullable Integer end, @Nullable String answer) {
         Div div = new Div();
         div.setId(id);
         div.addClassName("pre-text");
@@ -40,8 +39,8 @@ public final class MarkedText {
     }
 
     /** Where the answer is in {@code text}: where the grader says it read it, else its last occurrence; null if neither. */
-    static Markdown.@Nullable Range answer(String text, @Nullable Integer start, @Nullable Integer end,
-            @Nullable String answer) {
+    static Markdown.@Nullable Range answer(
+            String text, @Nullable Integer start, @Nullable Integer end, @Nullable String answer) {
         if (start != null && end != null && 0 <= start && start < end && end <= text.length()) {
             return new Markdown.Range(start, end);
         }

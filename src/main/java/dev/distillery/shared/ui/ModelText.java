@@ -1,7 +1,6 @@
 package dev.distillery.shared.ui;
 
 import com.vaadin.flow.component.Component;
-import dev.distillery.shared.text.Markdown;
 import com.vaadin.flow.component.Html;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -9,6 +8,7 @@ import com.vaadin.flow.component.dependency.JavaScript;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.OrderedList;
+import dev.distillery.shared.text.Markdown;
 import java.util.List;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -67,33 +67,36 @@ public final class ModelText extends Div {
      * @param end where it ends (exclusive), or null
      * @param answer the answer as read, found by its last occurrence when the position is unknown; null when none
      */
-    public static ModelText marked(String id, String text, @Nullable Integer start, @Nullable Integer end,
-            @Nullable String answer) {
-        return new ModelText(id, () -> html(Markdown.html(text, MarkedText.answer(text, start, end, answer))),
-                () -> {
-                    Component plain = MarkedText.of(id + "-text", text, start, end, answer);
-                    plain.addClassName("raw-text");
-                    return plain;
-                });
+    public static ModelText marked(
+            String id, String text, @Nullable Integer start, @Nullable Integer end, @Nullable String answer) {
+        return new ModelText(id, () -> html(Markdown.html(text, MarkedText.answer(text, start, end, answer))), () -> {
+            Component plain = MarkedText.of(id + "-text", text, start, end, answer);
+            plain.addClassName("raw-text");
+            return plain;
+        });
     }
 
     /** Numbered items (a teacher's steps), each its own Markdown. */
     public static ModelText list(String id, List<String> items) {
-        return new ModelText(id, () -> {
-            StringBuilder html = new StringBuilder("<ol>");
-            items.forEach(item -> html.append("<li>").append(Markdown.html(item)).append("</li>"));
-            return html(html.append("</ol>").toString());
-        }, () -> {
-            OrderedList list = new OrderedList();
-            list.addClassName("raw-text");
-            for (String item : items) {
-                ListItem li = new ListItem();
-                li.setText(item);
-                li.addClassName("pre-text");
-                list.add(li);
-            }
-            return list;
-        });
+        return new ModelText(
+                id,
+                () -> {
+                    StringBuilder html = new StringBuilder("<ol>");
+                    items.forEach(item ->
+                            html.append("<li>").append(Markdown.html(item)).append("</li>"));
+                    return html(html.append("</ol>").toString());
+                },
+                () -> {
+                    OrderedList list = new OrderedList();
+                    list.addClassName("raw-text");
+                    for (String item : items) {
+                        ListItem li = new ListItem();
+                        li.setText(item);
+                        li.addClassName("pre-text");
+                        list.add(li);
+                    }
+                    return list;
+                });
     }
 
     /** Whether the raw text is shown. */

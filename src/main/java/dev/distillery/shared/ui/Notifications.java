@@ -6,8 +6,7 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 /** Short messages at the bottom of the page, in one style across the app. */
 public final class Notifications {
 
-    private Notifications() {
-    }
+    private Notifications() {}
 
     public static void success(String message) {
         Notification n = Notification.show(message, 4000, Notification.Position.BOTTOM_START);

@@ -24,27 +24,34 @@ class UserFacingErrors implements VaadinServiceInitListener {
 
     @Override
     public void serviceInit(ServiceInitEvent event) {
-        event.getSource().addSessionInitListener(init -> init.getSession().setErrorHandler(error -> {
-            Throwable cause = error.getThrowable();
-            while (cause.getCause() != null && !(cause instanceof InvalidInputException
-                    || cause instanceof ConflictException || cause instanceof NotFoundException
-                    || cause instanceof AccessDeniedException)) {
-                cause = cause.getCause();
-            }
-            String message;
-            if (cause instanceof InvalidInputException || cause instanceof ConflictException
-                    || cause instanceof NotFoundException || cause instanceof AccessDeniedException) {
-                message = Objects.requireNonNullElse(cause.getMessage(), "You may not do that.");
-            } else if (DatabaseRetry.isTransient(error.getThrowable())) {
-                log.warn("Database unavailable under a UI action: {}", error.getThrowable().toString());
-                message = DatabaseRetry.UNAVAILABLE;
-            } else {
-                log.error("Unexpected error in the UI", error.getThrowable());
-                message = "Something went wrong on our side. The error has been logged; please try again.";
-            }
-            if (UI.getCurrent() != null) {
-                Notifications.error(message);
-            }
-        }));
+        event.getSource()
+                .addSessionInitListener(init -> init.getSession().setErrorHandler(error -> {
+                    Throwable cause = error.getThrowable();
+                    while (cause.getCause() != null
+                            && !(cause instanceof InvalidInputException
+                                    || cause instanceof ConflictException
+                                    || cause instanceof NotFoundException
+                                    || cause instanceof AccessDeniedException)) {
+                        cause = cause.getCause();
+                    }
+                    String message;
+                    if (cause instanceof InvalidInputException
+                            || cause instanceof ConflictException
+                            || cause instanceof NotFoundException
+                            || cause instanceof AccessDeniedException) {
+                        message = Objects.requireNonNullElse(cause.getMessage(), "You may not do that.");
+                    } else if (DatabaseRetry.isTransient(error.getThrowable())) {
+                        log.warn(
+                                "Database unavailable under a UI action: {}",
+                                error.getThrowable().toString());
+                        message = DatabaseRetry.UNAVAILABLE;
+                    } else {
+                        log.error("Unexpected error in the UI", error.getThrowable());
+                        message = "Something went wrong on our side. The error has been logged; please try again.";
+                    }
+                    if (UI.getCurrent() != null) {
+                        Notifications.error(message);
+                    }
+                }));
     }
 }

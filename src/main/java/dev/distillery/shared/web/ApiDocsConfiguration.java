@@ -23,10 +23,18 @@ class ApiDocsConfiguration {
     @Bean
     OpenAPI distilleryOpenApi() {
         return new OpenAPI()
-                .info(new Info().title("Distillery API").version("v1")
-                        .description("Every request carries 'Authorization: Bearer <workspace API key>'; the key decides the workspace. Errors are RFC 9457 problem+json."))
-                .components(new Components().addSecuritySchemes("apiKey",
-                        new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")));
+                .info(
+                        new Info()
+                                .title("Distillery API")
+                                .version("v1")
+                                .description(
+                                        "Every request carries 'Authorization: Bearer <workspace API key>'; the key decides the workspace. Errors are RFC 9457 problem+json."))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "apiKey",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")));
     }
 
     @Bean
@@ -34,8 +42,7 @@ class ApiDocsConfiguration {
     SecurityFilterChain apiDocsChain(HttpSecurity http) throws Exception {
         return http.securityMatcher("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'"))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives("frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .build();
     }

@@ -25,8 +25,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class DatabaseUnavailableFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseUnavailableFilter.class);
-    private static final byte[] BODY = ("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\""
-            + DatabaseRetry.UNAVAILABLE + "\"}").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY =
+            ("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\""
+                            + DatabaseRetry.UNAVAILABLE + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -37,7 +39,8 @@ class DatabaseUnavailableFilter extends OncePerRequestFilter {
             if (!DatabaseRetry.isTransient(e) || response.isCommitted()) {
                 throw e;
             }
-            log.warn("Database unavailable under {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.warn(
+                    "Database unavailable under {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
             response.resetBuffer();
             response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
             response.setHeader(HttpHeaders.RETRY_AFTER, "5");

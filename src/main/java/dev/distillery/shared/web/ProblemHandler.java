@@ -10,8 +10,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.transaction.TransactionException;
-import tools.jackson.core.JacksonException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -19,12 +17,14 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /** Maps the domain's exceptions to problem+json with a {@code detail} a user can act on. */
 @RestControllerAdvice(basePackages = "dev.distillery")
@@ -47,11 +47,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail invalid(InvalidInputException e) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setProperty("errors", e.errors().stream()
-                .map(err -> err.line() == null
-                        ? Map.of("field", err.field(), "message", err.message())
-                        : Map.of("line", err.line(), "field", err.field(), "message", err.message()))
-                .toList());
+        problem.setProperty(
+                "errors",
+                e.errors().stream()
+                        .map(err -> err.line() == null
+                                ? Map.of("field", err.field(), "message", err.message())
+                                : Map.of("line", err.line(), "field", err.field(), "message", err.message()))
+                        .toList());
         return problem;
     }
 
@@ -73,12 +75,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> database(RuntimeException e) {
         if (DatabaseRetry.isTransient(e)) {
             log.warn("Database unavailable under a request: {}", e.toString());
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, "5")
                     .body(problem(HttpStatus.SERVICE_UNAVAILABLE, DatabaseRetry.UNAVAILABLE));
         }
         log.error("Database failure under a request", e);
-        return ResponseEntity.internalServerError().body(problem(HttpStatus.INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. The error has been logged; please try again."));
+        return ResponseEntity.internalServerError()
+                .body(problem(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        "Something went wrong on our side. The error has been logged; please try again."));
     }
 
     @ExceptionHandler
@@ -87,30 +92,42 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = ex.getMostSpecificCause();
         String reason;
         if (cause instanceof JacksonException json) {
             var where = json.getLocation();
             reason = json.getOriginalMessage().lines().findFirst().orElse("")
-                    + (where != null && where.getLineNr() > 0 ? " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")" : "");
+                    + (where != null && where.getLineNr() > 0
+                            ? " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"
+                            : "");
         } else {
-            reason = cause.getMessage() == null ? "" : cause.getMessage().lines().findFirst().orElse("");
+            reason = cause.getMessage() == null
+                    ? ""
+                    : cause.getMessage().lines().findFirst().orElse("");
         }
-        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST,
-                "The request body is not valid JSON for this endpoint: " + reason));
+        return ResponseEntity.badRequest()
+                .body(problem(
+                        HttpStatus.BAD_REQUEST, "The request body is not valid JSON for this endpoint: " + reason));
     }
 
     @Override
-    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<Map<String, String>> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(err -> Map.of("field", err.getField(),
-                        "message", err.getDefaultMessage() == null ? "is invalid" : err.getDefaultMessage()))
+                .map(err -> Map.of(
+                        "field",
+                        err.getField(),
+                        "message",
+                        err.getDefaultMessage() == null ? "is invalid" : err.getDefaultMessage()))
                 .toList();
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, errors.isEmpty() ? "Invalid request"
-                : errors.getFirst().get("field") + ": " + errors.getFirst().get("message"));
+        ProblemDetail problem = problem(
+                HttpStatus.BAD_REQUEST,
+                errors.isEmpty()
+                        ? "Invalid request"
+                        : errors.getFirst().get("field") + ": "
+                                + errors.getFirst().get("message"));
         problem.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(problem);
     }

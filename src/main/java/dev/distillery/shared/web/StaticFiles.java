@@ -16,6 +16,7 @@ class StaticFiles implements WebMvcConfigurer {
 
     /** The version of {@code org.webjars.npm:mathjax} in the pom: where its files are inside the jar. */
     static final String MATHJAX_VERSION = "3.2.2";
+
     static final String MATHJAX = "classpath:/META-INF/resources/webjars/mathjax/" + MATHJAX_VERSION + "/";
 
     @Override

@@ -47,7 +47,8 @@ class WorkspaceController {
     private final ApiKeyService apiKeys;
     private final AuditLog auditLog;
 
-    WorkspaceController(WorkspaceService workspaces, InvitationService invitations, ApiKeyService apiKeys, AuditLog auditLog) {
+    WorkspaceController(
+            WorkspaceService workspaces, InvitationService invitations, ApiKeyService apiKeys, AuditLog auditLog) {
         this.workspaces = workspaces;
         this.invitations = invitations;
         this.apiKeys = apiKeys;
@@ -87,7 +88,9 @@ class WorkspaceController {
     @Operation(summary = "Create a one-time invitation link (the link is shown only in this response)")
     InvitationCreated invite(@Valid @RequestBody NewInvitation body) {
         CreatedInvitation created = invitations.create(body.role());
-        String link = ServletUriComponentsBuilder.fromCurrentContextPath().path(created.path()).toUriString();
+        String link = ServletUriComponentsBuilder.fromCurrentContextPath()
+                .path(created.path())
+                .toUriString();
         return new InvitationCreated(created.id(), created.role(), link, created.expiresAt());
     }
 
@@ -122,18 +125,13 @@ class WorkspaceController {
         return new AuditPage(auditLog.list(Math.max(0, page) * clamped, clamped), auditLog.count());
     }
 
-    record RoleChange(@NotNull Role role) {
-    }
+    record RoleChange(@NotNull Role role) {}
 
-    record NewInvitation(@NotNull Role role) {
-    }
+    record NewInvitation(@NotNull Role role) {}
 
-    record InvitationCreated(UUID id, Role role, String link, Instant expiresAt) {
-    }
+    record InvitationCreated(UUID id, Role role, String link, Instant expiresAt) {}
 
-    record NewApiKey(@NotBlank String name, @Nullable Role role) {
-    }
+    record NewApiKey(@NotBlank String name, @Nullable Role role) {}
 
-    record AuditPage(List<AuditEntry> items, int total) {
-    }
+    record AuditPage(List<AuditEntry> items, int total) {}
 }

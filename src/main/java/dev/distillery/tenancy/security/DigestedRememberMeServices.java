@@ -15,11 +15,11 @@ class DigestedRememberMeServices extends PersistentTokenBasedRememberMeServices 
     }
 
     @Override
-    protected UserDetails processAutoLoginCookie(String[] cookieTokens, HttpServletRequest request,
-            HttpServletResponse response) {
+    protected UserDetails processAutoLoginCookie(
+            String[] cookieTokens, HttpServletRequest request, HttpServletResponse response) {
         if (cookieTokens.length == 2) {
-            return super.processAutoLoginCookie(new String[] {cookieTokens[0], RememberMeTokens.digest(cookieTokens[1])},
-                    request, response);
+            return super.processAutoLoginCookie(
+                    new String[] {cookieTokens[0], RememberMeTokens.digest(cookieTokens[1])}, request, response);
         }
         return super.processAutoLoginCookie(cookieTokens, request, response);
     }

@@ -55,7 +55,10 @@ class LoginThrottle {
 
     private static Bucket bucket(int perMinute) {
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(perMinute)
+                        .refillGreedy(perMinute, Duration.ofMinutes(1))
+                        .build())
                 .build();
     }
 }

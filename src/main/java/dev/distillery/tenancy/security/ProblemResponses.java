@@ -23,14 +23,19 @@ class ProblemResponses {
     AuthenticationEntryPoint entryPoint() {
         return (request, response, exception) -> {
             Object reason = request.getAttribute(ApiKeyAuthenticationFilter.FAILURE);
-            write(response, HttpStatus.UNAUTHORIZED, reason instanceof String s ? s
-                    : "Send a workspace API key as 'Authorization: Bearer <key>'. Create one in Workspace settings → API keys.");
+            write(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    reason instanceof String s
+                            ? s
+                            : "Send a workspace API key as 'Authorization: Bearer <key>'. Create one in Workspace settings → API keys.");
             response.setHeader("WWW-Authenticate", "Bearer");
         };
     }
 
     AccessDeniedHandler accessDenied() {
-        return (request, response, exception) -> write(response, HttpStatus.FORBIDDEN, Objects.requireNonNullElse(exception.getMessage(), "Access denied."));
+        return (request, response, exception) -> write(
+                response, HttpStatus.FORBIDDEN, Objects.requireNonNullElse(exception.getMessage(), "Access denied."));
     }
 
     void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {

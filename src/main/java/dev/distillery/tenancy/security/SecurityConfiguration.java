@@ -19,18 +19,18 @@ import org.springframework.security.authentication.DefaultAuthenticationEventPub
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.RememberMeAuthenticationProvider;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.header.HeaderWriterFilter;
-import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.rememberme.PersistentTokenBasedRememberMeServices;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,7 +64,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    PersistentTokenBasedRememberMeServices rememberMeServices(RememberMeKey key, AccountService accounts, DataSource dataSource) {
+    PersistentTokenBasedRememberMeServices rememberMeServices(
+            RememberMeKey key, AccountService accounts, DataSource dataSource) {
         var services = new DigestedRememberMeServices(key.value(), accounts, new RememberMeTokens(dataSource));
         services.setTokenValiditySeconds(30 * 24 * 3600);
         services.setParameter("remember-me");
@@ -72,12 +73,17 @@ class SecurityConfiguration {
     }
 
     @Bean
-    AuthenticationManager authenticationManager(AccountService accounts, PasswordEncoder passwordEncoder,
-            SecurityProperties props, RememberMeKey key, ApplicationEventPublisher events) {
+    AuthenticationManager authenticationManager(
+            AccountService accounts,
+            PasswordEncoder passwordEncoder,
+            SecurityProperties props,
+            RememberMeKey key,
+            ApplicationEventPublisher events) {
         var passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(passwordEncoder);
         var throttle = new LoginThrottle(props.loginAttemptsPerAccount(), props.loginAttemptsPerIp());
-        var manager = new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle),
+        var manager = new ProviderManager(
+                new ThrottledAuthenticationProvider(passwords, throttle),
                 new RememberMeAuthenticationProvider(key.value()));
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         return manager;
@@ -101,18 +107,22 @@ class SecurityConfiguration {
                 .anonymous(anonymous -> anonymous.disable())
                 .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
-                .exceptionHandling(e -> e.authenticationEntryPoint(problems.entryPoint())
-                        .accessDeniedHandler(problems.accessDenied()))
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                .exceptionHandling(e ->
+                        e.authenticationEntryPoint(problems.entryPoint()).accessDeniedHandler(problems.accessDenied()))
+                .headers(headers -> headers.contentSecurityPolicy(
+                                csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .build();
     }
 
     @Bean
     @Order(4)
-    SecurityFilterChain uiChain(HttpSecurity http, AuthenticationManager manager,
-            PersistentTokenBasedRememberMeServices rememberMe, RememberMeKey key, RequestUtil vaadinRequests,
+    SecurityFilterChain uiChain(
+            HttpSecurity http,
+            AuthenticationManager manager,
+            PersistentTokenBasedRememberMeServices rememberMe,
+            RememberMeKey key,
+            RequestUtil vaadinRequests,
             AccountService accounts)
             throws Exception {
         http.authenticationManager(manager);
@@ -121,14 +131,14 @@ class SecurityConfiguration {
         http.exceptionHandling(e -> e.defaultAccessDeniedHandlerFor(
                 (request, response, denied) -> response.sendRedirect(request.getContextPath() + "/login?expired"),
                 PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, "/login")));
-        http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/actuator/health", "/actuator/health/**", "/styles.css", "/error").permitAll());
+        http.authorizeHttpRequests(
+                auth -> auth.requestMatchers("/actuator/health", "/actuator/health/**", "/styles.css", "/error")
+                        .permitAll());
         // Vaadin's client needs inline scripts and styles, so the UI's policy only forbids framing (clickjacking);
         // nosniff and X-Frame-Options come with Spring Security's defaults.
         // Written before the request is handled: Vaadin's sign-in page is written by its servlet in a way that
         // skips headers added when the response commits.
-        http.headers(headers -> headers
-                .contentSecurityPolicy(csp -> csp.policyDirectives(FRAMING_POLICY))
+        http.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(FRAMING_POLICY))
                 .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN))
                 .addObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
                     @Override
@@ -139,11 +149,12 @@ class SecurityConfiguration {
                 }));
         http.rememberMe(r -> r.rememberMeServices(rememberMe).key(key.value()));
         http.addFilterBefore(new SessionEpochFilter(accounts), AuthorizationFilter.class);
-        http.with(VaadinSecurityConfigurer.vaadin(), vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false));
+        http.with(
+                VaadinSecurityConfigurer.vaadin(),
+                vaadin -> vaadin.loginView(LoginView.class).enableCsrfConfiguration(false));
         return http.build();
     }
 
     /** The secret that ties remember-me tokens to this installation. */
-    record RememberMeKey(String value) {
-    }
+    record RememberMeKey(String value) {}
 }

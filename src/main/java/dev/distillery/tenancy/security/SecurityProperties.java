@@ -17,6 +17,9 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("distillery.security")
-public record SecurityProperties(@Min(1) int loginAttemptsPerAccount, @Min(1) int loginAttemptsPerIp,
-        @Min(1) int signUpsPerIpPerHour, @Nullable String rememberMeKey, Duration invitationValidity) {
-}
+public record SecurityProperties(
+        @Min(1) int loginAttemptsPerAccount,
+        @Min(1) int loginAttemptsPerIp,
+        @Min(1) int signUpsPerIpPerHour,
+        @Nullable String rememberMeKey,
+        Duration invitationValidity) {}

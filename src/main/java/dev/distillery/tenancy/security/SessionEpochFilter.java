@@ -40,7 +40,9 @@ class SessionEpochFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         HttpSession session = request.getSession(false);
-        if (session != null && (auth instanceof UsernamePasswordAuthenticationToken || auth instanceof RememberMeAuthenticationToken)) {
+        if (session != null
+                && (auth instanceof UsernamePasswordAuthenticationToken
+                        || auth instanceof RememberMeAuthenticationToken)) {
             Object stamped = session.getAttribute(ATTRIBUTE);
             OptionalInt current = accounts.sessionEpoch(auth.getName());
             if (!(stamped instanceof Integer epoch) || current.isEmpty() || current.getAsInt() != epoch) {

@@ -27,9 +27,14 @@ class SignInAuditListener {
     @EventListener
     void onSuccess(InteractiveAuthenticationSuccessEvent event) {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes request) {
-            SessionEpochFilter.stamp(request.getRequest().getSession(), accounts.sessionEpoch(event.getAuthentication().getName()));
+            SessionEpochFilter.stamp(
+                    request.getRequest().getSession(),
+                    accounts.sessionEpoch(event.getAuthentication().getName()));
         }
-        accounts.recordSignIn(event.getAuthentication().getName(), true, address(event.getAuthentication().getDetails()));
+        accounts.recordSignIn(
+                event.getAuthentication().getName(),
+                true,
+                address(event.getAuthentication().getDetails()));
     }
 
     @EventListener
@@ -42,6 +47,7 @@ class SignInAuditListener {
 
     private static String address(@Nullable Object details) {
         return details instanceof WebAuthenticationDetails web && web.getRemoteAddress() != null
-                ? web.getRemoteAddress() : "unknown";
+                ? web.getRemoteAddress()
+                : "unknown";
     }
 }

@@ -20,7 +20,9 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
     @Override
     public @Nullable Authentication authenticate(Authentication authentication) {
         String address = authentication.getDetails() instanceof WebAuthenticationDetails details
-                && details.getRemoteAddress() != null ? details.getRemoteAddress() : "unknown";
+                        && details.getRemoteAddress() != null
+                ? details.getRemoteAddress()
+                : "unknown";
         if (!throttle.tryAttempt(authentication.getName(), address)) {
             throw new LoginThrottledException();
         }

@@ -44,14 +44,18 @@ public class InvitationView extends VerticalLayout implements BeforeEnterObserve
             return;
         }
         if (preview.state() != InvitationSummary.State.PENDING) {
-            add(message(switch (preview.state()) {
-                case ACCEPTED -> "This invitation link has already been used. Ask " + preview.invitedBy() + " for a new one.";
-                case REVOKED -> "This invitation was revoked. Ask " + preview.invitedBy() + " for a new one.";
-                default -> "This invitation has expired. Ask " + preview.invitedBy() + " for a new one.";
-            }));
+            add(message(
+                    switch (preview.state()) {
+                        case ACCEPTED ->
+                            "This invitation link has already been used. Ask " + preview.invitedBy()
+                                    + " for a new one.";
+                        case REVOKED -> "This invitation was revoked. Ask " + preview.invitedBy() + " for a new one.";
+                        default -> "This invitation has expired. Ask " + preview.invitedBy() + " for a new one.";
+                    }));
             return;
         }
-        add(new Paragraph(preview.invitedBy() + " invites you to join as " + preview.role().label() + "."));
+        add(new Paragraph(preview.invitedBy() + " invites you to join as "
+                + preview.role().label() + "."));
         Button join = new Button("Join workspace", click -> {
             invitations.accept(token);
             getUI().ifPresent(ui -> ui.getPage().setLocation("/"));

@@ -81,7 +81,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         Div formHolder = new Div();
         formHolder.setWidthFull();
         formHolder.getElement().appendChild(form);
-        add(new H1("Sign in to Distillery"), message, formHolder,
+        add(
+                new H1("Sign in to Distillery"),
+                message,
+                formHolder,
                 new Paragraph(new Text("No account yet? "), new Anchor("signup", "Create one")));
     }
 
@@ -105,9 +108,11 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     private static String lastError() {
         VaadinServletRequest request = VaadinServletRequest.getCurrent();
-        HttpSession session = request == null ? null : request.getHttpServletRequest().getSession(false);
+        HttpSession session =
+                request == null ? null : request.getHttpServletRequest().getSession(false);
         Object error = session == null ? null : session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
-        if (error instanceof AuthenticationException e && e.getMessage() != null
+        if (error instanceof AuthenticationException e
+                && e.getMessage() != null
                 && e.getMessage().startsWith("Too many")) {
             return e.getMessage();
         }
@@ -116,8 +121,8 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     private static @Nullable CsrfToken csrfToken() {
         VaadinServletRequest request = VaadinServletRequest.getCurrent();
-        return request == null ? null
+        return request == null
+                ? null
                 : (CsrfToken) request.getHttpServletRequest().getAttribute(CsrfToken.class.getName());
     }
-
 }

@@ -68,10 +68,12 @@ public class MainLayout extends AppLayout {
         String who = accounts.currentUser().map(UserSummary::displayName).orElse("Account");
         var item = userMenu.addItem(who);
         item.getSubMenu().addItem("Sign out", click -> auth.logout()).setId("sign-out");
-        item.getSubMenu().addItem("Sign out everywhere", click -> {
-            accounts.signOutEverywhere();
-            auth.logout();
-        }).setId("sign-out-everywhere");
+        item.getSubMenu()
+                .addItem("Sign out everywhere", click -> {
+                    accounts.signOutEverywhere();
+                    auth.logout();
+                })
+                .setId("sign-out-everywhere");
 
         HorizontalLayout bar = new HorizontalLayout(new DrawerToggle(), title, switcher, newWorkspace);
         bar.setAlignItems(FlexComponent.Alignment.CENTER);

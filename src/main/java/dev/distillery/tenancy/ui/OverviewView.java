@@ -24,7 +24,8 @@ public class OverviewView extends VerticalLayout {
             H2 heading = new H2(current.name());
             heading.setId("workspace-name");
             int members = workspaces.members().size();
-            add(heading,
+            add(
+                    heading,
                     new Paragraph("Your role: " + current.role().label()),
                     new Paragraph(members + (members == 1 ? " member" : " members")
                             + " · switch workspaces or create a new one from the bar above."));

@@ -54,7 +54,10 @@ public class SignupView extends VerticalLayout {
                 return;
             }
             try {
-                accounts.signUp(email.getValue(), name.getValue(), password.getValue(),
+                accounts.signUp(
+                        email.getValue(),
+                        name.getValue(),
+                        password.getValue(),
                         com.vaadin.flow.server.VaadinRequest.getCurrent().getRemoteAddr());
                 getUI().ifPresent(ui -> ui.getPage().setLocation("login?registered"));
             } catch (InvalidInputException e) {
@@ -70,7 +73,13 @@ public class SignupView extends VerticalLayout {
                 email.setInvalid(true);
             }
         });
-        add(new H1("Create your account"), email, name, password, repeat, create,
+        add(
+                new H1("Create your account"),
+                email,
+                name,
+                password,
+                repeat,
+                create,
                 new Paragraph(new Text("Already have one? "), new Anchor("login", "Sign in")));
     }
 }

@@ -38,7 +38,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
 import java.util.Arrays;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +50,8 @@ import org.jspecify.annotations.Nullable;
 @PermitAll
 public class WorkspaceSettingsView extends VerticalLayout {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final WorkspaceService workspaces;
     private final InvitationService invitations;
@@ -62,8 +62,8 @@ public class WorkspaceSettingsView extends VerticalLayout {
     private final Grid<InvitationSummary> invitationGrid = new Grid<>();
     private final Grid<ApiKeySummary> keyGrid = new Grid<>();
 
-    public WorkspaceSettingsView(WorkspaceService workspaces, InvitationService invitations, ApiKeyService apiKeys,
-            AuditLog auditLog) {
+    public WorkspaceSettingsView(
+            WorkspaceService workspaces, InvitationService invitations, ApiKeyService apiKeys, AuditLog auditLog) {
         this.workspaces = workspaces;
         this.invitations = invitations;
         this.apiKeys = apiKeys;
@@ -95,8 +95,9 @@ public class WorkspaceSettingsView extends VerticalLayout {
         if (admin) {
             members.addComponentColumn(this::roleEditor).setHeader("Role").setAutoWidth(true);
             members.addComponentColumn(m -> {
-                Button remove = new Button("Remove", click -> confirm("Remove " + m.email() + " from this workspace?",
-                        () -> {
+                Button remove = new Button(
+                        "Remove",
+                        click -> confirm("Remove " + m.email() + " from this workspace?", () -> {
                             workspaces.removeMember(m.userId());
                             Notifications.success(m.email() + " was removed.");
                             refreshMembers();
@@ -125,7 +126,8 @@ public class WorkspaceSettingsView extends VerticalLayout {
             }
             try {
                 workspaces.changeRole(member.userId(), change.getValue());
-                Notifications.success(member.email() + " is now " + change.getValue().label() + ".");
+                Notifications.success(
+                        member.email() + " is now " + change.getValue().label() + ".");
             } finally {
                 refreshMembers();
             }
@@ -141,7 +143,9 @@ public class WorkspaceSettingsView extends VerticalLayout {
         Select<Role> role = new Select<>();
         role.setLabel("Role");
         role.setId("invite-role");
-        role.setItems(Arrays.stream(Role.values()).filter(r -> r != Role.OWNER && workspace.role().canGrant(r)).toList());
+        role.setItems(Arrays.stream(Role.values())
+                .filter(r -> r != Role.OWNER && workspace.role().canGrant(r))
+                .toList());
         role.setItemLabelGenerator(Role::label);
         role.setValue(Role.MEMBER);
         Div linkBox = new Div();
@@ -156,7 +160,11 @@ public class WorkspaceSettingsView extends VerticalLayout {
             linkField.setValue(link);
             linkField.setReadOnly(true);
             linkField.setWidthFull();
-            Button copy = new Button("Copy", c -> linkField.getElement().executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", link));
+            Button copy = new Button(
+                    "Copy",
+                    c -> linkField
+                            .getElement()
+                            .executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", link));
             HorizontalLayout row = new HorizontalLayout(linkField, copy);
             row.setWidthFull();
             row.setAlignItems(FlexComponent.Alignment.BASELINE);
@@ -173,7 +181,9 @@ public class WorkspaceSettingsView extends VerticalLayout {
         invitationGrid.addColumn(i -> i.state().name().toLowerCase()).setHeader("State");
         invitationGrid.addColumn(InvitationSummary::createdBy).setHeader("Created by");
         invitationGrid.addColumn(i -> TIME.format(i.expiresAt())).setHeader("Expires");
-        invitationGrid.addColumn(i -> i.acceptedBy() == null ? "" : i.acceptedBy()).setHeader("Accepted by");
+        invitationGrid
+                .addColumn(i -> i.acceptedBy() == null ? "" : i.acceptedBy())
+                .setHeader("Accepted by");
         invitationGrid.addComponentColumn(i -> {
             Button revoke = new Button("Revoke", click -> {
                 invitations.revoke(i.id());
@@ -199,7 +209,9 @@ public class WorkspaceSettingsView extends VerticalLayout {
         name.setPlaceholder("ci");
         Select<Role> role = new Select<>();
         role.setLabel("Role");
-        role.setItems(Arrays.stream(Role.values()).filter(r -> r != Role.OWNER && workspace.role().canGrant(r)).toList());
+        role.setItems(Arrays.stream(Role.values())
+                .filter(r -> r != Role.OWNER && workspace.role().canGrant(r))
+                .toList());
         role.setItemLabelGenerator(Role::label);
         role.setValue(Role.MEMBER);
         Button create = new Button("Create API key", click -> {
@@ -220,13 +232,16 @@ public class WorkspaceSettingsView extends VerticalLayout {
         keyGrid.addColumn(k -> k.createdBy() == null ? "" : k.createdBy()).setHeader("Created by");
         keyGrid.addColumn(k -> TIME.format(k.createdAt())).setHeader("Created");
         keyGrid.addColumn(k -> format(k.lastUsedAt(), "never")).setHeader("Last used");
-        keyGrid.addColumn(k -> k.active() ? "active" : "revoked " + format(k.revokedAt(), "")).setHeader("State");
+        keyGrid.addColumn(k -> k.active() ? "active" : "revoked " + format(k.revokedAt(), ""))
+                .setHeader("State");
         keyGrid.addComponentColumn(k -> {
-            Button revoke = new Button("Revoke", click -> confirm("Revoke API key \"" + k.name()
-                    + "\"? Requests using it will be refused at once.", () -> {
-                        apiKeys.revoke(k.id());
-                        refreshKeys();
-                    }));
+            Button revoke = new Button(
+                    "Revoke",
+                    click -> confirm(
+                            "Revoke API key \"" + k.name() + "\"? Requests using it will be refused at once.", () -> {
+                                apiKeys.revoke(k.id());
+                                refreshKeys();
+                            }));
             revoke.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
             revoke.setVisible(k.active());
             return revoke;
@@ -243,7 +258,9 @@ public class WorkspaceSettingsView extends VerticalLayout {
         Div secret = new Div(key.secret());
         secret.setId("api-key-secret");
         secret.addClassName("secret-box");
-        dialog.add(new Paragraph("Copy the key now: it is stored only as a hash and cannot be shown again."), secret,
+        dialog.add(
+                new Paragraph("Copy the key now: it is stored only as a hash and cannot be shown again."),
+                secret,
                 new Paragraph("Use it as: Authorization: Bearer <key>"));
         Button done = new Button("I have copied it", click -> dialog.close());
         done.setId("api-key-done");
@@ -261,7 +278,9 @@ public class WorkspaceSettingsView extends VerticalLayout {
         grid.addColumn(e -> TIME.format(e.occurredAt())).setHeader("When").setAutoWidth(true);
         grid.addColumn(AuditEntry::actor).setHeader("Who").setAutoWidth(true);
         grid.addColumn(AuditEntry::action).setHeader("Action").setAutoWidth(true);
-        grid.addColumn(e -> e.target() == null ? "" : e.target()).setHeader("Target").setAutoWidth(true);
+        grid.addColumn(e -> e.target() == null ? "" : e.target())
+                .setHeader("Target")
+                .setAutoWidth(true);
         grid.addColumn(e -> e.details() == null ? "" : e.details()).setHeader("Details");
         grid.setItems(query -> auditLog.list(query.getOffset(), query.getLimit()).stream(), query -> auditLog.count());
         return grid;
@@ -300,5 +319,4 @@ public class WorkspaceSettingsView extends VerticalLayout {
         String url = http.getRequestURL().toString();
         return url.substring(0, url.length() - http.getRequestURI().length()) + http.getContextPath();
     }
-
 }

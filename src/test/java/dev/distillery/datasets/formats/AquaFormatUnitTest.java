@@ -28,9 +28,13 @@ class AquaFormatUnitTest {
 
         assertThat(first.itemId()).isEqualTo("test-0");
         assertThat(first.answerType()).isEqualTo(AnswerType.CHOICE);
-        assertThat(first.choices()).containsExactly(
-                new Choice("A", "5(√3 + 1)"), new Choice("B", "6(√3 + √2)"), new Choice("C", "7(√3 – 1)"),
-                new Choice("D", "8(√3 – 2)"), new Choice("E", "None of these"));
+        assertThat(first.choices())
+                .containsExactly(
+                        new Choice("A", "5(√3 + 1)"),
+                        new Choice("B", "6(√3 + √2)"),
+                        new Choice("C", "7(√3 – 1)"),
+                        new Choice("D", "8(√3 – 2)"),
+                        new Choice("E", "None of these"));
         assertThat(first.goldNormalized()).isEqualTo("A");
         assertThat(first.rationale()).startsWith("Explanation :");
     }

@@ -43,8 +43,9 @@ class DatasetFormatsUnitTest {
 
     @Test
     void aZipOfMathProblemFilesIsDetectedAsMath(@TempDir Path temp) throws IOException {
-        Path zip = FormatFixtures.zip(temp.resolve("upload.zip"), Map.of("MATH/test/algebra/1.json",
-                Files.readString(shared("math/MATH/test/algebra/1.json"))));
+        Path zip = FormatFixtures.zip(
+                temp.resolve("upload.zip"),
+                Map.of("MATH/test/algebra/1.json", Files.readString(shared("math/MATH/test/algebra/1.json"))));
 
         assertThat(detected(zip)).contains("math");
     }
@@ -60,8 +61,8 @@ class DatasetFormatsUnitTest {
     void theSampleIsTheStartOfTheFirstFileOnly(@TempDir Path temp) throws IOException {
         Path file = Files.writeString(temp.resolve("big.jsonl"), "x".repeat(200_000));
 
-        DatasetFormat.FileSample sample = DatasetFormats.sample(
-                UploadSource.of(file, "big.jsonl", UploadSource.Limits.defaults()));
+        DatasetFormat.FileSample sample =
+                DatasetFormats.sample(UploadSource.of(file, "big.jsonl", UploadSource.Limits.defaults()));
 
         assertThat(sample.fileName()).isEqualTo("big.jsonl");
         assertThat(sample.firstFileName()).isEqualTo("big.jsonl");
@@ -70,8 +71,10 @@ class DatasetFormatsUnitTest {
 
     @Test
     void everyFormatIsListedOnceWithGenericLast() {
-        assertThat(DatasetFormats.all()).extracting(DatasetFormat::id).containsExactly("gsm8k-socratic", "gsm8k",
-                "svamp", "math500", "math", "strategyqa", "aqua", "csqa", "generic");
+        assertThat(DatasetFormats.all())
+                .extracting(DatasetFormat::id)
+                .containsExactly(
+                        "gsm8k-socratic", "gsm8k", "svamp", "math500", "math", "strategyqa", "aqua", "csqa", "generic");
         assertThat(DatasetFormats.byId("MATH500")).map(DatasetFormat::label).contains("MATH-500");
         assertThat(DatasetFormats.byId("nope")).isEmpty();
     }

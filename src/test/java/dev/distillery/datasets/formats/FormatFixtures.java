@@ -15,8 +15,7 @@ import java.util.zip.ZipOutputStream;
 /** Shared test helpers: where the real datasets are, and running a format over a file or inline text. */
 final class FormatFixtures {
 
-    private FormatFixtures() {
-    }
+    private FormatFixtures() {}
 
     /**
      * A file under the shared datasets folder: {@code -Ddistillery.shared.datasets}, else the environment variable
@@ -31,8 +30,11 @@ final class FormatFixtures {
     }
 
     static Collected parse(String formatId, Path file) {
-        return parse(formatId, UploadSource.of(file, file.getFileName().toString(), UploadSource.Limits.defaults()),
-                "test", FormatOptions.defaults());
+        return parse(
+                formatId,
+                UploadSource.of(file, file.getFileName().toString(), UploadSource.Limits.defaults()),
+                "test",
+                FormatOptions.defaults());
     }
 
     static Collected parse(String formatId, String fileName, String content) {
@@ -111,8 +113,10 @@ final class FormatFixtures {
         }
 
         ParsedItem item(String itemId) {
-            return items.stream().filter(i -> i.itemId().equals(itemId)).findFirst().orElseThrow(
-                    () -> new AssertionError("no item " + itemId));
+            return items.stream()
+                    .filter(i -> i.itemId().equals(itemId))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no item " + itemId));
         }
     }
 }

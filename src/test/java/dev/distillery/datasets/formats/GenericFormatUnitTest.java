@@ -12,8 +12,13 @@ import org.junit.jupiter.api.Test;
 
 class GenericFormatUnitTest {
 
-    private static FormatOptions mapping(String question, String answer, @Nullable String choices, @Nullable String id,
-            @Nullable String split, @Nullable AnswerType type) {
+    private static FormatOptions mapping(
+            String question,
+            String answer,
+            @Nullable String choices,
+            @Nullable String id,
+            @Nullable String split,
+            @Nullable AnswerType type) {
         return new FormatOptions(question, answer, choices, id, split, type, FormatOptions.DEFAULT_MAX_LINE_LENGTH);
     }
 
@@ -58,8 +63,8 @@ class GenericFormatUnitTest {
 
     @Test
     void aMappedColumnMissingFromTheHeaderIsReported() {
-        Collected parsed = generic("data.csv", "question,answer\nq,1\n",
-                mapping("question", "gold", null, null, null, AnswerType.NUMBER));
+        Collected parsed = generic(
+                "data.csv", "question,answer\nq,1\n", mapping("question", "gold", null, null, null, AnswerType.NUMBER));
 
         assertThat(parsed.items).isEmpty();
         assertThat(parsed.problems).singleElement().satisfies(p -> {
@@ -71,13 +76,15 @@ class GenericFormatUnitTest {
 
     @Test
     void csvChoicesArePipeSeparatedAndLabelledInOrder() {
-        Collected parsed = generic("data.csv", "q,options,key,split\nPick,red|green|blue,b,validation\n",
+        Collected parsed = generic(
+                "data.csv",
+                "q,options,key,split\nPick,red|green|blue,b,validation\n",
                 mapping("q", "key", "options", null, "split", AnswerType.CHOICE));
 
         assertThat(parsed.problems).isEmpty();
         ParsedItem item = parsed.items.getFirst();
-        assertThat(item.choices()).containsExactly(new Choice("A", "red"), new Choice("B", "green"),
-                new Choice("C", "blue"));
+        assertThat(item.choices())
+                .containsExactly(new Choice("A", "red"), new Choice("B", "green"), new Choice("C", "blue"));
         assertThat(item.goldNormalized()).isEqualTo("B");
         assertThat(item.split()).isEqualTo("dev");
         assertThat(item.itemId()).isEqualTo("dev-0");
@@ -85,7 +92,8 @@ class GenericFormatUnitTest {
 
     @Test
     void aJsonArrayIsReadWithDottedPathsIntoNestedObjects() {
-        Collected parsed = generic("items.json", """
+        Collected parsed =
+                generic("items.json", """
                 [
                   {"uid": "a", "q": {"stem": "Sky?", "options": [{"label": "A", "text": "blue"}, {"label": "B", "text": "red"}]}, "key": "a", "src": {"page": 3}},
                   {"uid": "b", "q": {"stem": "Grass?", "options": ["green", "pink"]}, "key": "A"}
@@ -102,7 +110,9 @@ class GenericFormatUnitTest {
 
     @Test
     void jsonLinesAreRecognisedByTheirFirstCharacterWhenTheNameDoesNotSay() {
-        Collected parsed = generic("upload.txt", "\n  {\"text\": \"Is water wet?\", \"label\": true}\n",
+        Collected parsed = generic(
+                "upload.txt",
+                "\n  {\"text\": \"Is water wet?\", \"label\": true}\n",
                 mapping("text", "label", null, null, null, AnswerType.YESNO));
 
         assertThat(parsed.problems).isEmpty();
@@ -114,7 +124,8 @@ class GenericFormatUnitTest {
 
     @Test
     void theAnswerTypeMustBeChosen() {
-        Collected parsed = generic("data.jsonl", "{\"q\": \"x\", \"a\": \"y\"}\n", mapping("q", "a", null, null, null, null));
+        Collected parsed =
+                generic("data.jsonl", "{\"q\": \"x\", \"a\": \"y\"}\n", mapping("q", "a", null, null, null, null));
 
         assertThat(parsed.items).isEmpty();
         assertThat(parsed.problems).singleElement().satisfies(p -> {
@@ -125,7 +136,9 @@ class GenericFormatUnitTest {
 
     @Test
     void anUnknownSplitValueIsAProblem() {
-        Collected parsed = generic("data.jsonl", "{\"q\": \"x\", \"a\": \"y\", \"s\": \"holdout\"}\n",
+        Collected parsed = generic(
+                "data.jsonl",
+                "{\"q\": \"x\", \"a\": \"y\", \"s\": \"holdout\"}\n",
                 mapping("q", "a", null, null, "s", AnswerType.STRING));
 
         assertThat(parsed.problems).singleElement().satisfies(p -> {
@@ -136,23 +149,28 @@ class GenericFormatUnitTest {
 
     @Test
     void anUnclosedQuoteEndsTheCsvWithAProblem() {
-        Collected parsed = generic("data.csv", "q,a\nfine,1\n\"open,2\nmore,3\n",
-                mapping("q", "a", null, null, null, AnswerType.NUMBER));
+        Collected parsed = generic(
+                "data.csv", "q,a\nfine,1\n\"open,2\nmore,3\n", mapping("q", "a", null, null, null, AnswerType.NUMBER));
 
         assertThat(parsed.items).extracting(ParsedItem::question).containsExactly("fine");
-        assertThat(parsed.problems).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("(csv)"));
+        assertThat(parsed.problems)
+                .singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("(csv)"));
     }
 
     @Test
     void aOneLineJsonArrayIsNotLimitedByLineLengthButEachRecordIs() {
         String small = "{\"q\": \"x\", \"a\": \"1\"}";
         String big = "{\"q\": \"" + "y".repeat(20_000) + "\", \"a\": \"2\"}";
-        Collected parsed = parse("generic", "items.json",
+        Collected parsed = parse(
+                "generic",
+                "items.json",
                 ("[" + small + "," + small.replace("x", "z") + "," + big + "]").getBytes(StandardCharsets.UTF_8),
                 new FormatOptions("q", "a", null, null, null, AnswerType.NUMBER, 5_000));
 
         assertThat(parsed.items).hasSize(2);
-        assertThat(parsed.problems).singleElement().satisfies(p ->
-                assertThat(p.message()).contains("longer than the limit of 5,000 characters"));
+        assertThat(parsed.problems)
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("longer than the limit of 5,000 characters"));
     }
 }

@@ -35,8 +35,9 @@ class Gsm8kFormatUnitTest {
         assertThat(first.goldRaw()).isEqualTo("18");
         assertThat(first.goldNormalized()).isEqualTo("18");
         assertThat(first.answerType()).isEqualTo(AnswerType.NUMBER);
-        assertThat(first.rationale()).isEqualTo("Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\n"
-                + "She makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market.");
+        assertThat(first.rationale())
+                .isEqualTo("Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\n"
+                        + "She makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market.");
         assertThat(first.decomposition()).isEmpty();
         assertThat(first.split()).isEqualTo("test");
         assertThat(first.sourceLine()).isEqualTo(1);
@@ -47,9 +48,14 @@ class Gsm8kFormatUnitTest {
     void thousandsSeparatorsAreRemovedFromTheGoldButKeptInTheRawAnswer() {
         Collected test = parse("gsm8k", shared("gsm8k/test.jsonl"));
 
-        assertThat(test.items).filteredOn(item -> item.goldRaw().contains(",")).hasSize(14)
-                .allSatisfy(item -> assertThat(item.goldNormalized()).doesNotContain(",").matches("-?\\d+"));
-        assertThat(test.items).filteredOn(item -> item.goldNormalized().startsWith("-")).hasSize(2);
+        assertThat(test.items)
+                .filteredOn(item -> item.goldRaw().contains(","))
+                .hasSize(14)
+                .allSatisfy(item ->
+                        assertThat(item.goldNormalized()).doesNotContain(",").matches("-?\\d+"));
+        assertThat(test.items)
+                .filteredOn(item -> item.goldNormalized().startsWith("-"))
+                .hasSize(2);
     }
 
     @Test

@@ -15,19 +15,30 @@ class Gsm8kSocraticFormatUnitTest {
         Collected parsed = parse("gsm8k-socratic", shared("gsm8k/test_socratic.jsonl"));
 
         assertThat(parsed.problems).isEmpty();
-        assertThat(parsed.items).hasSize(1_319).allSatisfy(item -> assertThat(item.decomposition()).isNotEmpty());
+        assertThat(parsed.items)
+                .hasSize(1_319)
+                .allSatisfy(item -> assertThat(item.decomposition()).isNotEmpty());
     }
 
     @Test
     void eachSolutionLineBecomesASubQuestionAndItsStep() {
-        ParsedItem first = parse("gsm8k-socratic", shared("gsm8k/test_socratic.jsonl")).items.getFirst();
+        ParsedItem first = parse("gsm8k-socratic", shared("gsm8k/test_socratic.jsonl"))
+                .items
+                .getFirst();
 
         assertThat(first.goldNormalized()).isEqualTo("18");
-        assertThat(first.decomposition()).containsExactly(
-                Map.of("question", "How many eggs does Janet sell?",
-                        "answer", "Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day."),
-                Map.of("question", "How much does Janet make at the farmers' market?",
-                        "answer", "She makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market."));
+        assertThat(first.decomposition())
+                .containsExactly(
+                        Map.of(
+                                "question",
+                                "How many eggs does Janet sell?",
+                                "answer",
+                                "Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day."),
+                        Map.of(
+                                "question",
+                                "How much does Janet make at the farmers' market?",
+                                "answer",
+                                "She makes 9 * 2 = $<<9*2=18>>18 every day at the farmer’s market."));
     }
 
     @Test

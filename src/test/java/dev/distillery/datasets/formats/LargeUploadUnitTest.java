@@ -39,8 +39,12 @@ class LargeUploadUnitTest {
             }
         };
 
-        FormatFixtures.format("gsm8k").parse(UploadSource.of(file, "train.jsonl", UploadSource.Limits.defaults()),
-                "train", FormatOptions.defaults(), counting);
+        FormatFixtures.format("gsm8k")
+                .parse(
+                        UploadSource.of(file, "train.jsonl", UploadSource.Limits.defaults()),
+                        "train",
+                        FormatOptions.defaults(),
+                        counting);
 
         assertThat(counts).containsExactly(ROWS, 0);
     }

@@ -53,7 +53,9 @@ class LineRobustnessUnitTest {
         Collected parsed = parse("gsm8k", "test.jsonl", bytes, FormatOptions.defaults());
 
         assertThat(parsed.items).hasSize(1);
-        assertThat(parsed.problems).singleElement().satisfies(p -> assertThat(p.line()).isEqualTo(2));
+        assertThat(parsed.problems)
+                .singleElement()
+                .satisfies(p -> assertThat(p.line()).isEqualTo(2));
     }
 
     @Test
@@ -89,7 +91,8 @@ class LineRobustnessUnitTest {
                 """);
 
         assertThat(parsed.problems).isEmpty();
-        assertThat(parsed.items).extracting(ParsedItem::goldNormalized)
+        assertThat(parsed.items)
+                .extracting(ParsedItem::goldNormalized)
                 .containsExactly("1600", "12.5", "-3", "3/4", "2", "0");
     }
 
@@ -113,8 +116,11 @@ class LineRobustnessUnitTest {
     void aLineOverTheLimitIsReportedWithoutStoppingTheRest() {
         String longLine = "{\"question\": \"" + "x".repeat(500) + "\", \"answer\": \"#### 1\"}";
 
-        Collected parsed = parse("gsm8k", "test.jsonl", (GOOD + "\n" + longLine + "\n" + GOOD + "\n")
-                .getBytes(StandardCharsets.UTF_8), FormatFixtures.withMaxLineLength(100));
+        Collected parsed = parse(
+                "gsm8k",
+                "test.jsonl",
+                (GOOD + "\n" + longLine + "\n" + GOOD + "\n").getBytes(StandardCharsets.UTF_8),
+                FormatFixtures.withMaxLineLength(100));
 
         assertThat(parsed.items).extracting(ParsedItem::sourceLine).containsExactly(1, 3);
         assertThat(parsed.problems).singleElement().satisfies(p -> {
@@ -145,8 +151,13 @@ class LineRobustnessUnitTest {
     void parsingStopsOnceTheCallerHasEnoughProblems() throws Exception {
         Collected sink = new Collected(3);
 
-        FormatFixtures.format("gsm8k").parse(FormatFixtures.inline("test.jsonl",
-                "not json\n".repeat(50).getBytes(StandardCharsets.UTF_8)), "test", FormatOptions.defaults(), sink);
+        FormatFixtures.format("gsm8k")
+                .parse(
+                        FormatFixtures.inline(
+                                "test.jsonl", "not json\n".repeat(50).getBytes(StandardCharsets.UTF_8)),
+                        "test",
+                        FormatOptions.defaults(),
+                        sink);
 
         assertThat(sink.problems).hasSize(3);
     }

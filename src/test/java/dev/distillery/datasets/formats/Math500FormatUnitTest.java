@@ -34,7 +34,9 @@ class Math500FormatUnitTest {
     void everyPublishedAnswerIsTheLastBoxedContentOfItsSolution() {
         Collected parsed = parse("math500", shared("math500/test.jsonl"));
 
-        assertThat(parsed.items).allSatisfy(item ->
-                assertThat(MathFormat.lastBoxed(item.rationale())).as(item.itemId()).isEqualTo(item.goldRaw()));
+        assertThat(parsed.items)
+                .allSatisfy(item -> assertThat(MathFormat.lastBoxed(item.rationale()))
+                        .as(item.itemId())
+                        .isEqualTo(item.goldRaw()));
     }
 }

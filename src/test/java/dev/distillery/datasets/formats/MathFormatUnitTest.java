@@ -55,17 +55,23 @@ class MathFormatUnitTest {
         Collected parsed = parsedZip;
 
         assertThat(parsed.problems).isEmpty();
-        assertThat(parsed.items).hasSize(5_000).allSatisfy(item -> assertThat(item.split()).isEqualTo("test"));
-        assertThat(parsed.items).filteredOn(item -> item.itemId().startsWith("algebra/")).hasSize(1_187);
-        assertThat(parsed.items).filteredOn(item -> item.metadata().get("level").equals("Level 5")).hasSize(1_324);
+        assertThat(parsed.items)
+                .hasSize(5_000)
+                .allSatisfy(item -> assertThat(item.split()).isEqualTo("test"));
+        assertThat(parsed.items)
+                .filteredOn(item -> item.itemId().startsWith("algebra/"))
+                .hasSize(1_187);
+        assertThat(parsed.items)
+                .filteredOn(item -> item.metadata().get("level").equals("Level 5"))
+                .hasSize(1_324);
     }
 
     @Test
     void aProblemIsIdentifiedBySubjectAndNumberWithTheLastBoxedAnswerAsGold() {
         ParsedItem algebra1 = parsedZip.item("algebra/1");
 
-        assertThat(algebra1.question()).isEqualTo("How many vertical asymptotes does the graph of "
-                + "$y=\\frac{2}{x^2+x-6}$ have?");
+        assertThat(algebra1.question())
+                .isEqualTo("How many vertical asymptotes does the graph of " + "$y=\\frac{2}{x^2+x-6}$ have?");
         assertThat(algebra1.goldRaw()).isEqualTo("2");
         assertThat(algebra1.answerType()).isEqualTo(AnswerType.MATH);
         assertThat(algebra1.rationale()).endsWith("Therefore, the graph has $\\boxed{2}$ vertical asymptotes.");
@@ -80,13 +86,15 @@ class MathFormatUnitTest {
 
         List<ParsedItem> math500 = parse("math500", shared("math500/test.jsonl")).items;
 
-        assertThat(math500).allSatisfy(item ->
-                assertThat(math.get(item.itemId())).as(item.itemId()).isEqualTo(item.goldRaw()));
+        assertThat(math500)
+                .allSatisfy(item ->
+                        assertThat(math.get(item.itemId())).as(item.itemId()).isEqualTo(item.goldRaw()));
     }
 
     @Test
     void theLastBoxedAnswerMatchesNestedBraces() {
-        assertThat(MathFormat.lastBoxed("so $\\boxed{1}$, then $\\boxed{\\frac{1}{2}}$.")).isEqualTo("\\frac{1}{2}");
+        assertThat(MathFormat.lastBoxed("so $\\boxed{1}$, then $\\boxed{\\frac{1}{2}}$."))
+                .isEqualTo("\\frac{1}{2}");
         assertThat(MathFormat.lastBoxed("$\\fbox{\\{1, 2\\}}$")).isEqualTo("\\{1, 2\\}");
         assertThat(MathFormat.lastBoxed("the answer is $\\boxed 5$.")).isEqualTo("5");
         assertThat(MathFormat.lastBoxed("$\\boxed{\\text{(A)}}$ and no more")).isEqualTo("\\text{(A)}");
@@ -96,10 +104,12 @@ class MathFormatUnitTest {
 
     @Test
     void aSolutionWithoutABoxedAnswerIsAProblemAtItsFileIndex() throws IOException {
-        Path zip = FormatFixtures.zip(temp.resolve("bad.zip"), Map.of(
-                "MATH/train/algebra/1.json", """
+        Path zip = FormatFixtures.zip(
+                temp.resolve("bad.zip"),
+                Map.of(
+                        "MATH/train/algebra/1.json", """
                         {"problem": "1+1?", "level": "Level 1", "type": "Algebra", "solution": "$\\\\boxed{2}$"}""",
-                "MATH/train/algebra/2.json", """
+                        "MATH/train/algebra/2.json", """
                         {"problem": "2+2?", "level": "Level 1", "type": "Algebra", "solution": "it is 4"}"""));
 
         Collected parsed = parse("math", zip);
@@ -129,8 +139,11 @@ class MathFormatUnitTest {
     @Test
     void zipEntriesAreOpenedAtAnyFolderDepth() throws IOException {
         Path zip = temp.resolve("deep.zip");
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
-            put(z, "downloads/data/MATH/test/geometry/7.json",
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
+            put(
+                    z,
+                    "downloads/data/MATH/test/geometry/7.json",
                     "{\"problem\": \"p\", \"level\": \"Level 1\", \"type\": \"Geometry\", \"solution\": \"$\\\\boxed{7}$\"}"
                             .getBytes(StandardCharsets.UTF_8));
         }

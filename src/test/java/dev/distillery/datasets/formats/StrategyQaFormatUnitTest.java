@@ -26,8 +26,12 @@ class StrategyQaFormatUnitTest {
 
         assertThat(parsed.problems).isEmpty();
         assertThat(parsed.items).hasSize(229);
-        assertThat(parsed.items).filteredOn(item -> item.goldNormalized().equals("yes")).hasSize(107);
-        assertThat(parsed.items).filteredOn(item -> item.goldNormalized().equals("no")).hasSize(122);
+        assertThat(parsed.items)
+                .filteredOn(item -> item.goldNormalized().equals("yes"))
+                .hasSize(107);
+        assertThat(parsed.items)
+                .filteredOn(item -> item.goldNormalized().equals("no"))
+                .hasSize(122);
     }
 
     @Test
@@ -38,13 +42,15 @@ class StrategyQaFormatUnitTest {
         assertThat(albany.goldRaw()).isEqualTo("false");
         assertThat(albany.goldNormalized()).isEqualTo("no");
         assertThat(albany.question()).startsWith("Will the Albany in Georgia reach a hundred thousand");
-        assertThat(albany.decomposition()).hasSize(5).first()
+        assertThat(albany.decomposition())
+                .hasSize(5)
+                .first()
                 .isEqualTo(Map.of("question", "What is the population of Albany, Georgia?", "answer", ""));
         assertThat(albany.metadata())
                 .containsEntry("term", "Albany, Georgia")
                 .containsEntry("description", "City in Georgia, United States")
-                .containsEntry("facts", List.of("Albany, GA has around 75,000 people",
-                        "Albany, NY has almost 100,000 people"))
+                .containsEntry(
+                        "facts", List.of("Albany, GA has around 75,000 people", "Albany, NY has almost 100,000 people"))
                 .doesNotContainKey("evidence");
     }
 

@@ -22,12 +22,15 @@ class SvampFormatUnitTest {
     void theQuestionIsBodyAndQuestionAndTheFloatGoldBecomesAWholeNumber() {
         ParsedItem first = parse("svamp", shared("svamp/SVAMP.json")).item("chal-1");
 
-        assertThat(first.question()).isEqualTo("Each pack of dvds costs 76 dollars. If there is a discount of 25 "
-                + "dollars on each pack How much do you have to pay to buy each pack?");
+        assertThat(first.question())
+                .isEqualTo("Each pack of dvds costs 76 dollars. If there is a discount of 25 "
+                        + "dollars on each pack How much do you have to pay to buy each pack?");
         assertThat(first.goldRaw()).isEqualTo("51.0");
         assertThat(first.goldNormalized()).isEqualTo("51");
         assertThat(first.answerType()).isEqualTo(AnswerType.NUMBER);
-        assertThat(first.metadata()).containsEntry("Equation", "( 76.0 - 25.0 )").containsEntry("Type", "Subtraction");
+        assertThat(first.metadata())
+                .containsEntry("Equation", "( 76.0 - 25.0 )")
+                .containsEntry("Type", "Subtraction");
         assertThat(first.sourceLine()).isEqualTo(1);
         assertThat(first.sourceRef()).isEqualTo("SVAMP.json:2");
     }

@@ -21,8 +21,8 @@ class UploadSourceUnitTest {
 
     private static List<String> visit(UploadSource source) throws IOException {
         List<String> seen = new ArrayList<>();
-        source.forEachFile((path, content) ->
-                seen.add(path + "=" + new String(content.readAllBytes(), StandardCharsets.UTF_8)));
+        source.forEachFile(
+                (path, content) -> seen.add(path + "=" + new String(content.readAllBytes(), StandardCharsets.UTF_8)));
         return seen;
     }
 
@@ -109,7 +109,7 @@ class UploadSourceUnitTest {
         Path zip = FormatFixtures.zip(temp.resolve("skip.zip"), Map.of("README", "0".repeat(100_000)));
         UploadSource source = UploadSource.of(zip, "skip.zip", new UploadSource.Limits(1 << 20, 10, 50_000));
 
-        assertThatThrownBy(() -> source.forEachFile((path, content) -> { }))
+        assertThatThrownBy(() -> source.forEachFile((path, content) -> {}))
                 .isInstanceOf(UploadRejectedException.class)
                 .hasMessageContaining("50,000 bytes");
     }

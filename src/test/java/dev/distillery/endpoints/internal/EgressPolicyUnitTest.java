@@ -24,33 +24,67 @@ class EgressPolicyUnitTest {
     private final EgressPolicy local = EgressPolicy.of(true, "");
 
     @ParameterizedTest(name = "{0} is always refused")
-    @ValueSource(strings = {"http://169.254.169.254/latest", "http://[fe80::1]/v1", "http://metadata.google.internal/v1",
-            "http://metadata/v1", "http://100.100.100.200/v1", "http://100.64.0.1/v1", "http://224.0.0.1/v1",
-            "http://[ff02::1]/v1", "http://0.0.0.0/v1", "http://0.1.2.3/v1", "http://255.255.255.255/v1",
-            "http://[::ffff:169.254.169.254]/v1", "http://[64:ff9b::a9fe:a9fe]/v1", "http://[2002:a9fe:a9fe::1]/v1",
-            "http://[fd00:ec2::254]/v1", "http://[::]/v1", "http://2130706433/v1", "http://0x7f000001/v1",
-            "http://0177.0.0.1/v1", "http://127.1/v1", "http://3232235777/v1"})
+    @ValueSource(
+            strings = {
+                "http://169.254.169.254/latest",
+                "http://[fe80::1]/v1",
+                "http://metadata.google.internal/v1",
+                "http://metadata/v1",
+                "http://100.100.100.200/v1",
+                "http://100.64.0.1/v1",
+                "http://224.0.0.1/v1",
+                "http://[ff02::1]/v1",
+                "http://0.0.0.0/v1",
+                "http://0.1.2.3/v1",
+                "http://255.255.255.255/v1",
+                "http://[::ffff:169.254.169.254]/v1",
+                "http://[64:ff9b::a9fe:a9fe]/v1",
+                "http://[2002:a9fe:a9fe::1]/v1",
+                "http://[fd00:ec2::254]/v1",
+                "http://[::]/v1",
+                "http://2130706433/v1",
+                "http://0x7f000001/v1",
+                "http://0177.0.0.1/v1",
+                "http://127.1/v1",
+                "http://3232235777/v1"
+            })
     void specialAddressesAreAlwaysRefused(String url) {
         for (EgressPolicy policy : new EgressPolicy[] {server, local, EgressPolicy.of(true, "0.0.0.0/0,::/0")}) {
-            assertThatThrownBy(() -> policy.checkUrl(url)).as(url).isInstanceOfSatisfying(InvalidInputException.class,
-                    e -> assertThat(e.errors().getFirst().field()).isEqualTo("baseUrl"));
+            assertThatThrownBy(() -> policy.checkUrl(url))
+                    .as(url)
+                    .isInstanceOfSatisfying(
+                            InvalidInputException.class,
+                            e -> assertThat(e.errors().getFirst().field()).isEqualTo("baseUrl"));
         }
     }
 
     @ParameterizedTest(name = "{0} is refused on a server unless allowed")
-    @ValueSource(strings = {"http://127.0.0.1:11434/v1", "http://localhost:8000/v1", "http://[::1]/v1",
-            "http://10.0.0.5/v1", "http://172.16.5.4/v1", "http://192.168.1.10/v1", "http://[fd12:3456::1]/v1",
-            "http://[::ffff:10.0.0.5]/v1", "http://[::ffff:127.0.0.1]/v1"})
+    @ValueSource(
+            strings = {
+                "http://127.0.0.1:11434/v1",
+                "http://localhost:8000/v1",
+                "http://[::1]/v1",
+                "http://10.0.0.5/v1",
+                "http://172.16.5.4/v1",
+                "http://192.168.1.10/v1",
+                "http://[fd12:3456::1]/v1",
+                "http://[::ffff:10.0.0.5]/v1",
+                "http://[::ffff:127.0.0.1]/v1"
+            })
     void loopbackAndPrivateNetworksAreRefusedOnAServerAndAllowedOnALocalInstall(String url) {
-        assertThatThrownBy(() -> server.checkUrl(url)).isInstanceOfSatisfying(InvalidInputException.class,
-                e -> assertThat(e.getMessage()).contains("DISTILLERY_ENDPOINTS_ALLOW_PRIVATE_NETWORKS")
-                        .contains("DISTILLERY_ENDPOINTS_ALLOWED_HOSTS"));
+        assertThatThrownBy(() -> server.checkUrl(url))
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("DISTILLERY_ENDPOINTS_ALLOW_PRIVATE_NETWORKS")
+                                .contains("DISTILLERY_ENDPOINTS_ALLOWED_HOSTS"));
         assertThat(local.checkUrl(url)).isEqualTo(url);
     }
 
     @Test
     void theRefusalNamesTheRuleAndTheAddress() {
-        assertThatThrownBy(() -> server.checkUrl("http://169.254.169.254/")).hasMessageContaining("link-local")
+        assertThatThrownBy(() -> server.checkUrl("http://169.254.169.254/"))
+                .hasMessageContaining("link-local")
                 .hasMessageContaining("always refused");
         assertThatThrownBy(() -> server.checkUrl("http://100.100.100.200/")).hasMessageContaining("carrier-grade NAT");
         assertThatThrownBy(() -> server.checkUrl("http://2130706433/")).hasMessageContaining("127.0.0.1");
@@ -77,13 +111,24 @@ class EgressPolicyUnitTest {
         // checked again at every connection, when it may resolve
         assertThat(server.checkUrl("https://no-such-host.invalid/v1")).isEqualTo("https://no-such-host.invalid/v1");
         assertThatThrownBy(() -> server.checkUrl("ftp://93.184.216.34/")).hasMessageContaining("http");
-        assertThatThrownBy(() -> server.checkUrl("http://user:pw@93.184.216.34/")).hasMessageContaining("API key field");
+        assertThatThrownBy(() -> server.checkUrl("http://user:pw@93.184.216.34/"))
+                .hasMessageContaining("API key field");
     }
 
     @Test
     void routingHeadersCannotBeSet() {
-        for (String name : new String[] {"Host", "Connection", "Transfer-Encoding", "Proxy-Authorization",
-                "X-Forwarded-For", "X-Forwarded-Host", "Forwarded", "Content-Length", "Upgrade", "Authorization"}) {
+        for (String name : new String[] {
+            "Host",
+            "Connection",
+            "Transfer-Encoding",
+            "Proxy-Authorization",
+            "X-Forwarded-For",
+            "X-Forwarded-Host",
+            "Forwarded",
+            "Content-Length",
+            "Upgrade",
+            "Authorization"
+        }) {
             assertThat(EgressPolicy.refusedHeader(name)).as(name).isNotNull();
         }
         assertThat(EgressPolicy.refusedHeader("OpenAI-Organization")).isNull();
@@ -103,15 +148,22 @@ class EgressPolicyUnitTest {
         try {
             int port = listening.getAddress().getPort();
             var client = server.client(Duration.ofSeconds(2), Duration.ofSeconds(5));
-            for (String url : new String[] {"http://127.0.0.1:" + port + "/", "http://localhost:" + port + "/",
-                    "http://2130706433:" + port + "/"}) {
-                assertThatThrownBy(() -> client.newCall(new Request.Builder().url(url).build()).execute())
-                        .as(url).isInstanceOf(EgressPolicy.RefusedException.class);
+            for (String url : new String[] {
+                "http://127.0.0.1:" + port + "/", "http://localhost:" + port + "/", "http://2130706433:" + port + "/"
+            }) {
+                assertThatThrownBy(() -> client.newCall(
+                                        new Request.Builder().url(url).build())
+                                .execute())
+                        .as(url)
+                        .isInstanceOf(EgressPolicy.RefusedException.class);
             }
             assertThat(hits).hasValue(0);
 
             var allowed = EgressPolicy.of(false, "127.0.0.1").client(Duration.ofSeconds(2), Duration.ofSeconds(5));
-            try (var response = allowed.newCall(new Request.Builder().url("http://127.0.0.1:" + port + "/").build()).execute()) {
+            try (var response = allowed.newCall(new Request.Builder()
+                            .url("http://127.0.0.1:" + port + "/")
+                            .build())
+                    .execute()) {
                 assertThat(response.code()).isEqualTo(200);
             }
             assertThat(hits).hasValue(1);

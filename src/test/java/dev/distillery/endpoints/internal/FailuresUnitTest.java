@@ -25,16 +25,20 @@ class FailuresUnitTest {
     void aCompleteBodyThatIsNotJsonIsMalformedAndNotAskedAgain() {
         RuntimeException broken = parseFailure("{\"choices\":[{\"index\":0, oops}]}");
         assertThat(Failures.classify(broken).kind()).isEqualTo(Kind.MALFORMED_RESPONSE);
-        assertThat(Failures.classify(new com.openai.errors.OpenAIInvalidDataException("bad", broken)).kind())
+        assertThat(Failures.classify(new com.openai.errors.OpenAIInvalidDataException("bad", broken))
+                        .kind())
                 .isEqualTo(Kind.MALFORMED_RESPONSE);
         assertThat(Kind.MALFORMED_RESPONSE.isTransient()).isFalse();
     }
 
     @Test
     void aConnectionResetOrAStreamEndingEarlyIsALostConnection() {
-        assertThat(Failures.classify(new RuntimeException(new SocketException("Connection reset"))).kind())
+        assertThat(Failures.classify(new RuntimeException(new SocketException("Connection reset")))
+                        .kind())
                 .isEqualTo(Kind.CONNECTION_LOST);
-        assertThat(Failures.classify(new RuntimeException(new IOException("unexpected end of stream on http://sim/..."))).kind())
+        assertThat(Failures.classify(
+                                new RuntimeException(new IOException("unexpected end of stream on http://sim/...")))
+                        .kind())
                 .isEqualTo(Kind.CONNECTION_LOST);
         assertThat(Kind.CONNECTION_LOST.isTransient()).isTrue();
     }

@@ -74,7 +74,8 @@ class PacerUnitTest {
         assertThat(pacer.budgetNow()).isZero();
         pacer.acquire(); // the probe: none left by the last account, none probed yet
         assertThat(pacer.budgetNow()).isEqualTo(-1);
-        assertThat(pacer.pacing()).hasValueSatisfying(p -> assertThat(p.source()).isEqualTo("rate-limit headers"));
+        assertThat(pacer.pacing())
+                .hasValueSatisfying(p -> assertThat(p.source()).isEqualTo("rate-limit headers"));
         // The probe's answer (the newest call) says 40 came back: the budget is theirs.
         pacer.observe(200, headers(100, 40, Duration.ofSeconds(5)));
         assertThat(pacer.budgetNow()).isEqualTo(40);
@@ -97,13 +98,16 @@ class PacerUnitTest {
         long second = bare.closedFor();
         assertThat(second).as("doubled (and the pace cut)").isGreaterThanOrEqualTo(2 * first);
         bare.observe(429, RateLimitHeaders.NONE, null);
-        assertThat(bare.closedFor()).as("sent before it closed: not doubled again").isEqualTo(second);
+        assertThat(bare.closedFor())
+                .as("sent before it closed: not doubled again")
+                .isEqualTo(second);
     }
 
     @Test
     void tokensRemainingAreCountedInCallsThroughTheTokensACallUses() {
         pacer.used(1000);
-        pacer.observe(200, new RateLimitHeaders(null, new RateLimitHeaders.Window(60_000, 5_000, Duration.ofSeconds(59))));
+        pacer.observe(
+                200, new RateLimitHeaders(null, new RateLimitHeaders.Window(60_000, 5_000, Duration.ofSeconds(59))));
         assertThat(pacer.budgetNow()).isEqualTo(5);
     }
 
@@ -142,8 +146,14 @@ class PacerUnitTest {
     }
 
     private static RateLimitHeaders headers(long limit, long remaining, Duration reset) {
-        return RateLimitHeaders.of(Map.of("x-ratelimit-limit-requests", String.valueOf(limit),
-                "x-ratelimit-remaining-requests", String.valueOf(remaining),
-                "x-ratelimit-reset-requests", reset.toMillis() + "ms")::get, java.time.Instant.now());
+        return RateLimitHeaders.of(
+                Map.of(
+                        "x-ratelimit-limit-requests",
+                        String.valueOf(limit),
+                        "x-ratelimit-remaining-requests",
+                        String.valueOf(remaining),
+                        "x-ratelimit-reset-requests",
+                        reset.toMillis() + "ms")::get,
+                java.time.Instant.now());
     }
 }

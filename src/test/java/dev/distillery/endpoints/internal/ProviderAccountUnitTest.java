@@ -19,8 +19,10 @@ class ProviderAccountUnitTest {
         var teacher = ProviderAccount.Key.of(config("https://API.example.com/v1/", "teacher", "sk-1"));
         var student = ProviderAccount.Key.of(config("https://api.example.com:443/v1", "student", "sk-1"));
         assertThat(student).isEqualTo(teacher);
-        assertThat(ProviderAccount.Key.of(config("https://api.example.com/v1", "student", "sk-2"))).isNotEqualTo(teacher);
-        assertThat(ProviderAccount.Key.of(config("https://api.example.com/v2", "student", "sk-1"))).isNotEqualTo(teacher);
+        assertThat(ProviderAccount.Key.of(config("https://api.example.com/v1", "student", "sk-2")))
+                .isNotEqualTo(teacher);
+        assertThat(ProviderAccount.Key.of(config("https://api.example.com/v2", "student", "sk-1")))
+                .isNotEqualTo(teacher);
         assertThat(ProviderAccount.Key.of(config("http://localhost:8000/v1", "a", null)))
                 .isEqualTo(ProviderAccount.Key.of(config("http://localhost:8000/v1", "b", " ")));
     }
@@ -57,12 +59,24 @@ class ProviderAccountUnitTest {
             }
         });
         waiting.join(Duration.ofMillis(300));
-        assertThat(waiting.isAlive()).as("the 101st call within the window waits").isTrue();
+        assertThat(waiting.isAlive())
+                .as("the 101st call within the window waits")
+                .isTrue();
         waiting.interrupt();
     }
 
     private static EndpointConfig config(String baseUrl, String model, @Nullable String apiKey) {
-        return new EndpointConfig(UUID.randomUUID(), WORKSPACE, 1, baseUrl, model, apiKey, Map.of(), ApiStyle.CHAT,
-                EndpointDraft.Decoding.none(), EndpointDraft.Limits.defaults(), Duration.ofSeconds(60));
+        return new EndpointConfig(
+                UUID.randomUUID(),
+                WORKSPACE,
+                1,
+                baseUrl,
+                model,
+                apiKey,
+                Map.of(),
+                ApiStyle.CHAT,
+                EndpointDraft.Decoding.none(),
+                EndpointDraft.Limits.defaults(),
+                Duration.ofSeconds(60));
     }
 }

@@ -14,7 +14,8 @@ import org.springframework.security.crypto.keygen.KeyGenerators;
 class SecretCipherUnitTest {
 
     static final String OLD = Base64.getEncoder().encodeToString(new byte[32]);
-    static final String NEW = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    static final String NEW =
+            Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
 
     @Test
     void aSecretDecryptsOnlyWhereItWasStored() {
@@ -42,8 +43,10 @@ class SecretCipherUnitTest {
 
     @Test
     void secretsWrittenBeforeBindingStillDecryptAndAreStale() {
-        byte[] legacy = new AesBytesEncryptor(new SecretKeySpec(Base64.getDecoder().decode(NEW), "AES"),
-                KeyGenerators.secureRandom(16), AesBytesEncryptor.CipherAlgorithm.GCM)
+        byte[] legacy = new AesBytesEncryptor(
+                        new SecretKeySpec(Base64.getDecoder().decode(NEW), "AES"),
+                        KeyGenerators.secureRandom(16),
+                        AesBytesEncryptor.CipherAlgorithm.GCM)
                 .encrypt("sk-legacy".getBytes(StandardCharsets.UTF_8));
         SecretCipher cipher = SecretCipher.of(NEW);
 

@@ -6,8 +6,9 @@ import org.junit.jupiter.api.Test;
 
 class TokenEstimatorUnitTest {
 
-    private static final String PROMPT = "Q: Natalia sold clips to 48 of her friends in April, and then she sold half as many clips "
-            + "in May. How many clips did Natalia sell altogether in April and May?\nA: Let's think step by step.";
+    private static final String PROMPT =
+            "Q: Natalia sold clips to 48 of her friends in April, and then she sold half as many clips "
+                    + "in May. How many clips did Natalia sell altogether in April and May?\nA: Let's think step by step.";
 
     @Test
     void openAiModelsAreCountedWithTheirOwnTokenizer() {
@@ -31,6 +32,8 @@ class TokenEstimatorUnitTest {
         }
         int estimate = estimator.estimate(PROMPT, 256, 1);
         assertThat(estimate).isBetween(45 + 60, 47 + 61);
-        assertThat(estimator.estimate(PROMPT, 256, 4)).as("a completion per sample").isBetween(45 + 240, 47 + 244);
+        assertThat(estimator.estimate(PROMPT, 256, 4))
+                .as("a completion per sample")
+                .isBetween(45 + 240, 47 + 244);
     }
 }

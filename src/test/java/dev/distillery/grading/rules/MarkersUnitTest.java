@@ -16,11 +16,27 @@ class MarkersUnitTest {
 
     @Test
     void theLastPlainMarkerIsTheLastMatchOfThePattern() throws Exception {
-        List<String> outputs = new ArrayList<>(List.of("The answer is 5", "the Final  answer\nis 5.", "THE ANSWER IS 7",
-                "theanswer is 5", "the answers is 5", "the answer isn't 5", "the answer is5", "bathe answer is 5",
-                "The answer is 4. #### 5 --> 6 the answer is 7", "--> 3 END", "#### 1,234", "no marker here", "",
-                "answer is", "the answer is", "The final answer is: 5", "so the final answer is 18 and the answer is 19",
-                "final answer is 5", "the\tanswer is 3", "The answer is 3.\n\nThe answer"));
+        List<String> outputs = new ArrayList<>(List.of(
+                "The answer is 5",
+                "the Final  answer\nis 5.",
+                "THE ANSWER IS 7",
+                "theanswer is 5",
+                "the answers is 5",
+                "the answer isn't 5",
+                "the answer is5",
+                "bathe answer is 5",
+                "The answer is 4. #### 5 --> 6 the answer is 7",
+                "--> 3 END",
+                "#### 1,234",
+                "no marker here",
+                "",
+                "answer is",
+                "the answer is",
+                "The final answer is: 5",
+                "so the final answer is 18 and the answer is 19",
+                "final answer is 5",
+                "the\tanswer is 3",
+                "The answer is 3.\n\nThe answer"));
         JsonMapper json = JsonMapper.builder().build();
         List<String> lines = Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl"));
         for (int i = 0; i < 300; i++) {

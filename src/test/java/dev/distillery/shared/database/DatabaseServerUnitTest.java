@@ -15,7 +15,8 @@ class DatabaseServerUnitTest {
 
     @Test
     void aPostgresUrlCarriesItsOwnCredentials() {
-        var server = DatabaseServer.fromUrl("postgres://ada:p%40ss@db.example.com/distillery?sslmode=require", "x", "y");
+        var server =
+                DatabaseServer.fromUrl("postgres://ada:p%40ss@db.example.com/distillery?sslmode=require", "x", "y");
         assertThat(server.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:5432/distillery?sslmode=require");
         assertThat(server.ownerUser()).isEqualTo("ada");
         assertThat(server.ownerPassword()).isEqualTo("p@ss");
@@ -33,6 +34,9 @@ class DatabaseServerUnitTest {
         var failure = new EmbeddedDatabaseUnavailableException("initdb: cannot be run as root", new RuntimeException());
         var analysis = new DatabaseFailureAnalyzer().analyze(failure);
         assertThat(analysis.getDescription()).contains("cannot be run as root");
-        assertThat(analysis.getAction()).contains("DATABASE_URL").contains("non-root").contains("docker compose up");
+        assertThat(analysis.getAction())
+                .contains("DATABASE_URL")
+                .contains("non-root")
+                .contains("docker compose up");
     }
 }

@@ -26,14 +26,17 @@ class RowSecurityCatalogIntegrationTest extends ApiIntegrationTest {
                     SELECT count(*) FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
                       AND c.relforcerowsecurity""");
             tables.next();
-            assertThat(tables.getLong(1)).as("tables with forced row-level security").isGreaterThanOrEqualTo(24);
+            assertThat(tables.getLong(1))
+                    .as("tables with forced row-level security")
+                    .isGreaterThanOrEqualTo(24);
         }
     }
 
     @Test
     void theCheckNamesEveryRuleABadSchemaBreaks() throws SQLException {
         try (Connection owner = TestDatabase.ownerConnection()) {
-            assertThat(RowSecurityCheck.problems(owner)).anySatisfy(p -> assertThat(p).contains("superuser"));
+            assertThat(RowSecurityCheck.problems(owner))
+                    .anySatisfy(p -> assertThat(p).contains("superuser"));
             owner.createStatement().execute("""
                     CREATE SCHEMA probe;
                     GRANT USAGE ON SCHEMA probe TO distillery_app;
@@ -53,7 +56,8 @@ class RowSecurityCatalogIntegrationTest extends ApiIntegrationTest {
                 List<String> problems = RowSecurityCheck.problems(app);
                 assertThat(problems).hasSize(2);
                 assertThat(problems.get(0)).contains("owns (or is a member of the owner of) owned");
-                assertThat(problems.get(1)).contains("enabled_only (not forced)")
+                assertThat(problems.get(1))
+                        .contains("enabled_only (not forced)")
                         .contains("forced_no_policy (no policy)")
                         .contains("notes (row-level security not enabled)")
                         .doesNotContain("owned (");
@@ -76,8 +80,12 @@ class RowSecurityCatalogIntegrationTest extends ApiIntegrationTest {
             while (functions.next()) {
                 String name = functions.getString(1);
                 names.add(name);
-                assertThat(functions.getBoolean(2)).as(name + " callable by PUBLIC").isFalse();
-                assertThat(functions.getBoolean(3)).as(name + " callable by the app").isTrue();
+                assertThat(functions.getBoolean(2))
+                        .as(name + " callable by PUBLIC")
+                        .isFalse();
+                assertThat(functions.getBoolean(3))
+                        .as(name + " callable by the app")
+                        .isTrue();
                 assertThat(functions.getString(4)).as(name + " search_path").endsWith("search_path=public, pg_temp");
             }
             assertThat(names).contains("find_api_key(text)", "find_invitation(text)", "find_public_board(text,text)");

@@ -16,28 +16,42 @@ import tools.jackson.databind.json.JsonMapper;
 
 class MarkdownUnitTest {
 
-    static final Pattern MATH = Pattern.compile("<span class=\"math (math-inline|math-display)\">(.*?)</span>", Pattern.DOTALL);
+    static final Pattern MATH =
+            Pattern.compile("<span class=\"math (math-inline|math-display)\">(.*?)</span>", Pattern.DOTALL);
 
     @Test
     void markdownBecomesHtmlWithLineBreaksKept() {
         String html = Markdown.html("**Step 1.** Add\nthe numbers.\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |");
 
-        assertThat(html).contains("<strong>Step 1.</strong> Add<br />\nthe numbers.", "<ul>\n<li>one</li>",
-                "<table>", "<td>1</td>");
+        assertThat(html)
+                .contains(
+                        "<strong>Step 1.</strong> Add<br />\nthe numbers.",
+                        "<ul>\n<li>one</li>",
+                        "<table>",
+                        "<td>1</td>");
     }
 
     @Test
     void headingsStartBelowThePagesOwn() {
-        assertThat(Markdown.html("# Solution\n\n### Check")).contains("<h4>Solution</h4>", "<h6>Check</h6>")
+        assertThat(Markdown.html("# Solution\n\n### Check"))
+                .contains("<h4>Solution</h4>", "<h6>Check</h6>")
                 .doesNotContain("<h1>");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"math-algebra-1.json", "math-algebra-1014.json", "math-algebra-1017.json",
-            "math-algebra-1031.json", "math-algebra-2236.json"})
+    @ValueSource(
+            strings = {
+                "math-algebra-1.json",
+                "math-algebra-1014.json",
+                "math-algebra-1017.json",
+                "math-algebra-1031.json",
+                "math-algebra-2236.json"
+            })
     void mathInMathDatasetSolutionsSurvivesByteForByte(String fixture) throws IOException {
         String solution = solution(fixture);
-        List<String> expected = MathSpans.find(solution).stream().map(m -> solution.substring(m.start(), m.end())).toList();
+        List<String> expected = MathSpans.find(solution).stream()
+                .map(m -> solution.substring(m.start(), m.end()))
+                .toList();
 
         List<String> rendered = maths(Markdown.html(solution));
 
@@ -60,7 +74,8 @@ class MarkdownUnitTest {
                 \\Rightarrow \\quad f^{-1}(13)&=2f^{-1}(9)+1=11 \\\\
                 \\Rightarrow \\quad f^{-1}(17)&=2f^{-1}(13)+1=23.
                 \\end{align*}""", "$f^{-1}(17)=\\boxed{23}$");
-        assertThat(Markdown.html("$$\n- x + 1\n$$")).contains("<span class=\"math math-display\">$$\n- x + 1\n$$</span>")
+        assertThat(Markdown.html("$$\n- x + 1\n$$"))
+                .contains("<span class=\"math math-display\">$$\n- x + 1\n$$</span>")
                 .doesNotContain("<li>");
     }
 
@@ -76,7 +91,8 @@ class MarkdownUnitTest {
     void dollarsThatAreMoneyOrEscapedOrCodeAreNotMath() {
         assertThat(maths(Markdown.html("It costs $5 and $10 in total."))).isEmpty();
         assertThat(maths(Markdown.html("Pay \\$3 or \\$4."))).isEmpty();
-        assertThat(Markdown.html("Run `echo $HOME $PATH` first")).contains("<code>echo $HOME $PATH</code>")
+        assertThat(Markdown.html("Run `echo $HOME $PATH` first"))
+                .contains("<code>echo $HOME $PATH</code>")
                 .doesNotContain("class=\"math");
         assertThat(maths(Markdown.html("```\n$x$\n```\nthen $y$"))).containsExactly("$y$");
         assertThat(maths(Markdown.html("$a\n\nb$"))).isEmpty();
@@ -87,8 +103,12 @@ class MarkdownUnitTest {
         String html = Markdown.html("Answer: <script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n"
                 + "<div onclick=\"alert(3)\">$x$</div> and <b onmouseover=alert(4)>bold</b>");
 
-        assertThat(html).doesNotContain("<script", "<img", "<div", "<b ").contains("&lt;script&gt;alert(1)&lt;/script&gt;",
-                "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;", "&lt;b onmouseover=alert(4)&gt;");
+        assertThat(html)
+                .doesNotContain("<script", "<img", "<div", "<b ")
+                .contains(
+                        "&lt;script&gt;alert(1)&lt;/script&gt;",
+                        "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;",
+                        "&lt;b onmouseover=alert(4)&gt;");
     }
 
     @Test
@@ -96,9 +116,13 @@ class MarkdownUnitTest {
         assertThat(Markdown.html("[click](javascript:alert(1)) [data](data:text/html,x) [v](vbscript:x)"))
                 .doesNotContain("javascript:", "data:", "vbscript:");
         assertThat(Markdown.html("[paper](https://arxiv.org/abs/2103.03874)"))
-                .contains("href=\"https://arxiv.org/abs/2103.03874\"", "rel=\"nofollow noopener noreferrer\"",
-                        "target=\"_blank\"", ">paper</a>");
-        assertThat(Markdown.html("![plot](https://example.com/track.png)")).doesNotContain("<img")
+                .contains(
+                        "href=\"https://arxiv.org/abs/2103.03874\"",
+                        "rel=\"nofollow noopener noreferrer\"",
+                        "target=\"_blank\"",
+                        ">paper</a>");
+        assertThat(Markdown.html("![plot](https://example.com/track.png)"))
+                .doesNotContain("<img")
                 .contains("href=\"https://example.com/track.png\"", ">plot</a>");
         assertThat(Markdown.html("<javascript:alert(1)>")).doesNotContain("href=\"javascript");
     }
@@ -111,8 +135,9 @@ class MarkdownUnitTest {
 
         String boxed = "So the answer is $\\boxed{-1}$.";
         int start = boxed.indexOf("-1");
-        assertThat(Markdown.html(boxed, new Markdown.Range(start, start + 2))).contains(
-                "<mark class=\"extracted search-mark\"><span class=\"math math-inline\">$\\boxed{-1}$</span></mark>.");
+        assertThat(Markdown.html(boxed, new Markdown.Range(start, start + 2)))
+                .contains(
+                        "<mark class=\"extracted search-mark\"><span class=\"math math-inline\">$\\boxed{-1}$</span></mark>.");
 
         String bold = "The answer is **7**.";
         assertThat(Markdown.html(bold, new Markdown.Range(16, 17)))
@@ -122,7 +147,9 @@ class MarkdownUnitTest {
     @Test
     void aMarkMarkdownSplitsIsLeftOut() {
         String text = "It is **4** and 5";
-        assertThat(Markdown.html(text, new Markdown.Range(8, 16))).doesNotContain("<mark").contains("<strong>4</strong> and 5");
+        assertThat(Markdown.html(text, new Markdown.Range(8, 16)))
+                .doesNotContain("<mark")
+                .contains("<strong>4</strong> and 5");
         assertThat(Markdown.html(text, new Markdown.Range(3, 99))).doesNotContain("<mark");
     }
 
@@ -144,11 +171,15 @@ class MarkdownUnitTest {
     }
 
     private static String unescape(String html) {
-        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        return html.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&");
     }
 
     private static String solution(String fixture) throws IOException {
-        try (InputStream in = Objects.requireNonNull(MarkdownUnitTest.class.getResourceAsStream("/markdown/" + fixture))) {
+        try (InputStream in =
+                Objects.requireNonNull(MarkdownUnitTest.class.getResourceAsStream("/markdown/" + fixture))) {
             return JsonMapper.builder().build().readTree(in).get("solution").asString();
         }
     }

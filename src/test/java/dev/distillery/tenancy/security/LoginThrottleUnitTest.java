@@ -32,6 +32,7 @@ class LoginThrottleUnitTest {
             assertThat(throttle.tryAttempt(junk + i, "10.0.0.9")).isFalse();
         }
         assertThat(throttle.entries()).as("only the address's bucket").isEqualTo(1);
-        assertThat(throttle.tryAttempt("x".repeat(LoginThrottle.MAX_ACCOUNT_LENGTH), "10.0.0.8")).isTrue();
+        assertThat(throttle.tryAttempt("x".repeat(LoginThrottle.MAX_ACCOUNT_LENGTH), "10.0.0.8"))
+                .isTrue();
     }
 }
