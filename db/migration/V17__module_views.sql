@@ -44,7 +44,7 @@ GRANT SELECT ON account_names, dataset_version_names, dataset_item_texts, run_ov
 -- Review's scan of a run's texts (before the run is in its search table) reads through the same views.
 CREATE OR REPLACE FUNCTION review_text_matches(p_run uuid, p_version uuid, p_pattern text)
     RETURNS SETOF text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
 $$ SELECT q.item_id FROM dataset_item_texts q
    WHERE q.version_id = p_version AND q.workspace_id = app_workspace_id() AND q.question ILIKE p_pattern
    UNION
