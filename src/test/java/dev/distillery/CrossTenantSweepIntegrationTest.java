@@ -112,6 +112,10 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         String board = "{\"slug\": \"stolen\", \"title\": \"Stolen\", \"datasetId\": \"%s\"}";
         byte[] outputs = "{\"itemId\": \"train-0\", \"output\": \"5\"}\n".getBytes(StandardCharsets.UTF_8);
         Map<String, java.util.function.Function<String, HttpResponse<String>>> byBody = Map.of(
+                "an experiment on another workspace's dataset",
+                id -> http.call("POST", "/api/v1/experiments", keyB, EXPERIMENT.formatted("x", id, endpointB)),
+                "an experiment with another workspace's endpoint",
+                id -> http.call("POST", "/api/v1/experiments", keyB, EXPERIMENT.formatted("x", datasetB, id)),
                 "a run with another workspace's endpoint",
                 id -> http.call("POST", "/api/v1/runs", keyB, launch.formatted(datasetB, id)),
                 "a run on another workspace's dataset",
@@ -128,6 +132,10 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                         "outputs.jsonl",
                         outputs));
         Map<String, String> whose = Map.of(
+                "an experiment on another workspace's dataset",
+                "dataset",
+                "an experiment with another workspace's endpoint",
+                "endpoint",
                 "a run with another workspace's endpoint",
                 "endpoint",
                 "a run on another workspace's dataset",
@@ -280,6 +288,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 "run",
                 "/api/v1/fine-tuning/jobs/",
                 "job",
+                "/api/v1/experiments/",
+                "experiment",
                 "/api/v1/public-boards/",
                 "board",
                 "/api/v1/invitations/",
@@ -292,6 +302,10 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         }
         return a.get(what);
     }
+
+    private static final String EXPERIMENT = """
+            {"name": "%s", "datasetId": "%s", "split": "train", "methods": [{"method": "standard"}],
+             "students": ["%s"], "concurrency": 2}""";
 
     /** Bodies a route needs to get past validation to the look-up: the 404 must come from the look-up. */
     private static final Map<String, String> BODIES = Map.ofEntries(
@@ -346,6 +360,13 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         String ftCot = runs.completed(key, """
                 {"name": "%s ft", "method": "fine-tune-cot", "datasetId": "%s", "split": "train",
                  "roles": {"teacher": "%s"}, "concurrency": 2}""".formatted(SECRET, ids.get("dataset"), ids.get("endpoint")));
+        var experiment = http.call(
+                "POST",
+                "/api/v1/experiments",
+                key,
+                EXPERIMENT.formatted(SECRET + " experiment", ids.get("dataset"), ids.get("endpoint")));
+        ok(experiment);
+        ids.put("experiment", json.readTree(experiment.body()).get("id").asString());
         String trace = "/api/v1/runs/" + ids.get("run") + "/traces/train-0";
         ok(http.call(
                 "POST",
