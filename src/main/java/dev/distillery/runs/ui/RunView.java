@@ -31,6 +31,7 @@ import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +55,7 @@ import org.springframework.beans.factory.ObjectProvider;
 public class RunView extends VerticalLayout implements BeforeEnterObserver {
 
     private final RunService runs;
+    private final Clock clock;
     private final boolean canLaunch;
     private final H2 title = new H2();
     private final Paragraph config = new Paragraph();
@@ -80,8 +82,10 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private @Nullable RunProgress last;
     private @Nullable Instant readsFailingSince;
 
-    public RunView(RunService runs, WorkspaceService workspaces, ObjectProvider<RunPageAction> pageActions) {
+    public RunView(
+            RunService runs, WorkspaceService workspaces, ObjectProvider<RunPageAction> pageActions, Clock clock) {
         this.runs = runs;
+        this.clock = clock;
         this.pageActions = pageActions.orderedStream().toList();
         this.canLaunch = workspaces.current().role().can(Permission.LAUNCH_RUNS);
         setSizeFull();
@@ -225,11 +229,11 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
                 throw e;
             }
             if (readsFailingSince == null) {
-                readsFailingSince = Instant.now();
+                readsFailingSince = clock.instant();
             }
         }
         Optional<Duration> page =
-                Optional.ofNullable(readsFailingSince).map(since -> Duration.between(since, Instant.now()));
+                Optional.ofNullable(readsFailingSince).map(since -> Duration.between(since, clock.instant()));
         Optional<Duration> engine = runs.databaseUnavailableFor();
         Optional<Duration> longest = page.isPresent() && engine.isPresent()
                 ? Optional.of(page.get().compareTo(engine.get()) >= 0 ? page.get() : engine.get())
