@@ -1,6 +1,7 @@
 package dev.distillery.endpoints;
 
 import dev.distillery.endpoints.internal.EgressPolicy;
+import dev.distillery.endpoints.internal.TokenEstimator;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.InvalidInputException.FieldError;
@@ -49,6 +50,14 @@ public class EndpointService {
         this.invoker = invoker;
         this.egress = egress;
         this.clock = clock;
+    }
+
+    /**
+     * A text's tokens for {@code model}, counted as the token-per-minute limits count a prompt: the model's own
+     * tokenizer for OpenAI models, else a conservative three characters per token. For estimates before a launch.
+     */
+    public static int countTokens(String model, String text) {
+        return TokenEstimator.count(model, text);
     }
 
     @Transactional(readOnly = true)

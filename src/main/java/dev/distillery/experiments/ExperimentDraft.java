@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param limit how many items from {@code offset}, or null for all the rest
  * @param decoding shared by every run (null values: each preset's own)
  * @param concurrency of each run
+ * @param confirm true to launch although the estimate is above the workspace's threshold
+ *     ({@link ExperimentEstimate#confirmationRequired()})
  */
 public record ExperimentDraft(
         @Nullable String name,
@@ -29,7 +31,8 @@ public record ExperimentDraft(
         List<CellDraft> cells,
         @Nullable Decoding decoding,
         @Nullable Integer seed,
-        @Nullable Integer concurrency) {
+        @Nullable Integer concurrency,
+        @Nullable Boolean confirm) {
 
     public ExperimentDraft {
         // JSON may leave out the offset and the lists; they mean 0 and none.

@@ -1,13 +1,17 @@
 package dev.distillery.experiments;
 
 import dev.distillery.datasets.DatasetDetails;
+import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
 import dev.distillery.datasets.VersionSummary;
+import dev.distillery.endpoints.EndpointDetails;
+import dev.distillery.endpoints.EndpointService;
 import dev.distillery.leaderboards.LeaderboardFilter;
 import dev.distillery.leaderboards.LeaderboardRow;
 import dev.distillery.leaderboards.LeaderboardService;
 import dev.distillery.methods.Decoding;
 import dev.distillery.methods.Method;
+import dev.distillery.methods.MethodItem;
 import dev.distillery.methods.Methods;
 import dev.distillery.methods.ModelRole;
 import dev.distillery.methods.Preset;
@@ -28,6 +32,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -52,9 +57,13 @@ public class ExperimentService {
     private static final Set<ModelRole> GRID_ROLES = Set.of(ModelRole.TEACHER, ModelRole.STUDENT);
     private static final int DEFAULT_CONCURRENCY = 8;
 
+    /** Tokens above which a launch must be confirmed, until the workspace sets its own threshold. */
+    static final long DEFAULT_CONFIRM_ABOVE_TOKENS = 1_000_000;
+
     private final Experiments experiments;
     private final RunService runs;
     private final DatasetService datasets;
+    private final EndpointService endpointService;
     private final LeaderboardService leaderboards;
     private final CurrentTenant currentTenant;
     private final AuditLog auditLog;
@@ -65,6 +74,7 @@ public class ExperimentService {
             Experiments experiments,
             RunService runs,
             DatasetService datasets,
+            EndpointService endpointService,
             LeaderboardService leaderboards,
             CurrentTenant currentTenant,
             AuditLog auditLog,
@@ -74,6 +84,7 @@ public class ExperimentService {
         this.experiments = experiments;
         this.runs = runs;
         this.datasets = datasets;
+        this.endpointService = endpointService;
         this.leaderboards = leaderboards;
         this.currentTenant = currentTenant;
         this.auditLog = auditLog;
@@ -99,26 +110,23 @@ public class ExperimentService {
     public Experiment launch(ExperimentDraft draft) {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);
         List<PlannedCell> planned = plan(draft);
-        DatasetDetails dataset;
-        try {
-            dataset = datasets.get(draft.datasetId());
-        } catch (NotFoundException e) {
-            throw new InvalidInputException(
-                    "datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
+        Range range = range(draft);
+        DatasetDetails dataset = range.dataset();
+        VersionSummary version = range.version();
+        String split = range.split();
+        int concurrency = concurrency(draft);
+        Decoding decoding = decoding(draft);
+        if (!Boolean.TRUE.equals(draft.confirm())) {
+            ExperimentEstimate estimate = estimate(draft, planned, range);
+            if (estimate.confirmationRequired()) {
+                throw new InvalidInputException(
+                        "confirm",
+                        "The estimate is " + String.format(Locale.ROOT, "%,d", estimate.tokens()) + " tokens in "
+                                + String.format(Locale.ROOT, "%,d", estimate.calls()) + " calls, above this "
+                                + "workspace's threshold of " + String.format(Locale.ROOT, "%,d", estimate.threshold())
+                                + " tokens: confirm the launch (\"confirm\": true) or choose fewer items or cells.");
+            }
         }
-        VersionSummary version = draft.datasetVersion() == null
-                ? dataset.latest()
-                : dataset.versions().stream()
-                        .filter(v -> v.version() == draft.datasetVersion())
-                        .findFirst()
-                        .orElseThrow(() -> new InvalidInputException(
-                                "datasetVersion",
-                                "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + "."));
-        String split = draft.split() == null || draft.split().isBlank()
-                ? "test"
-                : draft.split().strip();
-        int concurrency = draft.concurrency() == null ? DEFAULT_CONCURRENCY : draft.concurrency();
-        Decoding decoding = draft.decoding() == null ? Decoding.providerDefault() : draft.decoding();
         String name = draft.name() == null || draft.name().isBlank()
                 ? "Experiment · " + dataset.name() + " " + split
                 : draft.name().strip();
@@ -192,6 +200,145 @@ public class ExperimentService {
                 name,
                 planned.size() + " runs on " + dataset.name() + " v" + version.version() + " " + split);
         return get(id);
+    }
+
+    /**
+     * What the experiment is expected to use before it is launched: per cell the calls of its method's protocol on the
+     * item range, measured on up to {@value CostEstimator#SAMPLE_ITEMS} of its questions, with tokens, cost at the
+     * endpoints' prices and a rough duration; and whether a launch must be confirmed.
+     *
+     * @throws InvalidInputException naming each wrong field, as {@link #launch} would
+     */
+    @Transactional(readOnly = true)
+    public ExperimentEstimate estimate(ExperimentDraft draft) {
+        currentTenant.require(Permission.READ);
+        List<PlannedCell> planned = plan(draft);
+        return estimate(draft, planned, range(draft));
+    }
+
+    private ExperimentEstimate estimate(ExperimentDraft draft, List<PlannedCell> planned, Range range) {
+        Map<UUID, EndpointDetails> endpoints =
+                endpointService.list().stream().collect(Collectors.toMap(EndpointDetails::id, Function.identity()));
+        List<FieldError> errors = new ArrayList<>();
+        List<CostEstimator.Planned> cells = new ArrayList<>();
+        for (PlannedCell cell : planned) {
+            Map<ModelRole, EndpointDetails> roles = new EnumMap<>(ModelRole.class);
+            for (ModelRole role : GRID_ROLES) {
+                UUID id = role == ModelRole.TEACHER ? cell.teacher() : cell.student();
+                if (id == null) {
+                    continue;
+                }
+                EndpointDetails endpoint = endpoints.get(id);
+                if (endpoint == null) {
+                    errors.add(new FieldError(
+                            cell.field() + ".roles." + role.id(), "Endpoint " + id + " not found in this workspace."));
+                } else {
+                    roles.put(role, endpoint);
+                }
+            }
+            try {
+                cells.add(new CostEstimator.Planned(
+                        cell.method(),
+                        cell.preset(),
+                        Methods.resolveParams(cell.method(), cell.preset(), cell.params()),
+                        roles));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(cell.field() + ".params", String.valueOf(e.getMessage())));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        int available = Math.max(0, range.version().splitCounts().getOrDefault(range.split(), 0) - draft.offset());
+        int items = draft.limit() == null ? available : Math.min(available, draft.limit());
+        List<MethodItem> sample = sample(range, draft.offset(), items);
+        long threshold = experiments.confirmAboveTokens().orElse(DEFAULT_CONFIRM_ABOVE_TOKENS);
+        return CostEstimator.estimate(cells, sample, items, decoding(draft), concurrency(draft), threshold);
+    }
+
+    /** Up to {@value CostEstimator#SAMPLE_ITEMS} items spread evenly over the range, so long and short parts count. */
+    private List<MethodItem> sample(Range range, int offset, int items) {
+        if (items <= 0) {
+            return List.of();
+        }
+        List<DatasetItem.Ref> refs = datasets.itemRefs(range.version().id(), range.split(), offset, items);
+        int n = Math.min(CostEstimator.SAMPLE_ITEMS, refs.size());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(refs.get((int) ((long) i * refs.size() / n)).itemId());
+        }
+        return datasets.itemsByIds(range.version().id(), ids).stream()
+                .map(item -> new MethodItem(
+                        item.itemId(),
+                        item.question(),
+                        item.choices().stream()
+                                .map(c -> new MethodItem.Choice(c.label(), c.text()))
+                                .toList(),
+                        item.gold(),
+                        item.answerType(),
+                        item.decomposition()))
+                .toList();
+    }
+
+    /** The tokens above which launching an experiment must be confirmed in this workspace. */
+    @Transactional(readOnly = true)
+    public long confirmationThreshold() {
+        currentTenant.require(Permission.READ);
+        return experiments.confirmAboveTokens().orElse(DEFAULT_CONFIRM_ABOVE_TOKENS);
+    }
+
+    /** Sets the tokens above which launching an experiment must be confirmed (0: always). */
+    @Transactional
+    public long setConfirmationThreshold(long tokens) {
+        TenantContext tenant = currentTenant.require(Permission.MANAGE_WORKSPACE);
+        if (tokens < 0) {
+            throw new InvalidInputException(
+                    "confirmAboveTokens", "The threshold is a number of tokens, 0 or more (0: confirm every launch).");
+        }
+        experiments.setConfirmAboveTokens(tenant.workspaceId(), tokens);
+        auditLog.record(
+                tenant, "experiment.threshold", String.valueOf(tokens), "tokens above which a launch is confirmed");
+        return tokens;
+    }
+
+    /** The dataset version and split an experiment runs on. */
+    private record Range(DatasetDetails dataset, VersionSummary version, String split) {}
+
+    private Range range(ExperimentDraft draft) {
+        DatasetDetails dataset;
+        try {
+            dataset = datasets.get(draft.datasetId());
+        } catch (NotFoundException e) {
+            throw new InvalidInputException(
+                    "datasetId", "Dataset " + draft.datasetId() + " not found in this workspace.");
+        }
+        VersionSummary version = draft.datasetVersion() == null
+                ? dataset.latest()
+                : dataset.versions().stream()
+                        .filter(v -> v.version() == draft.datasetVersion())
+                        .findFirst()
+                        .orElseThrow(() -> new InvalidInputException(
+                                "datasetVersion",
+                                "Dataset " + dataset.name() + " has no version " + draft.datasetVersion() + "."));
+        String split = draft.split() == null || draft.split().isBlank()
+                ? "test"
+                : draft.split().strip();
+        return new Range(dataset, version, split);
+    }
+
+    private static int concurrency(ExperimentDraft draft) {
+        return draft.concurrency() == null ? DEFAULT_CONCURRENCY : draft.concurrency();
+    }
+
+    private static Decoding decoding(ExperimentDraft draft) {
+        return draft.decoding() == null ? Decoding.providerDefault() : draft.decoding();
+    }
+
+    /** The methods an experiment can put in its grid: those whose models are teachers and students only. */
+    public List<Method> methods() {
+        return Methods.all().stream()
+                .filter(m -> GRID_ROLES.containsAll(m.roles()))
+                .toList();
     }
 
     /** The cells a draft asks for, validated; no run is launched. */
@@ -351,8 +498,7 @@ public class ExperimentService {
             stopped |= run.status() == RunStatus.CANCELLED || run.status() == RunStatus.FAILED;
             cells.add(cell(stored, run, board.get(stored.runId())));
         }
-        String status =
-                header.cancelledAt() != null ? "cancelled" : active ? "running" : stopped ? "paused" : "finished";
+        String status = Experiments.status(header.cancelledAt() != null, active, stopped);
         return new Experiment(
                 header.id(),
                 header.name(),

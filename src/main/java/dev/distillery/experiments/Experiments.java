@@ -135,7 +135,9 @@ class Experiments {
                         SELECT e.id, e.name, v.dataset_name, e.split, e.created_at, e.cancelled_at,
                             (SELECT count(*) FROM experiment_cells c WHERE c.experiment_id = e.id) AS cells,
                             (SELECT count(*) FROM experiment_cells c JOIN run_overview r ON r.run_id = c.run_id
-                             WHERE c.experiment_id = e.id AND r.status IN ('COMPLETED', 'FAILED', 'CANCELLED')) AS finished
+                             WHERE c.experiment_id = e.id AND r.status IN ('COMPLETED', 'FAILED', 'CANCELLED')) AS finished,
+                            (SELECT count(*) FROM experiment_cells c JOIN run_overview r ON r.run_id = c.run_id
+                             WHERE c.experiment_id = e.id AND r.status IN ('FAILED', 'CANCELLED')) AS stopped
                         FROM experiments e JOIN dataset_version_names v ON v.version_id = e.dataset_version_id
                         ORDER BY e.created_at DESC""")
                 .query((rs, n) -> new ExperimentSummary(
@@ -145,9 +147,25 @@ class Experiments {
                         rs.getString("split"),
                         rs.getInt("cells"),
                         rs.getInt("finished"),
+                        status(
+                                rs.getTimestamp("cancelled_at") != null,
+                                rs.getInt("cells") > rs.getInt("finished"),
+                                rs.getInt("stopped") > 0),
                         rs.getTimestamp("created_at").toInstant(),
                         rs.getTimestamp("cancelled_at") != null))
                 .list();
+    }
+
+    Optional<Long> confirmAboveTokens() {
+        return jdbc.sql("SELECT confirm_above_tokens FROM experiment_settings")
+                .query(Long.class)
+                .optional();
+    }
+
+    void setConfirmAboveTokens(UUID workspaceId, long tokens) {
+        jdbc.sql("""
+                        INSERT INTO experiment_settings (workspace_id, confirm_above_tokens) VALUES (?, ?)
+                        ON CONFLICT (workspace_id) DO UPDATE SET confirm_above_tokens = excluded.confirm_above_tokens""").params(workspaceId, tokens).update();
     }
 
     boolean cancel(UUID id, Instant at) {
@@ -155,6 +173,11 @@ class Experiments {
                         .params(Timestamp.from(at), id)
                         .update()
                 == 1;
+    }
+
+    /** As {@link Experiment#status()} says it: cancelled, running while any run is unfinished, paused, finished. */
+    static String status(boolean cancelled, boolean active, boolean stopped) {
+        return cancelled ? "cancelled" : active ? "running" : stopped ? "paused" : "finished";
     }
 
     private static Header header(ResultSet rs, int n) throws SQLException {

@@ -156,6 +156,101 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
     }
 
     @Test
+    void theEstimateCountsEachMethodsCallsAndALargeLaunchMustBeConfirmed() throws Exception {
+        TestHttp http = new TestHttp(port);
+        String key = tenants.tenant("experiment-estimate", Role.ADMIN).apiKey();
+        // Every call capped at 100 tokens by the endpoints' defaults; the teacher allows 60 requests a minute.
+        String teacher = json.readTree(http.call("POST", "/api/v1/endpoints", key, """
+                                {"name": "priced teacher", "baseUrl": "%s", "model": "teacher",
+                                 "defaults": {"maxTokens": 100}, "limits": {"rpm": 60},
+                                 "pricing": {"inputPerMillion": 1, "outputPerMillion": 2}}""".formatted(sim.baseUrl()))
+                        .body())
+                .get("id")
+                .asString();
+        String student = json.readTree(http.call("POST", "/api/v1/endpoints", key, """
+                                {"name": "priced student", "baseUrl": "%s", "model": "student",
+                                 "defaults": {"maxTokens": 100}, "pricing": {"inputPerMillion": 0.5, "outputPerMillion": 1}}""".formatted(sim.baseUrl()))
+                        .body())
+                .get("id")
+                .asString();
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        String dataset = json.readTree(upload.body()).get("datasetId").asString();
+        String draft = """
+                {"datasetId": "%s", "split": "test", "limit": 30%s,
+                 "methods": [{"method": "standard", "preset": "tot"}, {"method": "trace-of-thought"}],
+                 "teachers": ["%s"], "students": ["%s"]}""";
+
+        HttpResponse<String> estimated =
+                http.call("POST", "/api/v1/experiments/estimate", key, draft.formatted(dataset, "", teacher, student));
+        assertThat(estimated.statusCode()).as(estimated.body()).isEqualTo(200);
+        JsonNode estimate = json.readTree(estimated.body());
+        assertThat(estimate.get("items").asInt()).isEqualTo(30);
+        assertThat(estimate.get("sampledItems").asInt()).isEqualTo(20);
+        JsonNode baseline = estimate.get("cells").get(0);
+        JsonNode tot = estimate.get("cells").get(1);
+        // One student call per item for the baseline; a teacher's and a student's for Trace-of-Thought.
+        assertThat(baseline.get("calls").asLong()).isEqualTo(30);
+        assertThat(baseline.get("completionTokens").asLong()).isEqualTo(3_000);
+        assertThat(tot.get("calls").asLong()).isEqualTo(60);
+        assertThat(tot.get("completionTokens").asLong()).isEqualTo(6_000);
+        assertThat(tot.get("teacher").asString()).isEqualTo("priced teacher");
+        // The student's prompt quotes the teacher's steps (100 tokens), besides the question asked twice.
+        assertThat(tot.get("promptTokens").asLong())
+                .isGreaterThan(2 * baseline.get("promptTokens").asLong() + 30 * 100 - 1);
+        assertThat(estimate.get("calls").asLong()).isEqualTo(90);
+        assertThat(estimate.get("promptTokens").asLong())
+                .isEqualTo(baseline.get("promptTokens").asLong()
+                        + tot.get("promptTokens").asLong());
+        assertThat(estimate.get("cost").decimalValue())
+                .isEqualByComparingTo(
+                        baseline.get("cost").decimalValue().add(tot.get("cost").decimalValue()));
+        assertThat(baseline.get("cost").decimalValue())
+                .isEqualByComparingTo(
+                        new java.math.BigDecimal(baseline.get("promptTokens").asLong() * 0.5 + 3_000)
+                                .movePointLeft(6)
+                                .setScale(4, java.math.RoundingMode.HALF_UP));
+        // 30 teacher calls at the declared 60 a minute take half a minute at least.
+        assertThat(estimate.get("seconds").asLong()).isGreaterThanOrEqualTo(30);
+        assertThat(estimate.get("threshold").asLong()).isEqualTo(1_000_000);
+        assertThat(estimate.get("confirmationRequired").asBoolean()).isFalse();
+
+        HttpResponse<String> lowered =
+                http.call("PUT", "/api/v1/experiments/settings", key, "{\"confirmAboveTokens\": 5000}");
+        assertThat(lowered.statusCode()).as(lowered.body()).isEqualTo(200);
+        JsonNode above = json.readTree(
+                http.call("POST", "/api/v1/experiments/estimate", key, draft.formatted(dataset, "", teacher, student))
+                        .body());
+        assertThat(above.get("threshold").asLong()).isEqualTo(5_000);
+        assertThat(above.get("confirmationRequired").asBoolean()).isTrue();
+        HttpResponse<String> refused =
+                http.call("POST", "/api/v1/experiments", key, draft.formatted(dataset, "", teacher, student));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"confirm\"").contains("above this workspace's threshold of 5,000 tokens");
+        assertThat(json.readTree(
+                        http.call("GET", "/api/v1/experiments", key, null).body()))
+                .isEmpty();
+        HttpResponse<String> confirmed = http.call(
+                "POST", "/api/v1/experiments", key, draft.formatted(dataset, ", \"confirm\": true", teacher, student));
+        assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(201);
+
+        // Wrong input is named as a launch names it.
+        HttpResponse<String> noDataset = http.call("POST", "/api/v1/experiments/estimate", key, """
+                {"methods": [{"method": "standard"}], "students": ["%s"]}""".formatted(student));
+        assertThat(noDataset.statusCode()).isEqualTo(400);
+        assertThat(noDataset.body()).contains("\"datasetId\"");
+        HttpResponse<String> badMethod =
+                http.call("POST", "/api/v1/experiments/estimate", key, """
+                {"datasetId": "%s", "methods": [{"method": "telepathy"}], "students": ["%s"]}""".formatted(dataset, student));
+        assertThat(badMethod.statusCode()).isEqualTo(400);
+        assertThat(badMethod.body()).contains("methods[0].method");
+    }
+
+    @Test
     void pausedRunsStopTogetherAndResumeWhereTheyStopped() throws Exception {
         TestHttp http = new TestHttp(port);
         TestRuns runs = new TestRuns(http, json);

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * what the provider reports in {@code usage} (chat formatting, other tokenizers). The completion is estimated by the
  * average the endpoint has produced, or the request's {@code max_tokens} until there is one.
  */
-final class TokenEstimator {
+public final class TokenEstimator {
 
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final int FIRST_COMPLETION_GUESS = 256;
@@ -47,7 +47,16 @@ final class TokenEstimator {
 
     /** The prompt's tokens as counted here, before any correction. */
     int count(String prompt) {
-        return encoding != null ? encoding.countTokensOrdinary(prompt) : (prompt.length() + 2) / 3;
+        return count(encoding, prompt);
+    }
+
+    /** A text's tokens for {@code model} as the limits count them, before what the provider reports corrects them. */
+    public static int count(String model, String text) {
+        return count(encodingFor(model), text);
+    }
+
+    private static int count(@Nullable Encoding encoding, String text) {
+        return encoding != null ? encoding.countTokensOrdinary(text) : (text.length() + 2) / 3;
     }
 
     /** Tokens the call is expected to use: the prompt once, and a completion per sample. */

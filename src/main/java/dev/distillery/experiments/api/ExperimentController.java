@@ -2,6 +2,7 @@ package dev.distillery.experiments.api;
 
 import dev.distillery.experiments.Experiment;
 import dev.distillery.experiments.ExperimentDraft;
+import dev.distillery.experiments.ExperimentEstimate;
 import dev.distillery.experiments.ExperimentService;
 import dev.distillery.experiments.ExperimentSummary;
 import dev.distillery.experiments.ExperimentTable;
@@ -23,6 +24,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -49,15 +51,44 @@ class ExperimentController {
                     + "explicit list of cells [{method, preset, params, teacher, student}]. The dataset version, split, "
                     + "item range (offset, limit), decoding, seed and concurrency are shared by every run. A refused "
                     + "cell refuses the experiment with 400 and errors naming it (methods[1].method, "
-                    + "cells[2].roles.teacher).")
+                    + "cells[2].roles.teacher). When the estimate (POST /estimate) is above the workspace's threshold, "
+                    + "the launch is refused with 400 on the field confirm unless the draft says \"confirm\": true.")
     ResponseEntity<ExperimentJson> launch(@RequestBody ExperimentDraft draft) {
-        if (draft.datasetId() == null) {
-            throw new InvalidInputException("datasetId", "Give the dataset's id.");
-        }
-        Experiment experiment = experiments.launch(draft);
+        Experiment experiment = experiments.launch(requireDataset(draft));
         return ResponseEntity.created(URI.create("/api/v1/experiments/" + experiment.id()))
                 .body(ExperimentJson.of(experiment));
     }
+
+    @PostMapping(path = "/estimate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(
+            summary = "Estimate an experiment without launching it",
+            description = "The same draft as a launch. Per cell: the model calls its method's protocol makes on the "
+                    + "item range and their prompt and completion tokens, measured on up to 20 of the range's "
+                    + "questions (each completion as long as its call's token cap, else the endpoint's default cap, "
+                    + "else 512 tokens), the cost at the endpoints' prices (null when one has none) and a rough "
+                    + "duration from their declared limits; the totals, the workspace's threshold in tokens and "
+                    + "whether a launch must be confirmed.")
+    ExperimentEstimate estimate(@RequestBody ExperimentDraft draft) {
+        return experiments.estimate(requireDataset(draft));
+    }
+
+    @GetMapping("/settings")
+    @Operation(summary = "The workspace's experiment settings: the tokens above which a launch must be confirmed")
+    Settings settings() {
+        return new Settings(experiments.confirmationThreshold());
+    }
+
+    @PutMapping(path = "/settings", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Set the tokens above which launching an experiment must be confirmed (admins; 0: always)")
+    Settings updateSettings(@RequestBody Settings settings) {
+        if (settings.confirmAboveTokens() == null) {
+            throw new InvalidInputException("confirmAboveTokens", "Give the threshold in tokens (0 or more).");
+        }
+        return new Settings(experiments.setConfirmationThreshold(settings.confirmAboveTokens()));
+    }
+
+    /** @param confirmAboveTokens an estimate above this many tokens must be confirmed to launch */
+    record Settings(@Nullable Long confirmAboveTokens) {}
 
     @GetMapping
     @Operation(summary = "The workspace's experiments, newest first")
@@ -108,6 +139,14 @@ class ExperimentController {
     @Operation(summary = "Cancel the experiment for good: unfinished runs stop, and it can no longer be resumed")
     ExperimentJson cancel(@PathVariable UUID id) {
         return ExperimentJson.of(experiments.cancel(id));
+    }
+
+    private static ExperimentDraft requireDataset(ExperimentDraft draft) {
+        // JSON may leave it out although the record says otherwise.
+        if (draft.datasetId() == null) {
+            throw new InvalidInputException("datasetId", "Give the dataset's id.");
+        }
+        return draft;
     }
 
     private static ResponseEntity<String> file(String body, String type, String name) {
