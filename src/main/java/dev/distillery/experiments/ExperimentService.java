@@ -53,6 +53,7 @@ public class ExperimentService {
     private static final int DEFAULT_CONCURRENCY = 8;
 
     private final Experiments experiments;
+    private final ExperimentStages stages;
     private final RunService runs;
     private final DatasetService datasets;
     private final LeaderboardService leaderboards;
@@ -63,6 +64,7 @@ public class ExperimentService {
 
     ExperimentService(
             Experiments experiments,
+            ExperimentStages stages,
             RunService runs,
             DatasetService datasets,
             LeaderboardService leaderboards,
@@ -72,6 +74,7 @@ public class ExperimentService {
             PlatformTransactionManager transactions) {
         this.tx = new TransactionTemplate(transactions);
         this.experiments = experiments;
+        this.stages = stages;
         this.runs = runs;
         this.datasets = datasets;
         this.leaderboards = leaderboards;
@@ -351,8 +354,15 @@ public class ExperimentService {
             stopped |= run.status() == RunStatus.CANCELLED || run.status() == RunStatus.FAILED;
             cells.add(cell(stored, run, board.get(stored.runId())));
         }
-        String status =
-                header.cancelledAt() != null ? "cancelled" : active ? "running" : stopped ? "paused" : "finished";
+        // A pipeline is under way while a stage is yet to start or finish, and stops where a stage failed.
+        List<ExperimentStage> pipeline = stages.list(id).stream()
+                .map(ExperimentStages.StoredStage::stage)
+                .toList();
+        active |= !stopped && pipeline.stream().anyMatch(ExperimentStage::active);
+        boolean failed = pipeline.stream().anyMatch(s -> s.status().equals("failed"));
+        String status = header.cancelledAt() != null
+                ? "cancelled"
+                : active ? "running" : failed ? "failed" : stopped ? "paused" : "finished";
         return new Experiment(
                 header.id(),
                 header.name(),
