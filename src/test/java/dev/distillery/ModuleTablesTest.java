@@ -48,7 +48,7 @@ class ModuleTablesTest {
                             "trace_search_runs"),
             "leaderboards", Set.of("leaderboard_entries", "public_boards"),
             "finetune", Set.of("finetune_exports", "fine_tune_jobs", "fine_tune_job_events"),
-            "experiments", Set.of("experiments", "experiment_cells", "experiment_settings"),
+            "experiments", Set.of("experiments", "experiment_cells", "experiment_settings", "experiment_stages"),
             // Spring Modulith's event publication registry, written by the framework for every module.
             "shared", Set.of("event_publication"));
 

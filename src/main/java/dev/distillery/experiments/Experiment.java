@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * the 95% Wilson interval and the gain over the student's baseline run on the same items with McNemar's exact p (the
  * same figures as the run's leaderboard row).
  *
- * @param status running while any cell's run is queued or running; else paused, cancelled or finished
+ * @param status running while any cell's run is queued or running, or a pipeline's stage is yet to finish; else
+ *     paused, cancelled, failed (a pipeline's stage failed) or finished
  */
 public record Experiment(
         UUID id,

@@ -61,6 +61,7 @@ public class ExperimentService {
     static final long DEFAULT_CONFIRM_ABOVE_TOKENS = 1_000_000;
 
     private final Experiments experiments;
+    private final ExperimentStages stages;
     private final RunService runs;
     private final DatasetService datasets;
     private final EndpointService endpointService;
@@ -72,6 +73,7 @@ public class ExperimentService {
 
     ExperimentService(
             Experiments experiments,
+            ExperimentStages stages,
             RunService runs,
             DatasetService datasets,
             EndpointService endpointService,
@@ -82,6 +84,7 @@ public class ExperimentService {
             PlatformTransactionManager transactions) {
         this.tx = new TransactionTemplate(transactions);
         this.experiments = experiments;
+        this.stages = stages;
         this.runs = runs;
         this.datasets = datasets;
         this.endpointService = endpointService;
@@ -498,7 +501,15 @@ public class ExperimentService {
             stopped |= run.status() == RunStatus.CANCELLED || run.status() == RunStatus.FAILED;
             cells.add(cell(stored, run, board.get(stored.runId())));
         }
-        String status = Experiments.status(header.cancelledAt() != null, active, stopped);
+        // A pipeline is under way while a stage is yet to start or finish, and stops where a stage failed.
+        List<ExperimentStage> pipeline = stages.list(id).stream()
+                .map(ExperimentStages.StoredStage::stage)
+                .toList();
+        active |= !stopped && pipeline.stream().anyMatch(ExperimentStage::active);
+        boolean failed = pipeline.stream().anyMatch(s -> s.status().equals("failed"));
+        String status = failed && !active && header.cancelledAt() == null
+                ? "failed"
+                : Experiments.status(header.cancelledAt() != null, active, stopped);
         return new Experiment(
                 header.id(),
                 header.name(),

@@ -4,8 +4,10 @@ import dev.distillery.experiments.Experiment;
 import dev.distillery.experiments.ExperimentDraft;
 import dev.distillery.experiments.ExperimentEstimate;
 import dev.distillery.experiments.ExperimentService;
+import dev.distillery.experiments.ExperimentStage;
 import dev.distillery.experiments.ExperimentSummary;
 import dev.distillery.experiments.ExperimentTable;
+import dev.distillery.experiments.ExperimentTemplateService;
 import dev.distillery.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -38,9 +40,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ExperimentController {
 
     private final ExperimentService experiments;
+    private final ExperimentTemplateService templates;
 
-    ExperimentController(ExperimentService experiments) {
+    ExperimentController(ExperimentService experiments, ExperimentTemplateService templates) {
         this.experiments = experiments;
+        this.templates = templates;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -100,9 +104,10 @@ class ExperimentController {
     @Operation(
             summary = "An experiment and its cells: each cell's run, status and, once the run has completed, its "
                     + "accuracy with the 95% Wilson interval and the gain in points over the student's baseline on the same "
-                    + "items with McNemar's exact p (the figures of the run's leaderboard row)")
+                    + "items with McNemar's exact p (the figures of the run's leaderboard row); a pipeline's stages in "
+                    + "stages")
     ExperimentJson get(@PathVariable UUID id) {
-        return ExperimentJson.of(experiments.get(id));
+        return ExperimentJson.of(experiments.get(id), templates.stages(id));
     }
 
     @GetMapping("/{id}/table")
@@ -169,9 +174,15 @@ class ExperimentController {
             String status,
             Instant createdAt,
             @Nullable Instant cancelledAt,
-            List<CellJson> cells) {
+            List<CellJson> cells,
+            List<ExperimentStage> stages) {
 
         static ExperimentJson of(Experiment e) {
+            return of(e, List.of());
+        }
+
+        /** With a pipeline's stages (an empty list for a grid). */
+        static ExperimentJson of(Experiment e, List<ExperimentStage> stages) {
             return new ExperimentJson(
                     e.id(),
                     e.name(),
@@ -185,7 +196,8 @@ class ExperimentController {
                     e.status(),
                     e.createdAt(),
                     e.cancelledAt(),
-                    e.cells().stream().map(CellJson::of).toList());
+                    e.cells().stream().map(CellJson::of).toList(),
+                    stages);
         }
     }
 
