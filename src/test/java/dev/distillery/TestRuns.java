@@ -39,6 +39,18 @@ public final class TestRuns {
         return id;
     }
 
+    /** Uploads the shared GSM8K test file as a dataset of the key's workspace; returns the dataset's id. */
+    public String gsm8k(String key) throws java.io.IOException {
+        HttpResponse<String> upload = http.upload(
+                "/api/v1/datasets",
+                key,
+                java.util.Map.of("name", "GSM8K", "format", "gsm8k"),
+                "test.jsonl",
+                java.nio.file.Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        return json.readTree(upload.body()).get("datasetId").asString();
+    }
+
     /** Launches a run from its JSON; returns its id. */
     public String launch(String key, String launchJson) {
         HttpResponse<String> launched = http.call("POST", "/api/v1/runs", key, launchJson);

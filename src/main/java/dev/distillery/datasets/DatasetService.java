@@ -205,6 +205,13 @@ public class DatasetService {
         return datasets.list();
     }
 
+    /** Whether the workspace has imported a dataset. */
+    @Transactional(readOnly = true)
+    public boolean hasAny() {
+        currentTenant.require(Permission.READ);
+        return datasets.any();
+    }
+
     @Transactional(readOnly = true)
     public DatasetDetails get(UUID datasetId) {
         currentTenant.require(Permission.READ);

@@ -170,6 +170,12 @@ class Datasets {
                 .optional();
     }
 
+    boolean any() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM datasets)")
+                .query(Boolean.class)
+                .single();
+    }
+
     List<DatasetSummary> list() {
         return jdbc.sql("""
                         SELECT d.id, d.name, v.source, v.version, v.id AS version_id, v.item_count, v.split_counts::text,

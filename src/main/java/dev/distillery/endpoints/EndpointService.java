@@ -66,6 +66,13 @@ public class EndpointService {
         return endpoints.list();
     }
 
+    /** Whether the workspace has registered an endpoint it still uses. */
+    @Transactional(readOnly = true)
+    public boolean hasAny() {
+        currentTenant.require(Permission.READ);
+        return endpoints.anyLive();
+    }
+
     /** @throws NotFoundException also for endpoints of other workspaces */
     @Transactional(readOnly = true)
     public EndpointDetails get(UUID id) {

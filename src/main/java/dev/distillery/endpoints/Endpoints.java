@@ -217,6 +217,12 @@ class Endpoints {
                 .optional();
     }
 
+    boolean anyLive() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM endpoints WHERE deleted_at IS NULL)")
+                .query(Boolean.class)
+                .single();
+    }
+
     List<EndpointDetails> list() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM endpoints WHERE deleted_at IS NULL ORDER BY lower(name)")
                 .query(this::details)

@@ -21,6 +21,15 @@ class Entries {
     /** A board shows at most this many entries (newest first); far more than a team compares at once. */
     static final int MAX_ROWS = 5_000;
 
+    /** The columns {@link #row} reads, without the verdict vectors. */
+    private static final String ROW_SELECT = """
+            SELECT run_id, run_name, dataset_id, dataset_name, dataset_version, split, method, preset, is_baseline,
+                teacher_name, student_name, student_model, n, correct, errors, baseline_run_id, baseline_name,
+                baseline_correct, baseline_note, p_value, diff_low, diff_high, corrected_items, corrected_correct,
+                corrected_p_value, corrected_diff_low, corrected_diff_high, prompt_tokens, completion_tokens, cost,
+                imported, created_by, finished_at, student_params_b
+            FROM leaderboard_entries""";
+
     private final JdbcClient jdbc;
 
     Entries(JdbcClient jdbc) {
@@ -165,15 +174,25 @@ class Entries {
         List<Object> params = new ArrayList<>();
         String where = where(f, params);
         params.add(MAX_ROWS);
-        return jdbc.sql("""
-                         SELECT run_id, run_name, dataset_id, dataset_name, dataset_version, split, method, preset,
-                            is_baseline, teacher_name, student_name, student_model, n, correct, errors, baseline_run_id,
-                            baseline_name, baseline_correct, baseline_note, p_value, diff_low, diff_high,
-                            corrected_items, corrected_correct, corrected_p_value, corrected_diff_low,
-                            corrected_diff_high, prompt_tokens, completion_tokens, cost, imported, created_by, finished_at,
-                            student_params_b
-                        FROM leaderboard_entries""" + where + " ORDER BY finished_at DESC, run_id LIMIT ?")
+        return jdbc.sql(ROW_SELECT + where + " ORDER BY finished_at DESC, run_id LIMIT ?")
                 .params(params)
+                .query((rs, i) -> row(rs))
+                .list();
+    }
+
+    boolean any() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM leaderboard_entries)")
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** Entries better than their baseline with p below {@code alpha}, by gain in accuracy, largest first. */
+    List<LeaderboardRow> significantGains(double alpha, int limit) {
+        return jdbc.sql(ROW_SELECT
+                        + " WHERE p_value < ? AND baseline_correct IS NOT NULL AND correct > baseline_correct AND n > 0"
+                        + " ORDER BY CAST(correct - baseline_correct AS double precision) / n DESC, finished_at DESC"
+                        + " LIMIT ?")
+                .params(alpha, limit)
                 .query((rs, i) -> row(rs))
                 .list();
     }

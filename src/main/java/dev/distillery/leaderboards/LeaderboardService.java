@@ -73,6 +73,22 @@ public class LeaderboardService {
         return entries.rows(filter);
     }
 
+    /** Whether any run of the workspace has finished and is on its boards. */
+    @Transactional(readOnly = true)
+    public boolean hasAny() {
+        currentTenant.require(Permission.READ);
+        return entries.any();
+    }
+
+    /**
+     * The largest gains over the students' baselines that are significant (McNemar's p below 0.05), largest first.
+     */
+    @Transactional(readOnly = true)
+    public List<LeaderboardRow> significantGains(int limit) {
+        currentTenant.require(Permission.READ);
+        return entries.significantGains(0.05, Math.clamp(limit, 1, 100));
+    }
+
     /**
      * The most recent dataset: the one of the newest entry that passes the filter's other fields (its dataset is
      * ignored). A board shows one dataset at a time, since accuracies on different datasets do not compare; this is

@@ -292,6 +292,13 @@ public class CorrectionService {
         return searchIndex.indexed(run.id());
     }
 
+    /** Whether the workspace has reviewed a trace: a correction or verdict saved, or a queue review done. */
+    @Transactional(readOnly = true)
+    public boolean hasAnyReview() {
+        currentTenant.require(Permission.READ);
+        return revisions.anyReview();
+    }
+
     @Transactional(readOnly = true)
     public CorrectionSummary summary(UUID runId) {
         currentTenant.require(Permission.READ);

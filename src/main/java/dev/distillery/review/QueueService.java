@@ -104,6 +104,28 @@ public class QueueService {
             @Nullable Double sameStudentOutcome,
             @Nullable Double meanEditDistance) {}
 
+    /**
+     * A run's queue as it stands for one reviewer.
+     *
+     * @param held slots they hold now (leased to them, not yet done)
+     * @param open items they may still take: a free slot (or one whose lease ran out) of an item they have not reviewed
+     */
+    public record MyQueue(UUID runId, int held, int open) {}
+
+    /**
+     * The queues with work for the current user, newest first: those they are a reviewer of (or open to everyone
+     * who may review) where they hold a slot or could take one. Empty for roles that do not review, and for keys.
+     */
+    @Transactional(readOnly = true)
+    public List<MyQueue> assignedToMe(int limit) {
+        TenantContext tenant = currentTenant.require(Permission.READ);
+        UUID me = tenant.actor().userId();
+        if (me == null || !tenant.role().can(Permission.REVIEW)) {
+            return List.of();
+        }
+        return queues.workFor(me, Math.clamp(limit, 1, 100));
+    }
+
     @Transactional
     public QueueStatus configure(UUID runId, QueueDraft draft) {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);

@@ -23,6 +23,29 @@ class Queues {
         this.jdbc = jdbc;
     }
 
+    List<QueueService.MyQueue> workFor(UUID reviewer, int limit) {
+        return jdbc.sql("""
+                        SELECT run_id, held, open FROM (
+                            SELECT q.run_id, q.created_at,
+                                (SELECT count(*) FROM review_slots s
+                                 WHERE s.run_id = q.run_id AND s.reviewer_id = :me AND s.done_at IS NULL) AS held,
+                                (SELECT count(DISTINCT c.item_id) FROM review_slots c
+                                 WHERE c.run_id = q.run_id AND c.done_at IS NULL
+                                   AND (c.reviewer_id IS NULL OR c.leased_until < now())
+                                   AND NOT EXISTS (SELECT 1 FROM review_slots m
+                                                   WHERE m.run_id = c.run_id AND m.item_id = c.item_id
+                                                     AND m.reviewer_id = :me)) AS open
+                            FROM review_queues q
+                            WHERE coalesce(cardinality(q.reviewers), 0) = 0 OR :me = ANY (q.reviewers)) w
+                        WHERE held > 0 OR open > 0
+                        ORDER BY created_at DESC LIMIT :limit""")
+                .param("me", reviewer)
+                .param("limit", limit)
+                .query((rs, n) -> new QueueService.MyQueue(
+                        rs.getObject("run_id", UUID.class), rs.getInt("held"), rs.getInt("open")))
+                .list();
+    }
+
     boolean exists(UUID runId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM review_queues WHERE run_id = ?)")
                 .param(runId)

@@ -29,6 +29,13 @@ class Revisions {
         this.jdbc = jdbc;
     }
 
+    /** Whether anyone in the workspace has corrected a trace or given a verdict in a review queue. */
+    boolean anyReview() {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM trace_revisions)
+                            OR EXISTS (SELECT 1 FROM review_slots WHERE done_at IS NOT NULL)""").query(Boolean.class).single();
+    }
+
     List<Revision> list(UUID runId, String itemId) {
         return jdbc.sql("""
                         SELECT revision, base_revision, call_key, teacher_output, verdict, reason, comment, author,

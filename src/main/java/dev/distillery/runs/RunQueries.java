@@ -88,7 +88,14 @@ class RunQueries {
                 .optional();
     }
 
-    List<RunSummary> list(@Nullable UUID datasetId, int offset, int limit) {
+    boolean any() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM runs)")
+                .query(Boolean.class)
+                .single();
+    }
+
+    /** Runs newest first, optionally of one dataset, and only the queued and running ones when {@code live}. */
+    List<RunSummary> list(@Nullable UUID datasetId, boolean live, int offset, int limit) {
         return jdbc.sql("""
                         SELECT r.id, r.name, r.method, r.preset, v.dataset_name, r.split, r.status, r.total,
                             (SELECT count(*) FROM run_items i WHERE i.run_id = r.id AND i.status = 'DONE') AS done,
@@ -98,8 +105,10 @@ class RunQueries {
                             r.created_at, r.imported
                         FROM runs r JOIN dataset_version_names v ON v.version_id = r.dataset_version_id
                         WHERE (CAST(:dataset AS uuid) IS NULL OR r.dataset_id = :dataset)
+                          AND (NOT :live OR r.status IN ('QUEUED', 'RUNNING'))
                         ORDER BY r.created_at DESC OFFSET :offset LIMIT :limit""")
                 .param("dataset", datasetId)
+                .param("live", live)
                 .param("offset", offset)
                 .param("limit", limit)
                 .query((rs, n) -> new RunSummary(

@@ -301,7 +301,21 @@ public class RunService {
     @Transactional(readOnly = true)
     public List<RunSummary> list(@Nullable UUID datasetId, int offset, int limit) {
         currentTenant.require(Permission.READ);
-        return queries.list(datasetId, Math.max(0, offset), Math.clamp(limit, 1, 500));
+        return queries.list(datasetId, false, Math.max(0, offset), Math.clamp(limit, 1, 500));
+    }
+
+    /** The workspace's queued and running runs, newest first. */
+    @Transactional(readOnly = true)
+    public List<RunSummary> live(int limit) {
+        currentTenant.require(Permission.READ);
+        return queries.list(null, true, 0, Math.clamp(limit, 1, 500));
+    }
+
+    /** Whether the workspace has launched or imported a run. */
+    @Transactional(readOnly = true)
+    public boolean hasAny() {
+        currentTenant.require(Permission.READ);
+        return queries.any();
     }
 
     /** A page of traces in source order; {@code outcome} filters on correct, incorrect or error (null: all). */

@@ -84,6 +84,7 @@ class FineTuneExportBrowserTest {
         assertThat(page.locator("#export-format")).containsText("ft-cot");
         page.locator("#export-prepare").click();
         assertThat(page.locator("#export-message")).containsText("Ready: 2 training samples from 2 items");
+        Accessibility.assertNoSeriousViolations(page, "the fine-tuning export dialog");
         Download download =
                 page.waitForDownload(() -> page.locator("#export-download").click());
         assertThat(download.suggestedFilename()).endsWith("-ft-cot.jsonl");

@@ -88,6 +88,7 @@ class FineTuningBrowserTest {
                 .containsText("succeeded", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         assertThat(page.locator("#ft-title")).containsText("ft:student:distillery:gsm8k:");
         assertThat(page.locator("#ft-events")).containsText("The job has successfully completed");
+        Accessibility.assertNoSeriousViolations(page, "a fine-tuning job's page");
         assertThat(page.locator("#ft-endpoint-link"))
                 .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
 
@@ -102,5 +103,6 @@ class FineTuningBrowserTest {
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Fine-tuning"))
                 .click();
         assertThat(page.locator("#fine-tune-grid")).containsText("succeeded");
+        Accessibility.assertNoSeriousViolations(page, "the fine-tuning page with a job");
     }
 }

@@ -76,6 +76,7 @@ class ImportRunBrowserTest {
         assertThat(page.locator("#import-run-status")).containsText("nothing was stored");
         assertThat(page.locator("#import-run-problems")).containsText("test-nope");
         assertThat(page.locator("#import-run-problems")).containsText("item id");
+        Accessibility.assertNoSeriousViolations(page, "the run import dialog with its problems");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel"))
                 .click();
 
@@ -94,6 +95,7 @@ class ImportRunBrowserTest {
         assertThat(page.locator("#run-config")).containsText("student: tiny-1b");
         assertThat(page.locator("#run-stats")).containsText("accuracy 50.0% (1/2)");
         assertThat(page.locator("#traces-grid")).containsText("test-1");
+        Accessibility.assertNoSeriousViolations(page, "an imported run's page");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs"))
                 .click();

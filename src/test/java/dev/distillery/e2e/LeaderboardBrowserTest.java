@@ -179,6 +179,7 @@ class LeaderboardBrowserTest {
         Locator rows = page.locator("#leaderboard-grid vaadin-grid-cell-content");
         assertThat(page.locator("#board-dataset input")).hasValue("GSM8K");
         assertThat(page.locator("text=2 results, 1 compared with a baseline")).isVisible();
+        Accessibility.assertNoSeriousViolations(page, "the leaderboards page");
         assertThat(rows.filter(new Locator.FilterOptions().setHasText("older baseline")))
                 .hasCount(0);
         // Its choices are the datasets, each alone: no "All datasets", and nothing to clear the choice with.
@@ -228,6 +229,7 @@ class LeaderboardBrowserTest {
                 .click();
         Locator heatmap = page.locator("#matrix-chart");
         assertThat(heatmap).hasAttribute("data-rendered", "true");
+        Accessibility.assertNoSeriousViolations(page, "the teacher × student tab");
         var box = heatmap.boundingBox();
         // One teacher and one student: the single cell fills the plot area (22 %–92 % wide, 50 px–330 px high).
         page.mouse().click(box.x + box.width * 0.57, box.y + 190);
@@ -298,9 +300,11 @@ class LeaderboardBrowserTest {
                 }""")).isEqualTo("typeset 1");
         assertThat(visitor.locator("a")).hasCount(0);
         assertThat(visitor.context().cookies()).isEmpty();
+        Accessibility.assertNoSeriousViolations(visitor, "a public board");
 
         page.locator("vaadin-button[aria-label='Unpublish gsm8k-public']").click();
         assertThat(page.locator("text=None yet.")).isVisible();
         assertThat(visitor.navigate(app.url(path)).status()).isEqualTo(404);
+        Accessibility.assertNoSeriousViolations(visitor, "an unpublished board's address");
     }
 }

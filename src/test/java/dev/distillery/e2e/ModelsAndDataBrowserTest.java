@@ -106,6 +106,7 @@ class ModelsAndDataBrowserTest {
         page.locator("#import-dataset").click();
         assertThat(page.locator("#import-status")).containsText("nothing was stored");
         assertThat(page.locator("#import-problems")).containsText("2");
+        Accessibility.assertNoSeriousViolations(page, "the upload dialog with its problems");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel"))
                 .click();
         assertThat(page.locator("#datasets-grid")).not().containsText("Broken");
@@ -125,5 +126,6 @@ class ModelsAndDataBrowserTest {
         assertThat(page.locator("#dataset-counts")).containsText("number 1319");
         page.locator("#dataset-search input").fill("Janet");
         assertThat(page.locator("#dataset-items")).containsText("test-0");
+        Accessibility.assertNoSeriousViolations(page, "a dataset's page");
     }
 }

@@ -123,6 +123,7 @@ class ReviewBrowserTest {
         assertThat(alice.locator("#review-steps")).containsText("Report the total.");
         assertThat(alice.locator("#review-verdict")).containsText("incorrect");
         assertThat(alice.locator("#review-output .extracted")).hasText("-1");
+        Accessibility.assertNoSeriousViolations(alice, "the review page with a trace open");
 
         // Bob starts editing the same trace before Alice saves.
         bob.navigate(app.url("/runs/" + runId + "/review"));
@@ -225,6 +226,7 @@ class ReviewBrowserTest {
         alice.locator("#review-queue-reviews input").fill("2");
         alice.locator("#review-queue-create").click();
         assertThat(alice.locator("#review-queue-status")).containsText("0 / 8 reviews of 4 items");
+        Accessibility.assertNoSeriousViolations(alice, "the review page with its queue");
 
         // Both take an item at once: each gets one the other does not have.
         bob.navigate(app.url("/runs/" + queueRun + "/review"));

@@ -83,6 +83,7 @@ class RunsBrowserTest {
                 .click();
         page.locator("#new-run").click();
         assertThat(page.locator("#run-method")).containsText("Trace-of-Thought");
+        Accessibility.assertNoSeriousViolations(page, "the run form");
         Pages.choose(page, "#run-role-teacher", "Teacher (teacher)");
         Pages.choose(page, "#run-role-student", "Student (student)");
         Pages.choose(page, "#run-dataset", "GSM8K");
@@ -98,6 +99,7 @@ class RunsBrowserTest {
                 .containsText(
                         "completed · 40 / 40 items", new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
         assertThat(page.locator("#run-stats")).containsText("accuracy");
+        Accessibility.assertNoSeriousViolations(page, "a finished run's page");
 
         page.locator("#traces-grid")
                 .getByText("test-0", new Locator.GetByTextOptions().setExact(true))
@@ -150,6 +152,7 @@ class RunsBrowserTest {
                 .click();
         assertThat(page.locator("#runs-grid")).containsText("trace-of-thought / tot-paper");
         assertThat(page.locator("#runs-grid")).containsText("standard");
+        Accessibility.assertNoSeriousViolations(page, "the runs page");
 
         // The grader page checks a pasted output against a gold answer, as the runs do.
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Grader"))
@@ -171,6 +174,7 @@ class RunsBrowserTest {
         page.locator("#grader-check").click();
         assertThat(page.locator("#grader-verdict")).hasText("correct");
         assertThat(page.locator("#grader-rule-used")).containsText("last-math");
+        Accessibility.assertNoSeriousViolations(page, "the grader with a verdict");
         assertThat(page.locator("#grader-marked-output .extracted")).hasText("24");
         page.locator("#grader-output textarea").fill("-5");
         page.locator("#grader-gold input").fill("-5");

@@ -3,7 +3,7 @@ package dev.distillery.datasets.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -47,7 +47,7 @@ public class DatasetListView extends VerticalLayout {
         upload.setId("upload-dataset");
         upload.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         upload.setVisible(workspaces.current().role().can(Permission.MANAGE_RESOURCES));
-        H2 title = new H2("Datasets");
+        H1 title = new H1("Datasets");
         HorizontalLayout header = new HorizontalLayout(title, upload);
         header.setWidthFull();
         header.expand(title);

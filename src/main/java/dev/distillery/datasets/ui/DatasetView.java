@@ -2,7 +2,7 @@ package dev.distillery.datasets.ui;
 
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Pre;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 public class DatasetView extends VerticalLayout implements BeforeEnterObserver {
 
     private final DatasetService datasets;
-    private final H2 title = new H2();
+    private final H1 title = new H1();
     private final Select<VersionSummary> version = new Select<>();
     private final Paragraph counts = new Paragraph();
     private final Paragraph source = new Paragraph();
@@ -123,7 +123,7 @@ public class DatasetView extends VerticalLayout implements BeforeEnterObserver {
             details = datasets.get(id);
         } catch (NotFoundException e) {
             removeAll();
-            add(new H2("Dataset not found"), new Paragraph("It does not exist in this workspace."));
+            add(new H1("Dataset not found"), new Paragraph("It does not exist in this workspace."));
             return;
         }
         title.setText(details.name());

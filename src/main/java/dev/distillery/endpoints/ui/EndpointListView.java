@@ -5,7 +5,7 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -55,7 +55,7 @@ public class EndpointListView extends VerticalLayout {
         reencrypt.setVisible(workspaces.current().role().can(Permission.MANAGE_WORKSPACE));
         reencrypt.setTooltipText(
                 "Encrypt stored API keys and header values again under the server's current secret key");
-        HorizontalLayout header = new HorizontalLayout(new H2("Endpoints"), reencrypt, add);
+        HorizontalLayout header = new HorizontalLayout(new H1("Endpoints"), reencrypt, add);
         header.setAlignItems(FlexComponent.Alignment.CENTER);
         header.setWidthFull();
         header.expand(header.getComponentAt(0));

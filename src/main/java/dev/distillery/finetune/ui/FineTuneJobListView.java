@@ -3,7 +3,7 @@ package dev.distillery.finetune.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -50,7 +50,7 @@ public class FineTuneJobListView extends VerticalLayout {
         launch.setId("new-fine-tune");
         launch.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         launch.setVisible(workspaces.current().role().can(Permission.LAUNCH_RUNS));
-        H2 title = new H2("Fine-tuning");
+        H1 title = new H1("Fine-tuning");
         HorizontalLayout header = new HorizontalLayout(title, launch);
         header.setWidthFull();
         header.expand(title);

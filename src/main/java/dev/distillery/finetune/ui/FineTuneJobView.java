@@ -4,8 +4,8 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -44,7 +44,7 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
 
     private final FineTuneJobService jobs;
     private final boolean canLaunch;
-    private final H2 title = new H2();
+    private final H1 title = new H1();
     private final Span status = new Span();
     private final Paragraph settings = new Paragraph();
     private final Paragraph error = new Paragraph();
@@ -94,7 +94,7 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
         events.addColumn(FineTuneJobEvent::level).setHeader("Level").setAutoWidth(true);
         events.addColumn(FineTuneJobEvent::message).setHeader("Message").setFlexGrow(4);
         events.setEmptyStateText("No events from the provider yet.");
-        add(title, new HorizontalLayout(status, cancel), settings, error, succeeded, new H3("Events"), events);
+        add(title, new HorizontalLayout(status, cancel), settings, error, succeeded, new H2("Events"), events);
         FineTuneJobRefresh.whileAttached(this, FineTuneJobListView.REFRESH_MILLIS / 2, this::live, this::refresh);
     }
 

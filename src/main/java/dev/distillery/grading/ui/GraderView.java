@@ -6,7 +6,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -95,7 +95,7 @@ public class GraderView extends VerticalLayout {
         FormLayout form = new FormLayout(type, rule, gold);
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("40em", 3));
         add(
-                new H2("Grader"),
+                new H1("Grader"),
                 new Paragraph("Check how an output is graded: which answer is read from it, by which rule, and whether "
                         + "it equals the gold answer. Math answers are compared symbolically; a bare answer such as -5 "
                         + "is read as it is, a free-form solution by its boxed answer, its marker (\"The answer is\") or "

@@ -7,7 +7,7 @@ import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -95,7 +95,7 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
         this.leaderboards = leaderboards;
         this.json = json;
         setSizeFull();
-        H2 title = new H2("Leaderboards");
+        H1 title = new H1("Leaderboards");
 
         dataset.setId("board-dataset");
         dataset.setItems(datasets.list());

@@ -10,7 +10,7 @@ import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridSortOrder;
 import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -65,7 +65,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     private final CorrectionService corrections;
     private final RunService runs;
     private final boolean canReview;
-    private final H2 title = new H2();
+    private final H1 title = new H1();
     private final Span summary = new Span();
     private final Select<String> verdict = new Select<>();
     private final Select<String> state = new Select<>();

@@ -7,8 +7,8 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -78,7 +78,7 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
     private final IntegerField concurrency = new IntegerField("Concurrency");
     private final TextField name = new TextField("Run name (optional)");
     private final Div errors = new Div();
-    private final H3 paramsHeading = new H3("Parameters");
+    private final H2 paramsHeading = new H2("Parameters");
 
     public RunFormView(RunService runs, DatasetService datasets, EndpointService endpointService) {
         this.runs = runs;
@@ -132,17 +132,17 @@ public class RunFormView extends VerticalLayout implements BeforeEnterObserver {
         FormLayout data = new FormLayout(dataset, version, split, offset, limit, concurrency);
         FormLayout decoding = new FormLayout(temperature, topP, maxTokens, stop, seed, name);
         add(
-                new H2("New run"),
+                new H1("New run"),
                 errors,
                 methodForm,
                 description,
-                new H3("Models"),
+                new H2("Models"),
                 roleFields,
-                new H3("Data"),
+                new H2("Data"),
                 data,
                 paramsHeading,
                 paramFields,
-                new H3("Decoding (overrides the preset for every call)"),
+                new H2("Decoding (overrides the preset for every call)"),
                 decoding,
                 launch);
         if (!runs.methods().isEmpty()) {

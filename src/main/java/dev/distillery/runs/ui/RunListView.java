@@ -6,7 +6,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -63,7 +63,7 @@ public class RunListView extends VerticalLayout {
                         .open());
         importRun.setId("import-run-open");
         importRun.setVisible(canLaunch);
-        H2 title = new H2("Runs");
+        H1 title = new H1("Runs");
         HorizontalLayout header = new HorizontalLayout(title, importRun, launch);
         header.setWidthFull();
         header.expand(title);

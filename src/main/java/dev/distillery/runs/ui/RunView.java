@@ -6,7 +6,7 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -57,7 +57,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
     private final RunService runs;
     private final Clock clock;
     private final boolean canLaunch;
-    private final H2 title = new H2();
+    private final H1 title = new H1();
     private final Paragraph config = new Paragraph();
     private final ProgressBar bar = new ProgressBar();
     private final Span stats = new Span();
@@ -93,6 +93,8 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
         config.setId("run-config");
         stats.setId("run-stats");
         bar.setId("run-progress");
+        // A progress bar has no visible name: screen readers announce this one (its value is said with it).
+        bar.getElement().setAttribute("aria-label", "Progress of the run");
         cancel.setId("run-cancel");
         resume.setId("run-resume");
         retry.setId("run-retry");
@@ -191,7 +193,7 @@ public class RunView extends VerticalLayout implements BeforeEnterObserver {
             showProgress();
         } catch (IllegalArgumentException | NotFoundException e) {
             removeAll();
-            add(new H2("Run not found"), new Paragraph("It does not exist in this workspace."));
+            add(new H1("Run not found"), new Paragraph("It does not exist in this workspace."));
             runId = null;
         }
     }

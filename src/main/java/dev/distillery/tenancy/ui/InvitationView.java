@@ -2,7 +2,7 @@ package dev.distillery.tenancy.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
@@ -35,10 +35,10 @@ public class InvitationView extends VerticalLayout implements BeforeEnterObserve
         try {
             preview = invitations.preview(token);
         } catch (NotFoundException e) {
-            add(new H2("Invitation not found"), message(e.getMessage()));
+            add(new H1("Invitation not found"), message(e.getMessage()));
             return;
         }
-        add(new H2("Join " + preview.workspaceName()));
+        add(new H1("Join " + preview.workspaceName()));
         if (preview.alreadyMember()) {
             add(message("You are already a member of this workspace."));
             return;

@@ -37,6 +37,8 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     public LoginView() {
         addClassName("auth-card");
+        // Shown without the main layout: the page itself is the main landmark.
+        getElement().setAttribute("role", "main");
         setPadding(true);
         EmailField email = new EmailField("Email");
         email.getElement().setAttribute("name", "username");

@@ -1,10 +1,12 @@
 package dev.distillery.tenancy.ui;
 
+import com.vaadin.flow.component.HasElement;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Main;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.menubar.MenuBar;
@@ -33,6 +35,12 @@ import java.util.List;
 @Layout
 @PermitAll
 public class MainLayout extends AppLayout {
+
+    /**
+     * Holds the view: vaadin-app-layout renders its content in a plain div, so without this the page would have no
+     * main landmark for screen readers and skip links.
+     */
+    private final Main main = new Main();
 
     public MainLayout(WorkspaceService workspaces, AccountService accounts, AuthenticationContext auth) {
         Span title = new Span("Distillery");
@@ -87,6 +95,19 @@ public class MainLayout extends AppLayout {
         MenuConfiguration.getMenuEntries().forEach(entry -> nav.addItem(new SideNavItem(entry.title(), entry.path())));
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
+        main.addClassName("view-main");
+        setContent(main);
+    }
+
+    @Override
+    public void showRouterLayoutContent(HasElement content) {
+        main.getElement().removeAllChildren();
+        main.getElement().appendChild(content.getElement());
+    }
+
+    @Override
+    public void removeRouterLayoutContent(HasElement oldContent) {
+        main.getElement().removeAllChildren();
     }
 
     private void openCreateDialog(WorkspaceService workspaces) {

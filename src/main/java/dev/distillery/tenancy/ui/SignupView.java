@@ -25,6 +25,8 @@ public class SignupView extends VerticalLayout {
 
     public SignupView(AccountService accounts) {
         addClassName("auth-card");
+        // Shown without the main layout: the page itself is the main landmark.
+        getElement().setAttribute("role", "main");
         EmailField email = new EmailField("Email");
         email.setId("signup-email");
         email.setWidthFull();

@@ -8,7 +8,7 @@ import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
-import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -70,7 +70,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
         this.auditLog = auditLog;
         this.workspace = workspaces.current();
         setSizeFull();
-        H2 heading = new H2(workspace.name());
+        H1 heading = new H1(workspace.name());
         heading.setId("settings-heading");
         add(heading, new Span("Your role: " + workspace.role().label()));
 

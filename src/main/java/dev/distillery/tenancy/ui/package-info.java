@@ -1,4 +1,4 @@
-/** Views of tenancy: sign-in, sign-up, the main layout with its workspace switcher, overview, settings, invitations. */
+/** Views of tenancy: sign-in, sign-up, the main layout with its workspace switcher, settings, invitations. */
 @NullMarked
 package dev.distillery.tenancy.ui;
 
