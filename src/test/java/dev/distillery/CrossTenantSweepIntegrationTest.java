@@ -92,7 +92,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
             String route = entry.getKey();
             String method = route.substring(0, route.indexOf(' '));
             String pattern = route.substring(route.indexOf(' ') + 1);
-            if (!pattern.contains("{")) {
+            // A template's key names no workspace's data; the ids in a template launch's body are tried below.
+            if (!pattern.contains("{") || pattern.contains("{key}")) {
                 continue;
             }
             String path = fill(pattern) + QUERIES.getOrDefault(route, "");
@@ -114,6 +115,10 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         Map<String, java.util.function.Function<String, HttpResponse<String>>> byBody = Map.of(
                 "an experiment on another workspace's dataset",
                 id -> http.call("POST", "/api/v1/experiments", keyB, EXPERIMENT.formatted("x", id, endpointB)),
+                "a template's experiment on another workspace's dataset",
+                id -> http.call("POST", TEMPLATE, keyB, TEMPLATE_SLOTS.formatted(id, endpointB, endpointB)),
+                "a template's experiment with another workspace's endpoint",
+                id -> http.call("POST", TEMPLATE, keyB, TEMPLATE_SLOTS.formatted(datasetB, endpointB, id)),
                 "an experiment with another workspace's endpoint",
                 id -> http.call("POST", "/api/v1/experiments", keyB, EXPERIMENT.formatted("x", datasetB, id)),
                 "a run with another workspace's endpoint",
@@ -134,6 +139,10 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         Map<String, String> whose = Map.of(
                 "an experiment on another workspace's dataset",
                 "dataset",
+                "a template's experiment on another workspace's dataset",
+                "dataset",
+                "a template's experiment with another workspace's endpoint",
+                "endpoint",
                 "an experiment with another workspace's endpoint",
                 "endpoint",
                 "a run with another workspace's endpoint",
@@ -302,6 +311,10 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         }
         return a.get(what);
     }
+
+    private static final String TEMPLATE = "/api/v1/experiments/templates/fine-tune-cot";
+    private static final String TEMPLATE_SLOTS = """
+            {"datasetId": "%s", "slots": {"teacher": "%s", "student": "%s"}}""";
 
     private static final String EXPERIMENT = """
             {"name": "%s", "datasetId": "%s", "split": "train", "methods": [{"method": "standard"}],

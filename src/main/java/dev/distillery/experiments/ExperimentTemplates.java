@@ -218,7 +218,8 @@ public final class ExperimentTemplates {
                 List.of(),
                 null,
                 launch.seed(),
-                launch.concurrency()));
+                launch.concurrency(),
+                launch.confirm()));
     }
 
     private static Instance fineTuneCot(TemplateLaunch launch, Slots slots) {

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param datasetVersion version number, or null for the latest
  * @param slots the template's slots by name: endpoint ids (a list for {@code endpoints} slots), texts and integers
  * @param concurrency of each run (null: the experiments' default)
+ * @param confirm true to launch a grid whose estimate is above the workspace's threshold
  */
 public record TemplateLaunch(
         @Nullable String name,
@@ -17,7 +18,8 @@ public record TemplateLaunch(
         @Nullable Integer datasetVersion,
         Map<String, Object> slots,
         @Nullable Integer seed,
-        @Nullable Integer concurrency) {
+        @Nullable Integer concurrency,
+        @Nullable Boolean confirm) {
 
     public TemplateLaunch {
         // JSON may leave out the slots or give null for an optional one; both mean "not given".

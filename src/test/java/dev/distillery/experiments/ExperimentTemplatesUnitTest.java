@@ -73,6 +73,6 @@ class ExperimentTemplatesUnitTest {
     }
 
     private static TemplateLaunch launch(Map<String, Object> slots) {
-        return new TemplateLaunch(null, UUID.randomUUID(), null, slots, null, null);
+        return new TemplateLaunch(null, UUID.randomUUID(), null, slots, null, null, null);
     }
 }

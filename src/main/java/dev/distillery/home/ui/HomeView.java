@@ -17,7 +17,6 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.router.RouteConfiguration;
 import dev.distillery.experiments.ExperimentSummary;
 import dev.distillery.home.GettingStarted;
 import dev.distillery.home.HomeService;
