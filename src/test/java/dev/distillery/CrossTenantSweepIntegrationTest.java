@@ -44,6 +44,11 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
 
     static final String SIM_KEY = "sk-sweep-simulator";
     static final String SECRET = "Sweep secret";
+    static final String SPLITS = """
+            {"question": "Sweep secret question four: 2 + 2?", "answer": "4", "split": "train"}
+            {"question": "Sweep secret question five: 3 + 3?", "answer": "6", "split": "test"}
+            """;
+
     static final String TRAIN = """
             {"question": "Sweep secret question one: 2 + 3?", "answer": "2 + 3 = 5 #### 5"}
             {"question": "Sweep secret question two: 10 - 5?", "answer": "10 - 5 = 5 #### 5"}
@@ -411,6 +416,28 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         // What completes in the background: leaderboard rows, the search index, the fine-tuning job's events.
         runs.awaitRow(key, "/api/v1/leaderboards", ids.get("run"), row -> true);
         awaitJob(http, key, ids.get("job"));
+        // A pipeline (its stages) needs a dataset with both splits; the workspace's own confirmation threshold.
+        var splits = http.upload(
+                "/api/v1/datasets",
+                key,
+                Map.of(
+                        "name",
+                        SECRET + " splits",
+                        "format",
+                        "generic",
+                        "mapping",
+                        "{\"question\":\"question\",\"answer\":\"answer\",\"split\":\"split\",\"answerType\":\"number\"}"),
+                "splits.jsonl",
+                SPLITS.getBytes(StandardCharsets.UTF_8));
+        ok(splits);
+        ok(http.call("POST", "/api/v1/experiments/templates/fine-tune-cot", key, """
+                {"name": "%s pipeline", "datasetId": "%s",
+                 "slots": {"teacher": "%s", "student": "%s", "samples": 1, "trainLimit": 1, "testLimit": 1}}""".formatted(
+                        SECRET,
+                        json.readTree(splits.body()).get("datasetId").asString(),
+                        ids.get("endpoint"),
+                        ids.get("endpoint"))));
+        ok(http.call("PUT", "/api/v1/experiments/settings", key, "{\"confirmAboveTokens\": 2000000}"));
 
         tenantB = tenants.tenant("sweep-b", Role.ADMIN);
         endpointB = endpoint(http, tenantB.apiKey(), "B's endpoint");
