@@ -32,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An experiment from the browser: the form estimates the student's baseline and Trace-of-Thought on 30 GSM8K items
  * before the launch and, above the workspace's threshold, asks for a confirmation; the experiment's page then fills
- * its table live with the same figures as the API, opens a cell's run and downloads the table as LaTeX.
+ * its table live with the same figures as the API, opens a cell's run and downloads the table as LaTeX. A new workspace
+ * does the same from the Trace-of-Thought paper's template.
  */
 class ExperimentBrowserTest {
 
