@@ -85,8 +85,11 @@ public class ExperimentTemplateView extends VerticalLayout implements BeforeEnte
         ExperimentTemplate found = templates
                 .template(key)
                 .orElseThrow(() -> new NotFoundException("No experiment template '" + key + "'."));
-        if (template == null) {
+        // The router keeps this view when only the key changes: the fields are another template's then.
+        if (template == null || !template.key().equals(found.key())) {
             template = found;
+            removeAll();
+            slots.clear();
             build(found);
         }
     }
