@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -64,6 +65,25 @@ public class ExperimentTemplateService {
 
     public List<ExperimentTemplate> templates() {
         return ExperimentTemplates.all();
+    }
+
+    public Optional<ExperimentTemplate> template(String key) {
+        return ExperimentTemplates.byKey(key);
+    }
+
+    /**
+     * What the filled template is expected to use, as {@link ExperimentService#estimate} says of a grid; empty for a
+     * pipeline, whose later stages depend on what the earlier ones produce.
+     *
+     * @throws InvalidInputException naming each missing or wrong slot, as {@link #launch} would
+     */
+    @Transactional(readOnly = true)
+    public Optional<ExperimentEstimate> estimate(String key, TemplateLaunch launch) {
+        currentTenant.require(Permission.READ);
+        return switch (ExperimentTemplates.instantiate(key, launch)) {
+            case ExperimentTemplates.Grid grid -> Optional.of(experiments.estimate(grid.draft()));
+            case ExperimentTemplates.Pipeline pipeline -> Optional.empty();
+        };
     }
 
     /**

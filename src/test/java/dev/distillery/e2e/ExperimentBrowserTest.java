@@ -14,8 +14,13 @@ import dev.distillery.TraceOfThoughtSimulation;
 import dev.distillery.simulator.OpenAiSimulator;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An experiment from the browser: the form estimates the student's baseline and Trace-of-Thought on 30 GSM8K items
  * before the launch and, above the workspace's threshold, asks for a confirmation; the experiment's page then fills
- * its table live with the same figures as the API, opens a cell's run and downloads the table as LaTeX.
+ * its table live with the same figures as the API, opens a cell's run and downloads the table as LaTeX. A new workspace
+ * does the same from the Trace-of-Thought paper's template.
  */
 class ExperimentBrowserTest {
 
@@ -155,4 +161,144 @@ class ExperimentBrowserTest {
         assertThat(page.locator("#experiments-grid")).containsText("2 / 2");
         assertThat(page.locator("#experiments-grid")).containsText("finished");
     }
+
+    /**
+     * Issue 18's "done means": a new workspace follows its home page's checklist to register the simulated teacher and
+     * student and upload 20 GSM8K test items, launches the Trace-of-Thought paper's template from the experiments page
+     * (clamped to the items there are), and reads the same figures in the experiment's table, on the leaderboard and
+     * in the LaTeX download.
+     */
+    @Test
+    void aNewWorkspaceReproducesTheTraceOfThoughtPaperFromItsTemplate() throws Exception {
+        String email = "template-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
+        Page page = browser.newUser();
+        Pages.signUp(page, app, email, "Tess", PASSWORD);
+        Pages.signIn(page, app, email, PASSWORD, false);
+        assertThat(page.locator("#getting-started > li")).hasCount(5);
+        assertThat(page.locator("#getting-started > li[data-done='true']")).hasCount(0);
+
+        page.locator("#step-endpoint-link").click();
+        page.waitForURL("**/endpoints");
+        for (String model : new String[] {"teacher", "student"}) {
+            page.locator("#new-endpoint").click();
+            page.locator("#endpoint-name input").fill(Character.toUpperCase(model.charAt(0)) + model.substring(1));
+            page.locator("#endpoint-base-url input").fill(sim.baseUrl());
+            page.locator("#endpoint-model input").fill(model);
+            page.locator("#save-endpoint").click();
+            assertThat(page.locator("#endpoints-grid")).containsText(model);
+        }
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Overview"))
+                .click();
+        page.locator("#step-dataset-link").click();
+        page.waitForURL("**/datasets");
+        Path file = Files.createTempDirectory("gsm8k").resolve("test.jsonl");
+        Files.write(
+                file,
+                Files.readAllLines(SharedDatasets.file("gsm8k/test.jsonl")).subList(0, 20));
+        page.locator("#upload-dataset").click();
+        page.locator("#dataset-upload input[type=file]").setInputFiles(file);
+        assertThat(page.locator("#import-status")).containsText("GSM8K");
+        page.locator("#dataset-name input").fill("GSM8K (20)");
+        page.locator("#import-dataset").click();
+        assertThat(page.locator("#datasets-grid")).containsText("GSM8K (20)");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Experiments"))
+                .click();
+        assertThat(page.locator("#templates")).containsText("Fine-tune-CoT");
+        assertThat(page.locator("#templates")).containsText("Socratic CoT");
+        Accessibility.assertNoSeriousViolations(page, "the experiments page with its templates");
+        page.locator("#template-trace-of-thought-paper").click();
+        page.waitForURL("**/experiments/templates/trace-of-thought-paper");
+        assertThat(page.locator("h1")).hasText("Trace-of-Thought (paper)");
+        assertThat(page.locator("#slot-teachers")).containsText("one column each");
+
+        // Launching without models names the slots that are missing, on their fields.
+        Pages.choose(page, "#template-dataset", "GSM8K (20)");
+        page.locator("#template-launch").click();
+        assertThat(page.locator("#slot-teachers")).hasAttribute("invalid", "");
+        assertThat(page.locator("#slot-students")).hasAttribute("invalid", "");
+
+        page.locator("#template-name input").fill("ToT from the template");
+        page.locator("#slot-teachers").getByText("Teacher (teacher)").click();
+        page.locator("#slot-students").getByText("Student (student)").click();
+        // The paper's 200 items are more than the file has: the whole split is used.
+        assertThat(page.locator("#estimate-total")).containsText(" 20 items");
+        assertThat(page.locator("#estimate-grid")).containsText("trace-of-thought (tot-paper)");
+        Accessibility.assertNoSeriousViolations(page, "a template's page with its estimate");
+        if (page.locator("#template-confirm").isVisible()) {
+            page.locator("#template-confirm").click();
+        }
+        page.locator("#template-launch").click();
+
+        assertThat(page.locator("h1")).hasText("ToT from the template");
+        assertThat(page.locator("#experiment-status"))
+                .containsText("finished", new LocatorAssertions.ContainsTextOptions().setTimeout(120_000));
+        List<String> headers = page.locator("#experiment-table thead th").allInnerTexts();
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (String[] column : new String[][] {
+            {"trace-of-thought (tot-paper)", "trace-of-thought / tot-paper"}, {"standard (tot)", "standard / tot"}
+        }) {
+            int index = -1;
+            for (int i = 0; i < headers.size(); i++) {
+                if (headers.get(i).startsWith(column[0])) {
+                    index = i;
+                }
+            }
+            assertThat(index).as("column %s in %s", column[0], headers).isPositive();
+            Locator accuracy = page.locator("#experiment-table tbody tr")
+                    .first()
+                    .locator("td")
+                    .nth(index - 1)
+                    .locator(".cell-accuracy");
+            // The figures arrive with the run's leaderboard row.
+            assertThat(accuracy)
+                    .hasText(
+                            Pattern.compile("^\\d+\\.\\d \\[\\d+\\.\\d, \\d+\\.\\d]$"),
+                            new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+            figures.put(column[1], accuracy.innerText().strip());
+        }
+        assertThat(page.locator("#experiment-stages")).isHidden();
+        Accessibility.assertNoSeriousViolations(page, "an experiment launched from a template");
+
+        Download latex = page.waitForDownload(
+                () -> page.locator("#experiment-download-latex").click());
+        String tex = Files.readString(latex.path());
+        assertThat(tex).contains("\\toprule");
+        figures.values().forEach(figure -> assertThat(tex).contains(figure));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Leaderboards"))
+                .click();
+        assertThat(page.locator("#board-dataset input")).hasValue("GSM8K (20)");
+        Matcher parts = Pattern.compile("(\\S+) \\[(\\S+), (\\S+)]").matcher("");
+        for (Map.Entry<String, String> figure : figures.entrySet()) {
+            assertThat(page.locator("#leaderboard-grid vaadin-grid-cell-content")
+                            .getByText(figure.getKey(), new Locator.GetByTextOptions().setExact(true)))
+                    .isVisible();
+            @SuppressWarnings("unchecked")
+            List<String> row = (List<String>) page.evaluate(ROW_OF, figure.getKey());
+            assertThat(row).as("the board's row of %s", figure.getKey()).isNotNull();
+            assertThat(row.getFirst()).startsWith("ToT from the template · ");
+            assertThat(parts.reset(figure.getValue()).matches()).isTrue();
+            // The board says the same figures as percentages.
+            assertThat(row).contains(parts.group(1) + "%  [" + parts.group(2) + "%–" + parts.group(3) + "%]");
+        }
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Overview"))
+                .click();
+        for (String step : new String[] {"endpoint", "dataset", "run", "leaderboard"}) {
+            assertThat(page.locator("#step-" + step)).hasAttribute("data-done", "true");
+        }
+        assertThat(page.locator("#step-review")).hasAttribute("data-done", "false");
+    }
+
+    /** The texts of the leaderboard grid's row that has a cell reading exactly the given text, in column order. */
+    static final String ROW_OF = """
+            text => {
+              const cell = [...document.querySelectorAll('#leaderboard-grid vaadin-grid-cell-content')]
+                .find(c => c.textContent.trim() === text && c.assignedSlot);
+              if (!cell) return null;
+              const row = cell.assignedSlot.closest('tr');
+              return [...row.querySelectorAll('td slot')]
+                .map(s => s.assignedNodes().map(n => n.textContent).join('').trim());
+            }""";
 }

@@ -78,7 +78,7 @@ public class ExperimentFormView extends VerticalLayout {
     private final IntegerField maxTokens = new IntegerField("Max tokens (empty: each preset's)");
     private final IntegerField seed = new IntegerField("Seed");
     private final IntegerField concurrency = new IntegerField("Concurrency per run");
-    private final Grid<ExperimentEstimate.Cell> estimateGrid = new Grid<>();
+    private final Grid<ExperimentEstimate.Cell> estimateGrid = estimateGrid();
     private final Paragraph estimateTotal = new Paragraph();
     private final Checkbox confirm = new Checkbox();
     private final Div errors = new Div();
@@ -151,19 +151,6 @@ public class ExperimentFormView extends VerticalLayout {
         concurrency.setMin(1);
         concurrency.setHelperText("Model calls in flight at once for each run; each endpoint's own limits apply too.");
 
-        estimateGrid.setId("estimate-grid");
-        estimateGrid.setAllRowsVisible(true);
-        estimateGrid
-                .addColumn(c -> c.method() + " (" + c.preset() + ")")
-                .setHeader("Method")
-                .setAutoWidth(true);
-        estimateGrid.addColumn(c -> c.teacher() == null ? "" : c.teacher()).setHeader("Teacher");
-        estimateGrid.addColumn(c -> c.student() == null ? "" : c.student()).setHeader("Student");
-        estimateGrid.addColumn(c -> count(c.calls())).setHeader("Calls");
-        estimateGrid.addColumn(c -> count(c.promptTokens())).setHeader("Prompt tokens");
-        estimateGrid.addColumn(c -> count(c.completionTokens())).setHeader("Completion tokens");
-        estimateGrid.addColumn(c -> money(c.cost())).setHeader("Cost");
-        estimateGrid.addColumn(c -> duration(c.seconds())).setHeader("Time");
         estimateGrid.setVisible(false);
         estimateTotal.setId("estimate-total");
         confirm.setId("experiment-confirm");
@@ -295,15 +282,10 @@ public class ExperimentFormView extends VerticalLayout {
     private void show(ExperimentEstimate estimate) {
         estimateGrid.setItems(estimate.cells());
         estimateGrid.setVisible(true);
-        estimateTotal.setText("Total: " + count(estimate.calls()) + " calls, " + count(estimate.promptTokens())
-                + " prompt and " + count(estimate.completionTokens()) + " completion tokens, cost "
-                + money(estimate.cost()) + ", about " + duration(estimate.seconds()) + " — " + estimate.items()
-                + " items, prompts measured on " + estimate.sampledItems() + " of them; completions as long as each "
-                + "call's token cap allows.");
+        estimateTotal.setText(total(estimate));
         boolean wasVisible = confirm.isVisible();
         confirm.setVisible(estimate.confirmationRequired());
-        confirm.setLabel("Launch although the estimate (" + count(estimate.tokens()) + " tokens) is above this "
-                + "workspace's threshold of " + count(estimate.threshold()) + " tokens");
+        confirm.setLabel(confirmLabel(estimate));
         if (!wasVisible) {
             confirm.setValue(false);
         }
@@ -351,6 +333,37 @@ public class ExperimentFormView extends VerticalLayout {
         } else {
             errors.add(new Paragraph(error.describe()));
         }
+    }
+
+    /** The estimate's cells, one row each, as the form and a template's page show them. */
+    static Grid<ExperimentEstimate.Cell> estimateGrid() {
+        Grid<ExperimentEstimate.Cell> estimateGrid = new Grid<>();
+        estimateGrid.setId("estimate-grid");
+        estimateGrid.setAllRowsVisible(true);
+        estimateGrid
+                .addColumn(c -> c.method() + " (" + c.preset() + ")")
+                .setHeader("Method")
+                .setAutoWidth(true);
+        estimateGrid.addColumn(c -> c.teacher() == null ? "" : c.teacher()).setHeader("Teacher");
+        estimateGrid.addColumn(c -> c.student() == null ? "" : c.student()).setHeader("Student");
+        estimateGrid.addColumn(c -> count(c.calls())).setHeader("Calls");
+        estimateGrid.addColumn(c -> count(c.promptTokens())).setHeader("Prompt tokens");
+        estimateGrid.addColumn(c -> count(c.completionTokens())).setHeader("Completion tokens");
+        estimateGrid.addColumn(c -> money(c.cost())).setHeader("Cost");
+        estimateGrid.addColumn(c -> duration(c.seconds())).setHeader("Time");
+        return estimateGrid;
+    }
+
+    static String total(ExperimentEstimate estimate) {
+        return "Total: " + count(estimate.calls()) + " calls, " + count(estimate.promptTokens()) + " prompt and "
+                + count(estimate.completionTokens()) + " completion tokens, cost " + money(estimate.cost()) + ", about "
+                + duration(estimate.seconds()) + " — " + estimate.items() + " items, prompts measured on "
+                + estimate.sampledItems() + " of them; completions as long as each call's token cap allows.";
+    }
+
+    static String confirmLabel(ExperimentEstimate estimate) {
+        return "Launch although the estimate (" + count(estimate.tokens()) + " tokens) is above this "
+                + "workspace's threshold of " + count(estimate.threshold()) + " tokens";
     }
 
     static String count(long n) {

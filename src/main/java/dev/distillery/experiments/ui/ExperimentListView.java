@@ -3,7 +3,14 @@ package dev.distillery.experiments.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.ListItem;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Section;
+import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -13,11 +20,14 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import dev.distillery.experiments.ExperimentService;
 import dev.distillery.experiments.ExperimentSummary;
+import dev.distillery.experiments.ExperimentTemplate;
+import dev.distillery.experiments.ExperimentTemplateService;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /** The workspace's experiments, newest first, with how many of their cells have finished. */
 @Route("experiments")
@@ -29,7 +39,8 @@ public class ExperimentListView extends VerticalLayout {
     static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
-    public ExperimentListView(ExperimentService experiments, WorkspaceService workspaces) {
+    public ExperimentListView(
+            ExperimentService experiments, ExperimentTemplateService templates, WorkspaceService workspaces) {
         setSizeFull();
         Button create =
                 new Button("New experiment", click -> getUI().ifPresent(ui -> ui.navigate(ExperimentFormView.class)));
@@ -58,5 +69,28 @@ public class ExperimentListView extends VerticalLayout {
                 + "on one dataset and shows it as a paper's table.");
         grid.setItems(experiments.list());
         add(header, grid);
+        if (workspaces.current().role().can(Permission.LAUNCH_RUNS)) {
+            add(templates(templates.templates()));
+        }
+    }
+
+    /** The papers' experiments, each a link to its page where only the dataset and the models are left to choose. */
+    private static Section templates(List<ExperimentTemplate> templates) {
+        H2 heading = new H2("Start from a template");
+        heading.setId("templates-heading");
+        UnorderedList list = new UnorderedList();
+        list.setId("templates");
+        list.addClassName("plain-list");
+        for (ExperimentTemplate template : templates) {
+            Anchor link = new Anchor("experiments/templates/" + template.key(), template.title());
+            link.setId("template-" + template.key());
+            link.getElement().setAttribute("router-link", true);
+            H3 title = new H3(link);
+            list.add(new ListItem(title, new Paragraph(template.description())));
+        }
+        Section section = new Section(heading, list);
+        section.getElement().setAttribute("aria-labelledby", "templates-heading");
+        section.setWidthFull();
+        return section;
     }
 }

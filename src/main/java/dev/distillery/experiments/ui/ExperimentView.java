@@ -8,10 +8,14 @@ import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.NativeTable;
 import com.vaadin.flow.component.html.NativeTableCell;
 import com.vaadin.flow.component.html.NativeTableRow;
+import com.vaadin.flow.component.html.OrderedList;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Section;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -25,7 +29,9 @@ import com.vaadin.flow.server.streams.DownloadResponse;
 import com.vaadin.flow.shared.Registration;
 import dev.distillery.experiments.Experiment;
 import dev.distillery.experiments.ExperimentService;
+import dev.distillery.experiments.ExperimentStage;
 import dev.distillery.experiments.ExperimentTable;
+import dev.distillery.experiments.ExperimentTemplateService;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
@@ -35,6 +41,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -60,6 +67,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private static final Duration FIGURES_PATIENCE = Duration.ofMinutes(2);
 
     private final ExperimentService experiments;
+    private final ExperimentTemplateService templates;
     private final H1 title = new H1();
     private final Paragraph config = new Paragraph();
     private final Span status = new Span();
@@ -67,14 +75,17 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final Button resume = new Button("Resume");
     private final Button cancel = new Button("Cancel");
     private final Div table = new Div();
+    private final Section stages = new Section();
     // Read by the download requests, outside the UI's lock: the experiment as last shown, replaced whole.
     private volatile @Nullable Experiment shown;
     private @Nullable UUID experimentId;
     private @Nullable Registration polling;
     private @Nullable Instant finishedAt;
 
-    public ExperimentView(ExperimentService experiments, WorkspaceService workspaces) {
+    public ExperimentView(
+            ExperimentService experiments, ExperimentTemplateService templates, WorkspaceService workspaces) {
         this.experiments = experiments;
+        this.templates = templates;
         title.setId("experiment-title");
         config.setId("experiment-config");
         status.setId("experiment-status");
@@ -95,7 +106,10 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         downloads.setAlignItems(FlexComponent.Alignment.CENTER);
         table.setId("experiment-table");
         table.addClassName("experiment-table");
-        add(title, config, new HorizontalLayout(status, actions), table, downloads);
+        stages.setId("experiment-stages");
+        stages.getElement().setAttribute("aria-labelledby", "experiment-stages-heading");
+        stages.setVisible(false);
+        add(title, config, new HorizontalLayout(status, actions), stages, table, downloads);
     }
 
     @Override
@@ -179,6 +193,27 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 experiment.cancelledAt() == null && !experiment.status().equals("finished"));
         table.removeAll();
         table.add(render(ExperimentTable.of(experiment)));
+        showStages(templates.stages(experiment.id()));
+    }
+
+    /** A pipeline's stages in order with where each stands; a grid has none and shows nothing here. */
+    private void showStages(List<ExperimentStage> list) {
+        stages.removeAll();
+        stages.setVisible(!list.isEmpty());
+        if (list.isEmpty()) {
+            return;
+        }
+        H2 heading = new H2("Stages");
+        heading.setId("experiment-stages-heading");
+        OrderedList items = new OrderedList();
+        for (ExperimentStage stage : list) {
+            ListItem item = new ListItem(stage.title() + " — " + stage.status()
+                    + (stage.message() == null ? "" : " (" + stage.message() + ")"));
+            item.setId("stage-" + stage.position());
+            item.getElement().setAttribute("data-status", stage.status());
+            items.add(item);
+        }
+        stages.add(heading, items);
     }
 
     private static NativeTable render(ExperimentTable model) {
