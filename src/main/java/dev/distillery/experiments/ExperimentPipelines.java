@@ -2,6 +2,7 @@ package dev.distillery.experiments;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
@@ -179,6 +180,8 @@ class ExperimentPipelines {
             scheduler.getObject().triggerCheckForDueExecutions();
         } catch (TaskInstanceCurrentlyExecutingException e) {
             // It is looking right now and will look again.
+        } catch (TaskInstanceNotFoundException e) {
+            // The pipeline has ended (its task completed): a late or repeated event has nothing left to move on.
         }
     }
 
