@@ -1,6 +1,7 @@
 package dev.distillery.experiments;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
@@ -173,15 +174,27 @@ class ExperimentPipelines {
     }
 
     void lookNow(UUID experimentId) {
-        try {
-            retry.run(() -> scheduler
-                    .getObject()
-                    .reschedule(TaskInstanceId.of(TASK, experimentId.toString()), clock.instant()));
-            scheduler.getObject().triggerCheckForDueExecutions();
-        } catch (TaskInstanceCurrentlyExecutingException e) {
-            // It is looking right now and will look again.
-        } catch (TaskInstanceNotFoundException e) {
-            // The pipeline has ended (its task completed): a late or repeated event has nothing left to move on.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                retry.run(() -> scheduler
+                        .getObject()
+                        .reschedule(TaskInstanceId.of(TASK, experimentId.toString()), clock.instant()));
+                scheduler.getObject().triggerCheckForDueExecutions();
+                return;
+            } catch (TaskInstanceCurrentlyExecutingException e) {
+                // It is looking right now and will look again.
+                return;
+            } catch (TaskInstanceNotFoundException e) {
+                // The pipeline has ended (its task completed): a late or repeated event has nothing left to move on.
+                return;
+            } catch (ExecutionException e) {
+                // A look was picked or rescheduled itself between the scheduler's read of the task and its update,
+                // which then matched no row: read again, and find it looking, due later or gone. Failing instead
+                // would leave the event's publication incomplete and the next stage waiting for the next poll.
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
