@@ -32,6 +32,8 @@ public record Experiment(
     /**
      * A cell and its run.
      *
+     * @param teacherId the run's teacher; for Socratic inference its decomposer (also {@code teacher}, the name)
+     * @param studentId the run's student; for Socratic inference its solver, whose row the cell is in
      * @param accuracy correct ÷ scored items of the finished run, else null (also {@code ciLow}, {@code ciHigh})
      * @param gainPoints 100 × (accuracy − the student's baseline accuracy on the same items), null without a baseline
      * @param baselineNote why there is no gain (no baseline run, or one on other items), else null

@@ -527,10 +527,16 @@ public class ExperimentService {
     }
 
     private Experiment.Cell cell(Experiments.StoredCell stored, RunDetails run, @Nullable LeaderboardRow row) {
-        RunDetails.RoleEndpoint teacher = run.roles().get(ModelRole.TEACHER.id());
-        RunDetails.RoleEndpoint student = run.roles().get(ModelRole.STUDENT.id());
+        // Socratic inference has neither role: its decomposer guides as a teacher does and its solver is the small
+        // model evaluated, so the table puts it in the solver's row, under the decomposer.
+        RunDetails.RoleEndpoint teacher = role(run, ModelRole.TEACHER, ModelRole.DECOMPOSER);
+        RunDetails.RoleEndpoint student = role(run, ModelRole.STUDENT, ModelRole.SOLVER);
         String teacherName = teacher == null ? null : teacher.name();
         String studentName = student == null ? null : student.name();
+        UUID teacherId =
+                stored.teacherId() != null ? stored.teacherId() : teacher == null ? null : teacher.endpointId();
+        UUID studentId =
+                stored.studentId() != null ? stored.studentId() : student == null ? null : student.endpointId();
         if (row != null && run.status() == RunStatus.COMPLETED) {
             return new Experiment.Cell(
                     stored.position(),
@@ -539,9 +545,9 @@ public class ExperimentService {
                     stored.method(),
                     stored.preset(),
                     stored.params(),
-                    stored.teacherId(),
+                    teacherId,
                     teacherName,
-                    stored.studentId(),
+                    studentId,
                     studentName,
                     run.status().id(),
                     run.total(),
@@ -562,9 +568,9 @@ public class ExperimentService {
                 stored.method(),
                 stored.preset(),
                 stored.params(),
-                stored.teacherId(),
+                teacherId,
                 teacherName,
-                stored.studentId(),
+                studentId,
                 studentName,
                 run.status().id(),
                 progress.total(),
@@ -576,6 +582,11 @@ public class ExperimentService {
                 null,
                 null,
                 null);
+    }
+
+    private static RunDetails.@Nullable RoleEndpoint role(RunDetails run, ModelRole role, ModelRole otherwise) {
+        RunDetails.RoleEndpoint endpoint = run.roles().get(role.id());
+        return endpoint != null ? endpoint : run.roles().get(otherwise.id());
     }
 
     // Pause, resume and cancel act on each run in its own transaction (RunService's): a run that finishes meanwhile

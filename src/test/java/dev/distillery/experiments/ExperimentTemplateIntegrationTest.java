@@ -39,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  * The papers' templates over REST against the simulator: Trace-of-Thought launches its four methods for each teacher on
  * the first 200 test items (all of a smaller split); Fine-tune-CoT runs as a pipeline, teacher rationales on train, then
  * an export and a fine-tuning job, then the evaluation of the fine-tuned student against the base student's baselines;
- * neither concurrent looks nor repeated events start a stage twice; a missing slot is named.
+ * Socratic CoT fine-tunes a decomposer and a solver on the teacher's decompositions and runs both pairs, each in its
+ * solver's row; neither concurrent looks nor repeated events start a stage twice; a missing slot is named.
  */
 class ExperimentTemplateIntegrationTest extends ApiIntegrationTest {
 
@@ -299,6 +300,170 @@ class ExperimentTemplateIntegrationTest extends ApiIntegrationTest {
             JsonNode after = json.readTree(
                     http.call("GET", "/api/v1/experiments/" + id, key, null).body());
             assertThat(after.get("stages").toString()).isEqualTo(stages.toString());
+        }
+    }
+
+    @Test
+    void socraticCotTrainsADecomposerAndASolverThenEvaluatesBothPairs() throws Exception {
+        TestHttp http = new TestHttp(port);
+        TestRuns runs = new TestRuns(http, json);
+        String key = tenants.tenant("template-socratic", Role.MEMBER).apiKey();
+        try (OpenAiSimulator sim = OpenAiSimulator.start(Config.defaults()
+                        .models("teacher", "decomposer", "solver")
+                        .latency(Duration.ofMillis(50)))
+                .fineTuneStage(Duration.ofMillis(200))) {
+            // The teacher decomposes the problem after the exemplars' last "Problem:"; its 7 × 3 ends wrong, so the
+            // filter keeps two decompositions: three subquestions in all.
+            sim.when(r -> r.model().equals("teacher")).reply((r, i) -> {
+                String problem = r.prompt().substring(r.prompt().lastIndexOf("Problem:"));
+                if (problem.contains("Ann has")) {
+                    return "Q: How many apples does Ann have after buying 3?\nA: 2 + 3 = 5. The answer is 5.";
+                }
+                if (problem.contains("10 minus")) {
+                    return "Q: What do we take away?\nA: 4.\nQ: What is left of 10?\nA: 10 - 4 = 6. The answer is 6.";
+                }
+                return "Q: What is 7 times 3?\nA: 7 times 3 is 20. The answer is 20.";
+            });
+            // Either decomposer asks one subquestion and then stops; only the fine-tuned solver gets Bob's pens right.
+            sim.when(r -> r.model().contains("decomposer"))
+                    .reply((r, i) -> r.prompt().contains("\nA:") ? " [END]" : " What is the total?");
+            sim.when(r -> r.model().startsWith("ft:solver"))
+                    .reply((r, i) -> r.prompt().contains("Bob has") ? " 4 + 4 = 8." : " 0.");
+            sim.when(r -> r.model().equals("solver")).reply(" 1.");
+            String teacher = runs.endpoint(key, sim.baseUrl(), "teacher");
+            String decomposer = runs.endpoint(key, sim.baseUrl(), "decomposer");
+            String solver = runs.endpoint(key, sim.baseUrl(), "solver");
+            HttpResponse<String> upload = http.upload(
+                    "/api/v1/datasets",
+                    key,
+                    Map.of(
+                            "name",
+                            "Tiny arithmetic",
+                            "format",
+                            "generic",
+                            "mapping",
+                            "{\"question\":\"question\",\"answer\":\"answer\",\"split\":\"split\",\"answerType\":\"number\"}"),
+                    "items.jsonl",
+                    ITEMS.getBytes(StandardCharsets.UTF_8));
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+            String dataset = json.readTree(upload.body()).get("datasetId").asString();
+
+            HttpResponse<String> launched = http.call(
+                    "POST",
+                    "/api/v1/experiments/templates/socratic-cot",
+                    key,
+                    ("{\"datasetId\": \"%s\", \"slots\": {\"teacher\": \"%s\", \"decomposer\": \"%s\", "
+                                    + "\"solver\": \"%s\", \"trainLimit\": 3, \"testLimit\": 2}}")
+                            .formatted(dataset, teacher, decomposer, solver));
+            assertThat(launched.statusCode()).as(launched.body()).isEqualTo(201);
+            JsonNode experiment = json.readTree(launched.body());
+            String id = experiment.get("id").asString();
+            assertThat(experiment.get("stages")).hasSize(4);
+
+            JsonNode done = await(http, key, id);
+            assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("finished");
+            JsonNode stages = done.get("stages");
+            List<String> kinds = new ArrayList<>();
+            Instant previous = Instant.MIN;
+            for (JsonNode stage : stages) {
+                assertThat(stage.get("status").asString()).as(stage.toString()).isEqualTo("done");
+                kinds.add(stage.get("kind").asString());
+                Instant started = Instant.parse(stage.get("startedAt").asString());
+                assertThat(started)
+                        .as("each stage starts after the one before it ended")
+                        .isAfterOrEqualTo(previous);
+                previous = Instant.parse(stage.get("finishedAt").asString());
+            }
+            assertThat(kinds).containsExactly("runs", "fine-tune", "fine-tune", "runs");
+            assertThat(stages.get(0).get("runIds")).hasSize(1);
+            assertThat(stages.get(3).get("runIds")).hasSize(2);
+
+            String teacherRun = stages.get(0).get("runIds").get(0).asString();
+            JsonNode run = json.readTree(
+                    http.call("GET", "/api/v1/runs/" + teacherRun, key, null).body());
+            assertThat(run.get("method").asString()).isEqualTo("socratic-cot");
+            assertThat(run.get("split").asString()).isEqualTo("train");
+
+            Map<String, String> fineTuned = new java.util.HashMap<>();
+            for (int position : List.of(1, 2)) {
+                JsonNode stage = stages.get(position);
+                String role = position == 1 ? "decomposer" : "solver";
+                JsonNode job = json.readTree(http.call(
+                                "GET",
+                                "/api/v1/fine-tuning/jobs/" + stage.get("jobId").asString(),
+                                key,
+                                null)
+                        .body());
+                assertThat(job.get("status").asString()).isEqualTo("succeeded");
+                assertThat(job.get("model").asString()).isEqualTo(role);
+                // Ann's one pair and 10 − 4's two: a decomposer sample per subquestion and a stop for each problem,
+                // a solver sample per subquestion.
+                assertThat(job.get("trainingFile").get("examples").asInt())
+                        .as(role)
+                        .isEqualTo(position == 1 ? 5 : 3);
+                String endpointId = stage.get("endpointId").asString();
+                assertThat(job.get("fineTunedEndpointId").asString()).isEqualTo(endpointId);
+                HttpResponse<String> endpoint = http.call("GET", "/api/v1/endpoints/" + endpointId, key, null);
+                assertThat(endpoint.statusCode()).as(endpoint.body()).isEqualTo(200);
+                assertThat(json.readTree(endpoint.body()).get("model").asString())
+                        .startsWith("ft:" + role + ":");
+                fineTuned.put(role, endpointId);
+            }
+
+            JsonNode cells = done.get("cells");
+            assertThat(cells).hasSize(3);
+            assertThat(cells.get(0).get("method").asString()).isEqualTo("socratic-cot");
+            assertThat(cells.get(0).get("teacherId").asString()).isEqualTo(teacher);
+            assertThat(cells.get(0).get("studentId").isNull()).isTrue();
+            Map<String, List<String>> pairs = Map.of(
+                    "socratic-finetuned", List.of(fineTuned.get("decomposer"), fineTuned.get("solver")),
+                    "socratic-instructed", List.of(decomposer, solver));
+            Map<String, Double> accuracy = Map.of("socratic-finetuned", 0.5, "socratic-instructed", 0.0);
+            for (JsonNode cell : List.of(cells.get(1), cells.get(2))) {
+                String preset = cell.get("preset").asString();
+                assertThat(cell.get("method").asString()).isEqualTo("socratic-inference");
+                String runId = cell.get("runId").asString();
+                JsonNode roles = json.readTree(http.call("GET", "/api/v1/runs/" + runId, key, null)
+                                .body())
+                        .get("roles");
+                List<String> pair = pairs.get(preset);
+                assertThat(roles.get("decomposer").get("endpointId").asString())
+                        .as(preset)
+                        .isEqualTo(pair.get(0));
+                assertThat(roles.get("solver").get("endpointId").asString())
+                        .as(preset)
+                        .isEqualTo(pair.get(1));
+                // The decomposer stands as the teacher and the solver as the student, so the solver gets a row.
+                assertThat(cell.get("teacherId").asString()).as(preset).isEqualTo(pair.get(0));
+                assertThat(cell.get("teacher").asString())
+                        .isEqualTo(roles.get("decomposer").get("name").asString());
+                assertThat(cell.get("studentId").asString()).as(preset).isEqualTo(pair.get(1));
+                assertThat(cell.get("student").asString())
+                        .isEqualTo(roles.get("solver").get("name").asString());
+                JsonNode row = runs.awaitRow(
+                        key,
+                        "/api/v1/leaderboards?datasetId=" + dataset + "&split=test",
+                        runId,
+                        r -> r.get("accuracy").isNumber());
+                assertThat(row.get("accuracy").asDouble()).as(preset).isEqualTo(accuracy.get(preset));
+            }
+            JsonNode figures = json.readTree(
+                    http.call("GET", "/api/v1/experiments/" + id, key, null).body());
+            for (int i = 1; i < 3; i++) {
+                JsonNode cell = figures.get("cells").get(i);
+                assertThat(cell.get("accuracy").asDouble())
+                        .as(cell.toString())
+                        .isEqualTo(accuracy.get(cell.get("preset").asString()));
+            }
+            String table = http.call("GET", "/api/v1/experiments/" + id + "/table?format=markdown", key, null)
+                    .body();
+            // The teacher's decompositions have no student; each inference pair is in its solver's row.
+            assertThat(table.lines().filter(line -> line.startsWith("| ")).skip(1))
+                    .extracting(line -> line.substring(2, line.indexOf(" |")))
+                    .containsExactly(
+                            "(no student)",
+                            cells.get(1).get("student").asString(),
+                            cells.get(2).get("student").asString());
         }
     }
 
