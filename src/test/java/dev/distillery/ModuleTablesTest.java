@@ -49,6 +49,13 @@ class ModuleTablesTest {
             "leaderboards", Set.of("leaderboard_entries", "public_boards"),
             "finetune", Set.of("finetune_exports", "fine_tune_jobs", "fine_tune_job_events"),
             "experiments", Set.of("experiments", "experiment_cells", "experiment_settings", "experiment_stages"),
+            "campaigns",
+                    Set.of(
+                            "campaigns",
+                            "campaign_items",
+                            "campaign_item_states",
+                            "campaign_contributors",
+                            "campaign_answers"),
             // Spring Modulith's event publication registry, written by the framework for every module.
             "shared", Set.of("event_publication"));
 

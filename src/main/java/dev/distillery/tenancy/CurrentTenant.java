@@ -65,6 +65,23 @@ public class CurrentTenant {
         return new TenantContext(fallback, role, Actor.user(user.id(), user.email()));
     }
 
+    /**
+     * The signed-in person acting for themselves rather than in a workspace (a campaign's contributor, who need not be
+     * a member of any workspace); the transaction's row-level security then knows only their user id.
+     *
+     * @throws org.springframework.security.access.AccessDeniedException when nobody, or only an API key, is signed in
+     */
+    public Actor requirePerson() {
+        TenantContext bound = BOUND.get();
+        if (bound != null && bound.actor().userId() != null && !bound.actor().isApiKey()) {
+            return bound.actor();
+        }
+        return principal(SecurityContextHolder.getContext().getAuthentication())
+                .map(p -> Actor.user(p.id(), p.email()))
+                .orElseThrow(() -> new org.springframework.security.access.AccessDeniedException(
+                        "Sign in with your own account first."));
+    }
+
     /** The current tenant if it may do {@code permission}. */
     public TenantContext require(Permission permission) {
         return require().require(permission);

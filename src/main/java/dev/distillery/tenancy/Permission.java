@@ -20,6 +20,8 @@ public enum Permission {
     MANAGE_API_KEYS,
     /** Rename the workspace, publish pages. */
     MANAGE_WORKSPACE,
+    /** Open review work to people outside the workspace (campaigns), and manage their contributors. */
+    RUN_CAMPAIGNS,
     /** Read the audit log. */
     VIEW_AUDIT
 }

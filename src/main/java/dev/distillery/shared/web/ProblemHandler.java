@@ -4,6 +4,7 @@ import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.DatabaseRetry;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.TooManyRequestsException;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                 : Map.of("line", err.line(), "field", err.field(), "message", err.message()))
                         .toList());
         return problem;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(
+                        HttpHeaders.RETRY_AFTER,
+                        Long.toString(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage()));
     }
 
     @ExceptionHandler
