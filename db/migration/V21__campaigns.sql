@@ -208,5 +208,27 @@ $$;
 REVOKE ALL ON FUNCTION campaign_join(text, text, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION campaign_join(text, text, timestamptz) TO ${appUser};
 
+-- A listed campaign is open to anyone who finds it on the workspace's public page (/p/{workspace slug}): joined by
+-- its id instead of a secret token, and only while listed.
+CREATE FUNCTION campaign_join_listed(p_campaign uuid, p_display_name text, p_now timestamptz)
+    RETURNS TABLE (campaign_id uuid, outcome text)
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT j.campaign_id, j.outcome
+   FROM campaigns c, LATERAL campaign_join(c.join_token_hash, p_display_name, p_now) j
+   WHERE c.id = p_campaign AND c.listed $$;
+REVOKE ALL ON FUNCTION campaign_join_listed(uuid, text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION campaign_join_listed(uuid, text, timestamptz) TO ${appUser};
+
+-- The workspace's public page: its listed campaigns that are open, and nothing else of it.
+CREATE FUNCTION listed_campaigns(p_workspace_slug text, p_now timestamptz)
+    RETURNS TABLE (campaign_id uuid, title text, instructions text, ends_at timestamptz, workspace_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$ SELECT c.id, c.title, c.instructions, c.ends_at, w.name
+   FROM campaigns c JOIN workspaces w ON w.id = c.workspace_id
+   WHERE w.slug = p_workspace_slug AND c.listed AND c.status = 'OPEN' AND (c.ends_at IS NULL OR c.ends_at > p_now)
+   ORDER BY c.created_at DESC $$;
+REVOKE ALL ON FUNCTION listed_campaigns(text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION listed_campaigns(text, timestamptz) TO ${appUser};
+
 GRANT SELECT, INSERT, UPDATE ON campaigns, campaign_items, campaign_item_states, campaign_contributors TO ${appUser};
 GRANT SELECT, INSERT, UPDATE, DELETE ON campaign_answers TO ${appUser};

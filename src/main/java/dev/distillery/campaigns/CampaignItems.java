@@ -389,6 +389,12 @@ class CampaignItems {
                 .update();
     }
 
+    void updatePosterior(UUID campaignId, String itemId, double posterior) {
+        jdbc.sql("UPDATE campaign_item_states SET posterior = ? WHERE campaign_id = ? AND item_id = ?")
+                .params(posterior, campaignId, itemId)
+                .update();
+    }
+
     void applied(UUID campaignId, String itemId, int revision) {
         jdbc.sql("UPDATE campaign_item_states SET applied_revision = ? WHERE campaign_id = ? AND item_id = ?")
                 .params(revision, campaignId, itemId)

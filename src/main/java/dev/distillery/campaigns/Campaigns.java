@@ -213,6 +213,29 @@ class Campaigns {
 
     record Joined(UUID campaignId, String outcome) {}
 
+    /** Joins a listed campaign by its id, as the transaction's user. */
+    Optional<Joined> joinListed(UUID campaignId, String displayName, Instant at) {
+        return jdbc.sql("SELECT campaign_id, outcome FROM campaign_join_listed(?, ?, ?)")
+                .params(campaignId, displayName, Timestamp.from(at))
+                .query((rs, n) -> new Joined(rs.getObject("campaign_id", UUID.class), rs.getString("outcome")))
+                .optional();
+    }
+
+    List<ListedCampaign> listed(String workspaceSlug, Instant now) {
+        return jdbc.sql("""
+                        SELECT campaign_id, title, instructions, ends_at, workspace_name
+                        FROM listed_campaigns(?, ?)""")
+                .params(workspaceSlug, Timestamp.from(now))
+                .query((rs, n) -> new ListedCampaign(
+                        rs.getObject("campaign_id", UUID.class),
+                        rs.getString("title"),
+                        rs.getString("instructions"),
+                        instant(rs, "ends_at"),
+                        rs.getString("workspace_name"),
+                        ContributorService.LISTED + rs.getObject("campaign_id", UUID.class)))
+                .list();
+    }
+
     List<Contributor> contributors(UUID campaignId) {
         return jdbc.sql("SELECT * FROM campaign_contributors WHERE campaign_id = ? ORDER BY joined_at, user_id")
                 .param(campaignId)

@@ -174,8 +174,7 @@ class Consensus {
         }
         double posterior = DawidSkene.posterior(c.prior(), votes);
         if ("FINAL".equals(s.state())) {
-            items.decide(
-                    c.id(), itemId, "FINAL", posterior, s.finalVerdict(), s.finalTrace(), s.reason(), clock.instant());
+            items.updatePosterior(c.id(), itemId, posterior);
             return posterior;
         }
         boolean confident = posterior >= c.decideThreshold() || posterior <= 1 - c.decideThreshold();

@@ -82,14 +82,19 @@ public class ContributorService {
     }
 
     /**
-     * Joins the campaign the token opens, as the signed-in person.
+     * Joins the campaign the token opens (a join link's secret, or a listed campaign's {@link #LISTED} id), as the
+     * signed-in person.
      *
      * @throws NotFoundException when no campaign has this token (it may have been replaced)
      */
     public JoinResult join(String token) {
         Actor me = currentTenant.requirePerson();
         String name = accounts.currentUser().map(UserSummary::displayName).orElse(me.label());
-        Campaigns.Joined joined = inTransaction(() -> campaigns.join(hash(token.strip()), name, clock.instant()))
+        String key = token.strip();
+        UUID listed = listedId(key);
+        Campaigns.Joined joined = inTransaction(() -> listed != null
+                        ? campaigns.joinListed(listed, name, clock.instant())
+                        : campaigns.join(hash(key), name, clock.instant()))
                 .orElseThrow(() -> new NotFoundException(
                         "This join link does not open any campaign: it may have been replaced by a new one."));
         if ("JOINED".equals(joined.outcome())) {
@@ -102,6 +107,28 @@ public class ContributorService {
             });
         }
         return new JoinResult(joined.campaignId(), joined.outcome());
+    }
+
+    /** A listed campaign's public join token: this prefix and the campaign's id (no secret: it is listed). */
+    public static final String LISTED = "listed-";
+
+    private static @Nullable UUID listedId(String token) {
+        if (!token.startsWith(LISTED)) {
+            return null;
+        }
+        try {
+            return UUID.fromString(token.substring(LISTED.length()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The open campaigns a workspace lists on its public page ({@code /p/{workspace slug}}); needs no sign-in, shows
+     * nothing else of the workspace.
+     */
+    public List<ListedCampaign> listed(String workspaceSlug) {
+        return inTransaction(() -> campaigns.listed(workspaceSlug, clock.instant()));
     }
 
     /** The campaigns the signed-in person contributes to. */
@@ -138,14 +165,15 @@ public class ContributorService {
             }
             Campaigns.Contributor locked =
                     campaigns.lockContributor(campaignId, user).orElseThrow(ContributorService::notFound);
+            Instant now = clock.instant();
+            if (!"ACTIVE".equals(locked.status()) || !c.openAt(now)) {
+                return Optional.<String>empty();
+            }
             Optional<String> held = items.held(campaignId, user);
             if (held.isPresent()) {
                 return held;
             }
-            Instant now = clock.instant();
-            if (!"ACTIVE".equals(locked.status())
-                    || !c.openAt(now)
-                    || (c.cap() != null && locked.answers() + locked.skips() >= c.cap())) {
+            if (c.cap() != null && locked.answers() + locked.skips() >= c.cap()) {
                 return Optional.<String>empty();
             }
             items.reclaimExpired(campaignId, now.minus(LEASE));
@@ -195,6 +223,9 @@ public class ContributorService {
                 blankToNull(draft.correctedTrace()),
                 blankToNull(draft.comment()),
                 draft.skip());
+        if (!c.openAt(now)) {
+            throw new ConflictException("This campaign is closed: it takes no more answers.");
+        }
         long answerId = inTransaction(() -> {
             if (items.answeredSince(campaignId, user, now.minus(Duration.ofMinutes(1))) >= c.answersPerMinute()) {
                 throw new TooManyRequestsException(

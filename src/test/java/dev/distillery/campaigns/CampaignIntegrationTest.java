@@ -58,6 +58,9 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
     JdbcClient jdbc;
 
     @Autowired
+    dev.distillery.tenancy.WorkspaceService workspaces;
+
+    @Autowired
     PlatformTransactionManager transactions;
 
     @BeforeAll
@@ -213,6 +216,59 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("does not open any campaign");
         assertThatThrownBy(() -> tenants.as(stranger, () -> contributors.next(UUID.randomUUID())))
+                .isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aListedCampaignIsOnTheWorkspacesPublicPageAndAnyoneWithAnAccountJoinsIt() throws Exception {
+        var owner = tenants.tenant("listing-owner", Role.ADMIN);
+        UUID runId = UUID.fromString(finishedRun(owner.apiKey(), 3));
+        CampaignDraft base = CampaignDraft.defaults(runId, "Check <b>these</b> answers", "Read *carefully*.");
+        CampaignDraft listed = new CampaignDraft(
+                runId,
+                base.title(),
+                base.instructions(),
+                1,
+                Selection.ALL,
+                null,
+                0,
+                5,
+                0.7,
+                0.95,
+                null,
+                20,
+                5,
+                null,
+                true);
+        UUID listedId = tenants.as(owner.email(), () -> campaigns.create(listed))
+                .campaign()
+                .id();
+        UUID hiddenId = tenants.as(
+                        owner.email(), () -> campaigns.create(CampaignDraft.defaults(runId, "Internal", "Not listed.")))
+                .campaign()
+                .id();
+        String slug = tenants.as(owner.email(), () -> workspaces.current()).slug();
+
+        HttpResponse<String> page = new TestHttp(port).call("GET", "/p/" + slug, null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("Check &lt;b&gt;these&lt;/b&gt; answers")
+                .contains("<em>carefully</em>")
+                .contains("/join/listed-" + listedId)
+                .doesNotContain("Internal")
+                .doesNotContain(runId.toString());
+        assertThat(new TestHttp(port)
+                        .call("GET", "/p/no-such-workspace", null, null)
+                        .statusCode())
+                .isEqualTo(404);
+
+        String visitor = tenants.signUp("visitor");
+        assertThat(tenants.as(visitor, () -> contributors.join("listed-" + listedId))
+                        .outcome())
+                .isEqualTo("JOINED");
+        assertThat(tenants.as(visitor, () -> contributors.next(listedId))).isPresent();
+        // An unlisted campaign's id opens nothing: it needs its secret link.
+        assertThatThrownBy(() -> tenants.as(visitor, () -> contributors.join("listed-" + hiddenId)))
                 .isInstanceOf(NotFoundException.class);
     }
 
