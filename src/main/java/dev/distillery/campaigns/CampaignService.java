@@ -244,6 +244,30 @@ public class CampaignService {
                 who.displayName() + ", " + who.answers() + " answers excluded");
     }
 
+    /**
+     * Settles an item the crowd could not decide (or has not yet): the verdict, and the corrected trace to keep (null
+     * keeps the one contributors were shown). Saved as a revision by the campaign and re-run like a consensus decision.
+     */
+    @Transactional
+    public ItemDecision adjudicate(UUID id, String itemId, boolean verdict, @Nullable String trace) {
+        TenantContext tenant = currentTenant.require(Permission.RUN_CAMPAIGNS).require(Permission.ADJUDICATE);
+        Campaigns.Settings c = settings(id);
+        if (trace != null && trace.length() > ContributorService.MAX_TRACE) {
+            throw new InvalidInputException(
+                    "trace", "A trace may be at most " + ContributorService.MAX_TRACE + " characters long.");
+        }
+        items.state(id, itemId)
+                .orElseThrow(() -> new NotFoundException("Item " + itemId + " is not part of this campaign."));
+        consensus.adjudicate(
+                c,
+                itemId,
+                verdict,
+                trace == null || trace.isBlank() ? null : trace.strip(),
+                tenant.actor().label());
+        auditLog.record(tenant, "campaign.adjudicated", c.title() + "/" + itemId, verdict ? "correct" : "incorrect");
+        return decision(id, itemId);
+    }
+
     /** Fits the reliability model again on every answer and decides the items not yet final; returns how many. */
     @Transactional
     public int recompute(UUID id) {

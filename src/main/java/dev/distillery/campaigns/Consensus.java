@@ -284,6 +284,34 @@ class Consensus {
                                         + clusters.size() + " version" + (clusters.size() == 1 ? "" : "s") + ")"));
     }
 
+    /**
+     * Settles an item by hand: the adjudicator's verdict, and the trace they chose (null keeps the one shown), saved
+     * like a consensus decision.
+     */
+    void adjudicate(Campaigns.Settings c, String itemId, boolean verdict, @Nullable String trace, String adjudicator) {
+        CampaignItems.State s = items.state(c.id(), itemId).orElseThrow();
+        if (s.gold()) {
+            throw new ConflictException("Item " + itemId + " is gold: its verdict is known already.");
+        }
+        if ("FINAL".equals(s.state())) {
+            throw new ConflictException("Item " + itemId + " is decided already.");
+        }
+        String shown = items.shownTrace(c.id(), itemId);
+        boolean changed = trace != null && shown != null && !normalise(trace).equals(normalise(shown));
+        String reason = "Adjudicated by " + adjudicator + ": " + (verdict ? "correct" : "incorrect")
+                + (changed ? ", with a corrected trace" : "")
+                + (s.posterior() == null
+                        ? ""
+                        : String.format(Locale.ROOT, " (the crowd's P(correct) was %.3f)", s.posterior()));
+        items.decide(c.id(), itemId, "FINAL", s.posterior(), verdict, changed ? trace : null, reason, clock.instant());
+        for (CampaignItems.Given a : items.counted(c.id(), itemId)) {
+            if (a.verdict() != null) {
+                campaigns.addAgreement(c.id(), a.userId(), a.verdict() == verdict);
+            }
+        }
+        apply(c, s, verdict, new TraceChoice(changed, changed ? trace : null, ""), reason);
+    }
+
     /** Saves a final decision as a trace revision by the campaign, and re-runs the student on a corrected trace. */
     private void apply(Campaigns.Settings c, CampaignItems.State s, boolean verdict, TraceChoice trace, String reason) {
         TenantContext campaign = new TenantContext(

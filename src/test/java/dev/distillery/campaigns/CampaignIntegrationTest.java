@@ -272,6 +272,54 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
                 .isInstanceOf(NotFoundException.class);
     }
 
+    @Test
+    void contributorsWhoDisagreeSendTheItemToAdjudicationAndTheOwnersDecisionIsSaved() throws Exception {
+        var owner = tenants.tenant("adjudicating-owner", Role.ADMIN);
+        UUID runId = UUID.fromString(finishedRun(owner.apiKey(), 1));
+        CampaignDraft draft = new CampaignDraft(
+                runId,
+                "Disagreement",
+                "Judge the answer.",
+                2,
+                Selection.ALL,
+                null,
+                0,
+                5,
+                0.7,
+                0.95,
+                null,
+                20,
+                0,
+                null,
+                false);
+        UUID id = tenants.as(owner.email(), () -> campaigns.create(draft))
+                .campaign()
+                .id();
+        String yes = tenants.signUp("yes");
+        String no = tenants.signUp("no");
+        String token = tenants.as(owner.email(), () -> campaigns.newJoinToken(id));
+        for (String who : List.of(yes, no)) {
+            tenants.as(who, () -> contributors.join(token));
+            ServedItem item = tenants.as(who, () -> contributors.next(id)).orElseThrow();
+            tenants.as(who, () -> contributors.answer(id, AnswerDraft.verdict(item.itemId(), who.equals(yes))));
+        }
+        ItemDecision split = tenants.as(owner.email(), () -> campaigns.decisions(id, "ADJUDICATION", 0, 10))
+                .getFirst();
+        assertThat(split.reason()).startsWith("Contributors disagree: P(correct) = 0.500 from 2 answers");
+        assertThat(split.votes()).hasSize(2);
+
+        ItemDecision settled = tenants.as(
+                owner.email(),
+                () -> campaigns.adjudicate(id, split.itemId(), false, "1. Add the numbers.\n2. Report 999"));
+        assertThat(settled.state()).isEqualTo("FINAL");
+        assertThat(settled.traceChanged()).isTrue();
+        assertThat(settled.reason())
+                .startsWith("Adjudicated by " + owner.email() + ": incorrect, with a corrected trace");
+        assertThat(settled.appliedRevision()).isEqualTo(1);
+        assertThatThrownBy(() -> tenants.as(owner.email(), () -> campaigns.adjudicate(id, split.itemId(), true, null)))
+                .isInstanceOf(ConflictException.class);
+    }
+
     /** What a contributor's own transaction sees, by row-level security alone. */
     private Map<String, Integer> asUser(String email) {
         return tenants.as(
