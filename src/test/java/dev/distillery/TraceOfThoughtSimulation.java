@@ -63,4 +63,18 @@ public final class TraceOfThoughtSimulation {
                         "The answer is " + (INDEX.get(r.prompt()) % 5 == 0 ? GOLD.get(r.prompt()) : "-1") + ".");
         return sim;
     }
+
+    /**
+     * A simulator whose student is wrong on every item (it answers -1) until a corrected step "Report n" makes it
+     * answer n: a run where every item needs a correction.
+     */
+    public static OpenAiSimulator wrongUntilCorrected() {
+        OpenAiSimulator sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
+        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
+        sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
+            Matcher m = REPORT.matcher(r.prompt());
+            return "Following the steps, the answer is " + (m.find() ? m.group(1) : "-1") + ".";
+        });
+        return sim;
+    }
 }

@@ -3,7 +3,6 @@ package dev.distillery.home.ui;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
-import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.OrderedList;
 import com.vaadin.flow.component.html.Paragraph;
@@ -23,6 +22,7 @@ import dev.distillery.home.HomeService;
 import dev.distillery.home.ReviewWork;
 import dev.distillery.leaderboards.LeaderboardRow;
 import dev.distillery.runs.RunSummary;
+import dev.distillery.shared.ui.Sections;
 import dev.distillery.tenancy.NoWorkspaceException;
 import dev.distillery.tenancy.WorkspaceService;
 import dev.distillery.tenancy.WorkspaceSummary;
@@ -73,7 +73,7 @@ public class HomeView extends VerticalLayout {
                 step("leaderboard", state.leaderboardFilled(), "Open the leaderboard", "leaderboards"));
         steps.setId("getting-started");
         steps.addClassName("checklist");
-        return section(
+        return Sections.labelled(
                 "Getting started (" + state.done() + " of " + GettingStarted.STEPS + " done)",
                 "getting-started-heading",
                 steps);
@@ -96,7 +96,7 @@ public class HomeView extends VerticalLayout {
 
     private static Section liveRuns(List<RunSummary> runs) {
         if (runs.isEmpty()) {
-            return section("Live runs", "live-runs-heading", new Paragraph("No run is queued or running."));
+            return Sections.labelled("Live runs", "live-runs-heading", new Paragraph("No run is queued or running."));
         }
         UnorderedList list = new UnorderedList();
         list.setId("live-runs");
@@ -109,12 +109,12 @@ public class HomeView extends VerticalLayout {
                     new Span(" · " + run.status().id() + " · " + run.method() + " on " + run.datasetName()),
                     progress(run.done(), run.total(), "Progress of run " + run.name() + ": " + label)));
         }
-        return section("Live runs", "live-runs-heading", list);
+        return Sections.labelled("Live runs", "live-runs-heading", list);
     }
 
     private static Section liveExperiments(List<ExperimentSummary> experiments) {
         if (experiments.isEmpty()) {
-            return section(
+            return Sections.labelled(
                     "Experiments in progress", "live-experiments-heading", new Paragraph("No experiment in progress."));
         }
         UnorderedList list = new UnorderedList();
@@ -130,7 +130,7 @@ public class HomeView extends VerticalLayout {
                             experiment.cells(),
                             "Progress of experiment " + experiment.name() + ": " + counts)));
         }
-        return section("Experiments in progress", "live-experiments-heading", list);
+        return Sections.labelled("Experiments in progress", "live-experiments-heading", list);
     }
 
     private static Component experimentName(ExperimentSummary experiment) {
@@ -139,7 +139,7 @@ public class HomeView extends VerticalLayout {
 
     private static Section reviewWork(List<ReviewWork> work) {
         if (work.isEmpty()) {
-            return section(
+            return Sections.labelled(
                     "Review work for you", "review-work-heading", new Paragraph("No review is waiting for you."));
         }
         UnorderedList list = new UnorderedList();
@@ -150,12 +150,12 @@ public class HomeView extends VerticalLayout {
                     + (queue.open() == 1 ? " item" : " items") + " to review";
             list.add(new ListItem(link(queue.runName(), "runs/" + queue.runId() + "/review"), new Span(" · " + what)));
         }
-        return section("Review work for you", "review-work-heading", list);
+        return Sections.labelled("Review work for you", "review-work-heading", list);
     }
 
     private static Section gains(List<LeaderboardRow> rows) {
         if (rows.isEmpty()) {
-            return section(
+            return Sections.labelled(
                     "Largest significant gains",
                     "gains-heading",
                     new Paragraph("No run beats its student's baseline significantly (p < 0.05) yet."));
@@ -175,7 +175,7 @@ public class HomeView extends VerticalLayout {
                             row.pValue()))));
         }
         Anchor all = link("All results on the leaderboards", "leaderboards");
-        return section("Largest significant gains", "gains-heading", list, all);
+        return Sections.labelled("Largest significant gains", "gains-heading", list, all);
     }
 
     private static ProgressBar progress(int done, int total, String label) {
@@ -190,15 +190,5 @@ public class HomeView extends VerticalLayout {
         // Navigated by Vaadin's router in the page, like the side navigation, instead of a full page load.
         link.getElement().setAttribute("router-link", true);
         return link;
-    }
-
-    private static Section section(String title, String headingId, Component... content) {
-        H2 heading = new H2(title);
-        heading.setId(headingId);
-        Section section = new Section(heading);
-        section.add(content);
-        section.getElement().setAttribute("aria-labelledby", headingId);
-        section.setWidthFull();
-        return section;
     }
 }

@@ -51,7 +51,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The review grid of a run: every trace, loaded page by page from the database with the filters and the sort applied
  * there, and beside it the selected trace with its steps, corrections, re-runs and history. Filters, sort and the
- * chosen columns live in the URL, so a view can be shared. Keys: j/k next and previous, c/x mark correct or
+ * chosen columns live in the URL, so a view can be shared. An {@code item} in the URL opens that trace. Keys: j/k next and previous, c/x mark correct or
  * incorrect, e edit, s skip, ? help; Ctrl+S saves an edit.
  */
 @Route("runs/:runId/review")
@@ -199,7 +199,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
             event.forwardTo("runs");
             return;
         }
-        restore(UrlState.of(event.getLocation()));
+        UrlState url = UrlState.of(event.getLocation());
+        restore(url);
         queue.show(runId);
         grid.setItems(
                 query -> {
@@ -218,6 +219,14 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
                     return corrections.count(runId, filter(null));
                 });
         showSummary();
+        // Other pages (a campaign's decisions) link to one item: it opens beside the grid as if picked there.
+        url.get("item").ifPresent(item -> {
+            try {
+                detail.show(runId, item);
+            } catch (NotFoundException e) {
+                Notifications.error(e.getMessage());
+            }
+        });
     }
 
     /** The filter from the controls; the sort from the grid (or, before the grid asks, from the URL). */

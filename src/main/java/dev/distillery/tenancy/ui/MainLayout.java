@@ -19,14 +19,18 @@ import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.server.menu.MenuConfiguration;
+import com.vaadin.flow.server.menu.MenuEntry;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import dev.distillery.tenancy.AccountService;
+import dev.distillery.tenancy.MenuPermission;
 import dev.distillery.tenancy.NoWorkspaceException;
+import dev.distillery.tenancy.Role;
 import dev.distillery.tenancy.UserSummary;
 import dev.distillery.tenancy.WorkspaceService;
 import dev.distillery.tenancy.WorkspaceSummary;
 import jakarta.annotation.security.PermitAll;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The frame of every signed-in page: the workspace switcher, the navigation (built from each view's {@code @Menu},
@@ -52,8 +56,10 @@ public class MainLayout extends AppLayout {
         switcher.setItemLabelGenerator(WorkspaceSummary::name);
         List<WorkspaceSummary> mine = workspaces.mine();
         switcher.setItems(mine);
+        @Nullable Role role = null;
         try {
             WorkspaceSummary current = workspaces.current();
+            role = current.role();
             mine.stream().filter(w -> w.id().equals(current.id())).findFirst().ifPresent(switcher::setValue);
         } catch (NoWorkspaceException e) {
             switcher.setPlaceholder("No workspace");
@@ -75,6 +81,10 @@ public class MainLayout extends AppLayout {
         userMenu.addThemeVariants(MenuBarVariant.LUMO_TERTIARY_INLINE);
         String who = accounts.currentUser().map(UserSummary::displayName).orElse("Account");
         var item = userMenu.addItem(who);
+        // By address: campaigns build on tenancy, not the other way round.
+        item.getSubMenu()
+                .addItem("My campaigns", click -> getUI().ifPresent(ui -> ui.navigate("contribute")))
+                .setId("my-campaigns");
         item.getSubMenu().addItem("Sign out", click -> auth.logout()).setId("sign-out");
         item.getSubMenu()
                 .addItem("Sign out everywhere", click -> {
@@ -92,7 +102,13 @@ public class MainLayout extends AppLayout {
 
         SideNav nav = new SideNav();
         nav.setId("main-nav");
-        MenuConfiguration.getMenuEntries().forEach(entry -> nav.addItem(new SideNavItem(entry.title(), entry.path())));
+        for (MenuEntry entry : MenuConfiguration.getMenuEntries()) {
+            MenuPermission needs =
+                    entry.menuClass() == null ? null : entry.menuClass().getAnnotation(MenuPermission.class);
+            if (needs == null || (role != null && role.can(needs.value()))) {
+                nav.addItem(new SideNavItem(entry.title(), entry.path()));
+            }
+        }
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
         main.addClassName("view-main");

@@ -21,6 +21,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import dev.distillery.shared.ui.Notifications;
+import dev.distillery.shared.ui.OneTimeLink;
 import dev.distillery.tenancy.ApiKeyService;
 import dev.distillery.tenancy.ApiKeySummary;
 import dev.distillery.tenancy.AuditEntry;
@@ -152,23 +153,12 @@ public class WorkspaceSettingsView extends VerticalLayout {
         linkBox.setId("invite-link-box");
         Button create = new Button("Create invitation link", click -> {
             CreatedInvitation created = invitations.create(role.getValue());
-            String link = baseUrl() + created.path();
             linkBox.removeAll();
-            TextField linkField = new TextField("Copy this link and send it; it works once, until "
-                    + TIME.format(created.expiresAt()) + ", and is not shown again");
-            linkField.setId("invite-link");
-            linkField.setValue(link);
-            linkField.setReadOnly(true);
-            linkField.setWidthFull();
-            Button copy = new Button(
-                    "Copy",
-                    c -> linkField
-                            .getElement()
-                            .executeJs("navigator.clipboard && navigator.clipboard.writeText($0)", link));
-            HorizontalLayout row = new HorizontalLayout(linkField, copy);
-            row.setWidthFull();
-            row.setAlignItems(FlexComponent.Alignment.BASELINE);
-            linkBox.add(row);
+            linkBox.add(new OneTimeLink(
+                    "invite-link",
+                    "Copy this link and send it; it works once, until " + TIME.format(created.expiresAt())
+                            + ", and is not shown again",
+                    created.path()));
             refreshInvitations();
         });
         create.setId("create-invitation");
@@ -308,15 +298,5 @@ public class WorkspaceSettingsView extends VerticalLayout {
 
     private static String format(@Nullable TemporalAccessor time, String none) {
         return time == null ? none : TIME.format(time);
-    }
-
-    private static String baseUrl() {
-        var request = com.vaadin.flow.server.VaadinServletRequest.getCurrent();
-        if (request == null) {
-            return "";
-        }
-        var http = request.getHttpServletRequest();
-        String url = http.getRequestURL().toString();
-        return url.substring(0, url.length() - http.getRequestURI().length()) + http.getContextPath();
     }
 }
