@@ -381,7 +381,35 @@ public class CampaignView extends VerticalLayout implements BeforeEnterObserver 
             review.setId("campaign-item-review");
             detail.add(new Paragraph(review));
         }
+        if (!d.gold() && !"FINAL".equals(d.state())) {
+            detail.add(settleControls(d));
+        }
         detail.add(goldControls(d));
+    }
+
+    /** The owner settles an item the crowd has not decided: a verdict, and the trace to keep (blank keeps it). */
+    private Component settleControls(ItemDecision d) {
+        TextArea trace = new TextArea("Corrected teacher trace (optional; blank keeps the one shown)");
+        trace.setId("campaign-settle-trace");
+        trace.setWidthFull();
+        Button asCorrect = new Button("Settle: answer correct", e -> settle(d, true, trace.getValue()));
+        asCorrect.setId("campaign-settle-correct");
+        Button asIncorrect = new Button("Settle: answer incorrect", e -> settle(d, false, trace.getValue()));
+        asIncorrect.setId("campaign-settle-incorrect");
+        HorizontalLayout buttons = new HorizontalLayout(asCorrect, asIncorrect);
+        buttons.setWrap(true);
+        Paragraph help = new Paragraph("Your decision is final: it is saved as the campaign's revision of the trace, "
+                + "and a corrected trace is re-run on the student.");
+        Div box = new Div(new H3("Adjudicate"), help, trace, buttons);
+        box.setId("campaign-settle");
+        return box;
+    }
+
+    private void settle(ItemDecision d, boolean verdict, String trace) {
+        ItemDecision updated = campaigns.adjudicate(campaignId, d.itemId(), verdict, trace.isBlank() ? null : trace);
+        Notifications.success(d.itemId() + " is settled: " + verdict(verdict) + ".");
+        refresh();
+        showDetail(updated);
     }
 
     private Component goldControls(ItemDecision d) {
