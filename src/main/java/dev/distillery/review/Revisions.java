@@ -211,7 +211,7 @@ class Revisions {
                           CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
                                ELSE 'reviewed' END AS state,
                           s.last_reviewer AS reviewer, coalesce(s.edited, false) AS edited,
-                          i.prompt_tokens + i.completion_tokens AS tokens, s.outcome,
+                          i.tokens, s.outcome,
                           CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END AS verdict_order
                       FROM run_item_outcomes i
                       LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
@@ -311,7 +311,7 @@ class Revisions {
                 case VERDICT ->
                     new SortSql(
                             "(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order");
-                case TOKENS -> new SortSql("(i.prompt_tokens + i.completion_tokens)", "tokens");
+                case TOKENS -> new SortSql("i.tokens", "tokens");
                 case REVIEWER -> new SortSql("s.last_reviewer", "reviewer");
             };
         }
