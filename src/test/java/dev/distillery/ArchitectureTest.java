@@ -104,6 +104,8 @@ class ArchitectureTest {
     static final ArchRule everyCsvIsWrittenFormulaSafe = noClasses()
             .that()
             .doNotHaveFullyQualifiedName("dev.distillery.shared.SafeCsv")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.distillery.shared.SafeCsv$Printer")
             .should()
             .dependOnClassesThat()
             .haveFullyQualifiedName("org.apache.commons.csv.CSVPrinter")

@@ -1,6 +1,7 @@
 package dev.distillery.review;
 
 import dev.distillery.shared.InvalidInputException;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,29 @@ public record ReviewFilter(
         boolean descending) {
 
     public static final ReviewFilter ALL = new ReviewFilter(null, null, false, false, null, Sort.ITEM, false);
+
+    /**
+     * The filters of a request, by the names the grid's address uses ({@code verdict}, {@code state}, {@code edited},
+     * {@code q}), in item order.
+     *
+     * @throws InvalidInputException naming the parameter that is not one of its values
+     */
+    public static ReviewFilter of(
+            @Nullable String verdict, @Nullable String state, @Nullable String edited, @Nullable String text) {
+        String flag = edited == null ? "" : edited.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("", "true", "false").contains(flag)) {
+            throw new InvalidInputException("edited", "Say edited=true or false, not '" + edited + "'.");
+        }
+        boolean editedOnly = flag.equals("true");
+        return new ReviewFilter(
+                Verdict.of(verdict),
+                State.of(state),
+                editedOnly,
+                false,
+                text == null || text.isBlank() ? null : text,
+                Sort.ITEM,
+                false);
+    }
 
     /** The grade of a trace. */
     public enum Verdict {

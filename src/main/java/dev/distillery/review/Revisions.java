@@ -211,7 +211,7 @@ class Revisions {
                           CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
                                ELSE 'reviewed' END AS state,
                           s.last_reviewer AS reviewer, coalesce(s.edited, false) AS edited,
-                          i.prompt_tokens + i.completion_tokens AS tokens, s.outcome,
+                          i.tokens, s.outcome,
                           CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END AS verdict_order
                       FROM run_item_outcomes i
                       LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
@@ -248,6 +248,60 @@ class Revisions {
         return spec.query(Integer.class).single();
     }
 
+    /** A trace's place in review: its state, last reviewer and latest revision (null when never revised). */
+    record ReviewedItem(
+            String itemId,
+            int position,
+            String state,
+            @Nullable String reviewer,
+            boolean edited,
+            @Nullable Revision latest) {}
+
+    /**
+     * The next {@code limit} items of the run after {@code afterPosition} in item order that pass the grid's filter,
+     * with their review: an export's walk, a page at a time from the position index, so each batch costs the same.
+     */
+    List<ReviewedItem> reviewedAfter(
+            UUID runId,
+            UUID versionId,
+            ReviewFilter filter,
+            @Nullable UUID me,
+            boolean indexedSearch,
+            int afterPosition,
+            int limit) {
+        var where = where(filter, me, indexedSearch);
+        var spec = jdbc.sql("""
+                        SELECT i.item_id, i.position, i.correct AS item_correct,
+                            CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
+                                 ELSE 'reviewed' END AS state,
+                            s.last_reviewer, coalesce(s.edited, false) AS edited,
+                            r.revision, r.base_revision, r.call_key, r.teacher_output, r.verdict, r.reason, r.comment,
+                            r.author, r.created_at, r.rerun_status, r.rerun_output, r.rerun_rule, r.rerun_extracted,
+                            r.rerun_correct, r.rerun_error, r.rerun_at
+                        FROM run_item_outcomes i
+                        LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id
+                        LEFT JOIN trace_revisions r ON r.run_id = s.run_id AND r.item_id = s.item_id
+                            AND r.revision = s.latest_revision
+                        WHERE i.run_id = :run AND i.position > :after""" + where.sql() + " ORDER BY i.position LIMIT :limit")
+                .param("run", runId)
+                .param("after", afterPosition)
+                .param("limit", limit);
+        if (f(filter.text()) && !indexedSearch) {
+            spec = spec.param("version", versionId);
+        }
+        for (var p : where.params()) {
+            spec = spec.param(p.name(), p.value());
+        }
+        return spec.query((rs, n) -> new ReviewedItem(
+                        rs.getString("item_id"),
+                        rs.getInt("position"),
+                        rs.getString("state"),
+                        rs.getString("last_reviewer"),
+                        rs.getBoolean("edited"),
+                        rs.getObject("revision") == null ? null : revision(rs, n)))
+                .list();
+    }
+
     /** A sort as SQL: its expression over the run's items (the one its index is on), and its name in a page's rows. */
     private record SortSql(String column, String alias) {
 
@@ -257,7 +311,7 @@ class Revisions {
                 case VERDICT ->
                     new SortSql(
                             "(CASE WHEN i.status = 'ERROR' THEN 2 WHEN i.correct THEN 0 ELSE 1 END)", "verdict_order");
-                case TOKENS -> new SortSql("(i.prompt_tokens + i.completion_tokens)", "tokens");
+                case TOKENS -> new SortSql("i.tokens", "tokens");
                 case REVIEWER -> new SortSql("s.last_reviewer", "reviewer");
             };
         }

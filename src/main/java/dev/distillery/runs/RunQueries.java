@@ -135,15 +135,86 @@ class RunQueries {
                         WHERE run_id = ? AND status IN ('DONE', 'ERROR') ORDER BY item_id COLLATE "C\"""").param(runId).query(ItemOutcome.class).list();
     }
 
-    List<ItemRow> items(UUID runId, @Nullable String outcome, int offset, int limit) {
+    /**
+     * Items in {@code query}'s order after {@code after} (keyset: the index of the order is entered at the cursor, so
+     * a page costs the same at the end of a run as at its start), else from {@code offset}. The sort expressions are
+     * those of the indexes (db/migration/V6, V22), written the same way so the planner matches them.
+     */
+    List<KeyedRow> page(UUID runId, TraceQuery query, @Nullable TraceCursor after, int offset, int limit) {
+        String key = sortKey(query.sort());
+        String direction = query.descending() ? " DESC" : "";
+        String seek = "";
+        if (after != null) {
+            String op = query.descending() ? " < " : " > ";
+            seek = query.sort() == TraceQuery.Sort.ITEM
+                    ? " AND position" + op + ":position"
+                    : " AND (" + key + ", position)" + op + "(:key, :position)";
+        }
+        var spec = jdbc.sql(
+                        "SELECT item_id, position, status, correct, results::text, error_kind, error, prompt_tokens,"
+                                + " completion_tokens, cost, " + key + " AS sort_key FROM run_items WHERE run_id = :run"
+                                + filter(query.outcome()) + seek + " ORDER BY " + key + direction + ", position"
+                                + direction
+                                + " OFFSET :offset LIMIT :limit")
+                .param("run", runId)
+                .param("offset", after == null ? offset : 0)
+                .param("limit", limit);
+        if (after != null) {
+            spec = spec.param("position", after.position());
+            if (query.sort() != TraceQuery.Sort.ITEM) {
+                spec = spec.param("key", after.key());
+            }
+        }
+        return spec.query((rs, n) -> new KeyedRow(row(rs, n), rs.getLong("sort_key")))
+                .list();
+    }
+
+    /** The rows of these items, in no particular order (unknown ids are left out). */
+    List<ItemRow> items(UUID runId, List<String> itemIds) {
         return jdbc.sql("""
                         SELECT item_id, position, status, correct, results::text, error_kind, error, prompt_tokens,
                             completion_tokens, cost
-                        FROM run_items WHERE run_id = ?""" + filter(outcome) + " ORDER BY position OFFSET ? LIMIT ?")
-                .params(runId, offset, limit)
+                        FROM run_items WHERE run_id = ? AND item_id = ANY(?)""")
+                .params(runId, itemIds.toArray(String[]::new))
                 .query(this::row)
                 .list();
     }
+
+    /** The most calls any item of the run made (0 for a run without calls). */
+    int mostCallsPerItem(UUID runId) {
+        return jdbc.sql("""
+                        SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM run_calls WHERE run_id = ?
+                            GROUP BY item_id) c""").param(runId).query(Integer.class).single();
+    }
+
+    /**
+     * What changes whenever the run's items may have: its status (a retry queues it again), when it finished and its
+     * re-grade's state; null while its items are still being written (queued, running, or re-grading).
+     */
+    @Nullable
+    String settledItemsStamp(UUID runId) {
+        return jdbc.sql("""
+                        SELECT CASE WHEN status IN ('QUEUED', 'RUNNING') OR regrade_status = 'QUEUED' THEN NULL
+                            ELSE status || '/' || coalesce(finished_at::text, '') || '/' || coalesce(regraded_at::text, '')
+                            END FROM runs WHERE id = ?""")
+                .param(runId)
+                .query((rs, n) -> rs.getString(1))
+                .optional()
+                .orElse(null);
+    }
+
+    private static String sortKey(TraceQuery.Sort sort) {
+        return switch (sort) {
+            case ITEM -> "position";
+            case VERDICT -> "(CASE WHEN status = 'ERROR' THEN 2 WHEN correct THEN 0 ELSE 1 END)";
+            // A stored column, not the sum: the sum is not leakproof, so under row-level security a cursor's bound
+            // on it could not enter the index (db/migration/V22).
+            case TOKENS -> "tokens";
+        };
+    }
+
+    /** A row with the value of its order's sort expression, from which the cursor after it is made. */
+    record KeyedRow(ItemRow row, long sortKey) {}
 
     Optional<ItemRow> item(UUID runId, String itemId) {
         return jdbc.sql("""
@@ -189,17 +260,15 @@ class RunQueries {
     }
 
     private static String filter(@Nullable String outcome) {
-        if (outcome == null || outcome.isBlank()) {
+        String normalised = TraceQuery.outcome(outcome).outcome();
+        if (normalised == null) {
             return "";
         }
-        return switch (outcome.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "correct", "true" -> " AND status = 'DONE' AND correct";
-            case "incorrect", "false" -> " AND status = 'DONE' AND NOT correct";
+        return switch (normalised) {
+            case "correct" -> " AND status = 'DONE' AND correct";
+            case "incorrect" -> " AND status = 'DONE' AND NOT correct";
             case "error" -> " AND status = 'ERROR'";
-            case "pending" -> " AND status IN ('PENDING', 'RUNNING')";
-            default ->
-                throw new IllegalArgumentException(
-                        "Filter on correct, incorrect, error or pending, not '" + outcome + "'");
+            default -> " AND status IN ('PENDING', 'RUNNING')";
         };
     }
 

@@ -1,5 +1,7 @@
 package dev.distillery.runs;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.datasets.DatasetDetails;
 import dev.distillery.datasets.DatasetItem;
 import dev.distillery.datasets.DatasetService;
@@ -24,6 +26,7 @@ import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.TenantContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -66,6 +69,10 @@ public class RunService {
     private final AuditLog auditLog;
     private final Clock clock;
     private final ModelInvoker invoker;
+    private final Cache<CountKey, Integer> traceCounts = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .build();
 
     RunService(
             Runs runs,
@@ -321,17 +328,80 @@ public class RunService {
     /** A page of traces in source order; {@code outcome} filters on correct, incorrect or error (null: all). */
     @Transactional(readOnly = true)
     public List<Trace> traces(UUID runId, @Nullable String outcome, int offset, int limit) {
+        return offsetPage(runId, TraceQuery.outcome(outcome), offset, limit);
+    }
+
+    /**
+     * A page of traces in {@code query}'s order: the one after the cursor {@code after} (a previous page's
+     * {@link TracePage#next()}), or the first. A cursor page enters the order's index where the last one ended, so
+     * every page of a large run costs the same; only the first page is counted.
+     *
+     * @throws InvalidInputException naming {@code after} when the cursor is not one of this order's
+     */
+    @Transactional(readOnly = true)
+    public TracePage tracePage(UUID runId, TraceQuery query, @Nullable String after, int limit) {
         RunDetails run = get(runId);
-        List<RunQueries.ItemRow> rows = queries.items(runId, outcome, Math.max(0, offset), Math.clamp(limit, 1, 500));
-        Map<String, DatasetItem> items =
-                datasets
-                        .itemsByIds(
-                                run.datasetVersionId(),
-                                rows.stream().map(RunQueries.ItemRow::itemId).toList())
-                        .stream()
-                        .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
-        Map<String, List<Trace.Call>> calls = queries.calls(
-                runId, rows.stream().map(RunQueries.ItemRow::itemId).toList());
+        TraceCursor cursor = TraceCursor.decode(after, query);
+        int size = Math.clamp(limit, 1, 500);
+        // One more than asked says whether there is a next page without counting.
+        List<RunQueries.KeyedRow> rows = queries.page(runId, query, cursor, 0, size + 1);
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            RunQueries.KeyedRow last = rows.getLast();
+            next = new TraceCursor(
+                            query.sort(),
+                            query.descending(),
+                            last.sortKey(),
+                            last.row().position())
+                    .encode();
+        }
+        return new TracePage(
+                withTexts(run, rows.stream().map(RunQueries.KeyedRow::row).toList()),
+                next,
+                cursor == null ? countTraces(runId, query.outcome()) : null);
+    }
+
+    /** A page of traces in {@code query}'s order from {@code offset}, for clients of offset pages. */
+    @Transactional(readOnly = true)
+    public List<Trace> offsetPage(UUID runId, TraceQuery query, int offset, int limit) {
+        RunDetails run = get(runId);
+        return withTexts(
+                run,
+                queries.page(runId, query, null, Math.max(0, offset), Math.clamp(limit, 1, 500)).stream()
+                        .map(RunQueries.KeyedRow::row)
+                        .toList());
+    }
+
+    /**
+     * The traces of these items of the run, in the order given (ids not in the run are left out): for a reader that
+     * chose the items itself, as review's export does, a batch at a time.
+     */
+    @Transactional(readOnly = true)
+    public List<Trace> traces(UUID runId, List<String> itemIds) {
+        RunDetails run = get(runId);
+        if (itemIds.isEmpty()) {
+            return List.of();
+        }
+        Map<String, RunQueries.ItemRow> rows = queries.items(runId, itemIds).stream()
+                .collect(Collectors.toMap(RunQueries.ItemRow::itemId, Function.identity()));
+        return withTexts(
+                run, itemIds.stream().map(rows::get).filter(Objects::nonNull).toList());
+    }
+
+    /** The most model calls any item of the run made: how many call columns a table of its traces needs. */
+    @Transactional(readOnly = true)
+    public int mostCallsPerItem(UUID runId) {
+        get(runId);
+        return queries.mostCallsPerItem(runId);
+    }
+
+    /** The rows with their dataset items' texts and their calls, in the rows' order. */
+    private List<Trace> withTexts(RunDetails run, List<RunQueries.ItemRow> rows) {
+        List<String> ids = rows.stream().map(RunQueries.ItemRow::itemId).toList();
+        Map<String, DatasetItem> items = datasets.itemsByIds(run.datasetVersionId(), ids).stream()
+                .collect(Collectors.toMap(DatasetItem::itemId, Function.identity()));
+        Map<String, List<Trace.Call>> calls = ids.isEmpty() ? Map.of() : queries.calls(run.id(), ids);
         return rows.stream()
                 .map(r -> r.toTrace(items.get(r.itemId()), calls.getOrDefault(r.itemId(), List.of())))
                 .toList();
@@ -410,11 +480,26 @@ public class RunService {
         return processor.continueFrom(job, loaded.item(), loaded.history());
     }
 
+    /**
+     * How many traces have {@code outcome}. Once a run's items are settled (finished, not re-grading) the count is
+     * kept, so paging through a large finished run by offset does not count it again for every page; anything that
+     * changes the items (a retry, a re-grade) changes the key it is kept under.
+     */
     @Transactional(readOnly = true)
     public int countTraces(UUID runId, @Nullable String outcome) {
+        TenantContext tenant = currentTenant.require(Permission.READ);
         get(runId);
-        return queries.countItems(runId, outcome);
+        String normalised = TraceQuery.outcome(outcome).outcome();
+        String stamp = queries.settledItemsStamp(runId);
+        if (stamp == null) {
+            return queries.countItems(runId, normalised);
+        }
+        return traceCounts.get(
+                new CountKey(tenant.workspaceId(), runId, Objects.toString(normalised, ""), stamp),
+                k -> queries.countItems(runId, normalised));
     }
+
+    private record CountKey(UUID workspaceId, UUID runId, String outcome, String stamp) {}
 
     @Transactional
     public RunDetails cancel(UUID runId) {

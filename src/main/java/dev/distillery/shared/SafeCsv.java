@@ -26,22 +26,59 @@ public final class SafeCsv {
     /** The CSV text of a header and rows; {@code null} cells are empty. */
     public static String write(List<String> header, Iterable<? extends List<?>> rows) {
         StringWriter out = new StringWriter();
+        Printer printer = printer(out, header);
+        for (List<?> row : rows) {
+            printer.print(row);
+        }
+        printer.flush();
+        return out.toString();
+    }
+
+    /**
+     * A printer that writes the header at once and each row as it is given, for an export too large to hold in memory;
+     * cells are neutralised as by {@link #write}. The caller owns {@code out} (and closes it).
+     */
+    public static Printer printer(Appendable out, List<String> header) {
         CSVFormat format = CSVFormat.RFC4180
                 .builder()
                 .setHeader(header.stream().map(SafeCsv::neutralise).toArray(String[]::new))
                 .get();
-        try (CSVPrinter printer = new CSVPrinter(out, format)) {
-            for (List<?> row : rows) {
-                List<String> cells = new ArrayList<>(row.size());
-                for (Object value : row) {
-                    cells.add(neutralise(value));
-                }
-                printer.printRecord(cells);
-            }
+        try {
+            return new Printer(new CSVPrinter(out, format));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+    }
+
+    /** Rows written one at a time; see {@link #printer}. */
+    public static final class Printer {
+
+        private final CSVPrinter printer;
+
+        private Printer(CSVPrinter printer) {
+            this.printer = printer;
+        }
+
+        /** Writes a row; {@code null} cells are empty. */
+        public void print(List<?> row) {
+            List<String> cells = new ArrayList<>(row.size());
+            for (Object value : row) {
+                cells.add(neutralise(value));
+            }
+            try {
+                printer.printRecord(cells);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public void flush() {
+            try {
+                printer.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** The cell as text a spreadsheet shows as text. */

@@ -39,10 +39,7 @@ final class Accessibility {
      */
     static void assertNoSeriousViolations(Page page, String what) {
         // Vaadin finishes rendering after the load event: wait until its client has no request in flight.
-        page.waitForFunction("""
-                () => document.readyState === 'complete' && (!window.Vaadin || !window.Vaadin.Flow
-                    || !window.Vaadin.Flow.clients
-                    || Object.values(window.Vaadin.Flow.clients).every(c => !c.isActive || !c.isActive()))""");
+        Pages.awaitServer(page);
         if (!Boolean.TRUE.equals(page.evaluate("() => typeof window.axe === 'object'"))) {
             try {
                 page.addScriptTag(new Page.AddScriptTagOptions().setContent(AXE));

@@ -150,6 +150,14 @@ class ExperimentBrowserTest {
                 () -> page.locator("#experiment-download-latex").click());
         String tex = Files.readString(latex.path());
         assertThat(tex).contains("\\toprule").contains("80.0 [62.7, 90.5], +60.0 (p $<$ 0.001)");
+        // Every cell's traces in one file, each line led by its cell.
+        Download traces = page.waitForDownload(
+                () -> page.locator("#experiment-download-traces-jsonl").click());
+        List<String> lines = Files.readAllLines(traces.path());
+        assertThat(lines).isNotEmpty();
+        assertThat(lines).allSatisfy(l -> assertThat(l).startsWith("{\"method\":"));
+        String totRun = "\"runId\":\"" + tot.get("runId").asString();
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains(totRun));
 
         page.locator("#cell-1-run").click();
         page.waitForURL("**/runs/" + tot.get("runId").asString());

@@ -10,6 +10,14 @@ final class Pages {
     private Pages() {}
 
     /** Picks {@code option} in the Vaadin select {@code select}. */
+    /** Waits until the page has loaded and Vaadin's client has no request in flight (a value sent has arrived). */
+    static void awaitServer(Page page) {
+        page.waitForFunction("""
+                () => document.readyState === 'complete' && (!window.Vaadin || !window.Vaadin.Flow
+                    || !window.Vaadin.Flow.clients
+                    || Object.values(window.Vaadin.Flow.clients).every(c => !c.isActive || !c.isActive()))""");
+    }
+
     static void choose(Page page, String select, String option) {
         page.locator(select).click();
         Locator options = page.getByRole(

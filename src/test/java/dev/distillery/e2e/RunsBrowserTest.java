@@ -2,6 +2,7 @@ package dev.distillery.e2e;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -13,6 +14,7 @@ import dev.distillery.simulator.OpenAiSimulator;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +103,29 @@ class RunsBrowserTest {
         assertThat(page.locator("#run-stats")).containsText("accuracy");
         Accessibility.assertNoSeriousViolations(page, "a finished run's page");
 
+        // The traces download as one file: JSON Lines of every item, or CSV of the incorrect ones.
+        page.locator("#run-download-traces").click();
+        Accessibility.assertNoSeriousViolations(page, "the run page's download dialog");
+        Download jsonl =
+                page.waitForDownload(() -> page.locator("#trace-download-jsonl").click());
+        org.assertj.core.api.Assertions.assertThat(jsonl.suggestedFilename()).endsWith(".jsonl");
+        List<String> lines = readLines(jsonl);
+        org.assertj.core.api.Assertions.assertThat(lines).hasSize(40);
+        org.assertj.core.api.Assertions.assertThat(lines.getFirst())
+                .startsWith("{\"itemId\":\"test-0\"")
+                .contains("\"calls\":[")
+                .contains("\"review\":{\"state\":\"unreviewed\"");
+        Pages.choose(page, "#trace-download-verdict", "Only incorrect");
+        Pages.awaitServer(page);
+        Download csv =
+                page.waitForDownload(() -> page.locator("#trace-download-csv").click());
+        org.assertj.core.api.Assertions.assertThat(csv.suggestedFilename()).endsWith(".csv");
+        List<String> rows = readLines(csv);
+        org.assertj.core.api.Assertions.assertThat(rows.getFirst())
+                .startsWith("item_id,position,question,gold,answer_type,status,verdict");
+        org.assertj.core.api.Assertions.assertThat(String.join("\n", rows)).doesNotContain(",correct,");
+        page.locator("#trace-download-close").click();
+
         page.locator("#traces-grid")
                 .getByText("test-0", new Locator.GetByTextOptions().setExact(true))
                 .click();
@@ -180,5 +205,13 @@ class RunsBrowserTest {
         page.locator("#grader-gold input").fill("-5");
         page.locator("#grader-check").click();
         assertThat(page.locator("#grader-verdict")).hasText("correct");
+    }
+
+    private static List<String> readLines(Download download) {
+        try {
+            return Files.readAllLines(download.path());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

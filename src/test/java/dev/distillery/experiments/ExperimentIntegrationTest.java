@@ -110,12 +110,46 @@ class ExperimentIntegrationTest extends ApiIntegrationTest {
         assertThat(csv.lines().toList().get(0))
                 .startsWith("student,teacher,method,preset,run_id,status,n,errors,accuracy");
 
+        // Every cell's traces in one file, each led by its cell.
+        var traces = org.apache.commons.csv.CSVFormat.RFC4180
+                .builder()
+                .setHeader()
+                .get()
+                .parse(new java.io.StringReader(
+                        http.call("GET", "/api/v1/experiments/" + id + "/traces/export?format=csv", key, null)
+                                .body()));
+        assertThat(traces.getHeaderNames())
+                .startsWith("method", "preset", "teacher", "student", "run_id", "item_id", "position", "question");
+        var rows = traces.getRecords();
+        assertThat(rows).hasSize(2 * 30);
+        assertThat(rows.getFirst().get("method")).isEqualTo("standard");
+        assertThat(rows.getFirst().get("teacher")).isEmpty();
+        assertThat(rows.get(30).get("method")).isEqualTo("trace-of-thought");
+        assertThat(rows.get(30).get("run_id")).isEqualTo(tot.get("runId").asString());
+        assertThat(rows.get(30).get("student")).isEqualTo(rows.getFirst().get("student"));
+        JsonNode line = json.readTree(
+                http.call("GET", "/api/v1/experiments/" + id + "/traces/export?verdict=correct", key, null)
+                        .body()
+                        .lines()
+                        .reduce((a, b) -> b)
+                        .orElseThrow());
+        assertThat(line.get("method").asString()).isEqualTo("trace-of-thought");
+        assertThat(line.get("runId").asString()).isEqualTo(tot.get("runId").asString());
+        assertThat(line.get("verdict").asString()).isEqualTo("correct");
+        assertThat(line.get("calls")).hasSize(2);
+        assertThat(http.call("GET", "/api/v1/experiments/" + id + "/traces/export?format=pdf", key, null)
+                        .statusCode())
+                .isEqualTo(400);
+
         HttpResponse<String> resumed = http.call("POST", "/api/v1/experiments/" + id + "/resume", key, null);
         assertThat(resumed.statusCode()).isEqualTo(409);
         assertThat(http.call("GET", "/api/v1/experiments", key, null).body()).contains("ToT on GSM8K");
         // Another workspace sees none of it.
         String stranger = tenants.tenant("experiment-stranger", Role.MEMBER).apiKey();
         assertThat(http.call("GET", "/api/v1/experiments/" + id, stranger, null).statusCode())
+                .isEqualTo(404);
+        assertThat(http.call("GET", "/api/v1/experiments/" + id + "/traces/export", stranger, null)
+                        .statusCode())
                 .isEqualTo(404);
     }
 

@@ -8,11 +8,16 @@ import dev.distillery.experiments.ExperimentStage;
 import dev.distillery.experiments.ExperimentSummary;
 import dev.distillery.experiments.ExperimentTable;
 import dev.distillery.experiments.ExperimentTemplateService;
+import dev.distillery.experiments.ExperimentTraceExportService;
+import dev.distillery.review.ExportTarget;
+import dev.distillery.review.TraceExportRequest;
+import dev.distillery.review.TraceFormat;
 import dev.distillery.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,9 +46,14 @@ import org.springframework.web.bind.annotation.RestController;
 class ExperimentController {
 
     private final ExperimentService experiments;
+    private final ExperimentTraceExportService traceExports;
     private final ExperimentTemplateService templates;
 
-    ExperimentController(ExperimentService experiments, ExperimentTemplateService templates) {
+    ExperimentController(
+            ExperimentService experiments,
+            ExperimentTemplateService templates,
+            ExperimentTraceExportService traceExports) {
+        this.traceExports = traceExports;
         this.experiments = experiments;
         this.templates = templates;
     }
@@ -126,6 +137,18 @@ class ExperimentController {
                 throw new InvalidInputException(
                         "format", "The format is csv, markdown or latex, not '" + format + "'.");
         };
+    }
+
+    @GetMapping("/{id}/traces/export")
+    @Operation(
+            summary = "Every trace of every cell in one file, streamed: JSON Lines or CSV",
+            description = "As GET /api/v1/runs/{id}/traces/export (format=jsonl|csv, verdict, state, edited, q), the "
+                    + "cells' runs one after the other; each line or row starts with its cell: method, preset, teacher, "
+                    + "student and runId (run_id in CSV).")
+    void exportTraces(
+            @PathVariable UUID id, @ParameterObject TraceExportRequest request, HttpServletResponse response) {
+        TraceFormat format = request.chosenFormat();
+        traceExports.export(id, request.filter(), format, ExportTarget.attachment(response));
     }
 
     @PostMapping("/{id}/pause")

@@ -32,6 +32,9 @@ import dev.distillery.experiments.ExperimentService;
 import dev.distillery.experiments.ExperimentStage;
 import dev.distillery.experiments.ExperimentTable;
 import dev.distillery.experiments.ExperimentTemplateService;
+import dev.distillery.experiments.ExperimentTraceExportService;
+import dev.distillery.review.ReviewFilter;
+import dev.distillery.review.TraceFormat;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
@@ -66,6 +69,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     /** How long after its runs have finished the page still looks for figures (a run without a baseline never gets a gain). */
     private static final Duration FIGURES_PATIENCE = Duration.ofMinutes(2);
 
+    private final ExperimentTraceExportService traceExports;
     private final ExperimentService experiments;
     private final ExperimentTemplateService templates;
     private final H1 title = new H1();
@@ -78,13 +82,17 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
     private final Section stages = new Section();
     // Read by the download requests, outside the UI's lock: the experiment as last shown, replaced whole.
     private volatile @Nullable Experiment shown;
-    private @Nullable UUID experimentId;
+    private volatile @Nullable UUID experimentId;
     private @Nullable Registration polling;
     private @Nullable Instant finishedAt;
 
     public ExperimentView(
-            ExperimentService experiments, ExperimentTemplateService templates, WorkspaceService workspaces) {
+            ExperimentService experiments,
+            ExperimentTemplateService templates,
+            ExperimentTraceExportService traceExports,
+            WorkspaceService workspaces) {
         this.experiments = experiments;
+        this.traceExports = traceExports;
         this.templates = templates;
         title.setId("experiment-title");
         config.setId("experiment-config");
@@ -102,7 +110,9 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
         HorizontalLayout downloads = new HorizontalLayout(
                 download("csv", "CSV", "text/csv", ExperimentTable::csv),
                 download("markdown", "Markdown", "text/markdown", ExperimentTable::markdown),
-                download("latex", "LaTeX", "application/x-tex", ExperimentTable::latex));
+                download("latex", "LaTeX", "application/x-tex", ExperimentTable::latex),
+                traces(TraceFormat.JSONL, "traces (JSON Lines)"),
+                traces(TraceFormat.CSV, "traces (CSV)"));
         downloads.setAlignItems(FlexComponent.Alignment.CENTER);
         table.setId("experiment-table");
         table.addClassName("experiment-table");
@@ -284,6 +294,25 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 }),
                 "Download " + label);
         anchor.setId("experiment-download-" + format);
+        return anchor;
+    }
+
+    /** Every cell's traces, streamed from the database as the browser saves them. */
+    private Anchor traces(TraceFormat format, String label) {
+        Anchor anchor = new Anchor(
+                (DownloadHandler) event -> {
+                    UUID id = experimentId;
+                    if (id == null) {
+                        return;
+                    }
+                    traceExports.export(id, ReviewFilter.ALL, format, (fileName, contentType) -> {
+                        event.setFileName(fileName);
+                        event.setContentType(contentType + ";charset=UTF-8");
+                        return event.getOutputStream();
+                    });
+                },
+                "Download " + label);
+        anchor.setId("experiment-download-traces-" + format.extension());
         return anchor;
     }
 

@@ -1,4 +1,5 @@
-/** Views of review: the review grid over a run's traces with the detail, correction and history panel. */
+/** Views of review: the review grid over a run's traces with the detail, correction and history panel;
+ * the run page's "Download traces". */
 @NullMarked
 package dev.distillery.review.ui;
 
