@@ -178,12 +178,13 @@ public class ContributorService {
             }
             items.reclaimExpired(campaignId, now.minus(LEASE));
             Optional<String> chosen = Optional.empty();
-            // Gold at random, at the campaign's share, and never less than that share of what they were served so
-            // far, so everyone meets enough gold to be judged; and gold to finish with when no other work is left.
+            // Gold at random, at the campaign's share, and never less than that share of what they were served so far
+            // (rounded up, so the second item already is, and a careless contributor is judged early); and gold to
+            // finish with when no other work is left.
             if (c.goldShare() > 0) {
                 CampaignItems.Served served = items.served(campaignId, user);
                 if (ThreadLocalRandom.current().nextDouble() < c.goldShare()
-                        || served.gold() < Math.floor(served.all() * c.goldShare())) {
+                        || served.gold() < Math.ceil(served.all() * c.goldShare())) {
                     chosen = items.unseenGold(campaignId, user);
                 }
             }
