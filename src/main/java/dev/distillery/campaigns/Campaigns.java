@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -216,6 +217,17 @@ class Campaigns {
     List<Contributor> contributors(UUID campaignId) {
         return jdbc.sql("SELECT * FROM campaign_contributors WHERE campaign_id = ? ORDER BY joined_at, user_id")
                 .param(campaignId)
+                .query((rs, n) -> contributor(rs))
+                .list();
+    }
+
+    /** Some of the campaign's contributors (an item's voters), in no particular order. */
+    List<Contributor> contributors(UUID campaignId, Collection<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM campaign_contributors WHERE campaign_id = ? AND user_id = ANY(?)")
+                .params(campaignId, userIds.toArray(UUID[]::new))
                 .query((rs, n) -> contributor(rs))
                 .list();
     }

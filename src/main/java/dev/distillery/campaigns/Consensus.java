@@ -161,7 +161,12 @@ class Consensus {
         CampaignItems.State s = items.state(c.id(), itemId).orElseThrow();
         List<CampaignItems.Given> answers = items.counted(c.id(), itemId);
         Map<UUID, Campaigns.Contributor> people = new HashMap<>();
-        campaigns.contributors(c.id()).forEach(p -> people.put(p.userId(), p));
+        // Only the item's own voters: reading every contributor made each decision cost O(contributors).
+        campaigns
+                .contributors(
+                        c.id(),
+                        answers.stream().map(CampaignItems.Given::userId).toList())
+                .forEach(p -> people.put(p.userId(), p));
         List<DawidSkene.Vote> votes = new ArrayList<>();
         for (CampaignItems.Given a : answers) {
             Campaigns.Contributor p = people.get(a.userId());
