@@ -348,10 +348,14 @@ class Campaigns {
                 .update();
     }
 
-    void addAgreement(UUID campaignId, UUID userId, boolean agreed) {
+    /** One of the contributor's answers is on an item just decided: their agreement and their confusion counts. */
+    void addDecided(UUID campaignId, UUID userId, boolean agreed, DawidSkene.Counts c) {
         jdbc.sql("""
-                        UPDATE campaign_contributors SET agreed = agreed + ?, decided = decided + 1
-                        WHERE campaign_id = ? AND user_id = ?""").params(agreed ? 1 : 0, campaignId, userId).update();
+                        UPDATE campaign_contributors SET agreed = agreed + ?, decided = decided + 1,
+                            tp = ?, fn = ?, fp = ?, tn = ?
+                        WHERE campaign_id = ? AND user_id = ?""")
+                .params(agreed ? 1 : 0, c.tp(), c.fn(), c.fp(), c.tn(), campaignId, userId)
+                .update();
     }
 
     private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {

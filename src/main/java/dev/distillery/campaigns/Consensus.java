@@ -225,8 +225,11 @@ class Consensus {
             for (CampaignItems.Given a : answers) {
                 Campaigns.Contributor p = people.get(a.userId());
                 if (a.verdict() != null && p != null) {
-                    campaigns.addAgreement(c.id(), a.userId(), a.verdict() == verdict);
-                    campaigns.setCounts(c.id(), a.userId(), DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
+                    campaigns.addDecided(
+                            c.id(),
+                            a.userId(),
+                            a.verdict() == verdict,
+                            DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
                 }
             }
             apply(c, s, verdict, trace.get(), reason);
@@ -255,9 +258,9 @@ class Consensus {
             String itemId,
             List<CampaignItems.Given> answers,
             Map<UUID, Campaigns.Contributor> people) {
-        String shown = items.shownTrace(c.id(), itemId);
         boolean anyCorrection = answers.stream().anyMatch(a -> a.correctedTrace() != null);
-        if (shown == null || !anyCorrection) {
+        String shown = anyCorrection ? items.shownTrace(c.id(), itemId) : null;
+        if (shown == null) {
             return Optional.of(new TraceChoice(false, null, ""));
         }
         List<TraceClusters.Version> versions = new ArrayList<>();
