@@ -50,7 +50,7 @@ class ReviewGridBenchmark {
     void reviewGridOn100kTraces() throws Exception {
         var tenant = tenants.tenant("gridbench", Role.ADMIN);
         String email = tenant.email();
-        UUID runId = generate(tenant.workspaceId());
+        UUID runId = generate(tenant.workspaceId(), ITEMS);
         ReviewFilter apples = new ReviewFilter(null, null, false, false, "apples", ReviewFilter.Sort.ITEM, false);
         // While the run is still running its texts are not in the search table: the search scans them.
         double scan = BenchReport.medianMs(() -> tenants.as(email, () -> {
@@ -125,9 +125,9 @@ class ReviewGridBenchmark {
 
     /**
      * A dataset version, a run whose items are all finished (it is still marked running: {@link #complete} completes
-     * it) and its items, calls and review states, written directly as the owner.
+     * it) and its items, calls and review states, written directly as the owner. Items are {@code item-0} on.
      */
-    private static UUID generate(UUID ws) throws Exception {
+    static UUID generate(UUID ws, int items) throws Exception {
         UUID dataset = UUID.randomUUID();
         UUID version = UUID.randomUUID();
         UUID run = UUID.randomUUID();
@@ -136,7 +136,7 @@ class ReviewGridBenchmark {
                 .formatted(dataset, ws));
         sql.add("""
                 INSERT INTO dataset_versions (id, workspace_id, dataset_id, version, format, file_name, item_count, split_counts,
-                    type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'generated.jsonl', %d, '{}', '{}', now())""".formatted(version, ws, dataset, ITEMS));
+                    type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'generated.jsonl', %d, '{}', '{}', now())""".formatted(version, ws, dataset, items));
         sql.add("""
                 INSERT INTO dataset_items (workspace_id, version_id, position, item_id, split, question, gold_raw, gold,
                     answer_type, source_line, source_ref)
@@ -144,12 +144,12 @@ class ReviewGridBenchmark {
                     'Question ' || g || ': a farmer has ' || (g %% 97) || CASE WHEN g %% 50 = 0 THEN ' apples' ELSE ' pears' END
                         || ' and buys ' || (g %% 13) || ' more. How many does the farmer have now? ' || repeat('Some context. ', 12),
                     (g %% 97 + g %% 13)::text, (g %% 97 + g %% 13)::text, 'NUMBER', g, 'generated.jsonl:' || g
-                FROM generate_series(0, %d) g""".formatted(ws, version, ITEMS - 1));
+                FROM generate_series(0, %d) g""".formatted(ws, version, items - 1));
         sql.add("""
                 INSERT INTO runs (id, workspace_id, name, method, preset, preset_version, preset_snapshot, params, decoding, roles,
                     dataset_id, dataset_version_id, split, item_offset, concurrency, total, status, created_at, started_at, finished_at)
                 VALUES ('%s', '%s', 'Generated run', 'trace-of-thought', 'tot-paper', 1, '{}', '{}', '{"stop": [], "samples": 1}', '{}', '%s', '%s', 'test',
-                    0, 64, %d, 'RUNNING', now(), now(), NULL)""".formatted(run, ws, dataset, version, ITEMS));
+                    0, 64, %d, 'RUNNING', now(), now(), NULL)""".formatted(run, ws, dataset, version, items));
         sql.add("""
                 INSERT INTO run_items (workspace_id, run_id, item_id, position, status, correct, results, prompt_tokens,
                     completion_tokens, finished_at)
@@ -158,18 +158,18 @@ class ReviewGridBenchmark {
                         'rule', 'number', 'extracted', (g %% 101)::text, 'correct', g %% 3 <> 0, 'flagged', false,
                         'artifacts', '{}'::jsonb)),
                     80 + g %% 40, 40 + g %% 90, now()
-                FROM generate_series(0, %d) g""".formatted(ws, run, ITEMS - 1));
+                FROM generate_series(0, %d) g""".formatted(ws, run, items - 1));
         sql.add("""
                 INSERT INTO run_calls (workspace_id, run_id, item_id, call_key, role, endpoint_id, prompt, outputs, prompt_tokens,
                     completion_tokens, cost, latency_ms, attempts, cached, created_at)
                 SELECT '%s', '%s', 'item-' || g, k, upper(k), '%s', 'Prompt of ' || k || ' for item ' || g,
                     jsonb_build_array(CASE WHEN k = 'teacher' THEN '1. Count the fruit.' || chr(10) || '2. Add the new ones.'
                         ELSE 'The answer is ' || (g %% 101) || '.' END), 60, 30, 0, 200, 1, false, now()
-                FROM generate_series(0, %d) g, (VALUES ('teacher'), ('student')) AS c(k)""".formatted(ws, run, UUID.randomUUID(), ITEMS - 1));
+                FROM generate_series(0, %d) g, (VALUES ('teacher'), ('student')) AS c(k)""".formatted(ws, run, UUID.randomUUID(), items - 1));
         sql.add("""
                 INSERT INTO review_states (workspace_id, run_id, item_id, latest_revision, edited, verdict, last_reviewer, updated_at)
                 SELECT '%s', '%s', 'item-' || g, 1, g %% 20 = 0, NULL, 'reviewer' || (g %% 7) || '@example.com', now()
-                FROM generate_series(0, %d, 10) g""".formatted(ws, run, ITEMS - 1));
+                FROM generate_series(0, %d, 10) g""".formatted(ws, run, items - 1));
         sql.add("ANALYZE dataset_items");
         sql.add("ANALYZE run_items");
         sql.add("ANALYZE run_calls");
