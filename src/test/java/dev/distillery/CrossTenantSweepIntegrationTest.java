@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Isolation swept, not sampled. Workspace A gets a row in every tenant table (endpoint, dataset, runs with traces,
- * a correction, a review queue, an export, a fine-tuning job, a public board, an invitation, keys, a member); then
- * every REST route found in the request mappings is called with workspace B's ADMIN key and A's ids, and must
+ * a correction, a review queue, an export, a fine-tuning job, a public board, an invitation, keys, a member, a
+ * campaign with a contributor's answer); then every REST route found in the request mappings is called with
+ * workspace B's ADMIN key (a contributor's routes with B's owner's own email and password) and A's ids, and must
  * answer 404 without any of A's data; routes that take ids in their body (launching a run, publishing, fine-tuning)
  * are called with A's; lists must show none of A. A route with a path variable this test cannot fill fails it, so
  * a new route cannot go unchecked. The database is then checked the same way, table by table, as the app's role.
@@ -92,6 +93,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         TestHttp http = new TestHttp(port);
         fixtures(http);
         String keyB = tenantB.apiKey();
+        // Contributors' routes take a person's password, not a key: B's owner, who contributes to none of A's.
+        String personB = TestHttp.basic(tenantB.email(), TestTenants.PASSWORD);
         List<String> checked = new ArrayList<>();
         for (var entry : new TreeMap<>(routes()).entrySet()) {
             String route = entry.getKey();
@@ -102,7 +105,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 continue;
             }
             String path = fill(pattern) + QUERIES.getOrDefault(route, "");
-            HttpResponse<String> response = http.call(method, path, keyB, BODIES.get(route));
+            HttpResponse<String> response = http.callWith(
+                    method, path, pattern.startsWith(CONTRIBUTE) ? personB : "Bearer " + keyB, BODIES.get(route));
             assertThat(response.statusCode())
                     .as(route + " with A's ids: " + response.body())
                     .isEqualTo(404);
@@ -116,6 +120,7 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         String launch = """
                 {"method": "standard", "datasetId": "%s", "split": "train", "roles": {"student": "%s"}}""";
         String board = "{\"slug\": \"stolen\", \"title\": \"Stolen\", \"datasetId\": \"%s\"}";
+        String campaign = "{\"runId\": \"%s\", \"title\": \"Stolen\", \"instructions\": \"x\", \"selection\": \"ALL\"}";
         byte[] outputs = "{\"itemId\": \"train-0\", \"output\": \"5\"}\n".getBytes(StandardCharsets.UTF_8);
         Map<String, java.util.function.Function<String, HttpResponse<String>>> byBody = Map.of(
                 "an experiment on another workspace's dataset",
@@ -132,6 +137,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 id -> http.call("POST", "/api/v1/runs", keyB, launch.formatted(id, endpointB)),
                 "a public board of another workspace's dataset",
                 id -> http.call("POST", "/api/v1/public-boards", keyB, board.formatted(id)),
+                "a campaign of another workspace's run",
+                id -> http.call("POST", "/api/v1/campaigns", keyB, campaign.formatted(id)),
                 "fine-tuning on another workspace's endpoint",
                 id -> fineTune(http, keyB, id),
                 "an import into another workspace's dataset",
@@ -156,6 +163,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 "dataset",
                 "a public board of another workspace's dataset",
                 "dataset",
+                "a campaign of another workspace's run",
+                "run",
                 "fine-tuning on another workspace's endpoint",
                 "endpoint",
                 "an import into another workspace's dataset",
@@ -180,7 +189,8 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
             if (entry.getKey().startsWith("GET ") && !entry.getKey().contains("{")) {
                 String path = entry.getKey().substring(4);
                 for (String query : List.of("", "?datasetId=" + a.get("dataset") + "&runId=" + a.get("run"))) {
-                    HttpResponse<String> list = http.call("GET", path + query, keyB, null);
+                    HttpResponse<String> list = http.callWith(
+                            "GET", path + query, path.startsWith(CONTRIBUTE) ? personB : "Bearer " + keyB, null);
                     assertThat(list.statusCode()).as(path + query).isIn(200, 400, 404);
                     assertNoneOfA(path + query, list.body());
                 }
@@ -279,6 +289,7 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         while (m.find()) {
             String value = switch (m.group(1)) {
                 case "runId" -> a.get("run");
+                case "campaignId" -> a.get("campaign");
                 case "itemId" -> a.get("item");
                 case "revision" -> "1";
                 case "userId" -> a.get("member");
@@ -309,7 +320,9 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                 "/api/v1/invitations/",
                 "invitation",
                 "/api/v1/api-keys/",
-                "apiKey");
+                "apiKey",
+                "/api/v1/campaigns/",
+                "campaign");
         String what = byPrefix.get(prefix);
         if (what == null) {
             return fail("No id of workspace A for {id} after " + prefix + ": add one to this test");
@@ -317,6 +330,7 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
         return a.get(what);
     }
 
+    private static final String CONTRIBUTE = "/api/v1/contribute";
     private static final String TEMPLATE = "/api/v1/experiments/templates/fine-tune-cot";
     private static final String TEMPLATE_SLOTS = """
             {"datasetId": "%s", "slots": {"teacher": "%s", "student": "%s"}}""";
@@ -338,7 +352,9 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
             Map.entry("POST /api/v1/runs/{runId}/review-queue/items/{itemId}/done", "{\"verdict\": true}"),
             Map.entry(
                     "POST /api/v1/runs/{runId}/traces/{itemId}/adjudication", "{\"verdict\": true, \"reason\": \"x\"}"),
-            Map.entry("POST /api/v1/runs/{runId}/rerun-student", "{\"itemIds\": [\"train-0\"]}"));
+            Map.entry("POST /api/v1/runs/{runId}/rerun-student", "{\"itemIds\": [\"train-0\"]}"),
+            Map.entry("PUT /api/v1/campaigns/{id}/gold/{itemId}", "{\"verdict\": true}"),
+            Map.entry("POST /api/v1/contribute/{campaignId}/answers", "{\"itemId\": \"train-0\", \"verdict\": true}"));
 
     private static final Map<String, String> QUERIES =
             Map.of("GET /api/v1/runs/{runId}/traces/{itemId}/diff", "?from=0&to=1");
@@ -438,6 +454,29 @@ class CrossTenantSweepIntegrationTest extends ApiIntegrationTest {
                         ids.get("endpoint"),
                         ids.get("endpoint"))));
         ok(http.call("PUT", "/api/v1/experiments/settings", key, "{\"confirmAboveTokens\": 2000000}"));
+        // A campaign of the run, joined and answered by an outsider over their own password.
+        var campaign = http.call("POST", "/api/v1/campaigns", key, """
+                {"runId": "%s", "title": "%s campaign", "instructions": "Check it.", "selection": "ALL",
+                 "minSecondsPerItem": 0}""".formatted(ids.get("run"), SECRET));
+        ok(campaign);
+        ids.put(
+                "campaign",
+                json.readTree(campaign.body()).get("campaign").get("id").asString());
+        String contributor = TestHttp.basic(tenants.signUp("sweep-contributor"), TestTenants.PASSWORD);
+        ok(http.callWith(
+                "POST",
+                CONTRIBUTE + "/join",
+                contributor,
+                "{\"token\": \""
+                        + json.readTree(campaign.body()).get("joinToken").asString() + "\"}"));
+        var next = http.callWith("GET", CONTRIBUTE + "/" + ids.get("campaign") + "/next", contributor, null);
+        ok(next);
+        ok(http.callWith(
+                "POST",
+                CONTRIBUTE + "/" + ids.get("campaign") + "/answers",
+                contributor,
+                "{\"itemId\": \""
+                        + json.readTree(next.body()).get("item").get("itemId").asString() + "\", \"verdict\": true}"));
 
         tenantB = tenants.tenant("sweep-b", Role.ADMIN);
         endpointB = endpoint(http, tenantB.apiKey(), "B's endpoint");

@@ -64,6 +64,12 @@ public final class TestHttp {
     }
 
     public HttpResponse<String> call(String method, String path, @Nullable String apiKey, @Nullable String json) {
+        return callWith(method, path, apiKey == null ? null : "Bearer " + apiKey, json);
+    }
+
+    /** A JSON call with the Authorization header given whole (HTTP Basic, say), or none. */
+    public HttpResponse<String> callWith(
+            String method, String path, @Nullable String authorization, @Nullable String json) {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .method(
                         method,
@@ -71,7 +77,17 @@ public final class TestHttp {
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
-        return send(request, apiKey);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request, null);
+    }
+
+    /** The Authorization header of HTTP Basic with a person's email and password. */
+    public static String basic(String email, String password) {
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((email + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A GET without credentials but with one extra header, e.g. a conditional request. */

@@ -4,7 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -288,6 +292,20 @@ class CampaignItems {
                 .params(campaignId, itemId)
                 .query((rs, n) -> given(rs))
                 .list();
+    }
+
+    /** The counted answers of several items (a page of them), by item, in one query. */
+    Map<String, List<Given>> counted(UUID campaignId, Collection<String> itemIds) {
+        Map<String, List<Given>> byItem = new HashMap<>();
+        jdbc.sql("""
+                        SELECT * FROM campaign_answers
+                        WHERE campaign_id = ? AND item_id = ANY(?) AND status = 'ANSWERED' ORDER BY id""")
+                .params(campaignId, itemIds.toArray(String[]::new))
+                .query((rs, n) -> given(rs))
+                .list()
+                .forEach(g -> byItem.computeIfAbsent(g.itemId(), k -> new ArrayList<>())
+                        .add(g));
+        return byItem;
     }
 
     /** Every answer of the campaign that counts, for a full fit of the consensus. */

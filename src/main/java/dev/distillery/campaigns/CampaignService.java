@@ -281,11 +281,9 @@ public class CampaignService {
         currentTenant.require(Permission.RUN_CAMPAIGNS);
         get(id);
         Map<UUID, Campaigns.Contributor> people = people(id);
-        Map<String, List<CampaignItems.Given>> votes = new HashMap<>();
         List<CampaignItems.State> page = items.states(id, state, Math.max(0, offset), Math.clamp(limit, 1, 1000));
-        for (CampaignItems.State s : page) {
-            votes.put(s.itemId(), items.counted(id, s.itemId()));
-        }
+        Map<String, List<CampaignItems.Given>> votes =
+                items.counted(id, page.stream().map(CampaignItems.State::itemId).toList());
         return page.stream()
                 .map(s -> decision(s, votes.getOrDefault(s.itemId(), List.of()), people))
                 .toList();

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -243,6 +244,17 @@ class Campaigns {
                 .list();
     }
 
+    /** Some of the campaign's contributors (an item's voters), in no particular order. */
+    List<Contributor> contributors(UUID campaignId, Collection<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM campaign_contributors WHERE campaign_id = ? AND user_id = ANY(?)")
+                .params(campaignId, userIds.toArray(UUID[]::new))
+                .query((rs, n) -> contributor(rs))
+                .list();
+    }
+
     /** The contributor's row, locked: one contributor's serving and scoring take turns. */
     Optional<Contributor> lockContributor(UUID campaignId, UUID userId) {
         return jdbc.sql("SELECT * FROM campaign_contributors WHERE campaign_id = ? AND user_id = ? FOR UPDATE")
@@ -359,10 +371,14 @@ class Campaigns {
                 .update();
     }
 
-    void addAgreement(UUID campaignId, UUID userId, boolean agreed) {
+    /** One of the contributor's answers is on an item just decided: their agreement and their confusion counts. */
+    void addDecided(UUID campaignId, UUID userId, boolean agreed, DawidSkene.Counts c) {
         jdbc.sql("""
-                        UPDATE campaign_contributors SET agreed = agreed + ?, decided = decided + 1
-                        WHERE campaign_id = ? AND user_id = ?""").params(agreed ? 1 : 0, campaignId, userId).update();
+                        UPDATE campaign_contributors SET agreed = agreed + ?, decided = decided + 1,
+                            tp = ?, fn = ?, fp = ?, tn = ?
+                        WHERE campaign_id = ? AND user_id = ?""")
+                .params(agreed ? 1 : 0, c.tp(), c.fn(), c.fp(), c.tn(), campaignId, userId)
+                .update();
     }
 
     private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {

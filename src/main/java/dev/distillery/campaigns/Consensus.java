@@ -161,7 +161,12 @@ class Consensus {
         CampaignItems.State s = items.state(c.id(), itemId).orElseThrow();
         List<CampaignItems.Given> answers = items.counted(c.id(), itemId);
         Map<UUID, Campaigns.Contributor> people = new HashMap<>();
-        campaigns.contributors(c.id()).forEach(p -> people.put(p.userId(), p));
+        // Only the item's own voters: reading every contributor made each decision cost O(contributors).
+        campaigns
+                .contributors(
+                        c.id(),
+                        answers.stream().map(CampaignItems.Given::userId).toList())
+                .forEach(p -> people.put(p.userId(), p));
         List<DawidSkene.Vote> votes = new ArrayList<>();
         for (CampaignItems.Given a : answers) {
             Campaigns.Contributor p = people.get(a.userId());
@@ -219,8 +224,11 @@ class Consensus {
             for (CampaignItems.Given a : answers) {
                 Campaigns.Contributor p = people.get(a.userId());
                 if (a.verdict() != null && p != null) {
-                    campaigns.addAgreement(c.id(), a.userId(), a.verdict() == verdict);
-                    campaigns.setCounts(c.id(), a.userId(), DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
+                    campaigns.addDecided(
+                            c.id(),
+                            a.userId(),
+                            a.verdict() == verdict,
+                            DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
                 }
             }
             apply(c, s, verdict, trace.get(), reason);
@@ -249,9 +257,9 @@ class Consensus {
             String itemId,
             List<CampaignItems.Given> answers,
             Map<UUID, Campaigns.Contributor> people) {
-        String shown = items.shownTrace(c.id(), itemId);
         boolean anyCorrection = answers.stream().anyMatch(a -> a.correctedTrace() != null);
-        if (shown == null || !anyCorrection) {
+        String shown = anyCorrection ? items.shownTrace(c.id(), itemId) : null;
+        if (shown == null) {
             return Optional.of(new TraceChoice(false, null, ""));
         }
         List<TraceClusters.Version> versions = new ArrayList<>();
@@ -304,9 +312,17 @@ class Consensus {
                         ? ""
                         : String.format(Locale.ROOT, " (the crowd's P(correct) was %.3f)", s.posterior()));
         items.decide(c.id(), itemId, "FINAL", s.posterior(), verdict, changed ? trace : null, reason, clock.instant());
-        for (CampaignItems.Given a : items.counted(c.id(), itemId)) {
-            if (a.verdict() != null) {
-                campaigns.addAgreement(c.id(), a.userId(), a.verdict() == verdict);
+        List<CampaignItems.Given> answers = items.counted(c.id(), itemId);
+        for (Campaigns.Contributor p : campaigns.contributors(
+                c.id(), answers.stream().map(CampaignItems.Given::userId).toList())) {
+            for (CampaignItems.Given a : answers) {
+                if (a.userId().equals(p.userId()) && a.verdict() != null) {
+                    campaigns.addDecided(
+                            c.id(),
+                            a.userId(),
+                            a.verdict() == verdict,
+                            DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
+                }
             }
         }
         apply(c, s, verdict, new TraceChoice(changed, changed ? trace : null, ""), reason);

@@ -92,13 +92,13 @@ public class ContributorService {
         String name = accounts.currentUser().map(UserSummary::displayName).orElse(me.label());
         String key = token.strip();
         UUID listed = listedId(key);
-        Campaigns.Joined joined = inTransaction(() -> listed != null
+        Campaigns.Joined joined = asPerson(() -> listed != null
                         ? campaigns.joinListed(listed, name, clock.instant())
                         : campaigns.join(hash(key), name, clock.instant()))
                 .orElseThrow(() -> new NotFoundException(
                         "This join link does not open any campaign: it may have been replaced by a new one."));
         if ("JOINED".equals(joined.outcome())) {
-            UUID workspace = inTransaction(
+            UUID workspace = asPerson(
                             () -> campaigns.settings(joined.campaignId()).orElseThrow())
                     .workspaceId();
             asWorkspace(workspace, me, name, () -> {
@@ -135,7 +135,7 @@ public class ContributorService {
     public List<MyCampaign> myCampaigns() {
         Actor me = currentTenant.requirePerson();
         UUID user = Objects.requireNonNull(me.userId());
-        return inTransaction(() -> campaigns.myCampaigns(user).stream()
+        return asPerson(() -> campaigns.myCampaigns(user).stream()
                 .flatMap(id -> campaigns.myCampaign(id, user, clock.instant()).stream())
                 .toList());
     }
@@ -144,7 +144,7 @@ public class ContributorService {
     public MyCampaign campaign(UUID campaignId) {
         Actor me = currentTenant.requirePerson();
         UUID user = Objects.requireNonNull(me.userId());
-        return inTransaction(() -> campaigns.myCampaign(campaignId, user, clock.instant()))
+        return asPerson(() -> campaigns.myCampaign(campaignId, user, clock.instant()))
                 .orElseThrow(() -> notFound());
     }
 
@@ -158,7 +158,7 @@ public class ContributorService {
         UUID user = Objects.requireNonNull(me.userId());
         Campaigns.Settings c = settingsAsContributor(campaignId, user);
         Campaigns.Contributor self =
-                inTransaction(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
+                asPerson(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
         Optional<String> itemId = asWorkspace(c.workspaceId(), me, self.displayName(), () -> {
             for (long id : items.unscored(campaignId, user)) {
                 consensus.score(c, id);
@@ -200,7 +200,7 @@ public class ContributorService {
         if (itemId.isEmpty()) {
             return Optional.empty();
         }
-        return inTransaction(() -> items.content(campaignId, itemId.get(), user));
+        return asPerson(() -> items.content(campaignId, itemId.get(), user));
     }
 
     /**
@@ -227,7 +227,7 @@ public class ContributorService {
         if (!c.openAt(now)) {
             throw new ConflictException("This campaign is closed: it takes no more answers.");
         }
-        long answerId = inTransaction(() -> {
+        long answerId = asPerson(() -> {
             if (items.answeredSince(campaignId, user, now.minus(Duration.ofMinutes(1))) >= c.answersPerMinute()) {
                 throw new TooManyRequestsException(
                         "This campaign takes at most " + c.answersPerMinute()
@@ -248,7 +248,7 @@ public class ContributorService {
                     });
         });
         Campaigns.Contributor self =
-                inTransaction(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
+                asPerson(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
         asWorkspace(c.workspaceId(), me, self.displayName(), () -> consensus.score(c, answerId));
         return campaign(campaignId);
     }
@@ -258,13 +258,12 @@ public class ContributorService {
         Actor me = currentTenant.requirePerson();
         UUID user = Objects.requireNonNull(me.userId());
         settingsAsContributor(campaignId, user);
-        return inTransaction(() -> items.history(campaignId, user, Math.clamp(limit, 1, 500)));
+        return asPerson(() -> items.history(campaignId, user, Math.clamp(limit, 1, 500)));
     }
 
     private Campaigns.Settings settingsAsContributor(UUID campaignId, UUID user) {
         // Row-level security shows a campaign's row only to its workspace and its contributors.
-        return inTransaction(
-                        () -> campaigns.contributor(campaignId, user).flatMap(self -> campaigns.settings(campaignId)))
+        return asPerson(() -> campaigns.contributor(campaignId, user).flatMap(self -> campaigns.settings(campaignId)))
                 .orElseThrow(ContributorService::notFound);
     }
 
@@ -287,6 +286,17 @@ public class ContributorService {
 
     private <T> T inTransaction(Supplier<T> work) {
         return Objects.requireNonNull(tx.execute(s -> work.get()));
+    }
+
+    /**
+     * Work as the signed-in person alone: the transaction's row-level security knows their user id and no workspace,
+     * not even one their session selected, so the policies show them only what a contributor may see.
+     */
+    private <T> T asPerson(Supplier<T> work) {
+        return inTransaction(() -> {
+            currentTenant.bindPersonOnly();
+            return work.get();
+        });
     }
 
     /** Work the server does for a contributor in the campaign's workspace, in its own transaction. */

@@ -82,6 +82,18 @@ public class CurrentTenant {
                         "Sign in with your own account first."));
     }
 
+    /**
+     * Sets this transaction's row-level security to the signed-in person and no workspace, for work a person does
+     * outside any membership (as a campaign's contributor).
+     */
+    public void bindPersonOnly() {
+        UUID userId = java.util.Objects.requireNonNull(requirePerson().userId());
+        jdbc.sql("SELECT set_config('app.workspace_id', '', true) AS w, set_config('app.user_id', ?, true) AS u")
+                .param(userId.toString())
+                .query((rs, n) -> 1)
+                .single();
+    }
+
     /** The current tenant if it may do {@code permission}. */
     public TenantContext require(Permission permission) {
         return require().require(permission);

@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.distillery.ApiIntegrationTest;
-import dev.distillery.SharedDatasets;
 import dev.distillery.TestHttp;
-import dev.distillery.TestRuns;
 import dev.distillery.review.CorrectionService;
 import dev.distillery.review.QueueService.Selection;
 import dev.distillery.runs.RunService;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.NotFoundException;
-import dev.distillery.simulator.Config;
 import dev.distillery.simulator.OpenAiSimulator;
 import dev.distillery.tenancy.Role;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +33,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class CampaignIntegrationTest extends ApiIntegrationTest {
 
-    static final Pattern REPORT = Pattern.compile("Report (-?\\d+)");
     static OpenAiSimulator sim;
 
     @Autowired
@@ -58,6 +51,9 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
     JdbcClient jdbc;
 
     @Autowired
+    dev.distillery.tenancy.CurrentTenant currentTenant;
+
+    @Autowired
     dev.distillery.tenancy.WorkspaceService workspaces;
 
     @Autowired
@@ -65,12 +61,7 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
 
     @BeforeAll
     static void startSimulator() {
-        sim = OpenAiSimulator.start(Config.defaults().models("teacher", "student"));
-        sim.when(r -> r.prompt().startsWith("Create very short")).reply("1. Add the numbers.\n2. Report the total.");
-        sim.when(r -> r.prompt().startsWith("We are given")).reply((r, i) -> {
-            Matcher m = REPORT.matcher(r.prompt());
-            return "Following the steps, the answer is " + (m.find() ? m.group(1) : "-1") + ".";
-        });
+        sim = CampaignRuns.simulator();
     }
 
     @AfterAll
@@ -324,15 +315,17 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
     private Map<String, Integer> asUser(String email) {
         return tenants.as(
                 email,
-                () -> new TransactionTemplate(transactions)
-                        .execute(s -> Map.of(
-                                "states", count("SELECT count(*) FROM campaign_item_states"),
-                                "others", count("SELECT count(*) FROM campaign_answers WHERE user_id <> app_user_id()"),
-                                "items", count("SELECT count(*) FROM campaign_items"),
-                                "own",
-                                        count(
-                                                "SELECT count(DISTINCT item_id) FROM campaign_answers WHERE user_id = app_user_id()"),
-                                "runs", count("SELECT count(*) FROM runs r JOIN campaigns c ON c.run_id = r.id"))));
+                () -> new TransactionTemplate(transactions).execute(s -> {
+                    currentTenant.bindPersonOnly();
+                    return Map.of(
+                            "states", count("SELECT count(*) FROM campaign_item_states"),
+                            "others", count("SELECT count(*) FROM campaign_answers WHERE user_id <> app_user_id()"),
+                            "items", count("SELECT count(*) FROM campaign_items"),
+                            "own",
+                                    count(
+                                            "SELECT count(DISTINCT item_id) FROM campaign_answers WHERE user_id = app_user_id()"),
+                            "runs", count("SELECT count(*) FROM runs r JOIN campaigns c ON c.run_id = r.id"));
+                }));
     }
 
     private int count(String sql) {
@@ -340,19 +333,6 @@ class CampaignIntegrationTest extends ApiIntegrationTest {
     }
 
     private String finishedRun(String key, int limit) throws Exception {
-        TestHttp http = new TestHttp(port);
-        TestRuns testRuns = new TestRuns(http, json);
-        String teacher = testRuns.endpoint(key, sim.baseUrl(), "teacher");
-        String student = testRuns.endpoint(key, sim.baseUrl(), "student");
-        HttpResponse<String> upload = http.upload(
-                "/api/v1/datasets",
-                key,
-                Map.of("name", "GSM8K", "format", "gsm8k"),
-                "test.jsonl",
-                Files.readAllBytes(SharedDatasets.file("gsm8k/test.jsonl")));
-        String dataset = json.readTree(upload.body()).get("datasetId").asString();
-        return testRuns.completed(key, """
-                {"method": "trace-of-thought", "preset": "tot-paper", "datasetId": "%s", "split": "test", "limit": %d,
-                 "roles": {"teacher": "%s", "student": "%s"}, "concurrency": 2}""".formatted(dataset, limit, teacher, student));
+        return CampaignRuns.finishedRun(new TestHttp(port), json, sim, key, limit);
     }
 }

@@ -29,7 +29,12 @@ class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header != null) {
-            if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+                request.setAttribute(
+                        FAILURE,
+                        "This path takes a workspace API key as 'Authorization: Bearer <key>'. An email and password "
+                                + "(HTTP Basic) sign in only on /api/v1/contribute, the endpoints of a campaign's contributor.");
+            } else if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
                 request.setAttribute(FAILURE, "The Authorization header must be 'Bearer <key>'.");
             } else {
                 try {

@@ -47,6 +47,21 @@ class LoginThrottle {
         return accountBucket.tryConsume(1) & ipBucket.tryConsume(1);
     }
 
+    /** Gives back the attempt a successful sign-in took; a bucket that expired meanwhile starts full anyway. */
+    void refund(String account, String address) {
+        if (account.length() > MAX_ACCOUNT_LENGTH) {
+            return;
+        }
+        Bucket ipBucket = buckets.getIfPresent("i:" + address);
+        Bucket accountBucket = buckets.getIfPresent("a:" + account.strip().toLowerCase(Locale.ROOT));
+        if (ipBucket != null) {
+            ipBucket.addTokens(1);
+        }
+        if (accountBucket != null) {
+            accountBucket.addTokens(1);
+        }
+    }
+
     /** How many buckets are kept (for tests of the bound). */
     long entries() {
         buckets.cleanUp();

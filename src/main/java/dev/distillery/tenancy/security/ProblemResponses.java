@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +32,37 @@ class ProblemResponses {
                             ? s
                             : "Send a workspace API key as 'Authorization: Bearer <key>'. Create one in Workspace settings → API keys.");
             response.setHeader("WWW-Authenticate", "Bearer");
+        };
+    }
+
+    /**
+     * Why a contributor's request was not signed in: a workspace API key where a person's password belongs, wrong
+     * credentials, too many attempts (429, like the sign-in form's throttle), or none.
+     */
+    AuthenticationEntryPoint contributorEntryPoint() {
+        return (request, response, exception) -> {
+            if (exception instanceof LoginThrottledException) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, "60");
+                write(
+                        response,
+                        HttpStatus.TOO_MANY_REQUESTS,
+                        Objects.requireNonNullElse(exception.getMessage(), "Too many sign-in attempts."));
+                return;
+            }
+            String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+            String detail;
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                detail = "A workspace API key acts for a workspace, and a campaign's contributor acts for themselves: "
+                        + "send your own account's email and password as HTTP Basic ('Authorization: Basic "
+                        + "<base64 of email:password>') on /api/v1/contribute.";
+            } else if (exception instanceof BadCredentialsException) {
+                detail = "The email or password is wrong.";
+            } else {
+                detail = "Sign in with your own account's email and password as HTTP Basic "
+                        + "('Authorization: Basic <base64 of email:password>').";
+            }
+            response.setHeader("WWW-Authenticate", "Basic realm=\"Distillery contributors\", charset=\"UTF-8\"");
+            write(response, HttpStatus.UNAUTHORIZED, detail);
         };
     }
 

@@ -25,6 +25,7 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.rememberme.PersistentTokenBasedRememberMeServices;
@@ -36,16 +37,20 @@ import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Authentication's two filter chains: {@code /api/**} (order 1) is stateless and takes only workspace API keys;
- * everything else (order 4) is the Vaadin UI with form sign-in, throttling and persistent remember-me. Modules add
- * chains for what they make public in between: the API documentation (shared.web, 2) and published leaderboards
- * (leaderboards.web, 3).
+ * Authentication's filter chains: {@code /api/v1/contribute/**} (order 0) is stateless and takes a person's own email
+ * and password as HTTP Basic, for campaign contributors, who belong to no workspace a key could name; the rest of
+ * {@code /api/**} (order 1) is stateless and takes only workspace API keys; everything else (order 4) is the Vaadin UI
+ * with form sign-in, throttling and persistent remember-me. Modules add chains for what they make public in between:
+ * the API documentation (shared.web, 2) and published leaderboards (leaderboards.web, 3).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfiguration {
 
     static final String FRAMING_POLICY = "frame-ancestors 'none'";
+
+    /** The contributor's REST endpoints (campaigns.api), the one part of the API a person signs in to. */
+    static final String CONTRIBUTE = "/api/v1/contribute/**";
 
     @Bean
     static PasswordEncoder passwordEncoder() {
@@ -72,21 +77,30 @@ class SecurityConfiguration {
         return services;
     }
 
+    /** One throttle for every way a password is tried, so the contributor API adds no guesses to the sign-in form's. */
+    @Bean
+    LoginThrottle loginThrottle(SecurityProperties props) {
+        return new LoginThrottle(props.loginAttemptsPerAccount(), props.loginAttemptsPerIp());
+    }
+
     @Bean
     AuthenticationManager authenticationManager(
             AccountService accounts,
             PasswordEncoder passwordEncoder,
-            SecurityProperties props,
+            LoginThrottle throttle,
             RememberMeKey key,
             ApplicationEventPublisher events) {
-        var passwords = new DaoAuthenticationProvider(accounts);
-        passwords.setPasswordEncoder(passwordEncoder);
-        var throttle = new LoginThrottle(props.loginAttemptsPerAccount(), props.loginAttemptsPerIp());
         var manager = new ProviderManager(
-                new ThrottledAuthenticationProvider(passwords, throttle),
+                new ThrottledAuthenticationProvider(passwords(accounts, passwordEncoder), throttle),
                 new RememberMeAuthenticationProvider(key.value()));
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         return manager;
+    }
+
+    private static DaoAuthenticationProvider passwords(AccountService accounts, PasswordEncoder passwordEncoder) {
+        var passwords = new DaoAuthenticationProvider(accounts);
+        passwords.setPasswordEncoder(passwordEncoder);
+        return passwords;
     }
 
     @Bean
@@ -94,25 +108,56 @@ class SecurityConfiguration {
         return new ProblemResponses(json);
     }
 
+    /**
+     * Contributors' endpoints: every request carries the person's email and password (HTTP Basic), checked by the same
+     * throttled provider as the sign-in form (failures go to the audit log like the form's). No session: a client
+     * holds no cookie that a page of another site could ride, so CSRF protection has nothing to protect. A workspace
+     * API key is refused here with a message saying why, rather than passed on to the API-key chain.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain contributorChain(
+            HttpSecurity http,
+            AccountService accounts,
+            PasswordEncoder passwordEncoder,
+            LoginThrottle throttle,
+            ApplicationEventPublisher events,
+            ProblemResponses problems)
+            throws Exception {
+        // Not a bean: a second AuthenticationManager bean would be ambiguous for the UI chain and Spring Boot.
+        var manager = new ProviderManager(
+                new ThrottledAuthenticationProvider(passwords(accounts, passwordEncoder), throttle));
+        manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
+        return stateless(http.securityMatcher(CONTRIBUTE), problems.contributorEntryPoint(), problems)
+                .authenticationManager(manager)
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems.contributorEntryPoint()))
+                .build();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain apiChain(HttpSecurity http, ApiKeyService apiKeys, ProblemResponses problems) throws Exception {
-        return http.securityMatcher("/api/**")
-                .csrf(csrf -> csrf.disable())
+        return stateless(http.securityMatcher("/api/**"), problems.entryPoint(), problems)
+                .httpBasic(basic -> basic.disable())
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys), BasicAuthenticationFilter.class)
+                .build();
+    }
+
+    /** What both API chains share: no session, no cookie, no CSRF token, problem+json refusals, nothing to frame. */
+    private static HttpSecurity stateless(
+            HttpSecurity http, AuthenticationEntryPoint entryPoint, ProblemResponses problems) throws Exception {
+        return http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .formLogin(form -> form.disable())
-                .httpBasic(basic -> basic.disable())
                 .logout(logout -> logout.disable())
                 .anonymous(anonymous -> anonymous.disable())
-                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
-                .exceptionHandling(e ->
-                        e.authenticationEntryPoint(problems.entryPoint()).accessDeniedHandler(problems.accessDenied()))
+                .exceptionHandling(
+                        e -> e.authenticationEntryPoint(entryPoint).accessDeniedHandler(problems.accessDenied()))
                 .headers(headers -> headers.contentSecurityPolicy(
                                 csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
-                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
-                .build();
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)));
     }
 
     @Bean

@@ -6,7 +6,10 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
-/** Refuses sign-in attempts over the limit before the password is even checked. */
+/**
+ * Refuses sign-in attempts over the limit before the password is even checked. An attempt that succeeds is given back:
+ * only failures are guesses, and the contributor API checks the password on every request.
+ */
 class ThrottledAuthenticationProvider implements AuthenticationProvider {
 
     private final AuthenticationProvider delegate;
@@ -26,7 +29,11 @@ class ThrottledAuthenticationProvider implements AuthenticationProvider {
         if (!throttle.tryAttempt(authentication.getName(), address)) {
             throw new LoginThrottledException();
         }
-        return delegate.authenticate(authentication);
+        Authentication result = delegate.authenticate(authentication);
+        if (result != null && result.isAuthenticated()) {
+            throttle.refund(authentication.getName(), address);
+        }
+        return result;
     }
 
     @Override

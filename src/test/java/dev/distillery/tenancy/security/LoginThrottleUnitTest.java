@@ -35,4 +35,18 @@ class LoginThrottleUnitTest {
         assertThat(throttle.tryAttempt("x".repeat(LoginThrottle.MAX_ACCOUNT_LENGTH), "10.0.0.8"))
                 .isTrue();
     }
+
+    @Test
+    void aSuccessGivesItsAttemptBackSoOnlyFailuresCount() {
+        var throttle = new LoginThrottle(2, 2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(throttle.tryAttempt("ada@example.com", "10.0.0.1")).isTrue();
+            throttle.refund("Ada@example.com", "10.0.0.1");
+        }
+        assertThat(throttle.tryAttempt("ada@example.com", "10.0.0.1")).isTrue();
+        assertThat(throttle.tryAttempt("ada@example.com", "10.0.0.1")).isTrue();
+        assertThat(throttle.tryAttempt("ada@example.com", "10.0.0.1"))
+                .as("two failures")
+                .isFalse();
+    }
 }
