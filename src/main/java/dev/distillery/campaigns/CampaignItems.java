@@ -407,6 +407,15 @@ class CampaignItems {
                 .update();
     }
 
+    /** The trace's latest revision (0 for the run's original), from review's published view. */
+    int latestRevision(UUID runId, String itemId) {
+        return jdbc.sql("SELECT revision FROM review_latest_revisions WHERE run_id = ? AND item_id = ?")
+                .params(runId, itemId)
+                .query(Integer.class)
+                .optional()
+                .orElse(0);
+    }
+
     void updatePosterior(UUID campaignId, String itemId, double posterior) {
         jdbc.sql("UPDATE campaign_item_states SET posterior = ? WHERE campaign_id = ? AND item_id = ?")
                 .params(posterior, campaignId, itemId)

@@ -333,26 +333,18 @@ class Consensus {
         TenantContext campaign = new TenantContext(
                 c.workspaceId(), Role.REVIEWER, new Actor(null, null, "campaign “" + c.title() + "”"));
         currentTenant.callAs(campaign, () -> {
-            Revision saved = null;
-            for (int attempt = 0; attempt < 3 && saved == null; attempt++) {
-                int base = corrections.review(c.runId(), s.itemId()).latest().revision();
-                try {
-                    saved = corrections.save(
-                            c.runId(),
-                            s.itemId(),
-                            new RevisionDraft(
-                                    base,
-                                    trace.changed() ? trace.text() : null,
-                                    verdict,
-                                    truncate("campaign consensus: " + reason, 1_000),
-                                    null));
-                } catch (ConflictException e) {
-                    // A reviewer of the workspace saved in between: the decision goes on top of their revision.
-                }
-            }
-            if (saved == null) {
-                throw new ConflictException("The trace of " + s.itemId() + " kept changing; decide it again later.");
-            }
+            // On the latest revision, read from review's view (the whole trace costs as much as the save). A reviewer
+            // saving the same trace in the same instant makes this a conflict: the scoring transaction rolls back,
+            // the answer stays unscored, and it is scored again on the contributor's next request or a recompute.
+            Revision saved = corrections.save(
+                    c.runId(),
+                    s.itemId(),
+                    new RevisionDraft(
+                            items.latestRevision(c.runId(), s.itemId()),
+                            trace.changed() ? trace.text() : null,
+                            verdict,
+                            truncate("campaign consensus: " + reason, 1_000),
+                            null));
             items.applied(c.id(), s.itemId(), saved.revision());
             if (trace.changed()) {
                 corrections.rerunEdited(c.runId(), List.of(s.itemId()));

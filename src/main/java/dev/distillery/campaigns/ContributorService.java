@@ -39,6 +39,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ContributorService {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ContributorService.class);
+
     /** How long a served item stays the contributor's before it goes back to the pool. */
     static final Duration LEASE = Duration.ofMinutes(20);
 
@@ -249,7 +251,13 @@ public class ContributorService {
         });
         Campaigns.Contributor self =
                 asPerson(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
-        asWorkspace(c.workspaceId(), me, self.displayName(), () -> consensus.score(c, answerId));
+        try {
+            asWorkspace(c.workspaceId(), me, self.displayName(), () -> consensus.score(c, answerId));
+        } catch (ConflictException e) {
+            // The answer is saved; its scoring met a reviewer's save of the same trace and is done again on the
+            // contributor's next request (or a recompute), so the contributor need not hear of it.
+            log.info("Scoring answer {} of campaign {} is deferred: {}", answerId, campaignId, e.getMessage());
+        }
         return campaign(campaignId);
     }
 
