@@ -180,13 +180,15 @@ public class ContributorService {
             }
             items.reclaimExpired(campaignId, now.minus(LEASE));
             Optional<String> chosen = Optional.empty();
-            // Gold at random, at the campaign's share, and never less than that share of what they were served so far
-            // (rounded up, so the second item already is, and a careless contributor is judged early); and gold to
+            // Gold at random, at the campaign's share, and never less than that share of what they were served so far,
+            // with a phase of each contributor's own (so nobody can count on which item is the check), which puts the
+            // first gold within the first 1/share + 1 items and judges a careless contributor early; and gold to
             // finish with when no other work is left.
             if (c.goldShare() > 0) {
                 CampaignItems.Served served = items.served(campaignId, user);
+                double phase = Math.floorMod((campaignId.toString() + user).hashCode(), 1024) / 1024.0;
                 if (ThreadLocalRandom.current().nextDouble() < c.goldShare()
-                        || served.gold() < Math.ceil(served.all() * c.goldShare())) {
+                        || served.gold() < Math.floor(served.all() * c.goldShare() + phase)) {
                     chosen = items.unseenGold(campaignId, user);
                 }
             }
