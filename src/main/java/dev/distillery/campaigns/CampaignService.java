@@ -13,11 +13,10 @@ import dev.distillery.shared.NotFoundException;
 import dev.distillery.tenancy.AuditLog;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
+import dev.distillery.tenancy.Secrets;
 import dev.distillery.tenancy.TenantContext;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +35,6 @@ public class CampaignService {
 
     /** The most items one campaign covers; larger reviews are split into several campaigns. */
     static final int MAX_ITEMS = 5_000;
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Campaigns campaigns;
     private final CampaignItems items;
@@ -106,12 +103,12 @@ public class CampaignService {
                     t.correct()));
         }
         UUID id = UUID.randomUUID();
-        String token = newToken();
+        String token = Secrets.newSecret("dcj_");
         campaigns.insert(
                 id,
                 tenant.workspaceId(),
                 draft,
-                ContributorService.hash(token),
+                Secrets.hash(token),
                 tenant.actor().userId(),
                 clock.instant());
         items.insert(tenant.workspaceId(), id, snapshots);
@@ -158,8 +155,8 @@ public class CampaignService {
     public String newJoinToken(UUID id) {
         TenantContext tenant = currentTenant.require(Permission.RUN_CAMPAIGNS);
         CampaignSummary c = get(id);
-        String token = newToken();
-        campaigns.replaceToken(id, ContributorService.hash(token));
+        String token = Secrets.newSecret("dcj_");
+        campaigns.replaceToken(id, Secrets.hash(token));
         auditLog.record(tenant, "campaign.link-replaced", c.title(), null);
         return token;
     }
@@ -371,7 +368,7 @@ public class CampaignService {
         }
         if (draft.selection() == Selection.SAMPLE && draft.sampleSize() != null) {
             // A reproducible sample: the same run and size always give the same items.
-            all.sort(Comparator.comparing(t -> ContributorService.hash(run.id() + t.itemId())));
+            all.sort(Comparator.comparing(t -> Secrets.hash(run.id() + t.itemId())));
             List<Trace> sample = new ArrayList<>(all.subList(0, Math.min(draft.sampleSize(), all.size())));
             sample.sort(Comparator.comparingInt(Trace::position));
             return sample;
@@ -437,12 +434,6 @@ public class CampaignService {
         return campaigns
                 .contributor(id, userId)
                 .orElseThrow(() -> new NotFoundException("This campaign has no such contributor."));
-    }
-
-    private static String newToken() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return "dcj_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static NotFoundException notFound() {

@@ -160,13 +160,7 @@ class Consensus {
     double decide(Campaigns.Settings c, String itemId) {
         CampaignItems.State s = items.state(c.id(), itemId).orElseThrow();
         List<CampaignItems.Given> answers = items.counted(c.id(), itemId);
-        Map<UUID, Campaigns.Contributor> people = new HashMap<>();
-        // Only the item's own voters: reading every contributor made each decision cost O(contributors).
-        campaigns
-                .contributors(
-                        c.id(),
-                        answers.stream().map(CampaignItems.Given::userId).toList())
-                .forEach(p -> people.put(p.userId(), p));
+        Map<UUID, Campaigns.Contributor> people = voters(c, answers);
         List<DawidSkene.Vote> votes = new ArrayList<>();
         for (CampaignItems.Given a : answers) {
             Campaigns.Contributor p = people.get(a.userId());
@@ -220,17 +214,7 @@ class Consensus {
                     trace.get().changed() ? trace.get().text() : null,
                     reason,
                     clock.instant());
-            // Between full fits a contributor's confusion grows from known truths only: gold, and decided items.
-            for (CampaignItems.Given a : answers) {
-                Campaigns.Contributor p = people.get(a.userId());
-                if (a.verdict() != null && p != null) {
-                    campaigns.addDecided(
-                            c.id(),
-                            a.userId(),
-                            a.verdict() == verdict,
-                            DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
-                }
-            }
+            recordDecided(c, answers, people, verdict);
             apply(c, s, verdict, trace.get(), reason);
         } else if (complete) {
             items.decide(
@@ -313,19 +297,37 @@ class Consensus {
                         : String.format(Locale.ROOT, " (the crowd's P(correct) was %.3f)", s.posterior()));
         items.decide(c.id(), itemId, "FINAL", s.posterior(), verdict, changed ? trace : null, reason, clock.instant());
         List<CampaignItems.Given> answers = items.counted(c.id(), itemId);
-        for (Campaigns.Contributor p : campaigns.contributors(
-                c.id(), answers.stream().map(CampaignItems.Given::userId).toList())) {
-            for (CampaignItems.Given a : answers) {
-                if (a.userId().equals(p.userId()) && a.verdict() != null) {
-                    campaigns.addDecided(
-                            c.id(),
-                            a.userId(),
-                            a.verdict() == verdict,
-                            DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
-                }
+        recordDecided(c, answers, voters(c, answers), verdict);
+        apply(c, s, verdict, new TraceChoice(changed, changed ? trace : null, ""), reason);
+    }
+
+    /** The item's voters by user id: only they, as reading every contributor made each decision cost O(contributors). */
+    private Map<UUID, Campaigns.Contributor> voters(Campaigns.Settings c, List<CampaignItems.Given> answers) {
+        Map<UUID, Campaigns.Contributor> people = new HashMap<>();
+        campaigns
+                .contributors(
+                        c.id(),
+                        answers.stream().map(CampaignItems.Given::userId).toList())
+                .forEach(p -> people.put(p.userId(), p));
+        return people;
+    }
+
+    /** Between full fits a contributor's confusion grows from known truths only: gold, and decided items. */
+    private void recordDecided(
+            Campaigns.Settings c,
+            List<CampaignItems.Given> answers,
+            Map<UUID, Campaigns.Contributor> people,
+            boolean verdict) {
+        for (CampaignItems.Given a : answers) {
+            Campaigns.Contributor p = people.get(a.userId());
+            if (a.verdict() != null && p != null) {
+                campaigns.addDecided(
+                        c.id(),
+                        a.userId(),
+                        a.verdict() == verdict,
+                        DawidSkene.add(p.counts(), a.verdict(), verdict ? 1 : 0));
             }
         }
-        apply(c, s, verdict, new TraceChoice(changed, changed ? trace : null, ""), reason);
     }
 
     /** Saves a final decision as a trace revision by the campaign, and re-runs the student on a corrected trace. */

@@ -9,15 +9,12 @@ import dev.distillery.tenancy.Actor;
 import dev.distillery.tenancy.AuditLog;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
+import dev.distillery.tenancy.Secrets;
 import dev.distillery.tenancy.TenantContext;
 import dev.distillery.tenancy.UserSummary;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,7 +93,7 @@ public class ContributorService {
         UUID listed = listedId(key);
         Campaigns.Joined joined = asPerson(() -> listed != null
                         ? campaigns.joinListed(listed, name, clock.instant())
-                        : campaigns.join(hash(key), name, clock.instant()))
+                        : campaigns.join(Secrets.hash(key), name, clock.instant()))
                 .orElseThrow(() -> new NotFoundException(
                         "This join link does not open any campaign: it may have been replaced by a new one."));
         if ("JOINED".equals(joined.outcome())) {
@@ -158,10 +155,9 @@ public class ContributorService {
     public Optional<ServedItem> next(UUID campaignId) {
         Actor me = currentTenant.requirePerson();
         UUID user = Objects.requireNonNull(me.userId());
-        Campaigns.Settings c = settingsAsContributor(campaignId, user);
-        Campaigns.Contributor self =
-                asPerson(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
-        Optional<String> itemId = asWorkspace(c.workspaceId(), me, self.displayName(), () -> {
+        Membership m = membership(campaignId, user);
+        Campaigns.Settings c = m.campaign();
+        Optional<String> itemId = asWorkspace(c.workspaceId(), me, m.self().displayName(), () -> {
             for (long id : items.unscored(campaignId, user)) {
                 consensus.score(c, id);
             }
@@ -220,7 +216,8 @@ public class ContributorService {
         Actor me = currentTenant.requirePerson();
         UUID user = Objects.requireNonNull(me.userId());
         validate(draft);
-        Campaigns.Settings c = settingsAsContributor(campaignId, user);
+        Membership m = membership(campaignId, user);
+        Campaigns.Settings c = m.campaign();
         Instant now = clock.instant();
         AnswerDraft clean = new AnswerDraft(
                 draft.itemId(),
@@ -251,10 +248,8 @@ public class ContributorService {
                                         + "it was answered already, or held so long it went back to the pool. Take the next one.");
                     });
         });
-        Campaigns.Contributor self =
-                asPerson(() -> campaigns.contributor(campaignId, user)).orElseThrow(ContributorService::notFound);
         try {
-            asWorkspace(c.workspaceId(), me, self.displayName(), () -> consensus.score(c, answerId));
+            asWorkspace(c.workspaceId(), me, m.self().displayName(), () -> consensus.score(c, answerId));
         } catch (ConflictException e) {
             // The answer is saved; its scoring met a reviewer's save of the same trace and is done again on the
             // contributor's next request (or a recompute), so the contributor need not hear of it.
@@ -267,13 +262,18 @@ public class ContributorService {
     public List<MyAnswer> history(UUID campaignId, int limit) {
         Actor me = currentTenant.requirePerson();
         UUID user = Objects.requireNonNull(me.userId());
-        settingsAsContributor(campaignId, user);
+        membership(campaignId, user);
         return asPerson(() -> items.history(campaignId, user, Math.clamp(limit, 1, 500)));
     }
 
-    private Campaigns.Settings settingsAsContributor(UUID campaignId, UUID user) {
+    /** A contributor's own row and their campaign's settings, read together as the contributor. */
+    private record Membership(Campaigns.Contributor self, Campaigns.Settings campaign) {}
+
+    private Membership membership(UUID campaignId, UUID user) {
         // Row-level security shows a campaign's row only to its workspace and its contributors.
-        return asPerson(() -> campaigns.contributor(campaignId, user).flatMap(self -> campaigns.settings(campaignId)))
+        return asPerson(() -> campaigns
+                        .contributor(campaignId, user)
+                        .flatMap(self -> campaigns.settings(campaignId).map(c -> new Membership(self, c))))
                 .orElseThrow(ContributorService::notFound);
     }
 
@@ -314,15 +314,6 @@ public class ContributorService {
         TenantContext context =
                 new TenantContext(workspaceId, Role.REVIEWER, new Actor(me.userId(), null, "contributor " + name));
         return currentTenant.callAs(context, () -> inTransaction(work));
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static NotFoundException notFound() {
