@@ -40,6 +40,11 @@ final class Accessibility {
     static void assertNoSeriousViolations(Page page, String what) {
         // Vaadin finishes rendering after the load event: wait until its client has no request in flight.
         Pages.awaitServer(page);
+        // A dialog still fading in or out is measured against a half-blended background: axe then reports contrast
+        // that no user ever sees settled. Finite animations are waited for; spinners run forever and are not.
+        page.waitForFunction("""
+                () => !document.querySelector('[opening], [closing]') && document.getAnimations()
+                    .every(a => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity)""");
         if (!Boolean.TRUE.equals(page.evaluate("() => typeof window.axe === 'object'"))) {
             try {
                 page.addScriptTag(new Page.AddScriptTagOptions().setContent(AXE));

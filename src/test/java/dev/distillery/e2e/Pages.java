@@ -2,6 +2,7 @@ package dev.distillery.e2e;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.options.AriaRole;
 
 /** Page steps the browser tests share. */
@@ -9,7 +10,6 @@ final class Pages {
 
     private Pages() {}
 
-    /** Picks {@code option} in the Vaadin select {@code select}. */
     /** Waits until the page has loaded and Vaadin's client has no request in flight (a value sent has arrived). */
     static void awaitServer(Page page) {
         page.waitForFunction("""
@@ -18,14 +18,29 @@ final class Pages {
                     || Object.values(window.Vaadin.Flow.clients).every(c => !c.isActive || !c.isActive()))""");
     }
 
+    /** Picks {@code option} in the Vaadin select {@code select}. */
     static void choose(Page page, String select, String option) {
-        page.locator(select).click();
         Locator options = page.getByRole(
                         AriaRole.OPTION,
                         new Page.GetByRoleOptions().setName(option).setExact(true))
                 .filter(new Locator.FilterOptions().setVisible(true));
-        // The previous select's list may still be closing (animated); wait until only the open one shows the option.
-        page.waitForCondition(() -> options.count() == 1);
+        awaitServer(page);
+        for (int attempt = 1; ; attempt++) {
+            page.locator(select).click();
+            // The previous select's list may still be closing (animated); wait until only the open one shows the
+            // option. A click that lands while a freshly navigated view is still attaching opens nothing: on a
+            // loaded machine that happens, so the list is closed and opened again rather than waited for in vain.
+            try {
+                page.waitForCondition(() -> options.count() == 1, new Page.WaitForConditionOptions().setTimeout(5_000));
+                break;
+            } catch (PlaywrightException notOpened) {
+                if (attempt == 4) {
+                    throw notOpened;
+                }
+                page.keyboard().press("Escape");
+                awaitServer(page);
+            }
+        }
         options.click();
     }
 
