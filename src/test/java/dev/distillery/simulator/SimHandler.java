@@ -93,9 +93,21 @@ final class SimHandler implements HttpHandler {
         JsonNode body = fineTuningCall ? MissingNode.getInstance() : parse(raw);
         SimRequest request = SimRequest.of(path, exchange.getRequestHeaders(), body);
         log.record(request);
-        Thread.sleep(delay());
         try {
-            authenticate(request);
+            // A provider's gateway checks the key and counts the request against its limits when it arrives, and
+            // answers a refusal at once; only an admitted request waits for its generation.
+            Map<String, String> limitHeaders;
+            try {
+                authenticate(request);
+                limitHeaders = admit(exchange.getRequestMethod(), request);
+            } catch (ApiError refused) {
+                if (refused.status != 429) {
+                    Thread.sleep(delay());
+                }
+                throw refused;
+            }
+            Thread.sleep(delay());
+            limitHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             if (fineTuningCall) {
                 send(
                         exchange,
@@ -132,10 +144,6 @@ final class SimHandler implements HttpHandler {
 
     private void generate(HttpExchange exchange, Endpoint endpoint, SimRequest request)
             throws IOException, InterruptedException {
-        validate(endpoint, request);
-        long tokens = Tokens.count(request.prompt()) + (request.maxTokens() == null ? 0 : request.maxTokens());
-        limits.admit(tokens)
-                .forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         switch (faults.next()) {
             case null -> complete(exchange, endpoint, request, false);
             case Fault.Timeout timeout -> {
@@ -151,6 +159,17 @@ final class SimHandler implements HttpHandler {
             case Fault.ServerError ignored -> throw ApiError.serverError();
             case Fault.Status status -> throw ApiError.status(status.code(), status.message());
         }
+    }
+
+    /** Validates a generation request and counts it against the limits; other requests pass uncounted. */
+    private Map<String, String> admit(String method, SimRequest request) {
+        Endpoint endpoint = Endpoint.forPath(request.path());
+        if (endpoint == null || !method.equals("POST")) {
+            return Map.of();
+        }
+        validate(endpoint, request);
+        long tokens = Tokens.count(request.prompt()) + (request.maxTokens() == null ? 0 : request.maxTokens());
+        return limits.admit(tokens);
     }
 
     private void validate(Endpoint endpoint, SimRequest request) {

@@ -361,12 +361,16 @@ public class EgressPolicy {
                 .build();
     }
 
-    /** {@link #client(Duration, Duration)} that also shows every response to {@code observer} (rate-limit headers). */
+    /**
+     * {@link #client(Duration, Duration)} that also shows every request and response to {@code observer} (rate-limit
+     * headers), once connected: a provider counts a request when it arrives, and a new connection's handshake would
+     * otherwise make a request seem sent earlier than it went.
+     */
     public OkHttpClient client(Duration connectTimeout, Duration timeout, okhttp3.@Nullable Interceptor observer) {
         OkHttpClient client = client(connectTimeout, timeout);
         return observer == null
                 ? client
-                : client.newBuilder().addInterceptor(observer).build();
+                : client.newBuilder().addNetworkInterceptor(observer).build();
     }
 
     static boolean refusal(IOException e) {

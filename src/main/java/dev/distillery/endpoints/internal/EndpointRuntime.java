@@ -125,6 +125,9 @@ public final class EndpointRuntime {
     }
 
     /** Calls the model within the endpoint's limits and pace, retrying transient failures and waiting out refusals. */
+    /** Refusals in a minute past which a declared limit no longer paces alone. */
+    private static final int DECLARED_TRUSTED_REFUSALS = 3;
+
     public ModelResponse invoke(ModelRequest request) {
         ModelRequest resolved = withDefaults(request);
         AtomicInteger attempts = new AtomicInteger();
@@ -154,6 +157,9 @@ public final class EndpointRuntime {
             } catch (ModelCallException e) {
                 if (e.kind() != ModelCallException.Kind.RATE_LIMITED || System.nanoTime() - giveUpAt > 0) {
                     throw e;
+                }
+                if (requests != null) {
+                    requests.refused(e.retryAfter());
                 }
                 // The provider's pace, not the call's fault: no attempt is spent. Wait as long as it asks (the pacer
                 // has slowed meanwhile and spaces the next try).
@@ -190,13 +196,6 @@ public final class EndpointRuntime {
     }
 
     private ModelResponse attempt(ModelRequest request) {
-        try {
-            pacer.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelCallException(
-                    ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
-        }
         if (requests != null) {
             try {
                 requests.acquire(pacer.requestsWindow());
@@ -209,6 +208,21 @@ public final class EndpointRuntime {
                         null,
                         e);
             }
+        }
+        try {
+            // A declared limit is the user's word for the provider's: it alone paces the calls while the provider
+            // refuses no more than its timing explains (a refusal teaches the limit a wider margin), and the pacer
+            // joins when refusals persist (the declared limit is wrong). Both gates at once would pay two margins
+            // per window. After the declared limit, so the pacer counts as about to go only calls that are.
+            if (requests == null || pacer.refusalsLastMinute() >= DECLARED_TRUSTED_REFUSALS) {
+                pacer.acquire();
+            } else {
+                pacer.unpaced();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelCallException(
+                    ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
         }
         if (tokens != null) {
             int estimate = tokenEstimator.estimate(request.prompt(), request.maxTokens(), request.samples());

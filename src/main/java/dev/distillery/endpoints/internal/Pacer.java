@@ -15,22 +15,24 @@ import org.jspecify.annotations.Nullable;
  * The pace an endpoint's provider admits, learned while calling it and shared by every run and worker of this
  * instance that calls the endpoint. Calls go freely until the provider pushes back; then:
  * <ul>
- *   <li><b>With rate-limit headers</b> (requests and/or tokens remaining): a budget. A call may start while the
- *       remaining reported by the latest answer, less the calls started since the request of that answer, is
- *       positive (the tokens remaining are counted in calls through the tokens a call uses). With none left, one
- *       probe goes every window ÷ limit (the window is the longest reset seen); a refused probe closes the endpoint
- *       until its {@code Retry-After}. This spends a provider's burst as it comes back, whether it refills a bucket
- *       or slides a window. The remaining counts what others spend too (another endpoint or app instance on the same
- *       key): a call refused although the account said there was room cuts the part of the remaining this pacer
- *       takes to 70 %, which grows back by 2 % a second.</li>
+ *   <li><b>With rate-limit headers</b> (requests and/or tokens remaining): a budget. Once the headers have shown
+ *       the limit and the window (the longest reset seen), the account is modelled: a call may start while the
+ *       limit, less this pacer's own requests sent within the window, less what the reports show others spend of it,
+ *       is positive. Before that, and for tokens, the latest answer's remaining less the calls started since its
+ *       request (tokens counted in calls through the tokens a call uses). With none left, one probe goes every
+ *       window ÷ limit unless an own request leaves the window sooner; a refused probe closes the endpoint until its
+ *       {@code Retry-After}. This spends a provider's burst as it comes back, whether it refills a bucket or slides
+ *       a window. A call refused although others were seen spending (another endpoint or app instance on the same
+ *       key) cuts the part of the free room this pacer takes to 70 %, which grows back by 2 % a second; one refused
+ *       with nobody else seen widens the margin after each own request leaves the window by its Retry-After.</li>
  *   <li><b>Without headers</b>: additive increase, multiplicative decrease of the admitted rate, calls spread evenly
  *       (a Bucket4j bucket of one token refilled at the pace). A refusal cuts the pace to 90 % of what was admitted
  *       in the last five seconds; refusals within a second of a cut belong to the same burst and do not cut again;
  *       in between, the pace grows by 3 % of the cut pace per second.</li>
  * </ul>
  * Either way a refusal closes the endpoint to every caller for as long as its {@code Retry-After} says, or, without
- * one, for a backoff that doubles with each refusal in a row. Declared RPM/TPM limits stay a separate ceiling
- * ({@link EndpointRuntime}).
+ * one, for a backoff that doubles with each refusal in a row. A declared RPM limit paces alone while the provider
+ * refuses nothing, and stays a ceiling after ({@link EndpointRuntime}).
  */
 public final class Pacer {
 
@@ -71,7 +73,10 @@ public final class Pacer {
     private long tokensRemaining = Long.MAX_VALUE;
     private long requestsWindow;
     private long requestsLimit;
-    private long reportSentAt;
+    /** Calls that have taken their turn and not yet gone out (when they took it), oldest first. */
+    private final ArrayDeque<Long> pending = new ArrayDeque<>();
+    /** What others spent of the window by the latest reports, newest last ({@link #others()}). */
+    private final ArrayDeque<Long> othersSamples = new ArrayDeque<>();
     /** When this pacer's requests went out (nanos), oldest first, for as long as they may count in a window. */
     private final ArrayDeque<Long> sends = new ArrayDeque<>();
 
@@ -80,6 +85,12 @@ public final class Pacer {
     private long probe;
 
     private long lastExhausted = Long.MIN_VALUE / 2;
+    /** Slack learned from refusals of calls the model let through ({@link #margin()}), nanos. */
+    private long extraMargin;
+
+    private static final long MAX_EXTRA_MARGIN = SECOND;
+    /** The fixed part of the starting margin, nanos ({@link #margin()}). */
+    static final long BASE_MARGIN = 25_000_000L;
     /**
      * The part of the reported remaining this pacer takes: cut when a call refused had budget by the account (others
      * spend the same limit: another endpoint or instance on the key), grown back by 2 % a second.
@@ -128,21 +139,22 @@ public final class Pacer {
                 if (closedFor <= 0 && budgeted) {
                     share = Math.min(1.0, share + 0.02 * Math.min(now - lastShareGrowth, SECOND) / SECOND);
                     lastShareGrowth = now;
-                    Credit own = credit(now);
-                    long budget = budget(own.count());
+                    Own own = own(now);
+                    long budget = budget(now, own.count());
                     // A probe finds room the account does not show (a slot left unused, others' requests gone), but
                     // not while one of this pacer's own requests is about to leave the window: that is news enough.
                     long credit = own.next();
                     boolean probeDue = probe == 0 && now - nextProbe >= 0 && credit - now > 2 * probeInterval();
                     if (budget > 0 || probeDue) {
                         ++started;
+                        pending.addLast(now);
                         if (budget <= 0) {
                             nextProbe = now + probeInterval();
                             lastExhausted = now;
                             probe = started;
                         }
                         CALL.get()[0] = started;
-                        CALL.get()[1] = budget > 0 ? 1 : 0;
+                        CALL.get()[1] = budget <= 0 ? 0 : modelled() && others() == 0 ? 2 : 1;
                         return;
                     }
                     // Woken early by any answer that reports more remaining.
@@ -179,61 +191,111 @@ public final class Pacer {
     /** A request is going out now: remembered so its place in the provider's window is known. */
     synchronized long sent() {
         long now = nanos.getAsLong();
+        ProviderAccount.DeclaredRequests.sent(now);
         sends.addLast(now);
-        // Kept for two windows: the credit reaches back one window before the latest report.
+        pending.pollFirst();
+        // A call that took its turn and never went (it failed before sending) stops counting after a while.
+        trim(pending, now - 10 * SECOND);
+        // Kept for two windows: a report is placed against the window before its own request.
         trim(sends, now - 2 * Math.max(requestsWindow, SECOND) - SECOND);
         return now;
     }
 
     /**
-     * Calls that may start now by the latest answer's account: what it said remained, less the calls started since,
-     * plus {@code credit}, this pacer's own requests that have left the provider's window since it was counted.
+     * Calls that may start now. Once the headers have shown the provider's limit and window, the account is modelled:
+     * the limit, less this pacer's own requests within the window (a margin after they went), less what others spend
+     * of it (another endpoint or instance on the key, as the reports show), of which this pacer takes its share, less
+     * the calls that have taken their turn and not yet gone. Until then, the latest report's remaining less the calls
+     * started since. Token limits always count from the latest report, through the tokens a call uses.
      */
-    private long budget(long credit) {
-        long since = started - reportedBy - credit;
-        long byRequests =
-                requestsRemaining == Long.MAX_VALUE ? Long.MAX_VALUE : (long) (requestsRemaining * share) - since;
+    private long budget(long now, long ownInWindow) {
+        long since = started - reportedBy;
+        trim(pending, now - 10 * SECOND);
+        long byRequests;
+        if (modelled()) {
+            byRequests = (long) ((requestsLimit - ownInWindow - others()) * share) - pending.size();
+        } else {
+            byRequests =
+                    requestsRemaining == Long.MAX_VALUE ? Long.MAX_VALUE : (long) (requestsRemaining * share) - since;
+        }
         long byTokens = tokensRemaining == Long.MAX_VALUE || tokensPerCall <= 0
                 ? Long.MAX_VALUE
                 : (long) (tokensRemaining * share / tokensPerCall) - since;
         return Math.min(byRequests, byTokens);
     }
 
-    /**
-     * This pacer's own requests counted in the latest report (sent within the window before it) that have left the
-     * provider's window by {@code now} (a window and a margin after they went), and when the next of them leaves it
-     * ({@link Long#MAX_VALUE}: none will). The credit is what lets a sliding window or a refilling bucket be used as
-     * it comes back, without probing. Requests sent about a window before the report may have left the window
-     * before the report was counted: they get no credit, or they would count twice.
-     */
-    private Credit credit(long now) {
-        if (requestsWindow <= 0) {
-            return new Credit(0, Long.MAX_VALUE);
-        }
-        long margin = margin();
-        long expiredBy = now - requestsWindow - margin;
-        long windowStart = reportSentAt - requestsWindow + margin;
-        long count = 0;
-        for (long sentAt : sends) {
-            if (sentAt <= windowStart) {
-                continue;
-            }
-            if (sentAt > expiredBy) {
-                return new Credit(count, sentAt + requestsWindow + margin);
-            }
-            count++;
-        }
-        return new Credit(count, Long.MAX_VALUE);
+    private boolean modelled() {
+        return requestsWindow > 0 && requestsLimit > 0;
     }
 
-    private record Credit(long count, long next) {}
+    /**
+     * This pacer's own requests still in the provider's window by {@code now} (sent less than a window and a margin
+     * ago), and when the oldest of them leaves it ({@link Long#MAX_VALUE}: none is in it). Counting its own sends
+     * rather than subtracting from each report is what lets a sliding window or a refilling bucket be used as it
+     * comes back, slot by slot, without probing and without losing a slot to a report's timing.
+     */
+    private Own own(long now) {
+        if (!modelled()) {
+            return new Own(0, Long.MAX_VALUE);
+        }
+        long margin = margin();
+        long from = now - requestsWindow - margin;
+        long count = 0;
+        long next = Long.MAX_VALUE;
+        for (java.util.Iterator<Long> it = sends.descendingIterator(); it.hasNext(); ) {
+            long sentAt = it.next();
+            if (sentAt <= from) {
+                break;
+            }
+            count++;
+            next = sentAt + requestsWindow + margin;
+        }
+        return new Own(count, next);
+    }
+
+    private record Own(long count, long next) {}
+
+    /**
+     * What others spend of the account's window: the median of the latest reports' used requests less this pacer's
+     * own within the window before each report's request. One report is noisy (a request of this pacer that arrived
+     * before it, one that left the window just before it); the median of five is not.
+     */
+    private long others() {
+        if (othersSamples.isEmpty()) {
+            return 0;
+        }
+        long[] sorted =
+                othersSamples.stream().mapToLong(Long::longValue).sorted().toArray();
+        // The lower median: room others give back is taken a report sooner, a share cut covers the rest.
+        return sorted[(sorted.length - 1) / 2];
+    }
+
+    private void sampleOthers(long used, long sentAt) {
+        long ownAt = 0;
+        for (java.util.Iterator<Long> it = sends.descendingIterator(); it.hasNext(); ) {
+            long at = it.next();
+            if (at > sentAt) {
+                continue;
+            }
+            if (at <= sentAt - requestsWindow) {
+                break;
+            }
+            ownAt++;
+        }
+        othersSamples.addLast(Math.max(0, used - ownAt));
+        while (othersSamples.size() > 5) {
+            othersSamples.pollFirst();
+        }
+    }
 
     /**
      * Slack after a request leaves the provider's window by this instance's clock: the provider counts the arrival,
-     * a little after the send, and latencies vary.
+     * a little after the send, and latencies vary. It starts small (35 ms for a 5 s window: every window of a run
+     * pays it once, so it is most of the distance to the provider's floor) and grows to what a refusal of a call the
+     * model let through, with nobody else spending, shows: how long the provider asked it to wait.
      */
     private long margin() {
-        return 50_000_000L + requestsWindow / 100;
+        return BASE_MARGIN + requestsWindow / 500 + extraMargin;
     }
 
     private long probeInterval() {
@@ -261,11 +323,14 @@ public final class Pacer {
             probe = 0;
             notifyAll();
         }
+        if (status == 429) {
+            // Refused requests hold no place in the provider's window.
+            sends.removeLastOccurrence(sentAt);
+        }
         if (headers.present()) {
             budgeted = true;
             if (call >= reportedBy) {
                 reportedBy = call;
-                reportSentAt = sentAt;
                 requestsRemaining = headers.requests() == null
                         ? Long.MAX_VALUE
                         : headers.requests().remaining();
@@ -277,16 +342,25 @@ public final class Pacer {
                 requestsWindow =
                         Math.max(requestsWindow, headers.requests().reset().toNanos());
                 requestsLimit = headers.requests().limit();
+                if (modelled()) {
+                    sampleOthers(requestsLimit - headers.requests().remaining(), sentAt);
+                }
             }
             notifyAll();
         }
         if (status == 429) {
-            // Refused requests hold no place in the provider's window.
-            sends.removeLastOccurrence(sentAt);
             refusals.addLast(now);
             trim(refusals, now - REFUSALS_WINDOW);
             if (!budgeted) {
                 cut(now);
+            } else if (CALL.get()[1] == 2) {
+                // Room by the model with nobody else spending: it went before the provider saw the slot free, by
+                // as much as the provider asks to wait (without a Retry-After, by the margin again). Distance or
+                // clocks need more slack, not a smaller share.
+                long early = retryAfter != null ? retryAfter.toNanos() + 5_000_000L : margin();
+                if (early < MAX_EXTRA_MARGIN) {
+                    extraMargin = Math.max(extraMargin, early);
+                }
             } else if (CALL.get()[1] == 1 && now - lastShareCut >= SAME_BURST) {
                 // Refused although the account said there was room: someone else spends this limit too.
                 share = Math.max(0.1, share * 0.7);
@@ -387,9 +461,27 @@ public final class Pacer {
         return Math.max(0, closedUntil - nanos.getAsLong());
     }
 
+    /** This thread's next call goes without {@link #acquire()}: its answer is news, but of no call of the budget. */
+    void unpaced() {
+        CALL.get()[0] = 0;
+        CALL.get()[1] = 0;
+    }
+
+    /** How many calls the provider refused in the last minute. */
+    synchronized int refusalsLastMinute() {
+        trim(refusals, nanos.getAsLong() - REFUSALS_WINDOW);
+        return refusals.size();
+    }
+
+    /** For tests: the slack after a request leaves the provider's window, in nanos. */
+    synchronized long marginNanos() {
+        return margin();
+    }
+
     /** For tests: calls that may start now by the headers' account. */
     synchronized long budgetNow() {
-        return budget(credit(nanos.getAsLong()).count());
+        long now = nanos.getAsLong();
+        return budget(now, own(now).count());
     }
 
     /** The provider's request window as its headers have shown it (the longest reset seen), 0 while unknown. */

@@ -120,10 +120,21 @@ public final class ProviderAccount {
      * window, twice what a sliding window admits, and neither Bucket4j nor Resilience4j keeps a sliding window.
      */
     static final class DeclaredRequests {
+        /** The slot this thread's call holds until its request goes out, when it is moved to the send's time. */
+        private static final ThreadLocal<Reservation> RESERVED = new ThreadLocal<>();
+        /** The slot of this thread's latest request that went out, released if the provider refuses it. */
+        private static final ThreadLocal<Reservation> LAST_SENT = new ThreadLocal<>();
+
         private final int perMinute;
         private final Bucket bucket;
-        private final ArrayDeque<Long> admitted = new ArrayDeque<>();
+        /** When admitted calls' requests went out (or, until they have, when they were admitted), oldest first. */
+        private final ArrayDeque<long[]> admitted = new ArrayDeque<>();
+
         private long window;
+        /** Slack learned from refusals on top of the pacer's starting margin, nanos. */
+        private long extraMargin;
+
+        private record Reservation(DeclaredRequests limiter, long[] slot) {}
 
         DeclaredRequests(int perMinute) {
             this.perMinute = perMinute;
@@ -138,14 +149,60 @@ public final class ProviderAccount {
                     .build();
         }
 
+        /**
+         * The request of the call this thread was admitted for goes out now: its slot is timed from here. The
+         * provider counts arrivals, and a call may wait between its admission and its send (the pacer, the tokens
+         * limit, the connection pool); timed from the admission, the window would free the slot too early.
+         */
+        static void sent(long at) {
+            Reservation reservation = RESERVED.get();
+            if (reservation != null) {
+                RESERVED.remove();
+                reservation.limiter().moveTo(reservation.slot(), at);
+                LAST_SENT.set(reservation);
+            }
+        }
+
+        /**
+         * The provider refused this thread's latest request, saying to retry after {@code retryAfter} (if it said).
+         * A refused request holds no place in the provider's window, so its slot is given back: kept, it would push
+         * a run that fills its windows exactly into one more. And it went too early: the slot it took freed that much
+         * later by the provider's clock than by this one, so the margin grows by as much (and 5 ms), up to a second.
+         * A wrong limit is not corrected here: the pacer takes over when refusals persist.
+         */
+        synchronized void refused(@Nullable Duration retryAfter) {
+            Reservation last = LAST_SENT.get();
+            if (last != null && last.limiter() == this) {
+                LAST_SENT.remove();
+                admitted.removeIf(slot -> slot == last.slot());
+            }
+            if (retryAfter != null) {
+                long early = retryAfter.toNanos() + 5_000_000L;
+                if (early < Duration.ofSeconds(1).toNanos()) {
+                    extraMargin = Math.max(extraMargin, early);
+                }
+            }
+        }
+
+        private synchronized void moveTo(long[] slot, long at) {
+            slot[0] = Math.max(slot[0], at);
+        }
+
+        private synchronized void admit(long now) {
+            long[] slot = {now};
+            admitted.addLast(slot);
+            RESERVED.set(new Reservation(this, slot));
+        }
+
         void acquire(long providerWindow) throws InterruptedException {
             if (providerWindow <= Duration.ofSeconds(1).toNanos()) {
                 bucket.asBlocking().consume(1);
                 synchronized (this) {
                     // Remembered for the window the headers may yet show (a minute at most is kept).
                     long now = System.nanoTime();
-                    admitted.addLast(now);
-                    while (admitted.peekFirst() <= now - Duration.ofMinutes(1).toNanos()) {
+                    admit(now);
+                    while (admitted.peekFirst()[0]
+                            <= now - Duration.ofMinutes(1).toNanos()) {
                         admitted.pollFirst();
                     }
                 }
@@ -157,16 +214,17 @@ public final class ProviderAccount {
                     window = Math.max(window, providerWindow);
                     long capacity = Math.max(1, Math.round(perMinute * (window / 60e9)));
                     long now = System.nanoTime();
-                    // The provider counts arrivals, a little after this instance lets a call go.
-                    long span = window + 25_000_000L + window / 200;
-                    while (!admitted.isEmpty() && admitted.peekFirst() <= now - span) {
+                    // The provider counts arrivals, a little after the request goes out; the next call travels as
+                    // far, so the slack covers only the difference: the pacer's starting margin.
+                    long span = window + Pacer.BASE_MARGIN + window / 500 + extraMargin;
+                    while (!admitted.isEmpty() && admitted.peekFirst()[0] <= now - span) {
                         admitted.pollFirst();
                     }
                     if (admitted.size() < capacity) {
-                        admitted.addLast(now);
+                        admit(now);
                         return;
                     }
-                    wait = admitted.peekFirst() + span - now;
+                    wait = admitted.peekFirst()[0] + span - now;
                 }
                 Thread.sleep(Duration.ofNanos(Math.max(wait, 1_000_000)));
             }

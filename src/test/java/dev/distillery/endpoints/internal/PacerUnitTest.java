@@ -65,19 +65,31 @@ class PacerUnitTest {
     }
 
     @Test
-    void withHeadersCallsGoWhileTheRemainingLessCallsStartedSinceIsPositiveThenOneProbeAtATime() throws Exception {
+    void withHeadersTheLimitLessOwnRequestsAndOthersSpendingIsTheBudgetThenOneProbeAtATime() throws Exception {
+        // Nothing of this pacer's in the window, 3 of 100 left: others spend 97.
         pacer.observe(200, headers(100, 3, Duration.ofSeconds(5)));
         assertThat(pacer.budgetNow()).isEqualTo(3);
         for (int i = 0; i < 3; i++) {
             pacer.acquire();
         }
-        assertThat(pacer.budgetNow()).isZero();
-        pacer.acquire(); // the probe: none left by the last account, none probed yet
+        assertThat(pacer.budgetNow())
+                .as("calls that took their turn count before they go")
+                .isZero();
+        pacer.acquire(); // the probe: none left by the account, none probed yet
         assertThat(pacer.budgetNow()).isEqualTo(-1);
         assertThat(pacer.pacing())
                 .hasValueSatisfying(p -> assertThat(p.source()).isEqualTo("rate-limit headers"));
-        // The probe's answer (the newest call) says 40 came back: the budget is theirs.
-        pacer.observe(200, headers(100, 40, Duration.ofSeconds(5)));
+        long sentAt = 0;
+        for (int i = 0; i < 4; i++) {
+            sentAt = pacer.sent();
+        }
+        assertThat(pacer.budgetNow())
+                .as("gone out, they count as this pacer's own")
+                .isEqualTo(-1);
+        // Answers say 40 are left with this pacer's 4 in the window: others spend 56 now. One report is not taken
+        // at its word (the median of the latest five), two agreeing are.
+        pacer.observe(200, headers(100, 40, Duration.ofSeconds(5)), null, sentAt);
+        pacer.observe(200, headers(100, 40, Duration.ofSeconds(5)), null, sentAt);
         assertThat(pacer.budgetNow()).isEqualTo(40);
         assertThat(pacer.requestsWindow()).isEqualTo(Duration.ofSeconds(5).toNanos());
         assertThat(pacer.rate()).as("no AIMD with headers").isZero();
@@ -122,15 +134,32 @@ class PacerUnitTest {
             clock.addAndGet(100 * MS);
         }
         assertThat(pacer.budgetNow()).isZero();
-        // The margin for a 5 s window is 100 ms: the first request counts as gone 5.1 s after it was sent.
-        clock.set(firstSent + 5099 * MS);
+        // The margin for a 5 s window starts at 35 ms: the first request counts as gone 5.035 s after it was sent.
+        clock.set(firstSent + 5034 * MS);
         assertThat(pacer.budgetNow()).isZero();
-        clock.set(firstSent + 5100 * MS);
+        clock.set(firstSent + 5035 * MS);
         assertThat(pacer.budgetNow()).isEqualTo(1);
-        clock.set(firstSent + 5400 * MS);
+        clock.set(firstSent + 5335 * MS);
         assertThat(pacer.budgetNow()).isEqualTo(4);
         pacer.acquire();
         assertThat(pacer.budgetNow()).as("a call started since spends one").isEqualTo(3);
+    }
+
+    @Test
+    void aCallLetThroughByTheModelAndRefusedWidensTheMarginByItsRetryAfter() throws Exception {
+        long firstSent = clock.get();
+        for (int i = 0; i < 10; i++) {
+            pacer.acquire();
+            pacer.observe(200, headers(10, 9 - i, Duration.ofSeconds(5)), null, pacer.sent());
+            clock.addAndGet(100 * MS);
+        }
+        assertThat(pacer.marginNanos()).isEqualTo(35 * MS);
+        clock.set(firstSent + 5035 * MS);
+        pacer.acquire();
+        pacer.observe(429, headers(10, 0, Duration.ofSeconds(5)), Duration.ofMillis(20), pacer.sent());
+        assertThat(pacer.marginNanos())
+                .as("35 ms, and the 20 ms it went early, and 5")
+                .isEqualTo(60 * MS);
     }
 
     @Test

@@ -65,6 +65,29 @@ class ProviderAccountUnitTest {
         waiting.interrupt();
     }
 
+    @Test
+    void aRefusedRequestGivesItsSlotBackToTheDeclaredLimit() throws Exception {
+        // 60 per minute over a 5 s window: 5 slots. The fifth request goes out and is refused 20 ms too early.
+        ProviderAccount.DeclaredRequests declared = new ProviderAccount.DeclaredRequests(60);
+        long window = Duration.ofSeconds(5).toNanos();
+        for (int i = 0; i < 5; i++) {
+            declared.acquire(window);
+            ProviderAccount.DeclaredRequests.sent(System.nanoTime());
+        }
+        declared.refused(Duration.ofMillis(20));
+        Thread retry = Thread.ofVirtual().start(() -> {
+            try {
+                declared.acquire(window);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        retry.join(Duration.ofSeconds(2));
+        assertThat(retry.isAlive())
+                .as("the refused request held no place in the provider's window: its retry goes at once")
+                .isFalse();
+    }
+
     private static EndpointConfig config(String baseUrl, String model, @Nullable String apiKey) {
         return new EndpointConfig(
                 UUID.randomUUID(),
