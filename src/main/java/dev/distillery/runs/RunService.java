@@ -341,7 +341,7 @@ public class RunService {
     @Transactional(readOnly = true)
     public TracePage tracePage(UUID runId, TraceQuery query, @Nullable String after, int limit) {
         RunDetails run = get(runId);
-        TraceCursor cursor = TraceCursor.decode(after, query);
+        TraceCursor cursor = TraceCursor.decode(after, query.sort().id(), query.descending());
         int size = Math.clamp(limit, 1, 500);
         // One more than asked says whether there is a next page without counting.
         List<RunQueries.KeyedRow> rows = queries.page(runId, query, cursor, 0, size + 1);
@@ -350,9 +350,9 @@ public class RunService {
             rows = rows.subList(0, size);
             RunQueries.KeyedRow last = rows.getLast();
             next = new TraceCursor(
-                            query.sort(),
+                            query.sort().id(),
                             query.descending(),
-                            last.sortKey(),
+                            Long.toString(last.sortKey()),
                             last.row().position())
                     .encode();
         }
