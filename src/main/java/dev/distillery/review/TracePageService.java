@@ -1,0 +1,109 @@
+package dev.distillery.review;
+
+import dev.distillery.runs.RunDetails;
+import dev.distillery.runs.RunService;
+import dev.distillery.runs.TraceCursor;
+import dev.distillery.runs.TracePage;
+import dev.distillery.runs.TraceQuery;
+import dev.distillery.shared.InvalidInputException;
+import dev.distillery.shared.NotFoundException;
+import dev.distillery.tenancy.CurrentTenant;
+import dev.distillery.tenancy.Permission;
+import dev.distillery.tenancy.TenantContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A run's traces a page at a time with the review grid's filters and sorts, for the REST list. What the run's own
+ * items answer (a verdict, in item, verdict or tokens order) is paged by {@link RunService#tracePage}; a review state,
+ * an edited trace, a text or the reviewer order is paged here over the grid's rows, by keyset, and the page's traces
+ * are then read through {@link RunService#traces(UUID, List)}, so an item looks the same either way. Cursors are
+ * {@link TraceCursor}s in both, so a walk's cursor means the same whichever answers it.
+ */
+@Service
+public class TracePageService {
+
+    private final RunService runs;
+    private final Revisions revisions;
+    private final SearchIndex searchIndex;
+    private final CurrentTenant currentTenant;
+
+    TracePageService(RunService runs, Revisions revisions, SearchIndex searchIndex, CurrentTenant currentTenant) {
+        this.runs = runs;
+        this.revisions = revisions;
+        this.searchIndex = searchIndex;
+        this.currentTenant = currentTenant;
+    }
+
+    /**
+     * The page of traces that pass {@code filter}, in its order, after the cursor {@code after} (a previous page's
+     * {@link TracePage#next()}) or the first; only a first page is counted.
+     *
+     * @throws InvalidInputException naming {@code after} when the cursor is not one of this order's
+     * @throws NotFoundException when the run is not in the workspace
+     */
+    @Transactional(readOnly = true)
+    public TracePage cursorPage(UUID runId, ReviewFilter filter, @Nullable String after, int limit) {
+        if (filter.onRunItemsAlone()) {
+            return runs.tracePage(runId, traceQuery(filter), after, limit);
+        }
+        TenantContext tenant = currentTenant.require(Permission.READ);
+        RunDetails run = runs.get(runId);
+        TraceCursor cursor = TraceCursor.decode(after, filter.sort().id(), filter.descending());
+        int size = Math.clamp(limit, 1, 500);
+        boolean indexed = filter.text() != null && searchIndex.indexed(runId);
+        // One more than asked says whether there is a next page without counting.
+        List<Revisions.KeyedItem> items = revisions.keysetPage(
+                runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexed, cursor, size + 1);
+        String next = null;
+        if (items.size() > size) {
+            items = items.subList(0, size);
+            Revisions.KeyedItem last = items.getLast();
+            next = new TraceCursor(filter.sort().id(), filter.descending(), last.sortKey(), last.position()).encode();
+        }
+        return new TracePage(
+                runs.traces(
+                        runId, items.stream().map(Revisions.KeyedItem::itemId).toList()),
+                next,
+                cursor == null
+                        ? revisions.count(
+                                runId,
+                                run.datasetVersionId(),
+                                filter,
+                                tenant.actor().userId(),
+                                indexed)
+                        : null);
+    }
+
+    /**
+     * The page of {@code limit} traces from {@code offset}, with the count (kept while the run is settled), for
+     * clients of offset pages: these page only by verdict, in item, verdict or tokens order, as before cursors.
+     *
+     * @throws InvalidInputException naming {@code page} when the filter or sort needs review (page those by cursor)
+     * @throws NotFoundException when the run is not in the workspace
+     */
+    @Transactional(readOnly = true)
+    public TracePage offsetPage(UUID runId, ReviewFilter filter, int offset, int limit) {
+        if (!filter.onRunItemsAlone()) {
+            throw new InvalidInputException(
+                    "page",
+                    "With state, edited, q or sort=reviewer the traces page by cursor: leave out page and pass each "
+                            + "answer's next as after.");
+        }
+        TraceQuery query = traceQuery(filter);
+        return new TracePage(
+                runs.offsetPage(runId, query, offset, limit), null, runs.countTraces(runId, query.outcome()));
+    }
+
+    private static TraceQuery traceQuery(ReviewFilter filter) {
+        ReviewFilter.Verdict verdict = filter.verdict();
+        return new TraceQuery(
+                verdict == null ? null : verdict.name().toLowerCase(Locale.ROOT),
+                TraceQuery.Sort.valueOf(filter.sort().name()),
+                filter.descending());
+    }
+}
