@@ -90,6 +90,19 @@ class Revisions {
                             updated_at = excluded.updated_at, outcome = NULL""")
                 .params(workspaceId, runId, itemId, position, revision, edited, verdict, reviewer, Timestamp.from(at))
                 .update();
+        // What the review filters read changed: totals kept under the run's previous version are not used again.
+        // (A re-run's outcome and an adjudicator's name are not filtered on, so their updates leave it.)
+        jdbc.sql("""
+                        INSERT INTO review_state_versions (workspace_id, run_id, version) VALUES (?, ?, 1)
+                        ON CONFLICT (run_id) DO UPDATE SET version = review_state_versions.version + 1""").params(workspaceId, runId).update();
+    }
+
+    /** How many saves have changed the run's review states (db/migration/V24); 0 before the first. */
+    long stateVersion(UUID runId) {
+        return jdbc.sql("SELECT coalesce((SELECT version FROM review_state_versions WHERE run_id = ?), 0)")
+                .param(runId)
+                .query(Long.class)
+                .single();
     }
 
     void recordRerun(UUID runId, String itemId, int revision, Revision.Rerun rerun, @Nullable String graderVersion) {

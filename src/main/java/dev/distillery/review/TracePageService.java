@@ -1,5 +1,7 @@
 package dev.distillery.review;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.runs.RunDetails;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.TraceCursor;
@@ -10,9 +12,11 @@ import dev.distillery.shared.NotFoundException;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.TenantContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,6 +35,10 @@ public class TracePageService {
     private final Revisions revisions;
     private final SearchIndex searchIndex;
     private final CurrentTenant currentTenant;
+    private final Cache<TotalKey, Integer> totals = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(30))
+            .build();
 
     TracePageService(RunService runs, Revisions revisions, SearchIndex searchIndex, CurrentTenant currentTenant) {
         this.runs = runs;
@@ -69,15 +77,30 @@ public class TracePageService {
                 runs.traces(
                         runId, items.stream().map(Revisions.KeyedItem::itemId).toList()),
                 next,
-                cursor == null
-                        ? revisions.count(
-                                runId,
-                                run.datasetVersionId(),
-                                filter,
-                                tenant.actor().userId(),
-                                indexed)
-                        : null);
+                cursor == null ? total(tenant, run, filter, indexed) : null);
     }
+
+    /**
+     * How many traces pass the filter. Kept while the run's items are settled and its review states unchanged: a
+     * count over a run's items costs more than any page (docs/BENCHMARKS.md), and a client walks a run again.
+     */
+    private int total(TenantContext tenant, RunDetails run, ReviewFilter filter, boolean indexed) {
+        // Read before counting: a change committed after these reads has stamps of its own, so a count is never kept
+        // under stamps older than what it counted.
+        String items = runs.settledItemsStamp(run.id());
+        long states = revisions.stateVersion(run.id());
+        Supplier<Integer> count = () -> revisions.count(
+                run.id(), run.datasetVersionId(), filter, tenant.actor().userId(), indexed);
+        if (items == null || filter.assignedToMe()) {
+            return count.get();
+        }
+        return totals.get(
+                new TotalKey(
+                        tenant.workspaceId(), run.id(), filter.sorted(ReviewFilter.Sort.ITEM, false), items, states),
+                k -> count.get());
+    }
+
+    private record TotalKey(UUID workspaceId, UUID runId, ReviewFilter filter, String items, long states) {}
 
     /**
      * The page of {@code limit} traces from {@code offset}, with the count (kept while the run is settled), for

@@ -501,6 +501,16 @@ public class RunService {
 
     private record CountKey(UUID workspaceId, UUID runId, String outcome, String stamp) {}
 
+    /**
+     * What changes whenever the run's items may have (its status, finish and re-grade); null while they are being
+     * written. What a reader computes from the items can be kept under it, as the counts here are.
+     */
+    @Transactional(readOnly = true)
+    public @Nullable String settledItemsStamp(UUID runId) {
+        currentTenant.require(Permission.READ);
+        return queries.settledItemsStamp(runId);
+    }
+
     @Transactional
     public RunDetails cancel(UUID runId) {
         TenantContext tenant = currentTenant.require(Permission.LAUNCH_RUNS);

@@ -142,6 +142,27 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
         }
     }
 
+    @Test
+    void aSavedReviewIsCountedInTheNextWalksTotal() throws Exception {
+        TestHttp http = new TestHttp(port);
+        String first = "/api/v1/runs/" + runId + "/traces?size=5&state=overridden&sort=reviewer";
+        int before = json.readTree(http.call("GET", first, key, null).body())
+                .get("total")
+                .asInt();
+        var saved = http.call(
+                "POST",
+                "/api/v1/runs/" + runId + "/traces/item-3/revisions",
+                tenants.apiKey(email, Role.MEMBER),
+                "{\"baseRevision\": 0, \"verdict\": true, \"reason\": \"checked by hand\"}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(json.readTree(http.call("GET", first, key, null).body())
+                        .get("total")
+                        .asInt())
+                .as("the total kept for the filter is not used after a save")
+                .isEqualTo(before + 1);
+        assertThat(walk(http, "state=overridden&sort=reviewer", before + 1)).contains("item-3");
+    }
+
     /**
      * The items of a cursor walk through the query, page by page (7 a page), checking the total on the first page
      * only, and that no item comes twice.
