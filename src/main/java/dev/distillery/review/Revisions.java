@@ -212,7 +212,7 @@ class Revisions {
             boolean indexedSearch,
             int offset,
             int limit) {
-        var where = where(filter, me, indexedSearch, versionId);
+        var where = where(filter, me, Text.search(indexedSearch, versionId));
         String direction = filter.descending() ? " DESC" : "";
         SortSql sort = SortSql.of(filter.sort());
         // The page is chosen from the run's items alone (in index order where there is one), and only its rows are
@@ -245,7 +245,16 @@ class Revisions {
     }
 
     int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch) {
-        var where = where(filter, me, indexedSearch, versionId);
+        return count(runId, filter, me, Text.search(indexedSearch, versionId));
+    }
+
+    /** The count with the text filter's matches read before ({@link #textMatches}); null without a text filter. */
+    int count(UUID runId, ReviewFilter filter, @Nullable UUID me, String @Nullable [] matches) {
+        return count(runId, filter, me, Text.matched(matches));
+    }
+
+    private int count(UUID runId, ReviewFilter filter, @Nullable UUID me, Text text) {
+        var where = where(filter, me, text);
         // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
         boolean states = filter.state() != null || filter.editedOnly();
         return where.bind(jdbc.sql("SELECT count(*) FROM run_item_outcomes i"
@@ -268,14 +277,14 @@ class Revisions {
      */
     List<KeyedItem> keysetPage(
             UUID runId,
-            UUID versionId,
             ReviewFilter filter,
             @Nullable UUID me,
-            boolean indexedSearch,
+            String @Nullable [] matches,
             @Nullable TraceCursor after,
             int limit) {
+        Text text = Text.matched(matches);
         if (filter.sort() != ReviewFilter.Sort.REVIEWER) {
-            return byKey(Keyset.items(filter.sort()), runId, versionId, filter, me, indexedSearch, after, limit);
+            return byKey(Keyset.items(filter.sort()), runId, filter, me, text, after, limit);
         }
         // The reviewed items are in reviewer order in the reviewer index; the unreviewed have no reviewer, and the
         // grid's ORDER BY puts them after every reviewer going up and before going down (PostgreSQL's NULLS LAST and
@@ -291,7 +300,7 @@ class Revisions {
             TraceCursor from = p == start ? after : null;
             int left = limit - items.size();
             if (parts.get(p) && reviewed) {
-                items.addAll(byKey(Keyset.REVIEWED, runId, versionId, filter, me, indexedSearch, from, left));
+                items.addAll(byKey(Keyset.REVIEWED, runId, filter, me, text, from, left));
             } else if (!parts.get(p) && unreviewed) {
                 ReviewFilter unreviewedOnly = new ReviewFilter(
                         filter.verdict(),
@@ -301,16 +310,7 @@ class Revisions {
                         filter.text(),
                         ReviewFilter.Sort.ITEM,
                         filter.descending());
-                byKey(
-                                Keyset.items(ReviewFilter.Sort.ITEM),
-                                runId,
-                                versionId,
-                                unreviewedOnly,
-                                me,
-                                indexedSearch,
-                                from,
-                                left)
-                        .stream()
+                byKey(Keyset.items(ReviewFilter.Sort.ITEM), runId, unreviewedOnly, me, text, from, left).stream()
                         .map(i -> new KeyedItem(i.itemId(), i.position(), null))
                         .forEach(items::add);
             }
@@ -346,13 +346,12 @@ class Revisions {
     private List<KeyedItem> byKey(
             Keyset keyset,
             UUID runId,
-            UUID versionId,
             ReviewFilter filter,
             @Nullable UUID me,
-            boolean indexedSearch,
+            Text text,
             @Nullable TraceCursor after,
             int limit) {
-        var where = where(filter, me, indexedSearch, versionId);
+        var where = where(filter, me, text);
         String direction = filter.descending() ? " DESC" : "";
         boolean byPosition = keyset.key().equals(keyset.position());
         String seek = "";
@@ -402,7 +401,7 @@ class Revisions {
             boolean indexedSearch,
             int afterPosition,
             int limit) {
-        var where = where(filter, me, indexedSearch, versionId);
+        var where = where(filter, me, Text.search(indexedSearch, versionId));
         var spec = jdbc.sql("""
                         SELECT i.item_id, i.position, i.correct AS item_correct,
                             CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
@@ -458,7 +457,43 @@ class Revisions {
         }
     }
 
-    private static Where where(ReviewFilter f, @Nullable UUID me, boolean indexedSearch, UUID versionId) {
+    /**
+     * How a text filter is answered: through the search table once the run is in it, else by scanning the run's texts
+     * (of dataset version {@code versionId}); or by the matches read before, as a page that keeps them does.
+     */
+    private record Text(boolean indexed, @Nullable UUID versionId, String @Nullable [] matches) {
+
+        static Text search(boolean indexed, UUID versionId) {
+            return new Text(indexed, versionId, null);
+        }
+
+        static Text matched(String @Nullable [] matches) {
+            return new Text(false, null, matches);
+        }
+    }
+
+    /**
+     * The run's items whose question or a graded prediction's output holds {@code text} (any case): through the
+     * search table when {@code indexedSearch}, else by scanning the run's texts.
+     */
+    String[] textMatches(UUID runId, UUID versionId, String text, boolean indexedSearch) {
+        return jdbc.sql(
+                        indexedSearch
+                                ? "SELECT ARRAY(SELECT review_search_matches(:run, :text))"
+                                : "SELECT ARRAY(SELECT review_text_matches(:run, :version, :text))")
+                .param("run", runId)
+                .param("version", versionId)
+                .param("text", pattern(text))
+                .query((rs, n) -> (String[]) rs.getArray(1).getArray())
+                .single();
+    }
+
+    /** ILIKE's pattern for the text, its pattern characters escaped: the user searches for text, not patterns. */
+    private static String pattern(String text) {
+        return "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private static Where where(ReviewFilter f, @Nullable UUID me, Text text) {
         StringBuilder sql = new StringBuilder();
         List<Param> params = new ArrayList<>();
         if (f.verdict() != null) {
@@ -487,25 +522,25 @@ class Revisions {
                             + " AND a.done_at IS NULL)");
             params.add(new Param("me", me == null ? new UUID(0, 0) : me));
         }
-        if (f(f.text())) {
-            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. Both
-            // functions search the questions and the graded predictions' outputs: through the trigram-indexed search
-            // table once the run is in it, else by scanning the run's texts. Their matches are read once, as an
-            // array whose items are then looked up by id: as IN (subquery), a page with a LIMIT could be planned as
-            // a walk down the order's index testing every item against every match, which took 23 s at 100,000
+        String[] matches = text.matches();
+        if (f(f.text()) && matches != null) {
+            // Unnested in a subquery, the array's size is unknown to the planner, which looks its items up by id as
+            // below, whatever the page; with the size in view it may walk the order's index testing every item.
+            sql.append(" AND i.item_id = ANY(ARRAY(SELECT unnest(CAST(:matches AS text[]))))");
+            params.add(new Param("matches", matches));
+        } else if (f(f.text())) {
+            // Both functions search the questions and the graded predictions' outputs: through the trigram-indexed
+            // search table once the run is in it, else by scanning the run's texts. Their matches are read once, as
+            // an array whose items are then looked up by id: as IN (subquery), a page with a LIMIT could be planned
+            // as a walk down the order's index testing every item against every match, which took 23 s at 100,000
             // items when the rest of the order held none (docs/BENCHMARKS.md).
-            String escaped = Objects.requireNonNull(f.text())
-                    .strip()
-                    .replace("\\", "\\\\")
-                    .replace("%", "\\%")
-                    .replace("_", "\\_");
             sql.append(
-                    indexedSearch
+                    text.indexed()
                             ? " AND i.item_id = ANY(ARRAY(SELECT review_search_matches(:run, :text)))"
                             : " AND i.item_id = ANY(ARRAY(SELECT review_text_matches(:run, :version, :text)))");
-            params.add(new Param("text", "%" + escaped + "%"));
-            if (!indexedSearch) {
-                params.add(new Param("version", versionId));
+            params.add(new Param("text", pattern(Objects.requireNonNull(f.text()))));
+            if (!text.indexed()) {
+                params.add(new Param("version", Objects.requireNonNull(text.versionId())));
             }
         }
         return new Where(sql.toString(), params);

@@ -39,6 +39,12 @@ public class TracePageService {
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(30))
             .build();
+    // Bounded by the item ids held (about 60 bytes each), however many texts are searched.
+    private final Cache<MatchesKey, String[]> matches = Caffeine.newBuilder()
+            .maximumWeight(500_000)
+            .<MatchesKey, String[]>weigher((k, v) -> v.length + 1)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
 
     TracePageService(RunService runs, Revisions revisions, SearchIndex searchIndex, CurrentTenant currentTenant) {
         this.runs = runs;
@@ -63,10 +69,13 @@ public class TracePageService {
         RunDetails run = runs.get(runId);
         TraceCursor cursor = TraceCursor.decode(after, filter.sort().id(), filter.descending());
         int size = Math.clamp(limit, 1, 500);
-        boolean indexed = filter.text() != null && searchIndex.indexed(runId);
+        // Read before anything is read under it: a change committed later has a stamp of its own, so nothing is
+        // kept under a stamp older than what it was read from.
+        String settled = runs.settledItemsStamp(runId);
+        String[] matches = textMatches(tenant, run, filter.text(), settled);
         // One more than asked says whether there is a next page without counting.
-        List<Revisions.KeyedItem> items = revisions.keysetPage(
-                runId, run.datasetVersionId(), filter, tenant.actor().userId(), indexed, cursor, size + 1);
+        List<Revisions.KeyedItem> items =
+                revisions.keysetPage(runId, filter, tenant.actor().userId(), matches, cursor, size + 1);
         String next = null;
         if (items.size() > size) {
             items = items.subList(0, size);
@@ -77,26 +86,47 @@ public class TracePageService {
                 runs.traces(
                         runId, items.stream().map(Revisions.KeyedItem::itemId).toList()),
                 next,
-                cursor == null ? total(tenant, run, filter, indexed) : null);
+                cursor == null ? total(tenant, run, filter, matches, settled) : null);
     }
+
+    /**
+     * The items whose texts hold {@code text}, kept while the run's items are settled: the search costs more than the
+     * rest of a page (docs/BENCHMARKS.md), and a walk asks for the same text on every page. Null without a text.
+     */
+    private String @Nullable [] textMatches(
+            TenantContext tenant, RunDetails run, @Nullable String text, @Nullable String settled) {
+        if (text == null) {
+            return null;
+        }
+        Supplier<String[]> search =
+                () -> revisions.textMatches(run.id(), run.datasetVersionId(), text, searchIndex.indexed(run.id()));
+        if (settled == null) {
+            return search.get();
+        }
+        return matches.get(new MatchesKey(tenant.workspaceId(), run.id(), text.strip(), settled), k -> search.get());
+    }
+
+    private record MatchesKey(UUID workspaceId, UUID runId, String text, String settled) {}
 
     /**
      * How many traces pass the filter. Kept while the run's items are settled and its review states unchanged: a
      * count over a run's items costs more than any page (docs/BENCHMARKS.md), and a client walks a run again.
      */
-    private int total(TenantContext tenant, RunDetails run, ReviewFilter filter, boolean indexed) {
-        // Read before counting: a change committed after these reads has stamps of its own, so a count is never kept
-        // under stamps older than what it counted.
-        String items = runs.settledItemsStamp(run.id());
+    private int total(
+            TenantContext tenant,
+            RunDetails run,
+            ReviewFilter filter,
+            String @Nullable [] matches,
+            @Nullable String settled) {
         long states = revisions.stateVersion(run.id());
-        Supplier<Integer> count = () -> revisions.count(
-                run.id(), run.datasetVersionId(), filter, tenant.actor().userId(), indexed);
-        if (items == null || filter.assignedToMe()) {
+        Supplier<Integer> count =
+                () -> revisions.count(run.id(), filter, tenant.actor().userId(), matches);
+        if (settled == null || filter.assignedToMe()) {
             return count.get();
         }
         return totals.get(
                 new TotalKey(
-                        tenant.workspaceId(), run.id(), filter.sorted(ReviewFilter.Sort.ITEM, false), items, states),
+                        tenant.workspaceId(), run.id(), filter.sorted(ReviewFilter.Sort.ITEM, false), settled, states),
                 k -> count.get());
     }
 
