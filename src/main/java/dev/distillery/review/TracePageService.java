@@ -13,6 +13,8 @@ import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.TenantContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -30,6 +32,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class TracePageService {
+
+    /** A text held by at least one item in this many is sieved from the order rather than looked up. */
+    static final int DENSE = 10;
 
     private final RunService runs;
     private final Revisions revisions;
@@ -74,8 +79,16 @@ public class TracePageService {
         String settled = runs.settledItemsStamp(runId);
         String[] matches = textMatches(tenant, run, filter.text(), settled);
         // One more than asked says whether there is a next page without counting.
-        List<Revisions.KeyedItem> items =
-                revisions.keysetPage(runId, filter, tenant.actor().userId(), matches, cursor, size + 1);
+        List<Revisions.KeyedItem> items = matches != null && matches.length > 0 && matches.length * DENSE >= run.total()
+                ? sieved(
+                        runId,
+                        filter,
+                        tenant.actor().userId(),
+                        matches,
+                        (double) matches.length / Math.max(1, run.total()),
+                        cursor,
+                        size + 1)
+                : revisions.keysetPage(runId, filter, tenant.actor().userId(), matches, cursor, size + 1);
         String next = null;
         if (items.size() > size) {
             items = items.subList(0, size);
@@ -90,7 +103,47 @@ public class TracePageService {
     }
 
     /**
-     * The items whose texts hold {@code text}, kept while the run's items are settled: the search costs more than the
+     * The next {@code wanted} items that pass the filter with a text that most items hold: looking each match up costs
+     * as many look-ups as there are matches, so the order's index is walked without the text instead, a batch at a
+     * time (as many as the matches' share says should hold the page), and the items among the matches are kept.
+     */
+    private List<Revisions.KeyedItem> sieved(
+            UUID runId,
+            ReviewFilter filter,
+            @Nullable UUID me,
+            String[] sortedMatches,
+            double share,
+            @Nullable TraceCursor cursor,
+            int wanted) {
+        ReviewFilter withoutText = new ReviewFilter(
+                filter.verdict(),
+                filter.state(),
+                filter.editedOnly(),
+                filter.assignedToMe(),
+                null,
+                filter.sort(),
+                filter.descending());
+        int batch = (int) Math.clamp(Math.ceil(wanted / Math.min(1, share) * 1.2), wanted, 2_000);
+        List<Revisions.KeyedItem> found = new ArrayList<>();
+        TraceCursor from = cursor;
+        while (found.size() < wanted) {
+            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText, me, null, from, batch);
+            for (Revisions.KeyedItem item : scanned) {
+                if (found.size() < wanted && Arrays.binarySearch(sortedMatches, item.itemId()) >= 0) {
+                    found.add(item);
+                }
+            }
+            if (scanned.size() < batch) {
+                break;
+            }
+            Revisions.KeyedItem last = scanned.getLast();
+            from = new TraceCursor(filter.sort().id(), filter.descending(), last.sortKey(), last.position());
+        }
+        return found;
+    }
+
+    /**
+     * The items whose texts hold {@code text} (sorted, for a binary search), kept while the run's items are settled: the search costs more than the
      * rest of a page (docs/BENCHMARKS.md), and a walk asks for the same text on every page. Null without a text.
      */
     private String @Nullable [] textMatches(
@@ -98,8 +151,12 @@ public class TracePageService {
         if (text == null) {
             return null;
         }
-        Supplier<String[]> search =
-                () -> revisions.textMatches(run.id(), run.datasetVersionId(), text, searchIndex.indexed(run.id()));
+        Supplier<String[]> search = () -> {
+            String[] found =
+                    revisions.textMatches(run.id(), run.datasetVersionId(), text, searchIndex.indexed(run.id()));
+            Arrays.sort(found);
+            return found;
+        };
         if (settled == null) {
             return search.get();
         }
