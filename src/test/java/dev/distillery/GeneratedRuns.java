@@ -57,8 +57,9 @@ public final class GeneratedRuns {
                     now() - CASE WHEN k = 'teacher' THEN interval '1 second' ELSE interval '0 seconds' END
                 FROM generate_series(0, %d) g, (VALUES ('teacher'), ('student')) AS c(k)""".formatted(ws, run, UUID.randomUUID(), items - 1));
         sql.add("""
-                INSERT INTO review_states (workspace_id, run_id, item_id, latest_revision, edited, verdict, last_reviewer, updated_at)
-                SELECT '%s', '%s', 'item-' || g, 1, g %% 20 = 0, NULL, 'reviewer' || (g %% 7) || '@example.com', now()
+                INSERT INTO review_states (workspace_id, run_id, item_id, position, latest_revision, edited, verdict, last_reviewer,
+                    updated_at)
+                SELECT '%s', '%s', 'item-' || g, g, 1, g %% 20 = 0, NULL, 'reviewer' || (g %% 7) || '@example.com', now()
                 FROM generate_series(0, %d, 10) g""".formatted(ws, run, items - 1));
         sql.add("""
                 INSERT INTO trace_revisions (workspace_id, run_id, item_id, revision, base_revision, call_key, teacher_output,

@@ -136,6 +136,7 @@ public class CorrectionService {
                 tenant.workspaceId(),
                 runId,
                 itemId,
+                review.trace().position(),
                 next.revision(),
                 edited,
                 next.verdict(),

@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the review grid shows: verdict (correct, incorrect, error), review state (unreviewed, reviewed, overridden),
+ * What the review grid shows: verdict (correct, incorrect, error; pending for a REST list), review state (unreviewed, reviewed, overridden),
  * only traces whose teacher trace was edited, only the items the review queue has handed to the viewer and they have
  * not finished, text in the question or the outputs, and the sort. Values only: the repository turns them into SQL.
  */
@@ -44,15 +44,33 @@ public record ReviewFilter(
                 false);
     }
 
-    /** The grade of a trace. */
+    /** The same filter in another order. */
+    public ReviewFilter sorted(Sort sort, boolean descending) {
+        return new ReviewFilter(verdict, state, editedOnly, assignedToMe, text, sort, descending);
+    }
+
+    /**
+     * Whether the run's own items answer it (a verdict at most, in item, verdict or tokens order): nothing of review's
+     * (states, assignments, the search table) is needed.
+     */
+    public boolean onRunItemsAlone() {
+        return state == null && !editedOnly && !assignedToMe && text == null && sort != Sort.REVIEWER;
+    }
+
+    /** The grade of a trace; pending while its item is not finished (the grid does not offer it). */
     public enum Verdict {
         CORRECT,
         INCORRECT,
-        ERROR;
+        ERROR,
+        PENDING;
 
         /** Parsed from a user's choice (any case); null or blank means any verdict. */
         public static @Nullable Verdict of(@Nullable String name) {
-            return parse(Verdict.class, name, "verdict", "Filter on correct, incorrect or error, not '" + name + "'.");
+            return parse(
+                    Verdict.class,
+                    name,
+                    "verdict",
+                    "Filter on correct, incorrect, error or pending, not '" + name + "'.");
         }
     }
 
@@ -75,6 +93,11 @@ public record ReviewFilter(
         VERDICT,
         TOKENS,
         REVIEWER;
+
+        /** The name a request and a cursor give it. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
 
         public static Sort of(@Nullable String name) {
             Sort sort =

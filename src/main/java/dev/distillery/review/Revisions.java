@@ -1,5 +1,6 @@
 package dev.distillery.review;
 
+import dev.distillery.runs.TraceCursor;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -74,20 +75,34 @@ class Revisions {
             UUID workspaceId,
             UUID runId,
             String itemId,
+            int position,
             int revision,
             boolean edited,
             @Nullable Boolean verdict,
             String reviewer,
             Instant at) {
         jdbc.sql("""
-                        INSERT INTO review_states (workspace_id, run_id, item_id, latest_revision, edited, verdict,
-                            last_reviewer, updated_at, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                        INSERT INTO review_states (workspace_id, run_id, item_id, position, latest_revision, edited,
+                            verdict, last_reviewer, updated_at, outcome)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
                         ON CONFLICT (run_id, item_id) DO UPDATE SET latest_revision = excluded.latest_revision,
                             edited = excluded.edited, verdict = excluded.verdict, last_reviewer = excluded.last_reviewer,
                             updated_at = excluded.updated_at, outcome = NULL""")
-                .params(workspaceId, runId, itemId, revision, edited, verdict, reviewer, Timestamp.from(at))
+                .params(workspaceId, runId, itemId, position, revision, edited, verdict, reviewer, Timestamp.from(at))
                 .update();
+        // What the review filters read changed: totals kept under the run's previous version are not used again.
+        // (A re-run's outcome and an adjudicator's name are not filtered on, so their updates leave it.)
+        jdbc.sql("""
+                        INSERT INTO review_state_versions (workspace_id, run_id, version) VALUES (?, ?, 1)
+                        ON CONFLICT (run_id) DO UPDATE SET version = review_state_versions.version + 1""").params(workspaceId, runId).update();
+    }
+
+    /** How many saves have changed the run's review states (db/migration/V24); 0 before the first. */
+    long stateVersion(UUID runId) {
+        return jdbc.sql("SELECT coalesce((SELECT version FROM review_state_versions WHERE run_id = ?), 0)")
+                .param(runId)
+                .query(Long.class)
+                .single();
     }
 
     void recordRerun(UUID runId, String itemId, int revision, Revision.Rerun rerun, @Nullable String graderVersion) {
@@ -197,7 +212,7 @@ class Revisions {
             boolean indexedSearch,
             int offset,
             int limit) {
-        var where = where(filter, me, indexedSearch);
+        var where = where(filter, me, Text.search(indexedSearch, versionId));
         String direction = filter.descending() ? " DESC" : "";
         SortSql sort = SortSql.of(filter.sort());
         // The page is chosen from the run's items alone (in index order where there is one), and only its rows are
@@ -220,32 +235,149 @@ class Revisions {
                 + " OFFSET :offset LIMIT :limit) p"
                 + " JOIN dataset_item_texts d ON d.version_id = :version AND d.item_id = p.item_id"
                 + " ORDER BY p." + sort.alias() + direction + ", p.position" + direction;
-        var spec = jdbc.sql(sql)
-                .param("version", versionId)
-                .param("run", runId)
-                .param("offset", offset)
-                .param("limit", limit);
-        for (var p : where.params()) {
-            spec = spec.param(p.name(), p.value());
-        }
-        return spec.query(ReviewRow.class).list();
+        return where.bind(jdbc.sql(sql)
+                        .param("version", versionId)
+                        .param("run", runId)
+                        .param("offset", offset)
+                        .param("limit", limit))
+                .query(ReviewRow.class)
+                .list();
     }
 
     int count(UUID runId, UUID versionId, ReviewFilter filter, @Nullable UUID me, boolean indexedSearch) {
-        var where = where(filter, me, indexedSearch);
+        return count(runId, filter, me, Text.search(indexedSearch, versionId));
+    }
+
+    /** The count with the text filter's matches read before ({@link #textMatches}); null without a text filter. */
+    int count(UUID runId, ReviewFilter filter, @Nullable UUID me, String @Nullable [] matches) {
+        return count(runId, filter, me, Text.matched(matches));
+    }
+
+    private int count(UUID runId, ReviewFilter filter, @Nullable UUID me, Text text) {
+        var where = where(filter, me, text);
         // Every run item has its dataset item, so the join is only needed to filter; review states likewise.
         boolean states = filter.state() != null || filter.editedOnly();
-        var spec = jdbc.sql("SELECT count(*) FROM run_item_outcomes i"
-                        + (states ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id" : "")
-                        + " WHERE i.run_id = :run" + where.sql())
-                .param("run", runId);
-        if (f(filter.text()) && !indexedSearch) {
-            spec = spec.param("version", versionId);
+        return where.bind(jdbc.sql("SELECT count(*) FROM run_item_outcomes i"
+                                + (states
+                                        ? " LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id"
+                                        : "")
+                                + " WHERE i.run_id = :run" + where.sql())
+                        .param("run", runId))
+                .query(Integer.class)
+                .single();
+    }
+
+    /** An item of a keyset page: its id, its position and its order's sort key as text (null: it has none). */
+    record KeyedItem(String itemId, int position, @Nullable String sortKey) {}
+
+    /**
+     * The next {@code limit} items of the run that pass {@code filter}, in the grid's order for its sort (the sort's
+     * key, then the position), after the cursor {@code after} or from the first: the order's index is entered at the
+     * cursor, so a page costs the same however deep it is.
+     */
+    List<KeyedItem> keysetPage(
+            UUID runId,
+            ReviewFilter filter,
+            @Nullable UUID me,
+            String @Nullable [] matches,
+            @Nullable TraceCursor after,
+            int limit) {
+        Text text = Text.matched(matches);
+        if (filter.sort() != ReviewFilter.Sort.REVIEWER) {
+            return byKey(Keyset.items(filter.sort()), runId, filter, me, text, after, limit);
         }
-        for (var p : where.params()) {
-            spec = spec.param(p.name(), p.value());
+        // The reviewed items are in reviewer order in the reviewer index; the unreviewed have no reviewer, and the
+        // grid's ORDER BY puts them after every reviewer going up and before going down (PostgreSQL's NULLS LAST and
+        // NULLS FIRST), in position order. Each part is read from its own index, and a cursor without a key is in
+        // the unreviewed part.
+        boolean reviewed = filter.state() != ReviewFilter.State.UNREVIEWED;
+        boolean unreviewed =
+                (filter.state() == null || filter.state() == ReviewFilter.State.UNREVIEWED) && !filter.editedOnly();
+        List<Boolean> parts = filter.descending() ? List.of(false, true) : List.of(true, false);
+        int start = after == null ? 0 : parts.indexOf(after.key() != null);
+        List<KeyedItem> items = new ArrayList<>();
+        for (int p = start; p < parts.size() && items.size() < limit; p++) {
+            TraceCursor from = p == start ? after : null;
+            int left = limit - items.size();
+            if (parts.get(p) && reviewed) {
+                items.addAll(byKey(Keyset.REVIEWED, runId, filter, me, text, from, left));
+            } else if (!parts.get(p) && unreviewed) {
+                ReviewFilter unreviewedOnly = new ReviewFilter(
+                        filter.verdict(),
+                        ReviewFilter.State.UNREVIEWED,
+                        false,
+                        filter.assignedToMe(),
+                        filter.text(),
+                        ReviewFilter.Sort.ITEM,
+                        filter.descending());
+                byKey(Keyset.items(ReviewFilter.Sort.ITEM), runId, unreviewedOnly, me, text, from, left).stream()
+                        .map(i -> new KeyedItem(i.itemId(), i.position(), null))
+                        .forEach(items::add);
+            }
         }
-        return spec.query(Integer.class).single();
+        return items;
+    }
+
+    /**
+     * A keyset order: the rows it reads, the run's column among them, and its key and tie-breaker as the index it
+     * walks has them, so that a cursor's bound on them enters the index.
+     */
+    private record Keyset(String from, String run, String key, String position, boolean textKey) {
+
+        /** The run's items in an order by a number (position, verdict, tokens), from its index (V6, V22). */
+        static Keyset items(ReviewFilter.Sort sort) {
+            return new Keyset(
+                    "run_item_outcomes i LEFT JOIN review_states s ON s.run_id = i.run_id AND s.item_id = i.item_id",
+                    "i.run_id",
+                    SortSql.of(sort).column(),
+                    "i.position",
+                    false);
+        }
+
+        /** The reviewed items by reviewer, from the reviewer index, which ends in the position the state keeps (V23). */
+        static final Keyset REVIEWED = new Keyset(
+                "review_states s JOIN run_item_outcomes i ON i.run_id = s.run_id AND i.item_id = s.item_id",
+                "s.run_id",
+                "s.last_reviewer",
+                "s.position",
+                true);
+    }
+
+    private List<KeyedItem> byKey(
+            Keyset keyset,
+            UUID runId,
+            ReviewFilter filter,
+            @Nullable UUID me,
+            Text text,
+            @Nullable TraceCursor after,
+            int limit) {
+        var where = where(filter, me, text);
+        String direction = filter.descending() ? " DESC" : "";
+        boolean byPosition = keyset.key().equals(keyset.position());
+        String seek = "";
+        if (after != null) {
+            String op = filter.descending() ? " < " : " > ";
+            seek = byPosition
+                    ? " AND " + keyset.position() + op + ":position"
+                    : " AND (" + keyset.key() + ", " + keyset.position() + ")" + op + "(:key, :position)";
+        }
+        var spec = jdbc.sql("SELECT i.item_id, " + keyset.position() + " AS position, " + keyset.key()
+                        + " AS sort_key FROM " + keyset.from() + " WHERE " + keyset.run() + " = :run" + where.sql()
+                        + seek + " ORDER BY " + keyset.key() + direction + ", " + keyset.position() + direction
+                        + " LIMIT :limit")
+                .param("run", runId)
+                .param("limit", limit);
+        if (after != null) {
+            spec = spec.param("position", after.position());
+            if (!byPosition) {
+                spec = spec.param("key", keyset.textKey() ? String.valueOf(after.key()) : after.numericKey());
+            }
+        }
+        return where.bind(spec).query(Revisions::keyed).list();
+    }
+
+    private static KeyedItem keyed(ResultSet rs, int n) throws SQLException {
+        return new KeyedItem(rs.getString("item_id"), rs.getInt("position"), rs.getString("sort_key"));
     }
 
     /** A trace's place in review: its state, last reviewer and latest revision (null when never revised). */
@@ -269,7 +401,7 @@ class Revisions {
             boolean indexedSearch,
             int afterPosition,
             int limit) {
-        var where = where(filter, me, indexedSearch);
+        var where = where(filter, me, Text.search(indexedSearch, versionId));
         var spec = jdbc.sql("""
                         SELECT i.item_id, i.position, i.correct AS item_correct,
                             CASE WHEN s.item_id IS NULL THEN 'unreviewed' WHEN s.verdict IS NOT NULL THEN 'overridden'
@@ -286,13 +418,8 @@ class Revisions {
                 .param("run", runId)
                 .param("after", afterPosition)
                 .param("limit", limit);
-        if (f(filter.text()) && !indexedSearch) {
-            spec = spec.param("version", versionId);
-        }
-        for (var p : where.params()) {
-            spec = spec.param(p.name(), p.value());
-        }
-        return spec.query((rs, n) -> new ReviewedItem(
+        return where.bind(spec)
+                .query((rs, n) -> new ReviewedItem(
                         rs.getString("item_id"),
                         rs.getInt("position"),
                         rs.getString("state"),
@@ -319,9 +446,54 @@ class Revisions {
 
     private record Param(String name, Object value) {}
 
-    private record Where(String sql, List<Param> params) {}
+    /** Conditions on the run's items ({@code i}) and their review states ({@code s}), and the values they name. */
+    private record Where(String sql, List<Param> params) {
 
-    private static Where where(ReviewFilter f, @Nullable UUID me, boolean indexedSearch) {
+        JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec) {
+            for (var p : params) {
+                spec = spec.param(p.name(), p.value());
+            }
+            return spec;
+        }
+    }
+
+    /**
+     * How a text filter is answered: through the search table once the run is in it, else by scanning the run's texts
+     * (of dataset version {@code versionId}); or by the matches read before, as a page that keeps them does.
+     */
+    private record Text(boolean indexed, @Nullable UUID versionId, String @Nullable [] matches) {
+
+        static Text search(boolean indexed, UUID versionId) {
+            return new Text(indexed, versionId, null);
+        }
+
+        static Text matched(String @Nullable [] matches) {
+            return new Text(false, null, matches);
+        }
+    }
+
+    /**
+     * The run's items whose question or a graded prediction's output holds {@code text} (any case): through the
+     * search table when {@code indexedSearch}, else by scanning the run's texts.
+     */
+    String[] textMatches(UUID runId, UUID versionId, String text, boolean indexedSearch) {
+        return jdbc.sql(
+                        indexedSearch
+                                ? "SELECT ARRAY(SELECT review_search_matches(:run, :text))"
+                                : "SELECT ARRAY(SELECT review_text_matches(:run, :version, :text))")
+                .param("run", runId)
+                .param("version", versionId)
+                .param("text", pattern(text))
+                .query((rs, n) -> (String[]) rs.getArray(1).getArray())
+                .single();
+    }
+
+    /** ILIKE's pattern for the text, its pattern characters escaped: the user searches for text, not patterns. */
+    private static String pattern(String text) {
+        return "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private static Where where(ReviewFilter f, @Nullable UUID me, Text text) {
         StringBuilder sql = new StringBuilder();
         List<Param> params = new ArrayList<>();
         if (f.verdict() != null) {
@@ -330,6 +502,7 @@ class Revisions {
                         case CORRECT -> " AND i.status = 'DONE' AND i.correct";
                         case INCORRECT -> " AND i.status = 'DONE' AND NOT i.correct";
                         case ERROR -> " AND i.status = 'ERROR'";
+                        case PENDING -> " AND i.status IN ('PENDING', 'RUNNING')";
                     });
         }
         if (f.state() != null) {
@@ -349,20 +522,26 @@ class Revisions {
                             + " AND a.done_at IS NULL)");
             params.add(new Param("me", me == null ? new UUID(0, 0) : me));
         }
-        if (f(f.text())) {
-            // ILIKE with the pattern characters of the text escaped: the user searches for text, not patterns. Both
-            // functions search the questions and the graded predictions' outputs: through the trigram-indexed search
-            // table once the run is in it, else by scanning the run's texts.
-            String escaped = Objects.requireNonNull(f.text())
-                    .strip()
-                    .replace("\\", "\\\\")
-                    .replace("%", "\\%")
-                    .replace("_", "\\_");
+        String[] matches = text.matches();
+        if (f(f.text()) && matches != null) {
+            // Unnested in a subquery, the array's size is unknown to the planner, which looks its items up by id as
+            // below, whatever the page; with the size in view it may walk the order's index testing every item.
+            sql.append(" AND i.item_id = ANY(ARRAY(SELECT unnest(CAST(:matches AS text[]))))");
+            params.add(new Param("matches", matches));
+        } else if (f(f.text())) {
+            // Both functions search the questions and the graded predictions' outputs: through the trigram-indexed
+            // search table once the run is in it, else by scanning the run's texts. Their matches are read once, as
+            // an array whose items are then looked up by id: as IN (subquery), a page with a LIMIT could be planned
+            // as a walk down the order's index testing every item against every match, which took 23 s at 100,000
+            // items when the rest of the order held none (docs/BENCHMARKS.md).
             sql.append(
-                    indexedSearch
-                            ? " AND i.item_id IN (SELECT review_search_matches(:run, :text))"
-                            : " AND i.item_id IN (SELECT review_text_matches(:run, :version, :text))");
-            params.add(new Param("text", "%" + escaped + "%"));
+                    text.indexed()
+                            ? " AND i.item_id = ANY(ARRAY(SELECT review_search_matches(:run, :text)))"
+                            : " AND i.item_id = ANY(ARRAY(SELECT review_text_matches(:run, :version, :text)))");
+            params.add(new Param("text", pattern(Objects.requireNonNull(f.text()))));
+            if (!text.indexed()) {
+                params.add(new Param("version", Objects.requireNonNull(text.versionId())));
+            }
         }
         return new Where(sql.toString(), params);
     }

@@ -162,7 +162,7 @@ class RunQueries {
         if (after != null) {
             spec = spec.param("position", after.position());
             if (query.sort() != TraceQuery.Sort.ITEM) {
-                spec = spec.param("key", after.key());
+                spec = spec.param("key", after.numericKey());
             }
         }
         return spec.query((rs, n) -> new KeyedRow(row(rs, n), rs.getLong("sort_key")))

@@ -341,7 +341,7 @@ public class RunService {
     @Transactional(readOnly = true)
     public TracePage tracePage(UUID runId, TraceQuery query, @Nullable String after, int limit) {
         RunDetails run = get(runId);
-        TraceCursor cursor = TraceCursor.decode(after, query);
+        TraceCursor cursor = TraceCursor.decode(after, query.sort().id(), query.descending());
         int size = Math.clamp(limit, 1, 500);
         // One more than asked says whether there is a next page without counting.
         List<RunQueries.KeyedRow> rows = queries.page(runId, query, cursor, 0, size + 1);
@@ -350,9 +350,9 @@ public class RunService {
             rows = rows.subList(0, size);
             RunQueries.KeyedRow last = rows.getLast();
             next = new TraceCursor(
-                            query.sort(),
+                            query.sort().id(),
                             query.descending(),
-                            last.sortKey(),
+                            Long.toString(last.sortKey()),
                             last.row().position())
                     .encode();
         }
@@ -500,6 +500,16 @@ public class RunService {
     }
 
     private record CountKey(UUID workspaceId, UUID runId, String outcome, String stamp) {}
+
+    /**
+     * What changes whenever the run's items may have (its status, finish and re-grade); null while they are being
+     * written. What a reader computes from the items can be kept under it, as the counts here are.
+     */
+    @Transactional(readOnly = true)
+    public @Nullable String settledItemsStamp(UUID runId) {
+        currentTenant.require(Permission.READ);
+        return queries.settledItemsStamp(runId);
+    }
 
     @Transactional
     public RunDetails cancel(UUID runId) {

@@ -41,6 +41,11 @@ public record TraceQuery(@Nullable String outcome, Sort sort, boolean descending
         VERDICT,
         TOKENS;
 
+        /** The name a request and a cursor give it. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         /** Parsed from a request (any case); null or blank is item order. */
         public static Sort of(@Nullable String name) {
             if (name == null || name.isBlank()) {

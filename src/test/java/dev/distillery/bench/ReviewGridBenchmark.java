@@ -1,13 +1,10 @@
 package dev.distillery.bench;
 
 import dev.distillery.GeneratedRuns;
-import dev.distillery.TestDatabase;
 import dev.distillery.TestTenants;
 import dev.distillery.review.CorrectionService;
 import dev.distillery.review.ReviewFilter;
-import dev.distillery.runs.RunCompleted;
 import dev.distillery.tenancy.Role;
-import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +14,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The review grid on a run of 100,000 generated traces (10 % of them reviewed, half of those with an edited teacher
@@ -57,7 +53,7 @@ class ReviewGridBenchmark {
             corrections.rows(runId, apples, 0, 50);
             return corrections.count(runId, apples);
         }));
-        double indexing = complete(tenant.workspaceId(), runId);
+        double indexing = RunCompletion.complete(events, transactions, tenant.workspaceId(), runId);
         Map<String, ReviewFilter> cases = new LinkedHashMap<>();
         cases.put("first page", ReviewFilter.ALL);
         cases.put(
@@ -93,33 +89,5 @@ class ReviewGridBenchmark {
                 tenants.as(email, () -> corrections.review(runId, "item-" + (50_000 + next[0]++))));
         report.append(String.format(" | open next item %.1f ms", open));
         BenchReport.record("review-grid", "Review grid" + report);
-    }
-
-    /**
-     * Completes the run as the run engine does (the status, then {@code RunCompleted} published in that transaction),
-     * so the review module's listener indexes it for search; returns the time until the index is committed.
-     */
-    private double complete(UUID ws, UUID run) throws Exception {
-        try (Connection owner = TestDatabase.ownerConnection()) {
-            owner.createStatement()
-                    .execute(
-                            "UPDATE runs SET status = 'COMPLETED', finished_at = now() WHERE id = '%s'".formatted(run));
-            long start = System.nanoTime();
-            new TransactionTemplate(transactions)
-                    .executeWithoutResult(s -> events.publishEvent(new RunCompleted(run, ws)));
-            while (true) {
-                try (var rs = owner.createStatement()
-                        .executeQuery("SELECT texts FROM trace_search_runs WHERE run_id = '%s' AND texts > 0"
-                                .formatted(run))) {
-                    if (rs.next()) {
-                        return (System.nanoTime() - start) / 1e6;
-                    }
-                }
-                if (System.nanoTime() - start > 300_000_000_000L) {
-                    throw new IllegalStateException("The run was not indexed for search within 5 minutes");
-                }
-                Thread.sleep(20);
-            }
-        }
     }
 }

@@ -6,35 +6,59 @@ import dev.distillery.ApiIntegrationTest;
 import dev.distillery.GeneratedRuns;
 import dev.distillery.TestDatabase;
 import dev.distillery.TestHttp;
+import dev.distillery.review.CorrectionService;
+import dev.distillery.review.ReviewFilter;
+import dev.distillery.review.ReviewRow;
 import dev.distillery.tenancy.Role;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Cursor pages of a run's traces over REST: walking a run page by page under each filter, sort and direction gives
- * every matching item exactly once and in the order asked, the total is counted on the first page only, offset pages
- * still work, and cursors, sorts and filters that do not fit are refused naming the parameter.
+ * every matching item exactly once and in the order asked (with the review grid's filters and sorts, the grid's order,
+ * item by item), the total is counted on the first page only, offset pages still work, and cursors, sorts and filters
+ * that do not fit are refused naming the parameter.
  */
 class TracePagesIntegrationTest extends ApiIntegrationTest {
 
     static final int ITEMS = 230;
 
     static UUID runId;
+    static UUID workspaceId;
     static String key;
+    static String email;
+
+    @Autowired
+    CorrectionService corrections;
+
+    @Autowired
+    ApplicationEventPublisher events;
+
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @BeforeAll
     static void generate(@org.springframework.beans.factory.annotation.Autowired dev.distillery.TestTenants tenants)
             throws Exception {
         var owner = tenants.tenant("tracepages", Role.VIEWER);
         key = owner.apiKey();
+        email = owner.email();
+        workspaceId = owner.workspaceId();
         runId = GeneratedRuns.insert(owner.workspaceId(), ITEMS, "COMPLETED");
         try (Connection c = TestDatabase.ownerConnection();
                 var st = c.createStatement()) {
@@ -42,6 +66,12 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
             st.execute("UPDATE run_items SET status = 'PENDING', correct = NULL, results = NULL WHERE run_id = '%s'"
                             .formatted(runId)
                     + " AND position % 37 = 5");
+            // Every state has members, and a reviewer's name holds colons, as an API key's label may.
+            st.execute("UPDATE review_states SET verdict = true WHERE run_id = '%s' AND position %% 30 = 0"
+                    .formatted(runId));
+            st.execute(
+                    "UPDATE review_states SET last_reviewer = 'API key \"ci: nightly\"' WHERE run_id = '%s' AND position %% 40 = 0"
+                            .formatted(runId));
         }
     }
 
@@ -52,40 +82,153 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
             for (String sort : new String[] {"item", "verdict", "tokens"}) {
                 for (String dir : new String[] {"asc", "desc"}) {
                     List<String> expected = expected(outcome, sort, dir);
-                    List<String> walked = new ArrayList<>();
-                    String after = null;
-                    int pages = 0;
-                    do {
-                        JsonNode page = json.readTree(http.call(
-                                        "GET",
-                                        "/api/v1/runs/" + runId + "/traces?size=7&outcome=" + outcome + "&sort=" + sort
-                                                + "&dir=" + dir
-                                                + (after == null ? "" : "&after=" + enc(after)),
-                                        key,
-                                        null)
-                                .body());
-                        if (pages == 0) {
-                            assertThat(page.get("total").asInt())
-                                    .as("%s %s %s: total on the first page", outcome, sort, dir)
-                                    .isEqualTo(expected.size());
-                        } else {
-                            assertThat(page.get("total").isNull())
-                                    .as("not counted again")
-                                    .isTrue();
-                        }
-                        page.get("items")
-                                .forEach(t -> walked.add(t.get("itemId").asString()));
-                        after = page.get("next").isNull()
-                                ? null
-                                : page.get("next").asString();
-                        pages++;
-                    } while (after != null && pages < 100);
-                    assertThat(new HashSet<>(walked)).as("no item twice").hasSize(walked.size());
-                    assertThat(walked)
+                    assertThat(walk(http, "outcome=" + outcome + "&sort=" + sort + "&dir=" + dir, expected.size()))
                             .as("outcome=%s sort=%s dir=%s", outcome, sort, dir)
                             .containsExactlyElementsOf(expected);
                 }
             }
+        }
+    }
+
+    @Test
+    void aCursorWalkWithTheGridsFiltersAndSortsGivesTheGridsOrderItemByItem() throws Exception {
+        TestHttp http = new TestHttp(port);
+        String[] filters = {
+            "",
+            "state=unreviewed",
+            "state=reviewed",
+            "state=overridden",
+            "edited=true",
+            "verdict=incorrect&state=reviewed",
+            "outcome=pending&state=unreviewed",
+            "outcome=error&edited=true"
+        };
+        for (String filter : filters) {
+            for (String sort : new String[] {"item", "verdict", "tokens", "reviewer"}) {
+                for (String dir : new String[] {"asc", "desc"}) {
+                    String query = filter + "&sort=" + sort + "&dir=" + dir;
+                    List<String> expected = grid(query);
+                    assertThat(walk(http, query, expected.size())).as(query).containsExactlyElementsOf(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTextFilterWalksTheGridsOrderBeforeAndAfterTheRunIsIndexedForSearch() throws Exception {
+        TestHttp http = new TestHttp(port);
+        // Apples are in one question in fifty, an answer 7 in one in ten (their matches are looked up); pears are in
+        // all the others and the farmer in every one (sieved from the order).
+        String[] queries = {
+            "q=apples",
+            "q=APPLES&sort=reviewer&dir=desc",
+            "q=answer is 7&sort=tokens",
+            "q=answer is 7&state=reviewed",
+            "q=farmer&sort=reviewer",
+            "q=pears&sort=tokens",
+            "q=pears&state=reviewed&sort=reviewer&dir=desc"
+        };
+        for (String query : queries) {
+            List<String> expected = grid(query);
+            assertThat(expected).as(query).isNotEmpty();
+            assertThat(walk(http, query, expected.size()))
+                    .as("scanned: " + query)
+                    .containsExactlyElementsOf(expected);
+        }
+        // Completed as the engine completes runs, so review's listener puts the run in the search table.
+        new TransactionTemplate(transactions)
+                .executeWithoutResult(s -> events.publishEvent(new RunCompleted(runId, workspaceId)));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!indexed()) {
+            assertThat(System.nanoTime()).as("indexed within a minute").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        // A text searched before is answered from the matches kept for the run; a new one goes through the table.
+        for (String query : Stream.concat(Stream.of(queries), Stream.of("q=Apples&sort=verdict&dir=desc", "q=is 13."))
+                .toList()) {
+            List<String> expected = grid(query);
+            assertThat(walk(http, query, expected.size()))
+                    .as("indexed: " + query)
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aSavedReviewIsCountedInTheNextWalksTotal() throws Exception {
+        TestHttp http = new TestHttp(port);
+        String first = "/api/v1/runs/" + runId + "/traces?size=5&state=overridden&sort=reviewer";
+        int before = json.readTree(http.call("GET", first, key, null).body())
+                .get("total")
+                .asInt();
+        var saved = http.call(
+                "POST",
+                "/api/v1/runs/" + runId + "/traces/item-3/revisions",
+                tenants.apiKey(email, Role.MEMBER),
+                "{\"baseRevision\": 0, \"verdict\": true, \"reason\": \"checked by hand\"}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(json.readTree(http.call("GET", first, key, null).body())
+                        .get("total")
+                        .asInt())
+                .as("the total kept for the filter is not used after a save")
+                .isEqualTo(before + 1);
+        assertThat(walk(http, "state=overridden&sort=reviewer", before + 1)).contains("item-3");
+    }
+
+    /**
+     * The items of a cursor walk through the query, page by page (7 a page), checking the total on the first page
+     * only, and that no item comes twice.
+     */
+    private List<String> walk(TestHttp http, String query, int total) {
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            JsonNode page = json.readTree(http.call(
+                            "GET",
+                            "/api/v1/runs/" + runId + "/traces?size=7&" + query.replace(" ", "%20")
+                                    + (after == null ? "" : "&after=" + enc(after)),
+                            key,
+                            null)
+                    .body());
+            if (pages == 0) {
+                assertThat(page.get("total").asInt())
+                        .as("%s: total on the first page", query)
+                        .isEqualTo(total);
+            } else {
+                assertThat(page.get("total").isNull()).as("not counted again").isTrue();
+            }
+            page.get("items").forEach(t -> walked.add(t.get("itemId").asString()));
+            after = page.get("next").isNull() ? null : page.get("next").asString();
+            pages++;
+        } while (after != null && pages < 100);
+        assertThat(new HashSet<>(walked)).as("no item twice").hasSize(walked.size());
+        return walked;
+    }
+
+    /** The review grid's rows for the same query, in its order (one page holds the run). */
+    private List<String> grid(String query) {
+        Map<String, String> p = new HashMap<>();
+        for (String pair : query.split("&")) {
+            if (!pair.isEmpty()) {
+                p.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        ReviewFilter filter = ReviewFilter.of(
+                        p.getOrDefault("verdict", p.get("outcome")), p.get("state"), p.get("edited"), p.get("q"))
+                .sorted(ReviewFilter.Sort.of(p.get("sort")), "desc".equals(p.get("dir")));
+        List<String> rows = tenants.as(email, () -> corrections.rows(runId, filter, 0, 500)).stream()
+                .map(ReviewRow::itemId)
+                .toList();
+        assertThat(rows).as("one page of the grid holds them all").hasSizeLessThan(500);
+        assertThat(tenants.as(email, () -> corrections.count(runId, filter))).isEqualTo(rows.size());
+        return rows;
+    }
+
+    private static boolean indexed() throws Exception {
+        try (Connection c = TestDatabase.ownerConnection();
+                var rs = c.createStatement()
+                        .executeQuery("SELECT 1 FROM trace_search_runs WHERE texts > 0 AND run_id = '" + runId + "'")) {
+            return rs.next();
         }
     }
 
@@ -120,10 +263,27 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
         assertBadRequest(http.call("GET", base + "&sort=item&after=" + enc(next), key, null), "after");
         assertBadRequest(http.call("GET", base + "&sort=tokens&dir=desc&after=" + enc(next), key, null), "after");
         assertBadRequest(http.call("GET", base + "&after=not-a-cursor", key, null), "after");
-        assertBadRequest(http.call("GET", base + "&sort=reviewer", key, null), "sort");
+        assertBadRequest(http.call("GET", base + "&sort=reviewers", key, null), "sort");
         assertBadRequest(http.call("GET", base + "&dir=sideways", key, null), "dir");
         assertBadRequest(http.call("GET", base + "&outcome=maybe", key, null), "outcome");
         assertBadRequest(http.call("GET", base + "&page=2&after=" + enc(next), key, null), "after");
+
+        assertBadRequest(http.call("GET", base + "&state=maybe", key, null), "state");
+        assertBadRequest(http.call("GET", base + "&edited=perhaps", key, null), "edited");
+        assertBadRequest(http.call("GET", base + "&verdict=maybe", key, null), "verdict");
+        assertBadRequest(http.call("GET", base + "&outcome=correct&verdict=incorrect", key, null), "verdict");
+        assertBadRequest(http.call("GET", base + "&page=2&state=reviewed", key, null), "page");
+        assertBadRequest(http.call("GET", base + "&page=2&sort=reviewer", key, null), "page");
+        String byReviewer = json.readTree(http.call("GET", base + "&sort=reviewer&state=reviewed", key, null)
+                        .body())
+                .get("next")
+                .asString();
+        assertBadRequest(http.call("GET", base + "&state=reviewed&after=" + enc(byReviewer), key, null), "after");
+        assertBadRequest(
+                http.call("GET", base + "&sort=reviewer&dir=desc&state=reviewed&after=" + enc(byReviewer), key, null),
+                "after");
+        assertBadRequest(http.call("GET", base + "&sort=reviewer&after=" + enc(next), key, null), "after");
+        assertBadRequest(http.call("GET", base + "&sort=tokens&q=apples&after=" + enc(byReviewer), key, null), "after");
     }
 
     @Test

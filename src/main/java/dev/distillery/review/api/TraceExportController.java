@@ -33,8 +33,8 @@ class TraceExportController {
     @Operation(
             summary = "Every trace of the run in one file, streamed: JSON Lines or CSV",
             description = "format=jsonl (default) or csv. The review grid's filters, by the names in its address: "
-                    + "verdict=correct|incorrect|error, state=unreviewed|reviewed|overridden, edited=true, q=text in the "
-                    + "question or the graded outputs. In item order. Each trace: question, gold, every call's role, "
+                    + "verdict=correct|incorrect|error|pending, state=unreviewed|reviewed|overridden, edited=true, "
+                    + "q=text in the question or the graded outputs. In item order. Each trace: question, gold, every call's role, "
                     + "prompt, output(s), tokens and latency, the extracted answer, rule, verdict and grader version, and "
                     + "its review (state, last reviewer, whether the teacher trace was edited, the latest revision). "
                     + "JSON Lines keeps every prediction and call as stored; CSV has one row per trace with the first "

@@ -12,9 +12,6 @@ import dev.distillery.runs.RunImportService;
 import dev.distillery.runs.RunProgress;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.RunSummary;
-import dev.distillery.runs.Trace;
-import dev.distillery.runs.TracePage;
-import dev.distillery.runs.TraceQuery;
 import dev.distillery.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -196,58 +193,6 @@ class RunController {
         return ResponseEntity.accepted().body(RunJson.of(run, progress, Map.of()));
     }
 
-    @GetMapping("/runs/{id}/traces")
-    @Operation(
-            summary = "Traces: every call's prompt and output per role, extracted answer, verdict; by cursor or page",
-            description = "outcome=correct|incorrect|error|pending filters on the verdict (correct=true|false too); "
-                    + "sort=item|verdict|tokens and dir=asc|desc order them (default: item order). size: 1 to 500 "
-                    + "(default 50).\n\n"
-                    + "Cursor pages (recommended for reading a whole run): ask without after, then pass each answer's "
-                    + "next as after=, with the same outcome, sort and dir, until next is null. The cursor is opaque; it "
-                    + "resumes the order where the last page ended, so every page costs the same however deep, and an "
-                    + "item is never repeated or skipped by the walk. total is counted on the first page only (null on "
-                    + "the pages after it). A cursor of another sort or dir is a 400 naming after.\n\n"
-                    + "Offset pages (kept for existing clients): page=N without after; total is given on every page, "
-                    + "counted once per filter while the run's items do not change (a finished run that is not being "
-                    + "re-graded), not for every page. page=0 is the cursor walk's first page, with its next.")
-    TracePageJson traces(
-            @PathVariable UUID id,
-            @RequestParam(required = false) @Nullable Integer page,
-            @RequestParam(defaultValue = "50") int size,
-            @RequestParam(required = false) @Nullable Boolean correct,
-            @RequestParam(required = false) @Nullable String outcome,
-            @RequestParam(required = false) @Nullable String sort,
-            @RequestParam(required = false) @Nullable String dir,
-            @RequestParam(required = false) @Nullable String after) {
-        String filter = outcome != null ? outcome : correct == null ? null : correct ? "correct" : "incorrect";
-        TraceQuery query = new TraceQuery(filter, TraceQuery.Sort.of(sort), descending(dir));
-        int clamped = Math.clamp(size, 1, 500);
-        if (page != null && page > 0) {
-            if (after != null) {
-                throw new InvalidInputException("after", "Use either page or after, not both.");
-            }
-            List<Trace> items = runs.offsetPage(id, query, page * clamped, clamped);
-            return new TracePageJson(items, null, runs.countTraces(id, query.outcome()), page, clamped);
-        }
-        TracePage cursorPage = runs.tracePage(id, query, after, clamped);
-        return new TracePageJson(
-                cursorPage.items(),
-                cursorPage.next(),
-                cursorPage.total(),
-                after == null || after.isBlank() ? 0 : null,
-                clamped);
-    }
-
-    private static boolean descending(@Nullable String dir) {
-        if (dir == null || dir.isBlank() || dir.strip().equalsIgnoreCase("asc")) {
-            return false;
-        }
-        if (dir.strip().equalsIgnoreCase("desc")) {
-            return true;
-        }
-        throw new InvalidInputException("dir", "Order asc or desc, not '" + dir + "'.");
-    }
-
     record LaunchRequest(
             @Nullable String name,
             @Nullable String method,
@@ -269,18 +214,6 @@ class RunController {
             @Nullable Integer maxTokens,
             @Nullable List<String> stop,
             @Nullable Integer seed) {}
-
-    /**
-     * @param next the cursor of the next page (pass it as after), null on the last page
-     * @param total the query's count: on the first page and on offset pages, null on later cursor pages
-     * @param page the offset page's number; 0 for a first page, null for a cursor page after it
-     */
-    record TracePageJson(
-            List<Trace> items,
-            @Nullable String next,
-            @Nullable Integer total,
-            @Nullable Integer page,
-            int size) {}
 
     record RunJson(
             UUID id,
