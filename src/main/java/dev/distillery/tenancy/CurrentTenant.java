@@ -133,7 +133,7 @@ public class CurrentTenant {
             return new TenantIds(key.tenant().workspaceId(), null);
         }
         return principal(auth)
-                .map(p -> new TenantIds(selectedWorkspace(), p.id()))
+                .map(p -> new TenantIds(selectedWorkspace(), p.id(), true))
                 .orElse(new TenantIds(null, null));
     }
 
@@ -196,5 +196,14 @@ public class CurrentTenant {
         }
     }
 
-    record TenantIds(@Nullable UUID workspaceId, @Nullable UUID userId) {}
+    /**
+     * The ids a transaction starts with. {@code selectedInSession}: the workspace is the one a session selected, which
+     * may no longer be the user's (removed since, or a session replayed), so it holds only with a membership.
+     */
+    record TenantIds(@Nullable UUID workspaceId, @Nullable UUID userId, boolean selectedInSession) {
+
+        TenantIds(@Nullable UUID workspaceId, @Nullable UUID userId) {
+            this(workspaceId, userId, false);
+        }
+    }
 }

@@ -27,12 +27,25 @@ class TenantTransactionManager extends JdbcTransactionManager {
             throws SQLException {
         super.prepareTransactionalConnection(con, definition);
         CurrentTenant.TenantIds ids = currentTenant.ids();
+        boolean verify = ids.selectedInSession() && ids.workspaceId() != null && ids.userId() != null;
         try (var statement = con.prepareStatement(
                 "SELECT set_config('app.workspace_id', ?, true), set_config('app.user_id', ?, true)")) {
             statement.setString(
-                    1, ids.workspaceId() == null ? "" : ids.workspaceId().toString());
+                    1,
+                    ids.workspaceId() == null || verify ? "" : ids.workspaceId().toString());
             statement.setString(2, ids.userId() == null ? "" : ids.userId().toString());
             statement.execute();
+        }
+        if (verify) {
+            // A session's workspace counts only while the user is a member of it: a member removed keeps their
+            // session, and whatever ran before a service re-bound the tenant would otherwise read the workspace.
+            try (var statement = con.prepareStatement("""
+                    SELECT set_config('app.workspace_id', m.workspace_id::text, true)
+                    FROM memberships m WHERE m.workspace_id = ? AND m.user_id = ?""")) {
+                statement.setObject(1, ids.workspaceId());
+                statement.setObject(2, ids.userId());
+                statement.execute();
+            }
         }
     }
 

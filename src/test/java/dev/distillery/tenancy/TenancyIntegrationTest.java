@@ -358,4 +358,46 @@ class TenancyIntegrationTest {
 
     @Autowired
     AuditLog auditLog;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactionManager;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Test
+    void aSessionsWorkspaceCountsInTheDatabaseOnlyWhileTheUserIsAMemberOfIt() {
+        String owner = fixtures.signUp("session-owner");
+        UUID theirs = fixtures.as(owner, () -> workspaces.current().id());
+        String stranger = fixtures.signUp("session-stranger");
+        UUID own = fixtures.as(stranger, () -> workspaces.current().id());
+        var transaction = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+
+        for (UUID selected : List.of(theirs, own)) {
+            var request = new org.springframework.mock.web.MockHttpServletRequest();
+            request.getSession(true).setAttribute(CurrentTenant.SESSION_WORKSPACE, selected);
+            org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                    new org.springframework.web.context.request.ServletRequestAttributes(request));
+            try {
+                // What a transaction sees before any service has re-bound the tenant: the settings it started with.
+                List<String> seen = fixtures.as(
+                        stranger,
+                        () -> transaction.execute(
+                                status -> jdbc.sql("SELECT current_setting('app.workspace_id', true) AS workspace"
+                                                + " UNION ALL SELECT w.id::text FROM workspaces w WHERE w.id = ?")
+                                        .param(theirs)
+                                        .query(String.class)
+                                        .list()));
+                if (selected.equals(theirs)) {
+                    assertThat(seen)
+                            .as("a workspace the session names but the user is no member of")
+                            .containsExactly("");
+                } else {
+                    assertThat(seen).as("the user's own workspace").containsExactly(own.toString());
+                }
+            } finally {
+                org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+            }
+        }
+    }
 }
