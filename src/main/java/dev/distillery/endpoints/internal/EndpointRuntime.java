@@ -184,10 +184,14 @@ public final class EndpointRuntime {
         try {
             Thread.sleep(wait);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelCallException(
-                    ModelCallException.Kind.OTHER, "Interrupted while waiting out a rate limit", null, null, e);
+            throw interrupted("waiting out a rate limit", e);
         }
+    }
+
+    /** The failure of a call whose thread was interrupted while {@code waiting}; the interrupt is kept. */
+    private static ModelCallException interrupted(String waiting, InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new ModelCallException(ModelCallException.Kind.OTHER, "Interrupted while " + waiting, null, null, e);
     }
 
     /** One attempt, no retries (for "Test connection", where the user wants to see the first failure). */
@@ -200,13 +204,7 @@ public final class EndpointRuntime {
             try {
                 requests.acquire(pacer.requestsWindow());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ModelCallException(
-                        ModelCallException.Kind.OTHER,
-                        "Interrupted while waiting for the declared rate limit",
-                        null,
-                        null,
-                        e);
+                throw interrupted("waiting for the declared rate limit", e);
             }
         }
         try {
@@ -220,9 +218,7 @@ public final class EndpointRuntime {
                 pacer.unpaced();
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelCallException(
-                    ModelCallException.Kind.OTHER, "Interrupted while waiting for the provider's pace", null, null, e);
+            throw interrupted("waiting for the provider's pace", e);
         }
         if (tokens != null) {
             int estimate = tokenEstimator.estimate(request.prompt(), request.maxTokens(), request.samples());

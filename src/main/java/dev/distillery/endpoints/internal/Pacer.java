@@ -239,19 +239,29 @@ public final class Pacer {
             return new Own(0, Long.MAX_VALUE);
         }
         long margin = margin();
-        long from = now - requestsWindow - margin;
+        Sends inWindow = sends(now - requestsWindow - margin, now);
+        return new Own(
+                inWindow.count(), inWindow.count() == 0 ? Long.MAX_VALUE : inWindow.oldest() + requestsWindow + margin);
+    }
+
+    /** This pacer's requests sent after {@code after} and by {@code upTo}, and the oldest of them. */
+    private Sends sends(long after, long upTo) {
         long count = 0;
-        long next = Long.MAX_VALUE;
+        long oldest = Long.MAX_VALUE;
         for (java.util.Iterator<Long> it = sends.descendingIterator(); it.hasNext(); ) {
             long sentAt = it.next();
-            if (sentAt <= from) {
+            if (sentAt <= after) {
                 break;
             }
-            count++;
-            next = sentAt + requestsWindow + margin;
+            if (sentAt <= upTo) {
+                count++;
+                oldest = sentAt;
+            }
         }
-        return new Own(count, next);
+        return new Sends(count, oldest);
     }
+
+    private record Sends(long count, long oldest) {}
 
     private record Own(long count, long next) {}
 
@@ -271,17 +281,7 @@ public final class Pacer {
     }
 
     private void sampleOthers(long used, long sentAt) {
-        long ownAt = 0;
-        for (java.util.Iterator<Long> it = sends.descendingIterator(); it.hasNext(); ) {
-            long at = it.next();
-            if (at > sentAt) {
-                continue;
-            }
-            if (at <= sentAt - requestsWindow) {
-                break;
-            }
-            ownAt++;
-        }
+        long ownAt = sends(sentAt - requestsWindow, sentAt).count();
         othersSamples.addLast(Math.max(0, used - ownAt));
         while (othersSamples.size() > 5) {
             othersSamples.pollFirst();
