@@ -21,8 +21,9 @@ public final class GeneratedRuns {
         UUID version = UUID.randomUUID();
         UUID run = UUID.randomUUID();
         List<String> sql = new ArrayList<>();
-        sql.add("INSERT INTO datasets (id, workspace_id, name, created_at) VALUES ('%s', '%s', 'Generated', now())"
-                .formatted(dataset, ws));
+        // Named by its id, as a workspace's dataset names are unique and a test may generate more than one run.
+        sql.add("INSERT INTO datasets (id, workspace_id, name, created_at) VALUES ('%s', '%s', 'Generated %s', now())"
+                .formatted(dataset, ws, dataset));
         sql.add("""
                 INSERT INTO dataset_versions (id, workspace_id, dataset_id, version, format, file_name, item_count, split_counts,
                     type_counts, created_at) VALUES ('%s', '%s', '%s', 1, 'generic', 'generated.jsonl', %d, '{}', '{}', now())""".formatted(version, ws, dataset, items));

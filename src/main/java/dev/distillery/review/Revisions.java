@@ -7,11 +7,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -486,6 +488,25 @@ class Revisions {
                 .param("text", pattern(text))
                 .query((rs, n) -> (String[]) rs.getArray(1).getArray())
                 .single();
+    }
+
+    /**
+     * Which of these items of an indexed run hold {@code text} in the search table: the same texts and test as
+     * {@link #textMatches}, for a batch of items rather than the whole run. Read under row-level security: the run and
+     * item bounds are leakproof, so the item index bounds the read and the ILIKE is tested on the batch's rows only.
+     */
+    Set<String> holdingText(UUID runId, List<String> itemIds, String text) {
+        if (itemIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("""
+                        SELECT DISTINCT item_id FROM trace_search
+                        WHERE run_id = :run AND item_id = ANY(CAST(:items AS text[])) AND doc ILIKE :text""")
+                .param("run", runId)
+                .param("items", itemIds.toArray(String[]::new))
+                .param("text", pattern(text))
+                .query(String.class)
+                .list());
     }
 
     /** ILIKE's pattern for the text, its pattern characters escaped: the user searches for text, not patterns. */

@@ -1,5 +1,6 @@
 package dev.distillery.review;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.distillery.runs.RunDetails;
@@ -12,16 +13,30 @@ import dev.distillery.shared.NotFoundException;
 import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.TenantContext;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A run's traces a page at a time with the review grid's filters and sorts, for the REST list. What the run's own
@@ -29,6 +44,11 @@ import org.springframework.transaction.annotation.Transactional;
  * an edited trace, a text or the reviewer order is paged here over the grid's rows, by keyset, and the page's traces
  * are then read through {@link RunService#traces(UUID, List)}, so an item looks the same either way. Cursors are
  * {@link TraceCursor}s in both, so a walk's cursor means the same whichever answers it.
+ *
+ * <p>No page waits for what costs more than a page at 100,000 items (docs/BENCHMARKS.md): a large run's total is
+ * counted in the background, once per query while the run is settled, and given on every page from then on; a text's
+ * first page is found by testing the order's items a batch at a time when the text is common, before its matches in
+ * the whole run are known.
  */
 @Service
 public class TracePageService {
@@ -40,66 +60,168 @@ public class TracePageService {
     private final Revisions revisions;
     private final SearchIndex searchIndex;
     private final CurrentTenant currentTenant;
-    private final Cache<TotalKey, Integer> totals = Caffeine.newBuilder()
-            .maximumSize(10_000)
-            .expireAfterAccess(Duration.ofMinutes(30))
-            .build();
+    private final TransactionTemplate readOnly;
+    private final int countedInlineUpTo;
     // Bounded by the item ids held (about 60 bytes each), however many texts are searched.
     private final Cache<MatchesKey, String[]> matches = Caffeine.newBuilder()
             .maximumWeight(500_000)
             .<MatchesKey, String[]>weigher((k, v) -> v.length + 1)
             .expireAfterAccess(Duration.ofMinutes(10))
             .build();
+    private final AsyncCache<TotalKey, Integer> totals;
+    private final Executor counting;
 
-    TracePageService(RunService runs, Revisions revisions, SearchIndex searchIndex, CurrentTenant currentTenant) {
+    @Autowired
+    TracePageService(
+            RunService runs,
+            Revisions revisions,
+            SearchIndex searchIndex,
+            CurrentTenant currentTenant,
+            PlatformTransactionManager transactions,
+            @Value("${distillery.traces.counted-inline-up-to:10000}") int countedInlineUpTo) {
+        this(runs, revisions, searchIndex, currentTenant, transactions, countedInlineUpTo, counters());
+    }
+
+    /** With the executor that counts in the background; the tests hold its tasks to see the pages without a total. */
+    TracePageService(
+            RunService runs,
+            Revisions revisions,
+            SearchIndex searchIndex,
+            CurrentTenant currentTenant,
+            PlatformTransactionManager transactions,
+            int countedInlineUpTo,
+            Executor counting) {
         this.runs = runs;
         this.revisions = revisions;
         this.searchIndex = searchIndex;
         this.currentTenant = currentTenant;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+        this.countedInlineUpTo = countedInlineUpTo;
+        this.counting = counting;
+        this.totals = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterAccess(Duration.ofMinutes(30))
+                .buildAsync();
+    }
+
+    /**
+     * Two threads, and a short queue: a count is a scan of the run's items under row-level security, and a client
+     * asking for many filters at once must not queue more scans than the database serves. A count refused here is
+     * asked for again by the next page.
+     */
+    private static ExecutorService counters() {
+        return new ThreadPoolExecutor(
+                2,
+                2,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(32),
+                Thread.ofPlatform().name("trace-counts-", 0).daemon().factory());
+    }
+
+    @PreDestroy
+    void stop() {
+        if (counting instanceof ExecutorService service) {
+            service.shutdownNow();
+        }
     }
 
     /**
      * The page of traces that pass {@code filter}, in its order, after the cursor {@code after} (a previous page's
-     * {@link TracePage#next()}) or the first; only a first page is counted.
+     * {@link TracePage#next()}) or the first, with the total when it is known (see {@link #total}).
      *
      * @throws InvalidInputException naming {@code after} when the cursor is not one of this order's
      * @throws NotFoundException when the run is not in the workspace
      */
     @Transactional(readOnly = true)
     public TracePage cursorPage(UUID runId, ReviewFilter filter, @Nullable String after, int limit) {
-        if (filter.onRunItemsAlone()) {
-            return runs.tracePage(runId, traceQuery(filter), after, limit);
-        }
         TenantContext tenant = currentTenant.require(Permission.READ);
         RunDetails run = runs.get(runId);
-        TraceCursor cursor = TraceCursor.decode(after, filter.sort().id(), filter.descending());
-        int size = Math.clamp(limit, 1, 500);
         // Read before anything is read under it: a change committed later has a stamp of its own, so nothing is
         // kept under a stamp older than what it was read from.
         String settled = runs.settledItemsStamp(runId);
-        String[] matches = textMatches(tenant, run, filter.text(), settled);
+        if (filter.onRunItemsAlone()) {
+            TraceQuery query = traceQuery(filter);
+            TracePage page = runs.tracePage(runId, query, after, limit);
+            return new TracePage(
+                    page.items(),
+                    page.next(),
+                    total(tenant, run, filter, settled, after == null, () -> runs.countTraces(runId, query.outcome())));
+        }
+        TraceCursor cursor = TraceCursor.decode(after, filter.sort().id(), filter.descending());
+        int size = Math.clamp(limit, 1, 500);
+        UUID me = tenant.actor().userId();
+        String text = filter.text();
+        boolean large = run.total() > countedInlineUpTo;
+        String[] found = text == null ? null : knownMatches(tenant, run, text, settled, large);
         // One more than asked says whether there is a next page without counting.
-        List<Revisions.KeyedItem> items = matches != null && matches.length > 0 && matches.length * DENSE >= run.total()
-                ? sieved(
-                        runId,
-                        filter,
-                        tenant.actor().userId(),
-                        matches,
-                        (double) matches.length / Math.max(1, run.total()),
-                        cursor,
-                        size + 1)
-                : revisions.keysetPage(runId, filter, tenant.actor().userId(), matches, cursor, size + 1);
+        List<Revisions.KeyedItem> items =
+                text != null && found == null ? probed(runId, filter, me, text, cursor, size + 1) : null;
+        if (items == null) {
+            if (text != null && found == null) {
+                found = searched(tenant, run, text, settled);
+            }
+            items = found != null && found.length > 0 && found.length * DENSE >= run.total()
+                    ? sieved(
+                            runId,
+                            filter,
+                            me,
+                            found,
+                            (double) found.length / Math.max(1, run.total()),
+                            cursor,
+                            size + 1)
+                    : revisions.keysetPage(runId, filter, me, found, cursor, size + 1);
+        }
         String next = null;
         if (items.size() > size) {
             items = items.subList(0, size);
             Revisions.KeyedItem last = items.getLast();
             next = new TraceCursor(filter.sort().id(), filter.descending(), last.sortKey(), last.position()).encode();
         }
+        String[] matched = found;
+        Supplier<Integer> count = () -> revisions.count(
+                runId,
+                filter,
+                me,
+                text == null ? null : matched != null ? matched : searched(tenant, run, text, settled));
         return new TracePage(
                 runs.traces(
                         runId, items.stream().map(Revisions.KeyedItem::itemId).toList()),
                 next,
-                cursor == null ? total(tenant, run, filter, matches, settled) : null);
+                total(tenant, run, filter, settled, cursor == null, count));
+    }
+
+    /**
+     * The page's items from the order's index walked without the text, a batch at a time, keeping those whose texts
+     * hold it; null when two batches held too few to fill the page. A text that many items hold is answered so before
+     * its matches in the whole run are known, as a search for them costs a second at 100,000 items; a rare one is
+     * looked up by its matches (which then cost less than the walk). Only for an indexed run.
+     */
+    private @Nullable List<Revisions.KeyedItem> probed(
+            UUID runId, ReviewFilter filter, @Nullable UUID me, String text, @Nullable TraceCursor cursor, int wanted) {
+        int batch = Math.clamp((long) wanted * DENSE, 100, 2_000);
+        List<Revisions.KeyedItem> found = new ArrayList<>();
+        TraceCursor from = cursor;
+        for (int walked = 0; walked < 2; walked++) {
+            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText(filter), me, null, from, batch);
+            Set<String> holding = revisions.holdingText(
+                    runId, scanned.stream().map(Revisions.KeyedItem::itemId).toList(), text);
+            for (Revisions.KeyedItem item : scanned) {
+                if (holding.contains(item.itemId())) {
+                    found.add(item);
+                    if (found.size() == wanted) {
+                        return found;
+                    }
+                }
+            }
+            if (scanned.size() < batch) {
+                return found;
+            }
+            Revisions.KeyedItem last = scanned.getLast();
+            from = new TraceCursor(filter.sort().id(), filter.descending(), last.sortKey(), last.position());
+        }
+        return null;
     }
 
     /**
@@ -115,19 +237,11 @@ public class TracePageService {
             double share,
             @Nullable TraceCursor cursor,
             int wanted) {
-        ReviewFilter withoutText = new ReviewFilter(
-                filter.verdict(),
-                filter.state(),
-                filter.editedOnly(),
-                filter.assignedToMe(),
-                null,
-                filter.sort(),
-                filter.descending());
         int batch = (int) Math.clamp(Math.ceil(wanted / Math.min(1, share) * 1.2), wanted, 2_000);
         List<Revisions.KeyedItem> found = new ArrayList<>();
         TraceCursor from = cursor;
         while (found.size() < wanted) {
-            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText, me, null, from, batch);
+            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText(filter), me, null, from, batch);
             for (Revisions.KeyedItem item : scanned) {
                 if (found.size() < wanted && Arrays.binarySearch(sortedMatches, item.itemId()) >= 0) {
                     found.add(item);
@@ -142,15 +256,39 @@ public class TracePageService {
         return found;
     }
 
+    private static ReviewFilter withoutText(ReviewFilter filter) {
+        return new ReviewFilter(
+                filter.verdict(),
+                filter.state(),
+                filter.editedOnly(),
+                filter.assignedToMe(),
+                null,
+                filter.sort(),
+                filter.descending());
+    }
+
     /**
-     * The items whose texts hold {@code text} (sorted, for a binary search), kept while the run's items are settled: the search costs more than the
-     * rest of a page (docs/BENCHMARKS.md), and a walk asks for the same text on every page. Null without a text.
+     * The text's matches if they are kept, or searched now when that is the only way (a run not indexed, or not
+     * settled) or cheap enough (a run of at most {@code countedInlineUpTo} items); null when a large indexed run has
+     * not had them searched yet.
      */
-    private String @Nullable [] textMatches(
-            TenantContext tenant, RunDetails run, @Nullable String text, @Nullable String settled) {
-        if (text == null) {
-            return null;
+    private String @Nullable [] knownMatches(
+            TenantContext tenant, RunDetails run, String text, @Nullable String settled, boolean large) {
+        if (settled != null) {
+            String[] kept = matches.getIfPresent(new MatchesKey(tenant.workspaceId(), run.id(), text.strip(), settled));
+            if (kept != null) {
+                return kept;
+            }
         }
+        return large && settled != null && searchIndex.indexed(run.id()) ? null : searched(tenant, run, text, settled);
+    }
+
+    /**
+     * The items whose texts hold {@code text} (sorted, for a binary search), kept while the run's items are settled:
+     * the search costs more than the rest of a page (docs/BENCHMARKS.md), and a walk asks for the same text on every
+     * page.
+     */
+    private String[] searched(TenantContext tenant, RunDetails run, String text, @Nullable String settled) {
         Supplier<String[]> search = () -> {
             String[] found =
                     revisions.textMatches(run.id(), run.datasetVersionId(), text, searchIndex.indexed(run.id()));
@@ -166,25 +304,50 @@ public class TracePageService {
     private record MatchesKey(UUID workspaceId, UUID runId, String text, String settled) {}
 
     /**
-     * How many traces pass the filter. Kept while the run's items are settled and its review states unchanged: a
-     * count over a run's items costs more than any page (docs/BENCHMARKS.md), and a client walks a run again.
+     * How many traces pass the filter, or null when it is not known yet. While the run's items are settled a total is
+     * counted once and kept (for a review filter, until a review is saved): a count reads every matching item of the
+     * run under its row-level-security check. A run of more than {@code countedInlineUpTo} items is counted in the
+     * background, so no page waits for it; every page of the query gives it once counted. A run whose items are still
+     * being written is counted on its first page, as a total of it holds only for that moment.
      */
-    private int total(
+    private @Nullable Integer total(
             TenantContext tenant,
             RunDetails run,
             ReviewFilter filter,
-            String @Nullable [] matches,
-            @Nullable String settled) {
-        long states = revisions.stateVersion(run.id());
-        Supplier<Integer> count =
-                () -> revisions.count(run.id(), filter, tenant.actor().userId(), matches);
+            @Nullable String settled,
+            boolean firstPage,
+            Supplier<Integer> count) {
         if (settled == null || filter.assignedToMe()) {
-            return count.get();
+            return firstPage ? count.get() : null;
         }
-        return totals.get(
-                new TotalKey(
-                        tenant.workspaceId(), run.id(), filter.sorted(ReviewFilter.Sort.ITEM, false), settled, states),
-                k -> count.get());
+        TotalKey key = new TotalKey(
+                tenant.workspaceId(),
+                run.id(),
+                filter.sorted(ReviewFilter.Sort.ITEM, false),
+                settled,
+                filter.onRunItemsAlone() ? 0 : revisions.stateVersion(run.id()));
+        if (run.total() <= countedInlineUpTo) {
+            CompletableFuture<Integer> kept = totals.getIfPresent(key);
+            if (kept != null && kept.isDone() && !kept.isCompletedExceptionally()) {
+                return kept.join();
+            }
+            // Here, in this transaction: the cache's own loading would count on a thread that has no tenant.
+            int counted = count.get();
+            totals.put(key, CompletableFuture.completedFuture(counted));
+            return counted;
+        }
+        try {
+            return totals.get(
+                            key,
+                            // On the counting threads, not the cache's executor, which also runs its upkeep.
+                            (k, cacheExecutor) -> CompletableFuture.supplyAsync(
+                                    () -> currentTenant.callAs(tenant, () -> readOnly.execute(s -> count.get())),
+                                    counting))
+                    .getNow(null);
+        } catch (RejectedExecutionException | CompletionException e) {
+            // Too many counts queued, or this one failed (and was dropped): a later page asks again.
+            return null;
+        }
     }
 
     private record TotalKey(UUID workspaceId, UUID runId, ReviewFilter filter, String items, long states) {}

@@ -334,7 +334,8 @@ public class RunService {
     /**
      * A page of traces in {@code query}'s order: the one after the cursor {@code after} (a previous page's
      * {@link TracePage#next()}), or the first. A cursor page enters the order's index where the last one ended, so
-     * every page of a large run costs the same; only the first page is counted.
+     * every page of a large run costs the same. Not counted here ({@link TracePage#total()} is null): a count costs
+     * more than a page at 100,000 items, so the caller decides whether to count ({@link #countTraces}) or wait.
      *
      * @throws InvalidInputException naming {@code after} when the cursor is not one of this order's
      */
@@ -357,9 +358,7 @@ public class RunService {
                     .encode();
         }
         return new TracePage(
-                withTexts(run, rows.stream().map(RunQueries.KeyedRow::row).toList()),
-                next,
-                cursor == null ? countTraces(runId, query.outcome()) : null);
+                withTexts(run, rows.stream().map(RunQueries.KeyedRow::row).toList()), next, null);
     }
 
     /** A page of traces in {@code query}'s order from {@code offset}, for clients of offset pages. */

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
  * A page of a run's traces.
  *
  * @param next the cursor of the page after this one, null on the last page
- * @param total how many traces the query has, counted for the first page only (later pages of a walk leave it null:
- *     counting a large run again for every page costs more than the page)
+ * @param total how many traces the query has, or null when it is not counted yet: at 100,000 items a count costs more
+ *     than a page, so a large run's total is counted once per query in the background and given from then on
  */
 public record TracePage(
         List<Trace> items, @Nullable String next, @Nullable Integer total) {}

@@ -49,8 +49,11 @@ class TracePageController {
                     + "Cursor pages (recommended for reading a whole run): ask without after, then pass each answer's "
                     + "next as after=, with the same filters, sort and dir, until next is null. The cursor is opaque; it "
                     + "resumes the order where the last page ended, so every page costs the same however deep, and an "
-                    + "item is never repeated or skipped by the walk. total is counted on the first page only (null on "
-                    + "the pages after it). A cursor of another sort or dir is a 400 naming after.\n\n"
+                    + "item is never repeated or skipped by the walk. total is the query's count, on every page once it "
+                    + "is known: counted once per query while the run is settled (a review saved counts review "
+                    + "filters again), on the first page for a run of up to 10,000 items, and in the background for "
+                    + "a larger one, so no page waits for it; until then total is null (ask for the first page again, "
+                    + "or read it from a later page). A cursor of another sort or dir is a 400 naming after.\n\n"
                     + "Offset pages (kept for existing clients): page=N without after, filtered by the verdict only and "
                     + "sorted by item, verdict or tokens; total is given on every page, counted once per filter while "
                     + "the run's items do not change (a finished run that is not being re-graded), not for every page. "
@@ -118,7 +121,8 @@ class TracePageController {
 
     /**
      * @param next the cursor of the next page (pass it as after), null on the last page
-     * @param total the query's count: on the first page and on offset pages, null on later cursor pages
+     * @param total the query's count, null while a large run's count is not known yet (and on a running run's cursor
+     *     pages after the first)
      * @param page the offset page's number; 0 for a first page, null for a cursor page after it
      */
     record TracePageJson(

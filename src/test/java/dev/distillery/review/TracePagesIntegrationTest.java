@@ -1,4 +1,4 @@
-package dev.distillery.runs;
+package dev.distillery.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,10 @@ import dev.distillery.ApiIntegrationTest;
 import dev.distillery.GeneratedRuns;
 import dev.distillery.TestDatabase;
 import dev.distillery.TestHttp;
-import dev.distillery.review.CorrectionService;
-import dev.distillery.review.ReviewFilter;
-import dev.distillery.review.ReviewRow;
+import dev.distillery.runs.RunCompleted;
+import dev.distillery.runs.RunService;
+import dev.distillery.runs.TracePage;
+import dev.distillery.tenancy.CurrentTenant;
 import dev.distillery.tenancy.Role;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +36,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Cursor pages of a run's traces over REST: walking a run page by page under each filter, sort and direction gives
  * every matching item exactly once and in the order asked (with the review grid's filters and sorts, the grid's order,
- * item by item), the total is counted on the first page only, offset pages still work, and cursors, sorts and filters
+ * item by item), the total is given on every page, offset pages still work, and cursors, sorts and filters
  * that do not fit are refused naming the parameter.
  */
 class TracePagesIntegrationTest extends ApiIntegrationTest {
@@ -39,6 +44,9 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
     static final int ITEMS = 230;
 
     static UUID runId;
+    /** A run that the tests below read through a service counting every run's totals in the background. */
+    static UUID largeRunId;
+
     static UUID workspaceId;
     static String key;
     static String email;
@@ -52,6 +60,18 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
     @Autowired
     PlatformTransactionManager transactions;
 
+    @Autowired
+    RunService runService;
+
+    @Autowired
+    Revisions revisions;
+
+    @Autowired
+    SearchIndex searchIndex;
+
+    @Autowired
+    CurrentTenant currentTenant;
+
     @BeforeAll
     static void generate(@org.springframework.beans.factory.annotation.Autowired dev.distillery.TestTenants tenants)
             throws Exception {
@@ -60,6 +80,7 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
         email = owner.email();
         workspaceId = owner.workspaceId();
         runId = GeneratedRuns.insert(owner.workspaceId(), ITEMS, "COMPLETED");
+        largeRunId = GeneratedRuns.insert(owner.workspaceId(), ITEMS, "COMPLETED");
         try (Connection c = TestDatabase.ownerConnection();
                 var st = c.createStatement()) {
             // Some items still pending, so every outcome has members.
@@ -135,14 +156,7 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
                     .as("scanned: " + query)
                     .containsExactlyElementsOf(expected);
         }
-        // Completed as the engine completes runs, so review's listener puts the run in the search table.
-        new TransactionTemplate(transactions)
-                .executeWithoutResult(s -> events.publishEvent(new RunCompleted(runId, workspaceId)));
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!indexed()) {
-            assertThat(System.nanoTime()).as("indexed within a minute").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        index(runId);
         // A text searched before is answered from the matches kept for the run; a new one goes through the table.
         for (String query : Stream.concat(Stream.of(queries), Stream.of("q=Apples&sort=verdict&dir=desc", "q=is 13."))
                 .toList()) {
@@ -175,8 +189,8 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
     }
 
     /**
-     * The items of a cursor walk through the query, page by page (7 a page), checking the total on the first page
-     * only, and that no item comes twice.
+     * The items of a cursor walk through the query, page by page (7 a page), checking the total on every page, and
+     * that no item comes twice.
      */
     private List<String> walk(TestHttp http, String query, int total) {
         List<String> walked = new ArrayList<>();
@@ -190,13 +204,13 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
                             key,
                             null)
                     .body());
-            if (pages == 0) {
-                assertThat(page.get("total").asInt())
-                        .as("%s: total on the first page", query)
-                        .isEqualTo(total);
-            } else {
-                assertThat(page.get("total").isNull()).as("not counted again").isTrue();
-            }
+            // A run of this size is counted on its first page, and the count is kept for the pages after it.
+            assertThat(page.get("total").isNull())
+                    .as("%s: total on page %d", query, pages)
+                    .isFalse();
+            assertThat(page.get("total").asInt())
+                    .as("%s: total on page %d", query, pages)
+                    .isEqualTo(total);
             page.get("items").forEach(t -> walked.add(t.get("itemId").asString()));
             after = page.get("next").isNull() ? null : page.get("next").asString();
             pages++;
@@ -207,28 +221,160 @@ class TracePagesIntegrationTest extends ApiIntegrationTest {
 
     /** The review grid's rows for the same query, in its order (one page holds the run). */
     private List<String> grid(String query) {
+        return grid(runId, query);
+    }
+
+    private List<String> grid(UUID run, String query) {
+        ReviewFilter filter = filter(query);
+        List<String> rows = tenants.as(email, () -> corrections.rows(run, filter, 0, 500)).stream()
+                .map(ReviewRow::itemId)
+                .toList();
+        assertThat(rows).as("one page of the grid holds them all").hasSizeLessThan(500);
+        assertThat(tenants.as(email, () -> corrections.count(run, filter))).isEqualTo(rows.size());
+        return rows;
+    }
+
+    /** The filter and sort of a query as the REST list reads them. */
+    private static ReviewFilter filter(String query) {
         Map<String, String> p = new HashMap<>();
         for (String pair : query.split("&")) {
             if (!pair.isEmpty()) {
                 p.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
             }
         }
-        ReviewFilter filter = ReviewFilter.of(
-                        p.getOrDefault("verdict", p.get("outcome")), p.get("state"), p.get("edited"), p.get("q"))
+        return ReviewFilter.of(p.getOrDefault("verdict", p.get("outcome")), p.get("state"), p.get("edited"), p.get("q"))
                 .sorted(ReviewFilter.Sort.of(p.get("sort")), "desc".equals(p.get("dir")));
-        List<String> rows = tenants.as(email, () -> corrections.rows(runId, filter, 0, 500)).stream()
-                .map(ReviewRow::itemId)
-                .toList();
-        assertThat(rows).as("one page of the grid holds them all").hasSizeLessThan(500);
-        assertThat(tenants.as(email, () -> corrections.count(runId, filter))).isEqualTo(rows.size());
-        return rows;
     }
 
-    private static boolean indexed() throws Exception {
+    /** Completes the run as the engine completes runs, so review's listener puts it in the search table. */
+    private void index(UUID run) throws Exception {
+        new TransactionTemplate(transactions)
+                .executeWithoutResult(s -> events.publishEvent(new RunCompleted(run, workspaceId)));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!indexed(run)) {
+            assertThat(System.nanoTime()).as("indexed within a minute").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean indexed(UUID run) throws Exception {
         try (Connection c = TestDatabase.ownerConnection();
                 var rs = c.createStatement()
-                        .executeQuery("SELECT 1 FROM trace_search_runs WHERE texts > 0 AND run_id = '" + runId + "'")) {
+                        .executeQuery("SELECT 1 FROM trace_search_runs WHERE texts > 0 AND run_id = '" + run + "'")) {
             return rs.next();
+        }
+    }
+
+    @Test
+    void aLargeRunsPagesDoNotWaitForItsTotalAndEveryPageGivesItOnceCounted() throws Exception {
+        index(largeRunId);
+        HeldTasks counts = new HeldTasks();
+        TracePageService large =
+                new TracePageService(runService, revisions, searchIndex, currentTenant, transactions, 0, counts);
+        // Apples are in one question in fifty (too few for the first batches: their matches are searched for the
+        // page), an answer 7 in one in ten, pears and the farmer in nearly every one (found by testing the order's
+        // batches until the background search has them).
+        String[] queries = {
+            "",
+            "outcome=incorrect&sort=tokens&dir=desc",
+            "state=reviewed&sort=reviewer",
+            "edited=true&sort=verdict&dir=desc",
+            "q=apples&sort=reviewer",
+            "q=answer is 7&sort=tokens",
+            "q=farmer&sort=reviewer&dir=desc",
+            "q=pears&state=unreviewed",
+            "q=PEARS&sort=verdict"
+        };
+        for (String query : queries) {
+            assertThat(walk(large, query, null))
+                    .as("before its count: " + query)
+                    .containsExactlyElementsOf(grid(largeRunId, query));
+        }
+        assertThat(counts.release())
+                .as("one count for each query, however many pages asked")
+                .isEqualTo(queries.length);
+        for (String query : queries) {
+            List<String> expected = grid(largeRunId, query);
+            assertThat(walk(large, query, expected.size()))
+                    .as("counted: " + query)
+                    .containsExactlyElementsOf(expected);
+        }
+        assertThat(counts.release()).as("nothing counted again").isZero();
+    }
+
+    @Test
+    void aSaveStartsANewCountAndNoPageGivesTheOldOneMeanwhile() throws Exception {
+        HeldTasks counts = new HeldTasks();
+        TracePageService large =
+                new TracePageService(runService, revisions, searchIndex, currentTenant, transactions, 0, counts);
+        ReviewFilter overridden = filter("state=overridden");
+        assertThat(firstTotal(large, overridden)).isNull();
+        counts.release();
+        Integer before = firstTotal(large, overridden);
+        assertThat(before).isEqualTo(grid(largeRunId, "state=overridden").size());
+        var saved = new TestHttp(port)
+                .call(
+                        "POST",
+                        "/api/v1/runs/" + largeRunId + "/traces/item-5/revisions",
+                        tenants.apiKey(email, Role.MEMBER),
+                        "{\"baseRevision\": 0, \"verdict\": false, \"reason\": \"checked by hand\"}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(firstTotal(large, overridden))
+                .as("not the count from before the save")
+                .isNull();
+        assertThat(counts.release()).isEqualTo(1);
+        assertThat(firstTotal(large, overridden)).isEqualTo(before + 1);
+    }
+
+    private @Nullable Integer firstTotal(TracePageService service, ReviewFilter filter) {
+        return tenants.as(
+                        email,
+                        () -> new TransactionTemplate(transactions)
+                                .execute(s -> service.cursorPage(largeRunId, filter, null, 5)))
+                .total();
+    }
+
+    /**
+     * The items of a cursor walk of the large run through the service, checking every page's total: null while it is
+     * being counted, else {@code total}.
+     */
+    private List<String> walk(TracePageService service, String query, @Nullable Integer total) {
+        ReviewFilter filter = filter(query);
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            String from = after;
+            // Built here rather than by Spring, the service has no transaction of its own.
+            TracePage page = tenants.as(
+                    email,
+                    () -> new TransactionTemplate(transactions)
+                            .execute(s -> service.cursorPage(largeRunId, filter, from, 7)));
+            assertThat(page.total()).as("%s: total on page %d", query, pages).isEqualTo(total);
+            page.items().forEach(t -> walked.add(t.itemId()));
+            after = page.next();
+            pages++;
+        } while (after != null && pages < 100);
+        assertThat(new HashSet<>(walked)).as("no item twice").hasSize(walked.size());
+        return walked;
+    }
+
+    /** An executor that holds its tasks until the test releases them, on the test's thread. */
+    static final class HeldTasks implements Executor {
+        private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void execute(Runnable task) {
+            held.add(task);
+        }
+
+        int release() {
+            int ran = 0;
+            for (Runnable task = held.poll(); task != null; task = held.poll()) {
+                task.run();
+                ran++;
+            }
+            return ran;
         }
     }
 
