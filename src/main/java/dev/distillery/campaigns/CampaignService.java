@@ -316,11 +316,13 @@ public class CampaignService {
                     Campaigns.Contributor p = people.get(a.userId());
                     return new ItemDecision.Vote(
                             p == null ? "?" : p.displayName(),
+                            a.userId(),
                             Boolean.TRUE.equals(a.verdict()),
                             a.correctedTrace() != null,
                             p == null ? 0 : Consensus.weight(p));
                 })
-                .sorted(Comparator.comparing(ItemDecision.Vote::contributor))
+                .sorted(Comparator.comparing(ItemDecision.Vote::contributor)
+                        .thenComparing(ItemDecision.Vote::contributorId))
                 .toList();
         return new ItemDecision(
                 s.itemId(),

@@ -1,6 +1,7 @@
 package dev.distillery.campaigns;
 
 import java.util.List;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,11 @@ public record ItemDecision(
         @Nullable Integer appliedRevision,
         List<Vote> votes) {
 
-    /** One contributor's answer on the item, with the weight the consensus gave it (log-odds of their reliability). */
-    public record Vote(String contributor, boolean verdict, boolean corrected, double weight) {}
+    /**
+     * One contributor's answer on the item, with the weight the consensus gave it (log-odds of their reliability).
+     *
+     * @param contributor the name they chose, which two contributors may share
+     * @param contributorId their user id, as the campaign's contributors are listed and paused by
+     */
+    public record Vote(String contributor, UUID contributorId, boolean verdict, boolean corrected, double weight) {}
 }

@@ -223,6 +223,12 @@ class CampaignApiIntegrationTest extends ApiIntegrationTest {
             }
         }
         assertThat(bobId).isNotNull();
+        // Votes name their contributor by id too, as display names may be shared.
+        JsonNode bobsVote = "bob".equals(vote.get("contributor").asString())
+                ? vote
+                : both.get("votes").get(1);
+        assertThat(bobsVote.get("contributor").asString()).isEqualTo("bob");
+        assertThat(bobsVote.get("contributorId").asString()).isEqualTo(bobId);
         String bobPath = campaign + "/contributors/" + bobId;
         assertThat(ok(http.call("POST", bobPath + "/pause", key, null))
                         .get("status")

@@ -139,9 +139,9 @@ class CampaignController {
     @GetMapping("/{id}/items")
     @Operation(
             summary = "Items in order with their consensus: state, posterior, final verdict and trace, why, and votes",
-            description =
-                    "Each vote: the contributor's name, verdict, whether they corrected the trace, and the weight "
-                            + "the consensus gave it (log-odds of their reliability).")
+            description = "Each vote: the contributor's name and user id (names may be shared; the id is the one "
+                    + "/contributors lists), verdict, whether they corrected the trace, and the weight "
+                    + "the consensus gave it (log-odds of their reliability).")
     List<ItemDecision> items(
             @PathVariable UUID id,
             @Parameter(description = "OPEN, FINAL, ADJUDICATION or GOLD; all when absent")
@@ -212,8 +212,8 @@ class CampaignController {
     @GetMapping(path = "/{id}/consensus.jsonl", produces = "application/x-ndjson")
     @Operation(
             summary = "The consensus as JSON Lines, one item a line, in order",
-            description = "Each line: itemId, position, gold, state, answers, votes [{contributor, verdict, corrected, "
-                    + "weight}], posterior (P(correct)), finalVerdict, finalTrace (null when the trace stays as shown), "
+            description = "Each line: itemId, position, gold, state, answers, votes [{contributor, contributorId, "
+                    + "verdict, corrected, weight}], posterior (P(correct)), finalVerdict, finalTrace (null when the trace stays as shown), "
                     + "reason, appliedRevision (the trace revision the decision was saved as). Streamed page by page; "
                     + "each page is read in its own transaction.")
     void consensus(@PathVariable UUID id, HttpServletResponse response) throws IOException {
