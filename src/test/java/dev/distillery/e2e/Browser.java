@@ -42,8 +42,14 @@ final class Browser implements AutoCloseable, TestWatcher {
 
     /** A new, independent user session. */
     Page newUser() {
-        BrowserContext context = chromium.newContext(
-                new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 900));
+        return newUser("UTC");
+    }
+
+    /** A new, independent user session whose browser keeps time in {@code timeZoneId}. */
+    Page newUser(String timeZoneId) {
+        BrowserContext context = chromium.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 900)
+                .setTimezoneId(timeZoneId));
         context.setDefaultTimeout(20_000);
         contexts.add(context);
         return context.newPage();

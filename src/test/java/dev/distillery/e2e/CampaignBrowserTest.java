@@ -74,13 +74,15 @@ class CampaignBrowserTest {
 
     @Test
     void threeContributorsInThreeBrowsersCorrectARunAndTheCarelessOneIsPausedByGold() throws Exception {
-        Page owner = browser.newUser();
+        // The owner's browser keeps Indian time (UTC+5:30, no daylight saving), the server UTC.
+        Page owner = browser.newUser("Asia/Kolkata");
         Pages.signIn(owner, app, ADMIN, PASSWORD, false);
         String link = createCampaign(owner);
         String campaignUrl = owner.url();
         markGoldIncorrect(owner, "test-0");
         markGoldIncorrect(owner, "test-1");
         Accessibility.assertNoSeriousViolations(owner, "a campaign's page");
+        settleWithCorrectedTrace(owner, "test-7");
 
         Page careless = contributor(link, "careless", "Careless", true);
         Page ada = contributor(link, "ada", "Ada", false);
@@ -160,6 +162,19 @@ class CampaignBrowserTest {
         owner.locator("#campaign-decide-threshold input").fill("0.8");
         owner.locator("#campaign-per-minute input").fill("600");
         owner.locator("#campaign-min-seconds input").fill("0");
+        // The end is entered in the owner's time, and the form says which.
+        // (Chromium names the zone by its older alias.)
+        assertThat(owner.getByText(java.util.regex.Pattern.compile("Ends at \\(optional, Asia/(Kolkata|Calcutta)\\)")))
+                .isVisible();
+        Locator day = owner.locator("#campaign-ends-at input").first();
+        day.click();
+        day.pressSequentially("1/15/2099");
+        day.press("Enter");
+        Locator time = owner.locator("#campaign-ends-at input").nth(1);
+        time.click();
+        time.pressSequentially("17:00");
+        time.press("Enter");
+        assertThat(owner.locator("#campaign-ends-at")).hasJSProperty("value", "2099-01-15T17:00");
         owner.locator("#campaign-instructions textarea")
                 .fill("Say whether the **answer** is right; fix the steps if not.");
         assertThat(owner.locator("#campaign-preview strong").first()).hasText("answer");
@@ -172,9 +187,39 @@ class CampaignBrowserTest {
         owner.waitForURL(url -> url.matches(".*/campaigns/[0-9a-f-]{36}"));
         assertThat(owner.locator("#campaign-heading")).hasText(TITLE);
         assertThat(owner.locator("#campaign-summary")).containsText("0 of 8 items final");
+        assertThat(owner.locator("#campaign-settings")).containsText("ends 2099-01-15 17:00");
+        String campaignId = owner.url().substring(owner.url().lastIndexOf('/') + 1);
+        org.assertj.core.api.Assertions.assertThat(
+                        JSON.readTree(http.call("GET", "/api/v1/campaigns/" + campaignId, KEY, null)
+                                        .body())
+                                .get("endsAt")
+                                .asString())
+                .as("17:00 in Kolkata")
+                .isEqualTo("2099-01-15T11:30:00Z");
         String link = owner.locator("#campaign-join-link input").inputValue();
         org.assertj.core.api.Assertions.assertThat(link).startsWith(app.url("/join/dcj_"));
         return link;
+    }
+
+    /**
+     * The owner decides an item before the crowd sees it: incorrect, with the step that reports the gold answer; the
+     * item is final at once and no longer offers the controls, and the crowd decides the rest.
+     */
+    private static void settleWithCorrectedTrace(Page owner, String itemId) {
+        String gold = JSON.readTree(http.call("GET", "/api/v1/runs/" + runId + "/traces/" + itemId, KEY, null)
+                        .body())
+                .get("trace")
+                .get("gold")
+                .asString();
+        owner.locator("#campaign-items")
+                .getByText(itemId, new Locator.GetByTextOptions().setExact(true))
+                .click();
+        assertThat(owner.locator("#campaign-item-heading")).hasText("Item " + itemId);
+        owner.locator("#campaign-settle-trace textarea").fill("1. Add the numbers.\n2. Report " + gold);
+        owner.locator("#campaign-settle-incorrect").click();
+        assertThat(owner.locator("#campaign-item-reason")).containsText(": incorrect, with a corrected trace");
+        assertThat(owner.locator("#campaign-settle")).hasCount(0);
+        assertThat(owner.locator("#campaign-summary")).containsText("1 of 8 items final");
     }
 
     private static void markGoldIncorrect(Page owner, String itemId) {

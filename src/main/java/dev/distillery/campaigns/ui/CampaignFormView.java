@@ -27,12 +27,12 @@ import dev.distillery.runs.RunSummary;
 import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.ModelText;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.shared.ui.Sections;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ public class CampaignFormView extends VerticalLayout {
     private final IntegerField cap = new IntegerField("Most items per contributor (empty: no limit)");
     private final IntegerField perMinute = new IntegerField("Answers per minute per contributor");
     private final NumberField minSeconds = new NumberField("Seconds per item below which answers are suspicious");
-    private final DateTimePicker endsAt = new DateTimePicker("Ends at (optional, server time)");
+    private final DateTimePicker endsAt = new DateTimePicker("Ends at (optional, " + ClientTime.zoneName() + ")");
     private final Map<String, HasValidation> fields = new LinkedHashMap<>();
 
     public CampaignFormView(CampaignService campaigns, RunService runs, WorkspaceService workspaces) {
@@ -197,9 +197,7 @@ public class CampaignFormView extends VerticalLayout {
                 cap.getValue(),
                 Objects.requireNonNullElse(perMinute.getValue(), 0),
                 orNaN(minSeconds.getValue()),
-                endsAt.getValue() == null
-                        ? null
-                        : endsAt.getValue().atZone(ZoneId.systemDefault()).toInstant(),
+                endsAt.getValue() == null ? null : ClientTime.instant(endsAt.getValue()),
                 false);
         CreatedCampaign created;
         try {

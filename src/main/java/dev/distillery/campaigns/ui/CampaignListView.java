@@ -16,13 +16,12 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteParameters;
 import dev.distillery.campaigns.CampaignService;
 import dev.distillery.campaigns.CampaignSummary;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.tenancy.MenuPermission;
 import dev.distillery.tenancy.NoWorkspaceException;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 /** The workspace's campaigns, newest first, with how far each has got; for the members who run them. */
 @Route("campaigns")
@@ -31,9 +30,6 @@ import java.time.format.DateTimeFormatter;
 @MenuPermission(Permission.RUN_CAMPAIGNS)
 @PermitAll
 public class CampaignListView extends VerticalLayout {
-
-    static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     public CampaignListView(CampaignService campaigns, WorkspaceService workspaces) {
         setSizeFull();
@@ -71,7 +67,9 @@ public class CampaignListView extends VerticalLayout {
                 .setHeader("Answers")
                 .setTextAlign(ColumnTextAlign.END)
                 .setAutoWidth(true);
-        grid.addColumn(c -> TIME.format(c.createdAt())).setHeader("Created").setAutoWidth(true);
+        grid.addColumn(c -> ClientTime.format(c.createdAt()))
+                .setHeader("Created")
+                .setAutoWidth(true);
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
                 CampaignView.class,
                 new RouteParameters("campaignId", e.getItem().id().toString()))));

@@ -29,6 +29,7 @@ import dev.distillery.campaigns.ContributorStats;
 import dev.distillery.campaigns.ItemDecision;
 import dev.distillery.campaigns.Progress;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.EChart;
 import dev.distillery.shared.ui.ModelText;
 import dev.distillery.shared.ui.Notifications;
@@ -179,7 +180,7 @@ public class CampaignView extends VerticalLayout implements BeforeEnterObserver 
                 + " to stay · decided at " + percent(c.decideThreshold())
                 + (c.capPerContributor() == null ? "" : " · at most " + c.capPerContributor() + " items each")
                 + " · " + c.answersPerMinute() + " answers a minute"
-                + (c.endsAt() == null ? "" : " · ends " + CampaignListView.TIME.format(c.endsAt())));
+                + (c.endsAt() == null ? "" : " · ends " + ClientTime.format(c.endsAt())));
         close.setEnabled(c.open());
         showProgress(campaigns.progress(campaignId));
         people.setItems(campaigns.contributors(campaignId));

@@ -29,11 +29,10 @@ import dev.distillery.shared.ConflictException;
 import dev.distillery.shared.InvalidInputException;
 import dev.distillery.shared.NotFoundException;
 import dev.distillery.shared.TooManyRequestsException;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.ModelText;
 import dev.distillery.shared.ui.Notifications;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,9 +49,6 @@ import org.jspecify.annotations.Nullable;
 @PageTitle("Review campaign · Distillery")
 @PermitAll
 public class ContributeView extends VerticalLayout implements BeforeEnterObserver {
-
-    static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     /**
      * Keys are read in the browser, not with Vaadin shortcuts, so that letters typed into the step editor never count
@@ -139,7 +135,7 @@ public class ContributeView extends VerticalLayout implements BeforeEnterObserve
         history.addColumn(a -> a.status().toLowerCase(Locale.ROOT).replace('_', ' '))
                 .setHeader("Status")
                 .setAutoWidth(true);
-        history.addColumn(a -> TIME.format(a.at())).setHeader("When").setAutoWidth(true);
+        history.addColumn(a -> ClientTime.format(a.at())).setHeader("When").setAutoWidth(true);
         history.setAllRowsVisible(true);
         history.setEmptyStateText("You have not answered any item yet.");
         historyBox.setId("contribute-history-box");

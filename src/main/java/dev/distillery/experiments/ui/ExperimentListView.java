@@ -22,11 +22,10 @@ import dev.distillery.experiments.ExperimentService;
 import dev.distillery.experiments.ExperimentSummary;
 import dev.distillery.experiments.ExperimentTemplate;
 import dev.distillery.experiments.ExperimentTemplateService;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** The workspace's experiments, newest first, with how many of their cells have finished. */
@@ -35,9 +34,6 @@ import java.util.List;
 @Menu(order = 35, title = "Experiments")
 @PermitAll
 public class ExperimentListView extends VerticalLayout {
-
-    static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     public ExperimentListView(
             ExperimentService experiments, ExperimentTemplateService templates, WorkspaceService workspaces) {
@@ -61,7 +57,9 @@ public class ExperimentListView extends VerticalLayout {
                 .setAutoWidth(true);
         grid.addColumn(e -> e.finishedCells() + " / " + e.cells()).setHeader("Cells done");
         grid.addColumn(ExperimentSummary::status).setHeader("Status");
-        grid.addColumn(e -> TIME.format(e.createdAt())).setHeader("Created").setAutoWidth(true);
+        grid.addColumn(e -> ClientTime.format(e.createdAt()))
+                .setHeader("Created")
+                .setAutoWidth(true);
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
                 ExperimentView.class,
                 new RouteParameters("experimentId", e.getItem().id().toString()))));

@@ -36,6 +36,7 @@ import dev.distillery.experiments.ExperimentTraceExportService;
 import dev.distillery.review.ReviewFilter;
 import dev.distillery.review.TraceFormat;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
@@ -191,7 +192,7 @@ public class ExperimentView extends VerticalLayout implements BeforeEnterObserve
                 + " · items from " + experiment.offset()
                 + (experiment.limit() == null ? " to the end" : ", " + experiment.limit() + " of them")
                 + (experiment.seed() == null ? "" : " · seed " + experiment.seed()) + " · launched "
-                + ExperimentListView.TIME.format(experiment.createdAt()));
+                + ClientTime.format(experiment.createdAt()));
         long done = experiment.cells().stream()
                 .filter(c -> !c.runStatus().equals("queued") && !c.runStatus().equals("running"))
                 .count();

@@ -14,11 +14,10 @@ import com.vaadin.flow.router.RouteParameters;
 import dev.distillery.endpoints.EndpointService;
 import dev.distillery.finetune.FineTuneJobService;
 import dev.distillery.finetune.FineTuneJobSummary;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 /** The workspace's fine-tuning jobs with their status, refreshed while any is in progress, and the launch form. */
 @Route("fine-tuning")
@@ -27,8 +26,6 @@ import java.time.format.DateTimeFormatter;
 @PermitAll
 public class FineTuneJobListView extends VerticalLayout {
 
-    static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
     /** How often the browser asks for news while a job runs (jobs take minutes to hours at real providers). */
     static final int REFRESH_MILLIS = 2000;
 
@@ -67,8 +64,8 @@ public class FineTuneJobListView extends VerticalLayout {
                         j.trainingExamples() + (j.validationExamples() == null ? "" : " + " + j.validationExamples()))
                 .setHeader("Examples");
         grid.addColumn(FineTuneJobSummary::createdBy).setHeader("By");
-        grid.addColumn(j -> TIME.format(j.createdAt())).setHeader("Launched");
-        grid.addColumn(j -> j.finishedAt() == null ? "" : TIME.format(j.finishedAt()))
+        grid.addColumn(j -> ClientTime.format(j.createdAt())).setHeader("Launched");
+        grid.addColumn(j -> j.finishedAt() == null ? "" : ClientTime.format(j.finishedAt()))
                 .setHeader("Finished");
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
                 FineTuneJobView.class,

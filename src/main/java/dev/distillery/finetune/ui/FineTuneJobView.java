@@ -22,6 +22,7 @@ import dev.distillery.finetune.FineTuneJobService;
 import dev.distillery.finetune.FineTuneJobStatus;
 import dev.distillery.finetune.FineTuneJobSummary;
 import dev.distillery.shared.NotFoundException;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
@@ -88,7 +89,7 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
         succeeded.setId("ft-succeeded");
 
         events.setId("ft-events");
-        events.addColumn(e -> FineTuneJobListView.TIME.format(e.createdAt()))
+        events.addColumn(e -> ClientTime.format(e.createdAt()))
                 .setHeader("Time")
                 .setAutoWidth(true);
         events.addColumn(FineTuneJobEvent::level).setHeader("Level").setAutoWidth(true);
@@ -127,7 +128,7 @@ public class FineTuneJobView extends VerticalLayout implements BeforeEnterObserv
                 + " · training file "
                 + job.trainingFileName() + ", " + job.trainingExamples() + " examples"
                 + (job.validationExamples() == null ? "" : " · validation " + job.validationExamples() + " examples")
-                + " · launched " + FineTuneJobListView.TIME.format(job.createdAt()) + " by " + job.createdBy());
+                + " · launched " + ClientTime.format(job.createdAt()) + " by " + job.createdBy());
         error.setText(job.error() == null ? "" : job.error());
         error.setVisible(job.error() != null);
         cancel.setVisible(canLaunch && !job.status().finished());

@@ -29,6 +29,7 @@ import dev.distillery.leaderboards.LeaderboardRow;
 import dev.distillery.leaderboards.LeaderboardService;
 import dev.distillery.leaderboards.PublicBoardService;
 import dev.distillery.leaderboards.TeacherStudentMatrix;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.EChart;
 import dev.distillery.shared.ui.UrlState;
 import dev.distillery.tenancy.Permission;
@@ -37,9 +38,6 @@ import jakarta.annotation.security.PermitAll;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -61,9 +59,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Menu(order = 35, title = "Leaderboards")
 @PermitAll
 public class LeaderboardView extends VerticalLayout implements BeforeEnterObserver {
-
-    static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final LeaderboardService leaderboards;
     private final JsonMapper json;
@@ -238,7 +233,7 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
                 .setTextAlign(ColumnTextAlign.END)
                 .setComparator(Comparator.comparing(
                         LeaderboardRow::costPerCorrect, Comparator.nullsLast(Comparator.naturalOrder())));
-        column(r -> TIME.format(r.finishedAt()), "Date").setComparator(LeaderboardRow::finishedAt);
+        column(r -> ClientTime.format(r.finishedAt()), "Date").setComparator(LeaderboardRow::finishedAt);
         column(r -> text(r.createdBy()) + (r.imported() ? " (imported)" : ""), "By");
         grid.setEmptyStateText("No finished runs match. Runs appear here when they complete.");
         grid.setTooltipGenerator(r -> r.baselineNote() == null ? "" : r.baselineNote());
@@ -291,7 +286,7 @@ public class LeaderboardView extends VerticalLayout implements BeforeEnterObserv
     }
 
     private static @Nullable Instant start(@Nullable LocalDate day) {
-        return day == null ? null : day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        return day == null ? null : ClientTime.startOf(day);
     }
 
     private void changed() {

@@ -18,11 +18,10 @@ import dev.distillery.datasets.DatasetService;
 import dev.distillery.runs.RunImportService;
 import dev.distillery.runs.RunService;
 import dev.distillery.runs.RunSummary;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.tenancy.Permission;
 import dev.distillery.tenancy.WorkspaceService;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
@@ -35,9 +34,6 @@ import org.jspecify.annotations.Nullable;
 @Menu(order = 30, title = "Runs")
 @PermitAll
 public class RunListView extends VerticalLayout {
-
-    static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final RunService runs;
     private final Grid<RunSummary> grid = new Grid<>();
@@ -80,7 +76,7 @@ public class RunListView extends VerticalLayout {
         grid.addColumn(r -> r.accuracy() == null ? "" : String.format("%.1f%%", 100 * r.accuracy()))
                 .setHeader("Accuracy");
         grid.addColumn(RunSummary::errors).setHeader("Errors");
-        grid.addColumn(r -> TIME.format(r.createdAt())).setHeader("Launched");
+        grid.addColumn(r -> ClientTime.format(r.createdAt())).setHeader("Launched");
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(
                 RunView.class, new RouteParameters("runId", e.getItem().id().toString()))));
         grid.setEmptyStateText("No runs yet.");

@@ -20,6 +20,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import dev.distillery.shared.ui.ClientTime;
 import dev.distillery.shared.ui.Notifications;
 import dev.distillery.shared.ui.OneTimeLink;
 import dev.distillery.tenancy.ApiKeyService;
@@ -35,9 +36,7 @@ import dev.distillery.tenancy.Role;
 import dev.distillery.tenancy.WorkspaceService;
 import dev.distillery.tenancy.WorkspaceSummary;
 import jakarta.annotation.security.PermitAll;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.TemporalAccessor;
+import java.time.Instant;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -50,9 +49,6 @@ import org.jspecify.annotations.Nullable;
 @Menu(order = 90, title = "Workspace settings")
 @PermitAll
 public class WorkspaceSettingsView extends VerticalLayout {
-
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final WorkspaceService workspaces;
     private final InvitationService invitations;
@@ -109,7 +105,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
         } else {
             members.addColumn(m -> m.role().label()).setHeader("Role");
         }
-        members.addColumn(m -> TIME.format(m.joinedAt())).setHeader("Joined");
+        members.addColumn(m -> ClientTime.format(m.joinedAt())).setHeader("Joined");
         refreshMembers();
         return members;
     }
@@ -156,7 +152,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
             linkBox.removeAll();
             linkBox.add(new OneTimeLink(
                     "invite-link",
-                    "Copy this link and send it; it works once, until " + TIME.format(created.expiresAt())
+                    "Copy this link and send it; it works once, until " + ClientTime.format(created.expiresAt())
                             + ", and is not shown again",
                     created.path()));
             refreshInvitations();
@@ -170,7 +166,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
         invitationGrid.addColumn(i -> i.role().label()).setHeader("Role");
         invitationGrid.addColumn(i -> i.state().name().toLowerCase()).setHeader("State");
         invitationGrid.addColumn(InvitationSummary::createdBy).setHeader("Created by");
-        invitationGrid.addColumn(i -> TIME.format(i.expiresAt())).setHeader("Expires");
+        invitationGrid.addColumn(i -> ClientTime.format(i.expiresAt())).setHeader("Expires");
         invitationGrid
                 .addColumn(i -> i.acceptedBy() == null ? "" : i.acceptedBy())
                 .setHeader("Accepted by");
@@ -220,7 +216,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
         keyGrid.addColumn(k -> k.prefix() + "…").setHeader("Key");
         keyGrid.addColumn(k -> k.role().label()).setHeader("Role");
         keyGrid.addColumn(k -> k.createdBy() == null ? "" : k.createdBy()).setHeader("Created by");
-        keyGrid.addColumn(k -> TIME.format(k.createdAt())).setHeader("Created");
+        keyGrid.addColumn(k -> ClientTime.format(k.createdAt())).setHeader("Created");
         keyGrid.addColumn(k -> format(k.lastUsedAt(), "never")).setHeader("Last used");
         keyGrid.addColumn(k -> k.active() ? "active" : "revoked " + format(k.revokedAt(), ""))
                 .setHeader("State");
@@ -265,7 +261,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
     private Component auditTab() {
         Grid<AuditEntry> grid = new Grid<>();
         grid.setId("audit-grid");
-        grid.addColumn(e -> TIME.format(e.occurredAt())).setHeader("When").setAutoWidth(true);
+        grid.addColumn(e -> ClientTime.format(e.occurredAt())).setHeader("When").setAutoWidth(true);
         grid.addColumn(AuditEntry::actor).setHeader("Who").setAutoWidth(true);
         grid.addColumn(AuditEntry::action).setHeader("Action").setAutoWidth(true);
         grid.addColumn(e -> e.target() == null ? "" : e.target())
@@ -296,7 +292,7 @@ public class WorkspaceSettingsView extends VerticalLayout {
         dialog.open();
     }
 
-    private static String format(@Nullable TemporalAccessor time, String none) {
-        return time == null ? none : TIME.format(time);
+    private static String format(@Nullable Instant time, String none) {
+        return time == null ? none : ClientTime.format(time);
     }
 }
