@@ -110,7 +110,8 @@ class SecurityConfiguration {
 
     /**
      * Contributors' endpoints: every request carries the person's email and password (HTTP Basic), checked by the same
-     * throttled provider as the sign-in form (failures go to the audit log like the form's). No session: a client
+     * throttled provider as the sign-in form (failures go to the audit log like the form's), a success remembered for a
+     * few minutes ({@link RememberedPasswords}) so that not every request pays for a password hash. No session: a client
      * holds no cookie that a page of another site could ride, so CSRF protection has nothing to protect. A workspace
      * API key is refused here with a message saying why, rather than passed on to the API-key chain.
      */
@@ -125,8 +126,8 @@ class SecurityConfiguration {
             ProblemResponses problems)
             throws Exception {
         // Not a bean: a second AuthenticationManager bean would be ambiguous for the UI chain and Spring Boot.
-        var manager = new ProviderManager(
-                new ThrottledAuthenticationProvider(passwords(accounts, passwordEncoder), throttle));
+        var manager = new ProviderManager(new ThrottledAuthenticationProvider(
+                new RememberedPasswords(passwords(accounts, passwordEncoder), accounts), throttle));
         manager.setAuthenticationEventPublisher(new DefaultAuthenticationEventPublisher(events));
         return stateless(http.securityMatcher(CONTRIBUTE), problems.contributorEntryPoint(), problems)
                 .authenticationManager(manager)
