@@ -68,6 +68,7 @@ class ModelsAndDataBrowserTest {
         assertThat(page.locator("#endpoints-grid")).containsText("Teacher");
         assertThat(page.locator("#endpoints-grid")).containsText("••••1234");
         assertThat(page.locator("#endpoints-grid")).not().containsText("sk-browser-1234");
+        assertThat(page.locator("#endpoint-base-url")).hasCount(0);
         page.locator("[id='test-Teacher']").click();
         assertThat(page.locator("#test-result"))
                 .containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
@@ -86,6 +87,8 @@ class ModelsAndDataBrowserTest {
         page.locator("#endpoint-api-key input").fill("sk-browser-1234");
         page.locator("#save-endpoint").click();
         assertThat(page.locator("#endpoints-grid")).containsText("localhost");
+        // The editor has left the page before the grid's buttons are used: while it closes it still takes the click.
+        assertThat(page.locator("#endpoint-base-url")).hasCount(0);
         page.locator("[id='test-Teacher']").click();
         assertThat(page.locator("#test-result"))
                 .containsText("Connected in", new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
@@ -110,6 +113,9 @@ class ModelsAndDataBrowserTest {
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel"))
                 .click();
         assertThat(page.locator("#datasets-grid")).not().containsText("Broken");
+        // Until the closing dialog has left the page, a file given to "the" upload may reach it rather than the new
+        // one.
+        assertThat(page.locator("#dataset-upload")).hasCount(0);
 
         page.locator("#upload-dataset").click();
         page.locator("#dataset-upload input[type=file]").setInputFiles(SharedDatasets.file("gsm8k/test.jsonl"));
