@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.boot.SpringApplication;
 
 /**
  * A fresh PostgreSQL database per test JVM on the machine's server, dropped when the JVM ends, so runs never collide
@@ -67,13 +68,16 @@ public final class TestDatabase {
                             + "); start it or set DISTILLERY_TEST_PG_URL. " + e.getMessage(),
                     e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // After the JVM's application contexts have closed, not beside them as a hook of its own: a run still going
+        // at exit gives its items back as it stops, and with its database dropped under it each give-back waited
+        // for a connection until Surefire killed the JVM.
+        SpringApplication.getShutdownHandlers().add(() -> {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
                 c.createStatement().execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             } catch (SQLException ignored) {
                 // Best effort: a leftover database has a unique name and harms no later run.
             }
-        }));
+        });
         return db;
     }
 }
