@@ -24,14 +24,14 @@ public final class TestDatabase {
     /** JDBC URL of this JVM's test database, created on first use. */
     public static synchronized String url() {
         if (name == null) {
-            name = create();
+            name = create(true);
         }
         return SERVER + name;
     }
 
     /** A new, empty database for a test that needs one of its own (for example a separately started app). */
     public static String createAnother() {
-        return SERVER + create();
+        return SERVER + create(false);
     }
 
     /** The server's JDBC URL without a database name (ends in '/'). */
@@ -57,7 +57,14 @@ public final class TestDatabase {
         return new org.springframework.jdbc.datasource.DriverManagerDataSource(url(), USER, PASSWORD);
     }
 
-    private static String create() {
+    /**
+     * Creates a database that is dropped when the JVM exits: this JVM's own ({@code ofThisJvmsContexts}) after its
+     * application contexts have closed, as a Spring Boot shutdown handler; dropped beside them, as a hook of its own,
+     * a run still going at exit gave its items back one 5 s connection wait at a time until Surefire killed the JVM.
+     * Another one (a separately started app's, closed by its test) by a hook of its own: a JVM that starts no Spring
+     * application never runs Spring Boot's handlers.
+     */
+    private static String create(boolean ofThisJvmsContexts) {
         String db = "distillery_test_" + ProcessHandle.current().pid() + "_"
                 + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
         try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
@@ -68,16 +75,18 @@ public final class TestDatabase {
                             + "); start it or set DISTILLERY_TEST_PG_URL. " + e.getMessage(),
                     e);
         }
-        // After the JVM's application contexts have closed, not beside them as a hook of its own: a run still going
-        // at exit gives its items back as it stops, and with its database dropped under it each give-back waited
-        // for a connection until Surefire killed the JVM.
-        SpringApplication.getShutdownHandlers().add(() -> {
+        Runnable drop = () -> {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
                 c.createStatement().execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             } catch (SQLException ignored) {
                 // Best effort: a leftover database has a unique name and harms no later run.
             }
-        });
+        };
+        if (ofThisJvmsContexts) {
+            SpringApplication.getShutdownHandlers().add(drop);
+        } else {
+            Runtime.getRuntime().addShutdownHook(new Thread(drop));
+        }
         return db;
     }
 }
