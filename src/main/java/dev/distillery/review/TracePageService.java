@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -201,27 +203,16 @@ public class TracePageService {
     private @Nullable List<Revisions.KeyedItem> probed(
             UUID runId, ReviewFilter filter, @Nullable UUID me, String text, @Nullable TraceCursor cursor, int wanted) {
         int batch = Math.clamp((long) wanted * DENSE, 100, 2_000);
-        List<Revisions.KeyedItem> found = new ArrayList<>();
-        TraceCursor from = cursor;
-        for (int walked = 0; walked < 2; walked++) {
-            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText(filter), me, null, from, batch);
-            Set<String> holding = revisions.holdingText(
-                    runId, scanned.stream().map(Revisions.KeyedItem::itemId).toList(), text);
-            for (Revisions.KeyedItem item : scanned) {
-                if (holding.contains(item.itemId())) {
-                    found.add(item);
-                    if (found.size() == wanted) {
-                        return found;
-                    }
-                }
-            }
-            if (scanned.size() < batch) {
-                return found;
-            }
-            Revisions.KeyedItem last = scanned.getLast();
-            from = new TraceCursor(filter.sort().id(), filter.descending(), last.sortKey(), last.position());
-        }
-        return null;
+        return walked(
+                runId,
+                filter,
+                me,
+                cursor,
+                wanted,
+                batch,
+                2,
+                scanned -> revisions.holdingText(
+                        runId, scanned.stream().map(Revisions.KeyedItem::itemId).toList(), text)::contains);
     }
 
     /**
@@ -238,22 +229,52 @@ public class TracePageService {
             @Nullable TraceCursor cursor,
             int wanted) {
         int batch = (int) Math.clamp(Math.ceil(wanted / Math.min(1, share) * 1.2), wanted, 2_000);
+        return Objects.requireNonNull(walked(
+                runId,
+                filter,
+                me,
+                cursor,
+                wanted,
+                batch,
+                Integer.MAX_VALUE,
+                scanned -> id -> Arrays.binarySearch(sortedMatches, id) >= 0));
+    }
+
+    /**
+     * The next {@code wanted} items of the order without the text, from the cursor, that {@code holding} keeps, read
+     * {@code batch} at a time: the whole page, or every such item to the order's end; null when {@code batches}
+     * batches were read without filling the page.
+     */
+    private @Nullable List<Revisions.KeyedItem> walked(
+            UUID runId,
+            ReviewFilter filter,
+            @Nullable UUID me,
+            @Nullable TraceCursor cursor,
+            int wanted,
+            int batch,
+            int batches,
+            Function<List<Revisions.KeyedItem>, Predicate<String>> holding) {
+        ReviewFilter withoutText = withoutText(filter);
         List<Revisions.KeyedItem> found = new ArrayList<>();
         TraceCursor from = cursor;
-        while (found.size() < wanted) {
-            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText(filter), me, null, from, batch);
+        for (int read = 0; read < batches; read++) {
+            List<Revisions.KeyedItem> scanned = revisions.keysetPage(runId, withoutText, me, null, from, batch);
+            Predicate<String> holds = holding.apply(scanned);
             for (Revisions.KeyedItem item : scanned) {
-                if (found.size() < wanted && Arrays.binarySearch(sortedMatches, item.itemId()) >= 0) {
+                if (holds.test(item.itemId())) {
                     found.add(item);
+                    if (found.size() == wanted) {
+                        return found;
+                    }
                 }
             }
             if (scanned.size() < batch) {
-                break;
+                return found;
             }
             Revisions.KeyedItem last = scanned.getLast();
             from = new TraceCursor(filter.sort().id(), filter.descending(), last.sortKey(), last.position());
         }
-        return found;
+        return null;
     }
 
     private static ReviewFilter withoutText(ReviewFilter filter) {
